@@ -1,0 +1,110 @@
+//! `pgctl validate`: offline checks of manifests with the same rules as the controller.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use pgctl_shared::config::OperatorConfig;
+use pgctl_shared::manifest::{self, DocumentContent};
+use pgctl_shared::validate::{self, Severity};
+
+use crate::args::ValidateArgs;
+use crate::exit::Code;
+
+pub fn run(args: &ValidateArgs) -> anyhow::Result<Code> {
+    let config = match &args.operator_config {
+        Some(path) => load_operator_config(path)?,
+        None => OperatorConfig::default(),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut failed = false;
+    for file in &args.files {
+        let text = read_input(file)?;
+        let label = file.display().to_string();
+        let outcome = check_text(&label, &text, &config, &mut out)?;
+        failed |= outcome.errors > 0 || (args.strict && outcome.warnings > 0);
+    }
+    Ok(if failed { Code::Failure } else { Code::Success })
+}
+
+/// Counts of what one input held.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// Validates every document of one input and writes one line per finding.
+pub fn check_text(
+    label: &str,
+    text: &str,
+    config: &OperatorConfig,
+    out: &mut impl Write,
+) -> anyhow::Result<Outcome> {
+    let mut outcome = Outcome::default();
+    for document in manifest::parse_stream(text) {
+        let at = format!("{label}:{}", document.index);
+        match document.content {
+            DocumentContent::Postgresql(parsed) => {
+                let name = parsed.resource.metadata.name.clone().unwrap_or_default();
+                let problems =
+                    validate::validate(&parsed.resource, &parsed.unknown_fields, None, config);
+                for problem in &problems {
+                    match problem.severity {
+                        Severity::Error => outcome.errors += 1,
+                        Severity::Warning => outcome.warnings += 1,
+                    }
+                    writeln!(out, "{at}: postgresql/{name}: {problem}")?;
+                }
+                if !validate::has_errors(&problems) {
+                    writeln!(out, "ok  postgresql/{name}")?;
+                }
+            }
+            DocumentContent::Invalid { name, error } => {
+                outcome.errors += 1;
+                let name = name.unwrap_or_else(|| "?".to_string());
+                match error {
+                    manifest::ManifestError::Field { path, message } => {
+                        writeln!(out, "{at}: postgresql/{name}: {path}: error: {message}")?
+                    }
+                    other => writeln!(out, "{at}: postgresql/{name}: error: {other}")?,
+                }
+            }
+            DocumentContent::Other { api_version, kind } => {
+                eprintln!("{at}: skipped {api_version}/{kind} (not a postgresql resource)");
+            }
+            DocumentContent::Empty => {}
+        }
+    }
+    Ok(outcome)
+}
+
+fn read_input(file: &Path) -> anyhow::Result<String> {
+    if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read standard input")?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+    }
+}
+
+/// Reads an operator ConfigMap manifest and builds the configuration from its `data`.
+fn load_operator_config(path: &PathBuf) -> anyhow::Result<OperatorConfig> {
+    let text = read_input(path)?;
+    let value: serde_yaml::Value = serde_yaml::from_str(&text)
+        .with_context(|| format!("{}: not valid YAML", path.display()))?;
+    let data: std::collections::BTreeMap<String, String> = match value.get("data") {
+        Some(data) => serde_yaml::from_value(data.clone())
+            .with_context(|| format!("{}: data must map keys to strings", path.display()))?,
+        None => Default::default(),
+    };
+    let loaded = OperatorConfig::from_config_map_data(&data)
+        .with_context(|| format!("{}: invalid operator configuration", path.display()))?;
+    for warning in &loaded.warnings {
+        eprintln!("{}: warning: {warning}", path.display());
+    }
+    Ok(loaded.config)
+}

@@ -1,0 +1,12 @@
+//! Pure logic of pgctl: the `postgresql` resource model, the operator configuration,
+//! naming, validation, and the builders and plans the controller and the CLI share.
+//! No network I/O lives here.
+
+pub mod config;
+pub mod crd;
+pub mod manifest;
+pub mod naming;
+pub mod password;
+pub mod quantity;
+pub mod roles;
+pub mod validate;

@@ -1,0 +1,97 @@
+//! Names and labels of everything the operator derives from a cluster name.
+//! They are the reference operator's, so existing clusters keep their objects.
+
+use std::collections::BTreeMap;
+
+use crate::config::OperatorConfig;
+use crate::crd::PostgresSpec;
+
+/// Longest DNS-1123/1035 label (Service names, pod host names, label values).
+pub const MAX_LABEL: usize = 63;
+/// Longest DNS-1123 subdomain (names of most other objects).
+pub const MAX_SUBDOMAIN: usize = 253;
+/// Length of the hash the StatefulSet controller appends in `controller-revision-hash`.
+const REVISION_HASH_LEN: usize = 10;
+
+/// StatefulSet of the cluster (and the prefix of its pods).
+pub fn statefulset(cluster: &str) -> String {
+    cluster.to_string()
+}
+
+/// Service (and Endpoints) of the master.
+pub fn master_service(cluster: &str) -> String {
+    cluster.to_string()
+}
+
+/// Service of the replicas.
+pub fn replica_service(cluster: &str) -> String {
+    format!("{cluster}-repl")
+}
+
+/// Deployment and Service of the master's connection pooler.
+pub fn master_pooler(cluster: &str) -> String {
+    format!("{cluster}-pooler")
+}
+
+/// Deployment and Service of the replicas' connection pooler.
+pub fn replica_pooler(cluster: &str) -> String {
+    format!("{cluster}-pooler-repl")
+}
+
+/// Labels that select every pod of a cluster: `cluster_labels` plus `cluster_name_label`.
+pub fn cluster_labels(config: &OperatorConfig, cluster: &str) -> BTreeMap<String, String> {
+    let mut labels = config.cluster_labels.clone();
+    labels.insert(config.cluster_name_label.clone(), cluster.to_string());
+    labels
+}
+
+/// A name the operator derives from the cluster name, with the limit Kubernetes puts on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedName {
+    /// What kind of name it is, for messages.
+    pub what: &'static str,
+    pub name: String,
+    pub limit: usize,
+}
+
+/// Every derived name of a cluster that has a length limit, for validation.
+pub fn derived_names(
+    cluster: &str,
+    spec: &PostgresSpec,
+    config: &OperatorConfig,
+) -> Vec<DerivedName> {
+    let label = |what, name| DerivedName {
+        what,
+        name,
+        limit: MAX_LABEL,
+    };
+    let subdomain = |what, name| DerivedName {
+        what,
+        name,
+        limit: MAX_SUBDOMAIN,
+    };
+    let mut names = vec![
+        label(
+            "pod revision label",
+            format!("{}-{}", statefulset(cluster), "h".repeat(REVISION_HASH_LEN)),
+        ),
+        label("master Service", master_service(cluster)),
+        label("replica Service", replica_service(cluster)),
+        subdomain("PodDisruptionBudget", config.pdb_name(cluster)),
+        subdomain(
+            "superuser Secret",
+            config.secret_name(&config.super_username, cluster),
+        ),
+        subdomain(
+            "replication Secret",
+            config.secret_name(&config.replication_username, cluster),
+        ),
+    ];
+    if spec.enable_connection_pooler == Some(true) {
+        names.push(label("pooler Service", master_pooler(cluster)));
+    }
+    if spec.enable_replica_connection_pooler == Some(true) {
+        names.push(label("replica pooler Service", replica_pooler(cluster)));
+    }
+    names
+}
