@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(PGCTL_CACHE_DIR)/target
 export PGCTL_CACHE_DIR CARGO_TARGET_DIR
 CARGO ?= cargo
 
-.PHONY: test lint fmt-check clippy unit test-e2e build crd completions docs demo demo-down help
+.PHONY: test lint fmt-check clippy unit test-e2e build install crd completions docs demo demo-down help
 
 help:
 	@echo "make demo       the main job: a local Kubernetes control plane with pgctl's CRD and a demo cluster"
@@ -33,10 +33,25 @@ unit:
 ## test-e2e: end-to-end tests against the local control plane (tests/cluster), or against
 ## the cluster named by PGCTL_E2E_KUBECONFIG.
 test-e2e:
+	$(CARGO) build --locked -p pgctl -p pgctl-controller
 	tests/cluster/e2e
 
 build:
 	$(CARGO) build --locked --release -p pgctl -p pgctl-controller
+
+## install: pgctl, the kubectl plugin kubectl-pg (the same binary) with its completion script
+## kubectl_complete-pg, and the shell completions, under PREFIX (default /usr/local).
+PREFIX ?= /usr/local
+install:
+	$(CARGO) build --locked --release -p pgctl
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(CARGO_TARGET_DIR)/release/pgctl $(DESTDIR)$(PREFIX)/bin/pgctl
+	ln -sf pgctl $(DESTDIR)$(PREFIX)/bin/kubectl-pg
+	install -m 0755 completions/kubectl_complete-pg $(DESTDIR)$(PREFIX)/bin/kubectl_complete-pg
+	install -m 0644 completions/pgctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/pgctl
+	install -m 0644 completions/_pgctl $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_pgctl
+	install -m 0644 completions/pgctl.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/pgctl.fish
 
 ## crd: regenerate the committed CRD from the Rust types.
 crd:

@@ -2,11 +2,14 @@
 //! naming, validation, and the builders and plans the controller and the CLI share.
 //! No network I/O lives here.
 
+pub mod build;
 pub mod config;
 pub mod crd;
+pub mod diff;
 pub mod manifest;
 pub mod naming;
 pub mod password;
 pub mod quantity;
 pub mod roles;
+pub mod status;
 pub mod validate;

@@ -10,6 +10,9 @@ use crate::crd::PostgresSpec;
 pub const MAX_LABEL: usize = 63;
 /// Longest DNS-1123 subdomain (names of most other objects).
 pub const MAX_SUBDOMAIN: usize = 253;
+/// Annotation the controller sets to `"true"` on pods that must be replaced by a rolling update
+/// (the reference operator's name, so that a migration keeps pending rolls).
+pub const ROLLING_UPDATE_FLAG: &str = "zalando-postgres-operator-rolling-update-required";
 /// Length of the hash the StatefulSet controller appends in `controller-revision-hash`.
 const REVISION_HASH_LEN: usize = 10;
 
@@ -94,4 +97,42 @@ pub fn derived_names(
         names.push(label("replica pooler Service", replica_pooler(cluster)));
     }
     names
+}
+
+/// Label whose value is the cluster's `teamId`, on every object the operator creates (as the
+/// reference operator sets it; tools filter clusters by team with it).
+pub fn team_label() -> &'static str {
+    "team"
+}
+
+/// Labels of every object the operator creates for a cluster: [`cluster_labels`], the
+/// [`team_label`], and the resource's own labels whose keys are listed in `inherited_labels`.
+/// Neither the team label nor an inherited label replaces a label of `cluster_labels`: the pods
+/// must keep matching the StatefulSet's selector.
+pub fn object_labels(
+    config: &OperatorConfig,
+    cluster: &str,
+    team: &str,
+    resource_labels: Option<&BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
+    let mut labels = cluster_labels(config, cluster);
+    labels
+        .entry(team_label().to_string())
+        .or_insert_with(|| team.to_string());
+    if let Some(resource_labels) = resource_labels {
+        for key in &config.inherited_labels {
+            if let Some(value) = resource_labels.get(key) {
+                labels.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+    }
+    labels
+}
+
+/// Labels that select the pods of one Patroni role (`master`, `replica`): [`cluster_labels`]
+/// plus `pod_role_label`.
+pub fn role_labels(config: &OperatorConfig, cluster: &str, role: &str) -> BTreeMap<String, String> {
+    let mut labels = cluster_labels(config, cluster);
+    labels.insert(config.pod_role_label.clone(), role.to_string());
+    labels
 }

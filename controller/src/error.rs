@@ -1,0 +1,39 @@
+//! Errors of a reconcile, each with a static label for metrics and Event reasons.
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{action} {object}: {source}")]
+    Kube {
+        action: &'static str,
+        object: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error("cannot build the desired objects: {0}")]
+    Build(String),
+    #[error("the resource has no {0}")]
+    Incomplete(&'static str),
+    #[error("provisioning roles and databases: {0}")]
+    Sql(String),
+}
+
+impl Error {
+    /// A bounded label for metrics and Event reasons.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Error::Kube { .. } => "ApiError",
+            Error::Build(_) => "BuildError",
+            Error::Incomplete(_) => "Incomplete",
+            Error::Sql(_) => "SqlError",
+        }
+    }
+}
+
+pub fn kube(action: &'static str, object: impl Into<String>) -> impl FnOnce(kube::Error) -> Error {
+    let object = object.into();
+    move |source| Error::Kube {
+        action,
+        object,
+        source,
+    }
+}

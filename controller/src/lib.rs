@@ -1,0 +1,14 @@
+//! pgctl-controller: the thin I/O layer that applies what `pgctl-shared` plans.
+
+pub mod apply;
+pub mod args;
+pub mod context;
+pub mod error;
+pub mod http;
+pub mod leader;
+pub mod metrics;
+pub mod reconcile;
+pub mod run;
+pub mod sql;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,653 @@
+//! One reconcile of one cluster, in stages: read and validate → build → apply in a fixed order
+//! (service account and RBAC, Secrets, Services and Endpoints, PDB, StatefulSet last) → flag
+//! outdated pods → status. Every decision is made by `pgctl_shared`; this module only does I/O.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Endpoints, PersistentVolumeClaim, Pod};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{ListParams, Patch, PatchParams};
+use kube::core::DynamicObject;
+use kube::runtime::controller::Action;
+use kube::runtime::events::{Event, EventType};
+use kube::runtime::reflector::ObjectRef;
+use kube::{Api, Resource, ResourceExt};
+use pgctl_shared::build;
+use pgctl_shared::config::OperatorConfig;
+use pgctl_shared::crd::{PostgresSpec, PostgresStatus, Postgresql};
+use pgctl_shared::manifest::{self, DocumentContent};
+use pgctl_shared::status::{self, Observed, PodView, SyncOutcome};
+use pgctl_shared::validate;
+use serde_json::json;
+use tracing::Instrument;
+
+use crate::apply::{Applied, FIELD_MANAGER};
+use crate::context::Context;
+use crate::error::{Error, kube as kube_error};
+
+/// Annotation the reference operator persists on pods that must be re-created.
+pub const ROLLING_UPDATE_FLAG: &str = "zalando-postgres-operator-rolling-update-required";
+
+pub async fn reconcile(object: Arc<DynamicObject>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let namespace = object
+        .namespace()
+        .ok_or(Error::Incomplete("metadata.namespace"))?;
+    let name = object.name_any();
+    let key = format!("{namespace}/{name}");
+    let span = tracing::info_span!("reconcile", cluster = %key);
+    let started = Instant::now();
+    let result = reconcile_cluster(&object, &namespace, &name, &ctx)
+        .instrument(span)
+        .await;
+    ctx.metrics
+        .reconcile_duration
+        .observe(started.elapsed().as_secs_f64());
+    let label = match &result {
+        Ok(_) => "success",
+        Err(_) => "error",
+    };
+    ctx.metrics
+        .reconciles
+        .get_or_create(&crate::metrics::ResultLabels { result: label })
+        .inc();
+    if result.is_ok() {
+        ctx.reset_backoff(&key);
+    }
+    result
+}
+
+pub fn error_policy(object: Arc<DynamicObject>, error: &Error, ctx: Arc<Context>) -> Action {
+    let key = format!(
+        "{}/{}",
+        object.namespace().unwrap_or_default(),
+        object.name_any()
+    );
+    ctx.metrics
+        .api_errors
+        .get_or_create(&crate::metrics::ErrorLabels {
+            reason: error.label(),
+        })
+        .inc();
+    let delay = ctx.next_backoff(&key);
+    tracing::warn!(cluster = %key, %error, retry_in = ?delay, "reconcile failed");
+    Action::requeue(delay)
+}
+
+async fn reconcile_cluster(
+    object: &DynamicObject,
+    namespace: &str,
+    name: &str,
+    ctx: &Context,
+) -> Result<Action, Error> {
+    let config = ctx.config();
+    let previous: Option<PostgresStatus> = object
+        .data
+        .get("status")
+        .and_then(|s| serde_json::from_value(s.clone()).ok());
+    let generation = object.metadata.generation;
+
+    let pg = match read(object, ctx) {
+        Ok(pg) => pg,
+        Err(problems) => {
+            let outcome = SyncOutcome::Invalid(problems.clone());
+            write_status(
+                object,
+                name,
+                namespace,
+                ctx,
+                &config,
+                previous.as_ref(),
+                generation,
+                0,
+                None,
+                outcome,
+            )
+            .await?;
+            if previous
+                .as_ref()
+                .map(|s| s.postgres_cluster_status.as_str())
+                != Some("Invalid")
+                || previous.as_ref().and_then(|s| s.observed_generation) != generation
+            {
+                publish(
+                    ctx,
+                    object,
+                    EventType::Warning,
+                    "Invalid",
+                    &format!("the manifest is invalid: {}", problems.join("; ")),
+                )
+                .await;
+            }
+            tracing::warn!(problems = ?problems, "invalid manifest; waiting for a change");
+            // Not retried until the resource changes (the watch filters on generation).
+            return Ok(Action::await_change());
+        }
+    };
+
+    // Validation needs the live volume size to refuse a shrink.
+    let live_sts = ctx
+        .stores
+        .statefulsets
+        .get(&ObjectRef::new(&pgctl_shared::naming::statefulset(name)).within(namespace));
+    let problems = validate::validate(
+        &pg,
+        &[],
+        live_spec(&pg.spec, live_sts.as_deref()).as_ref(),
+        &config,
+    );
+    for warning in problems
+        .iter()
+        .filter(|p| p.severity == validate::Severity::Warning)
+    {
+        tracing::info!(field = %warning.field, "{}", warning.message);
+    }
+    if validate::has_errors(&problems) {
+        let messages: Vec<String> = problems
+            .iter()
+            .filter(|p| p.severity == validate::Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        write_status(
+            object,
+            name,
+            namespace,
+            ctx,
+            &config,
+            previous.as_ref(),
+            generation,
+            pg.spec.number_of_instances,
+            None,
+            SyncOutcome::Invalid(messages.clone()),
+        )
+        .await?;
+        tracing::warn!(problems = ?messages, "invalid manifest; waiting for a change");
+        if previous.as_ref().and_then(|s| s.observed_generation) != generation {
+            publish(
+                ctx,
+                object,
+                EventType::Warning,
+                "Invalid",
+                &messages.join("; "),
+            )
+            .await;
+        }
+        return Ok(Action::await_change());
+    }
+
+    match sync(&pg, namespace, name, ctx, &config, live_sts.as_deref()).await {
+        Ok(report) => {
+            if !report.written.is_empty() {
+                publish(
+                    ctx,
+                    object,
+                    EventType::Normal,
+                    "Synced",
+                    &format!("applied {}", report.written.join(", ")),
+                )
+                .await;
+            }
+            let image = report.image.clone();
+            write_status(
+                object,
+                name,
+                namespace,
+                ctx,
+                &config,
+                previous.as_ref(),
+                generation,
+                pg.spec.number_of_instances,
+                image,
+                SyncOutcome::Synced,
+            )
+            .await?;
+            Ok(Action::requeue(config.resync_period))
+        }
+        Err(error) => {
+            let message = error.to_string();
+            write_status(
+                object,
+                name,
+                namespace,
+                ctx,
+                &config,
+                previous.as_ref(),
+                generation,
+                pg.spec.number_of_instances,
+                None,
+                SyncOutcome::Failed(message.clone()),
+            )
+            .await?;
+            publish(ctx, object, EventType::Warning, error.label(), &message).await;
+            Err(error)
+        }
+    }
+}
+
+/// Reads the object strictly; the messages say what is wrong.
+fn read(object: &DynamicObject, ctx: &Context) -> Result<Postgresql, Vec<String>> {
+    let mut value = serde_json::to_value(object).map_err(|e| vec![e.to_string()])?;
+    if let Some(map) = value.as_object_mut() {
+        map.insert("apiVersion".into(), json!(ctx.resource.api_version));
+        map.insert("kind".into(), json!(ctx.resource.kind));
+    }
+    match manifest::parse_value(value) {
+        DocumentContent::Postgresql(parsed) => {
+            let problems: Vec<String> = parsed
+                .unknown_fields
+                .iter()
+                .filter(|f| !f.starts_with("metadata."))
+                .map(|f| format!("{f}: error: unknown field"))
+                .collect();
+            if problems.is_empty() {
+                Ok(parsed.resource)
+            } else {
+                Err(problems)
+            }
+        }
+        DocumentContent::Invalid { error, .. } => Err(vec![error.to_string()]),
+        _ => Err(vec!["not a postgresql resource".to_string()]),
+    }
+}
+
+/// The spec as it is live, for checks between old and new (only the volume size matters).
+fn live_spec(spec: &PostgresSpec, sts: Option<&StatefulSet>) -> Option<PostgresSpec> {
+    let size = sts?
+        .spec
+        .as_ref()?
+        .volume_claim_templates
+        .as_ref()?
+        .iter()
+        .find(|t| t.metadata.name.as_deref() == Some("pgdata"))?
+        .spec
+        .as_ref()?
+        .resources
+        .as_ref()?
+        .requests
+        .as_ref()?
+        .get("storage")?
+        .0
+        .clone();
+    let mut old = spec.clone();
+    old.volume.size = size;
+    Some(old)
+}
+
+#[derive(Default)]
+struct SyncReport {
+    written: Vec<String>,
+    image: Option<String>,
+}
+
+impl SyncReport {
+    fn note(&mut self, applied: Applied, what: String) {
+        if applied == Applied::Written {
+            self.written.push(what);
+        }
+    }
+}
+
+async fn sync(
+    pg: &Postgresql,
+    namespace: &str,
+    name: &str,
+    ctx: &Context,
+    config: &OperatorConfig,
+    live_sts: Option<&StatefulSet>,
+) -> Result<SyncReport, Error> {
+    let desired = build::desired(pg, config).map_err(|e| Error::Build(e.to_string()))?;
+    let applier = &ctx.applier;
+    let stores = &ctx.stores;
+    let template = desired.statefulset.spec.as_ref().map(|s| &s.template);
+    let template_hash = template
+        .and_then(|t| {
+            t.metadata
+                .as_ref()?
+                .annotations
+                .as_ref()?
+                .get(build::TEMPLATE_HASH_ANNOTATION)
+                .cloned()
+        })
+        .unwrap_or_default();
+    let image = template.and_then(|t| {
+        t.spec
+            .as_ref()?
+            .containers
+            .iter()
+            .find(|c| c.name == "postgres")?
+            .image
+            .clone()
+    });
+    let mut report = SyncReport {
+        image,
+        ..Default::default()
+    };
+
+    // 1. Service account and the RoleBinding Patroni needs.
+    let sa = &desired.service_account;
+    let live = stores.service_accounts.get(&at(namespace, &sa.name_any()));
+    report.note(
+        applier.apply(sa, live.as_deref()).await?,
+        format!("ServiceAccount {}", sa.name_any()),
+    );
+    let rb = &desired.role_binding;
+    let live = stores.role_bindings.get(&at(namespace, &rb.name_any()));
+    report.note(
+        applier.apply(rb, live.as_deref()).await?,
+        format!("RoleBinding {}", rb.name_any()),
+    );
+
+    // 2. Secrets: created once with a fresh password, never overwritten.
+    for required in &desired.secrets {
+        let exists = stores
+            .secrets
+            .get(&ObjectRef::new(&required.name).within(&required.namespace))
+            .is_some();
+        if exists {
+            continue;
+        }
+        let password = pgctl_shared::password::generate(&mut rand::rng());
+        let secret = build::secret::credentials(pg, config, &required.username, password.expose())
+            .map_err(|e| Error::Build(e.to_string()))?;
+        report.note(
+            applier.create_if_absent(&secret, false).await?,
+            format!("Secret {}", required.name),
+        );
+    }
+
+    // 3. Services, and the master Endpoints when the operator provides it for Patroni.
+    for service in [&desired.master_service, &desired.replica_service] {
+        let live = stores.services.get(&at(namespace, &service.name_any()));
+        report.note(
+            applier.apply(service, live.as_deref()).await?,
+            format!("Service {}", service.name_any()),
+        );
+    }
+    if let Some(endpoints) = &desired.master_endpoints {
+        let api: Api<Endpoints> = Api::namespaced(applier.client().clone(), namespace);
+        let exists = api
+            .get_metadata_opt(&endpoints.name_any())
+            .await
+            .map_err(kube_error(
+                "get",
+                format!("Endpoints {}", endpoints.name_any()),
+            ))?
+            .is_some();
+        report.note(
+            applier.create_if_absent(endpoints, exists).await?,
+            format!("Endpoints {}", endpoints.name_any()),
+        );
+    }
+
+    // 4. PodDisruptionBudget.
+    let pdb = &desired.pod_disruption_budget;
+    let live = stores.pdbs.get(&at(namespace, &pdb.name_any()));
+    report.note(
+        applier.apply(pdb, live.as_deref()).await?,
+        format!("PodDisruptionBudget {}", pdb.name_any()),
+    );
+
+    // 5. The StatefulSet last. Kubernetes forbids changing volume claim templates, so the
+    //    live ones are kept; a larger volume is applied to the claims themselves.
+    let mut statefulset = desired.statefulset.clone();
+    if let (Some(spec), Some(live_spec)) = (
+        statefulset.spec.as_mut(),
+        live_sts.and_then(|s| s.spec.as_ref()),
+    ) {
+        spec.volume_claim_templates = live_spec.volume_claim_templates.clone();
+    }
+    report.note(
+        applier.apply(&statefulset, live_sts).await?,
+        format!("StatefulSet {name}"),
+    );
+    if live_sts.is_some() {
+        for claim in resize_claims(ctx, config, namespace, name, &pg.spec.volume.size).await? {
+            report.written.push(format!(
+                "PersistentVolumeClaim {claim} resized to {}",
+                pg.spec.volume.size
+            ));
+        }
+    }
+
+    // 6. Flag pods that run an older template; the rolling update replaces them.
+    for pod in cluster_pods(ctx, config, namespace, name) {
+        let hash = pod
+            .annotations()
+            .get(build::TEMPLATE_HASH_ANNOTATION)
+            .cloned();
+        let flagged = pod
+            .annotations()
+            .get(ROLLING_UPDATE_FLAG)
+            .map(String::as_str)
+            == Some("true");
+        if hash.as_deref() != Some(template_hash.as_str())
+            && !flagged
+            && pod.metadata.deletion_timestamp.is_none()
+        {
+            let api: Api<Pod> = Api::namespaced(applier.client().clone(), namespace);
+            let patch = json!({"metadata": {"annotations": {ROLLING_UPDATE_FLAG: "true"}}});
+            api.patch(
+                &pod.name_any(),
+                &PatchParams::default(),
+                &Patch::Merge(&patch),
+            )
+            .await
+            .map_err(kube_error("flag", format!("Pod {}", pod.name_any())))?;
+            ctx.metrics.mutation("patch", "Pod");
+            report
+                .written
+                .push(format!("rolling-update flag on Pod {}", pod.name_any()));
+        }
+    }
+    Ok(report)
+}
+
+/// Grows the data volume claims of a cluster to `size` (`storage_resize_mode: pvc`); returns
+/// the claims it changed. Claims are never shrunk (validation refuses that earlier).
+async fn resize_claims(
+    ctx: &Context,
+    config: &OperatorConfig,
+    namespace: &str,
+    name: &str,
+    size: &str,
+) -> Result<Vec<String>, Error> {
+    if config.storage_resize_mode != pgctl_shared::config::StorageResizeMode::Pvc {
+        return Ok(Vec::new());
+    }
+    let Some(wanted) = pgctl_shared::quantity::parse_bytes(size) else {
+        return Ok(Vec::new());
+    };
+    let api: Api<PersistentVolumeClaim> = Api::namespaced(ctx.applier.client().clone(), namespace);
+    let selector = pgctl_shared::naming::cluster_labels(config, name)
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let claims = api
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .map_err(kube_error(
+            "list",
+            format!("PersistentVolumeClaims of {name}"),
+        ))?;
+    let mut resized = Vec::new();
+    for claim in claims.items {
+        let current = claim
+            .spec
+            .as_ref()
+            .and_then(|s| s.resources.as_ref()?.requests.as_ref()?.get("storage"))
+            .and_then(|q| pgctl_shared::quantity::parse_bytes(&q.0));
+        if current.is_some_and(|c| c < wanted) && claim.name_any().starts_with("pgdata-") {
+            let patch = json!({"spec": {"resources": {"requests": {"storage": size}}}});
+            api.patch(
+                &claim.name_any(),
+                &PatchParams::default(),
+                &Patch::Merge(&patch),
+            )
+            .await
+            .map_err(kube_error(
+                "resize",
+                format!("PersistentVolumeClaim {}", claim.name_any()),
+            ))?;
+            ctx.metrics.mutation("patch", "PersistentVolumeClaim");
+            resized.push(claim.name_any());
+        }
+    }
+    Ok(resized)
+}
+
+/// Where a named object of this namespace sits in a cache.
+fn at<K: Resource<DynamicType = ()>>(namespace: &str, name: &str) -> ObjectRef<K> {
+    ObjectRef::new(name).within(namespace)
+}
+
+/// Pods of a cluster from the cache.
+fn cluster_pods(
+    ctx: &Context,
+    config: &OperatorConfig,
+    namespace: &str,
+    name: &str,
+) -> Vec<Arc<Pod>> {
+    let selector = pgctl_shared::naming::cluster_labels(config, name);
+    ctx.stores
+        .pods
+        .state()
+        .into_iter()
+        .filter(|p| p.namespace().as_deref() == Some(namespace))
+        .filter(|p| selector.iter().all(|(k, v)| p.labels().get(k) == Some(v)))
+        .collect()
+}
+
+fn pod_view(pod: &Pod, config: &OperatorConfig, template_hash: Option<&str>) -> PodView {
+    let ready = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+    let annotations: &BTreeMap<String, String> = pod.annotations();
+    let outdated = annotations.get(ROLLING_UPDATE_FLAG).map(String::as_str) == Some("true")
+        || template_hash.is_some_and(|h| {
+            annotations
+                .get(build::TEMPLATE_HASH_ANNOTATION)
+                .map(String::as_str)
+                != Some(h)
+        });
+    PodView {
+        name: pod.name_any(),
+        ready,
+        role: pod.labels().get(&config.pod_role_label).cloned(),
+        outdated,
+        terminating: pod.metadata.deletion_timestamp.is_some(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_status(
+    object: &DynamicObject,
+    name: &str,
+    namespace: &str,
+    ctx: &Context,
+    config: &OperatorConfig,
+    previous: Option<&PostgresStatus>,
+    generation: Option<i64>,
+    desired_instances: i32,
+    image: Option<String>,
+    outcome: SyncOutcome,
+) -> Result<(), Error> {
+    let template_hash = ctx
+        .stores
+        .statefulsets
+        .get(&ObjectRef::new(name).within(namespace))
+        .and_then(|sts| {
+            sts.spec
+                .as_ref()?
+                .template
+                .metadata
+                .as_ref()?
+                .annotations
+                .as_ref()?
+                .get(build::TEMPLATE_HASH_ANNOTATION)
+                .cloned()
+        });
+    let pods: Vec<PodView> = cluster_pods(ctx, config, namespace, name)
+        .iter()
+        .map(|p| pod_view(p, config, template_hash.as_deref()))
+        .collect();
+    let observed = Observed {
+        generation,
+        desired_instances,
+        pods: &pods,
+        image: image.or_else(|| previous.and_then(|p| p.image.clone())),
+        outcome,
+        master_role: "master",
+        rollout_step: previous
+            .and_then(|p| p.rollout.as_ref())
+            .and_then(|r| r.current_step.clone()),
+    };
+    let now = Time(Timestamp::now());
+    let new = status::compute(&observed, previous, &now);
+    ctx.metrics.set_cluster_status(
+        &format!("{namespace}/{name}"),
+        Some(&new.postgres_cluster_status),
+    );
+    if previous == Some(&new) {
+        return Ok(());
+    }
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(ctx.applier.client().clone(), namespace, &ctx.resource);
+    let patch = json!({
+        "apiVersion": ctx.resource.api_version,
+        "kind": ctx.resource.kind,
+        "status": new,
+    });
+    api.patch_status(
+        name,
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(&patch),
+    )
+    .await
+    .map_err(kube_error(
+        "write status of",
+        format!("postgresql {namespace}/{name}"),
+    ))?;
+    ctx.metrics.mutation("apply", "postgresql/status");
+    if previous.map(|p| p.postgres_cluster_status.as_str())
+        != Some(new.postgres_cluster_status.as_str())
+    {
+        tracing::info!(status = %new.postgres_cluster_status, "status changed");
+        publish(
+            ctx,
+            object,
+            EventType::Normal,
+            "StatusChanged",
+            &format!("status is now {}", new.postgres_cluster_status),
+        )
+        .await;
+    }
+    Ok(())
+}
+
+/// Publishes an Event; a failure to do so is logged, never fatal.
+async fn publish(
+    ctx: &Context,
+    object: &DynamicObject,
+    type_: EventType,
+    reason: &str,
+    note: &str,
+) {
+    let reference = object.object_ref(&ctx.resource);
+    let event = Event {
+        type_,
+        reason: reason.to_string(),
+        note: Some(note.chars().take(1000).collect()),
+        action: "Reconcile".to_string(),
+        secondary: None,
+    };
+    match ctx.recorder.publish(&event, &reference).await {
+        Ok(()) => ctx.metrics.mutation("create", "Event"),
+        Err(error) => tracing::warn!(%error, "could not publish an Event"),
+    }
+}

@@ -1,0 +1,381 @@
+//! Wiring: caches of the owned objects, the controller loop per watched namespace, the
+//! configuration watch, leader election, health and metrics, and graceful shutdown.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use anyhow::Context as _;
+use futures::{FutureExt, StreamExt, future};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::coordination::v1::Lease;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret, Service, ServiceAccount};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::RoleBinding;
+use kube::api::ListParams;
+use kube::core::{ApiResource, DynamicObject, GroupVersionKind};
+use kube::runtime::events::{Recorder, Reporter};
+use kube::runtime::reflector::{self, ObjectRef, Store};
+use kube::runtime::utils::Predicate;
+use kube::runtime::{Controller, WatchStreamExt, predicates, watcher};
+use kube::{Api, Client, Resource, ResourceExt};
+use pgctl_shared::config::{OperatorConfig, WatchedNamespaces};
+use serde::de::DeserializeOwned;
+
+use crate::apply::Applier;
+use crate::args::Args;
+use crate::context::{Context, Stores};
+use crate::http::Health;
+use crate::leader::LeaderElection;
+use crate::metrics::Metrics;
+use crate::{reconcile, startup};
+
+/// The `postgresql` resource as the controller watches it: untyped, so that a manifest that
+/// cannot be deserialised still reaches the reconciler (and gets status Invalid).
+pub fn postgresql_resource() -> ApiResource {
+    ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk(
+            pgctl_shared::crd::GROUP,
+            pgctl_shared::crd::VERSION,
+            pgctl_shared::crd::KIND,
+        ),
+        pgctl_shared::crd::PLURAL,
+    )
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let client = client(&args).await?;
+    let metrics = Arc::new(Metrics::default());
+    let health = Arc::new(Health::default());
+    tokio::spawn(crate::http::serve(
+        args.metrics_addr,
+        health.clone(),
+        metrics.clone(),
+    ));
+
+    let config = startup::load_config(
+        &client,
+        &args.namespace,
+        &args.config_map,
+        args.watched_namespace.as_deref(),
+    )
+    .await?;
+    let single_namespace = match &config.watched_namespace {
+        WatchedNamespaces::Some(list) if list.len() == 1 => list.first().cloned(),
+        _ => None,
+    };
+    startup::check_permissions(
+        &client,
+        single_namespace.as_deref(),
+        config.enable_crd_registration,
+    )
+    .await?;
+
+    let identity = args
+        .identity
+        .clone()
+        .unwrap_or_else(|| format!("{}-{}", hostname(), std::process::id()));
+    let election = LeaderElection::new(
+        Api::<Lease>::namespaced(client.clone(), &args.namespace),
+        &args.lease_name,
+        &identity,
+    );
+    tokio::select! {
+        result = election.acquire() => result?,
+        _ = shutdown_signal() => return Ok(()),
+    }
+    metrics.leader.set(1);
+
+    if config.enable_crd_registration {
+        startup::register_crd(&client).await?;
+    }
+    health.ready.store(true, Ordering::Relaxed);
+
+    tokio::select! {
+        result = serve_clusters(client, config, &args, metrics.clone()) => result,
+        _ = election.hold() => anyhow::bail!("lost the leader lease; exiting so that only one replica writes"),
+        _ = shutdown_signal() => {
+            tracing::info!("shutting down");
+            Ok(())
+        }
+    }
+}
+
+async fn client(args: &Args) -> anyhow::Result<Client> {
+    let config = match &args.kubeconfig {
+        Some(path) => {
+            let kubeconfig = kube::config::Kubeconfig::read_from(path)
+                .with_context(|| format!("cannot read kubeconfig {}", path.display()))?;
+            kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await?
+        }
+        None => kube::Config::infer()
+            .await
+            .context("no kubeconfig and no in-cluster configuration")?,
+    };
+    Ok(Client::try_from(config)?)
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "pgctl-controller".to_string())
+}
+
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = terminate => {},
+    }
+}
+
+/// A label-selected, managedFields-free cache of one kind, and the stream of its changes.
+fn cache<K>(
+    api: Api<K>,
+    selector: &str,
+) -> (
+    Store<K>,
+    impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
+)
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    let (reader, writer) = reflector::store();
+    let stream = watcher(
+        api,
+        watcher::Config::default().labels(selector).any_semantic(),
+    )
+    .default_backoff()
+    .modify(|object: &mut K| object.meta_mut().managed_fields = None)
+    .reflect(writer)
+    .touched_objects();
+    (reader, stream)
+}
+
+fn apis<K>(client: &Client, namespace: Option<&str>) -> Api<K>
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>,
+{
+    match namespace {
+        Some(ns) => Api::namespaced(client.clone(), ns),
+        None => Api::all(client.clone()),
+    }
+}
+
+async fn serve_clusters(
+    client: Client,
+    config: OperatorConfig,
+    args: &Args,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<()> {
+    let namespaces: Vec<Option<String>> = match &config.watched_namespace {
+        WatchedNamespaces::All => vec![None],
+        WatchedNamespaces::Some(list) => list.iter().cloned().map(Some).collect(),
+    };
+    let reporter = Reporter {
+        controller: "pgctl-controller".into(),
+        instance: args.identity.clone(),
+    };
+    let recorder = Recorder::new(client.clone(), reporter);
+    let config_changes = watch_config(
+        client.clone(),
+        args.namespace.clone(),
+        args.config_map.clone(),
+    );
+    let (config_tx, _) = tokio::sync::broadcast::channel::<OperatorConfig>(4);
+    let mut loops = Vec::new();
+    for namespace in namespaces {
+        let ctx_config = config.clone();
+        loops.push(
+            run_namespace(
+                client.clone(),
+                namespace,
+                ctx_config,
+                metrics.clone(),
+                recorder.clone(),
+                config_tx.subscribe(),
+            )
+            .boxed(),
+        );
+    }
+    let relay = async move {
+        let mut changes = std::pin::pin!(config_changes);
+        while let Some(data) = changes.next().await {
+            match startup::config_from_data(&data, args.watched_namespace.as_deref()) {
+                Ok(new) => {
+                    tracing::info!("operator configuration changed; resyncing every cluster");
+                    let _ = config_tx.send(new);
+                }
+                Err(error) => {
+                    tracing::error!(error = %format!("{error:#}"), "the changed operator configuration is invalid; keeping the previous one")
+                }
+            }
+        }
+        Ok::<(), anyhow::Error>(())
+    };
+    let (result, _, _) =
+        future::select_all(loops.into_iter().chain(std::iter::once(relay.boxed()))).await;
+    result
+}
+
+/// The data of the operator ConfigMap each time it changes.
+fn watch_config(
+    client: Client,
+    namespace: String,
+    name: String,
+) -> impl futures::Stream<Item = std::collections::BTreeMap<String, String>> {
+    let api: Api<ConfigMap> = Api::namespaced(client, &namespace);
+    let mut last: Option<std::collections::BTreeMap<String, String>> = None;
+    watcher(
+        api,
+        watcher::Config::default().fields(&format!("metadata.name={name}")),
+    )
+    .default_backoff()
+    .applied_objects()
+    .filter_map(|r| future::ready(r.ok()))
+    .filter_map(move |cm| {
+        let data = cm.data.unwrap_or_default();
+        let changed = last.as_ref().is_some_and(|l| *l != data);
+        last = Some(data.clone());
+        future::ready(changed.then_some(data))
+    })
+}
+
+async fn run_namespace(
+    client: Client,
+    namespace: Option<String>,
+    config: OperatorConfig,
+    metrics: Arc<Metrics>,
+    recorder: Recorder,
+    mut config_updates: tokio::sync::broadcast::Receiver<OperatorConfig>,
+) -> anyhow::Result<()> {
+    let ns = namespace.as_deref();
+    let selector = config
+        .cluster_labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let name_label = config.cluster_name_label.clone();
+    let resource = postgresql_resource();
+
+    let (statefulsets, sts_stream) = cache(apis::<StatefulSet>(&client, ns), &selector);
+    let (services, svc_stream) = cache(apis::<Service>(&client, ns), &selector);
+    let (secrets, secret_stream) = cache(apis::<Secret>(&client, ns), &selector);
+    let (pdbs, pdb_stream) = cache(apis::<PodDisruptionBudget>(&client, ns), &selector);
+    let (pods, pod_stream) = cache(apis::<Pod>(&client, ns), &selector);
+    let (service_accounts, sa_stream) = cache(apis::<ServiceAccount>(&client, ns), &selector);
+    let (role_bindings, rb_stream) = cache(apis::<RoleBinding>(&client, ns), &selector);
+    let stores = Stores {
+        statefulsets,
+        services,
+        secrets,
+        pdbs,
+        pods,
+        service_accounts,
+        role_bindings,
+    };
+
+    let pg_api: Api<DynamicObject> = match ns {
+        Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+        None => Api::all_with(client.clone(), &resource),
+    };
+    // The CRD must exist before the watch can start; fail clearly instead of spinning.
+    pg_api
+        .list_metadata(&ListParams::default().limit(1))
+        .await
+        .context("cannot list postgresql resources: is the CRD installed?")?;
+    let writer = reflector::store::Writer::new(resource.clone());
+    let reader = writer.as_reader();
+    let trigger = watcher(pg_api, watcher::Config::default().any_semantic())
+        .default_backoff()
+        .modify(|object: &mut DynamicObject| object.metadata.managed_fields = None)
+        .reflect(writer)
+        .applied_objects()
+        .predicate_filter(
+            (predicates::generation::<DynamicObject>)
+                .combine(predicates::annotations::<DynamicObject>),
+            Default::default(),
+        );
+
+    let applier = Applier::new(client.clone(), metrics.clone());
+    let workers = u16::try_from(config.workers.max(1)).unwrap_or(u16::MAX);
+    let ctx = Arc::new(Context::new(
+        applier,
+        config,
+        stores,
+        metrics,
+        recorder,
+        resource.clone(),
+    ));
+    let (resync_tx, resync_rx) = futures::channel::mpsc::unbounded::<()>();
+    let ctx_for_updates = ctx.clone();
+    tokio::spawn(async move {
+        while let Ok(new) = config_updates.recv().await {
+            ctx_for_updates.set_config(new);
+            if resync_tx.unbounded_send(()).is_err() {
+                break;
+            }
+        }
+    });
+
+    let owner_of = move |label: String, resource: ApiResource| {
+        move |object: &dyn ResourceLike| -> Option<ObjectRef<DynamicObject>> {
+            let cluster = object.labels_of().get(&label)?;
+            Some(ObjectRef::new_with(cluster, resource.clone()).within(&object.namespace_of()?))
+        }
+    };
+    let map = owner_of(name_label, resource.clone());
+    macro_rules! by_label {
+        () => {{
+            let map = map.clone();
+            move |object| map(&object)
+        }};
+    }
+    Controller::for_stream_with(trigger, reader, resource)
+        .with_config(kube::runtime::controller::Config::default().concurrency(workers))
+        .watches_stream(sts_stream, by_label!())
+        .watches_stream(svc_stream, by_label!())
+        .watches_stream(secret_stream, by_label!())
+        .watches_stream(pdb_stream, by_label!())
+        .watches_stream(pod_stream, by_label!())
+        .watches_stream(sa_stream, |_: ServiceAccount| None)
+        .watches_stream(rb_stream, |_: RoleBinding| None)
+        .reconcile_all_on(resync_rx)
+        .run(reconcile::reconcile, reconcile::error_policy, ctx)
+        .for_each(|result| {
+            if let Err(error) = result {
+                tracing::debug!(%error, "controller event");
+            }
+            future::ready(())
+        })
+        .await;
+    Ok(())
+}
+
+/// Object-safe access to labels and namespace for the label mapper.
+trait ResourceLike {
+    fn labels_of(&self) -> &std::collections::BTreeMap<String, String>;
+    fn namespace_of(&self) -> Option<String>;
+}
+
+impl<K: Resource> ResourceLike for K {
+    fn labels_of(&self) -> &std::collections::BTreeMap<String, String> {
+        self.labels()
+    }
+    fn namespace_of(&self) -> Option<String> {
+        self.namespace()
+    }
+}

@@ -1,0 +1,1382 @@
+//! Tests of `pgctl_shared::build`: snapshots of every builder for the fixture manifests and for
+//! configuration variants, plus the rules the snapshots alone would not pin down.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Container, EnvVar, PodSpec, Service};
+use pgctl_shared::build::{
+    self, BuildError, ClusterContext, TEMPLATE_HASH_ANNOTATION, pdb, rbac, secret, service, spilo,
+    statefulset,
+};
+use pgctl_shared::config::{NodeReadinessLabelMerge, OperatorConfig, Toleration};
+use pgctl_shared::crd::{Postgresql, Tls};
+use pgctl_shared::manifest::{self, DocumentContent};
+
+const UID: &str = "6f3c2a8e-1d2b-4c5d-9e8f-0a1b2c3d4e5f";
+const NAMESPACE: &str = "default";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn fixture_text(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"))
+}
+
+/// A fixture manifest as the API server would hand it over: with namespace and uid.
+fn fixture(name: &str) -> Postgresql {
+    let mut docs = manifest::parse_stream(&fixture_text(name));
+    let doc = docs
+        .iter_mut()
+        .find(|d| !matches!(d.content, DocumentContent::Empty))
+        .expect("a document");
+    let mut pg = match std::mem::replace(&mut doc.content, DocumentContent::Empty) {
+        DocumentContent::Postgresql(parsed) => parsed.resource,
+        other => panic!("not a postgresql: {other:?}"),
+    };
+    pg.metadata.namespace = Some(NAMESPACE.to_string());
+    pg.metadata.uid = Some(UID.to_string());
+    pg
+}
+
+fn minimal() -> Postgresql {
+    fixture("minimal.yaml")
+}
+
+fn complete() -> Postgresql {
+    fixture("complete.yaml")
+}
+
+fn standby() -> Postgresql {
+    fixture("standby.yaml")
+}
+
+fn config() -> OperatorConfig {
+    OperatorConfig::default()
+}
+
+/// The configuration of `configmap-custom.yaml` (every key changed from its default).
+fn custom_config() -> OperatorConfig {
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(&fixture_text("configmap-custom.yaml")).expect("yaml");
+    let data: BTreeMap<String, String> =
+        serde_yaml::from_value(value.get("data").cloned().expect("data")).expect("string map");
+    OperatorConfig::from_config_map_data(&data)
+        .expect("custom config parses")
+        .config
+}
+
+fn sts(pg: &Postgresql, config: &OperatorConfig) -> StatefulSet {
+    let ctx = ClusterContext::new(pg, config).expect("context");
+    statefulset::statefulset(&ctx).expect("statefulset")
+}
+
+fn pod_spec(s: &StatefulSet) -> &PodSpec {
+    s.spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref())
+        .expect("pod spec")
+}
+
+fn container<'a>(s: &'a StatefulSet, name: &str) -> &'a Container {
+    pod_spec(s)
+        .containers
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("container {name}"))
+}
+
+fn env<'a>(c: &'a Container, name: &str) -> Option<&'a EnvVar> {
+    c.env.iter().flatten().find(|e| e.name == name)
+}
+
+fn env_value(c: &Container, name: &str) -> Option<String> {
+    env(c, name).and_then(|e| e.value.clone())
+}
+
+fn hash(s: &StatefulSet) -> String {
+    s.spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.as_ref())
+        .and_then(|a| a.get(TEMPLATE_HASH_ANNOTATION))
+        .cloned()
+        .expect("template hash annotation")
+}
+
+fn services(pg: &Postgresql, config: &OperatorConfig) -> (Service, Service) {
+    let ctx = ClusterContext::new(pg, config).expect("context");
+    (
+        service::master_service(&ctx),
+        service::replica_service(&ctx),
+    )
+}
+
+fn limits(c: &Container) -> BTreeMap<String, String> {
+    quantities(c.resources.as_ref().and_then(|r| r.limits.as_ref()))
+}
+
+fn requests(c: &Container) -> BTreeMap<String, String> {
+    quantities(c.resources.as_ref().and_then(|r| r.requests.as_ref()))
+}
+
+fn quantities(
+    list: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>,
+) -> BTreeMap<String, String> {
+    list.into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.0.clone()))
+        .collect()
+}
+
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: fixtures with the default configuration
+
+#[test]
+fn snapshot_minimal() {
+    let objects = build::desired(&minimal(), &config()).expect("desired");
+    insta::assert_yaml_snapshot!("minimal_statefulset", objects.statefulset);
+    insta::assert_yaml_snapshot!("minimal_master_service", objects.master_service);
+    insta::assert_yaml_snapshot!("minimal_replica_service", objects.replica_service);
+    insta::assert_yaml_snapshot!("minimal_master_endpoints", objects.master_endpoints);
+    insta::assert_yaml_snapshot!("minimal_pdb", objects.pod_disruption_budget);
+    insta::assert_yaml_snapshot!("minimal_service_account", objects.service_account);
+    insta::assert_yaml_snapshot!("minimal_role_binding", objects.role_binding);
+    let secrets: Vec<String> = objects
+        .secrets
+        .iter()
+        .map(|s| format!("{}/{} ({})", s.namespace, s.name, s.username))
+        .collect();
+    insta::assert_yaml_snapshot!("minimal_required_secrets", secrets);
+    insta::assert_json_snapshot!(
+        "minimal_spilo_configuration",
+        spilo::configuration(&minimal().spec, &config())
+    );
+}
+
+#[test]
+fn snapshot_complete() {
+    let pg = complete();
+    let objects = build::desired(&pg, &config()).expect("desired");
+    insta::assert_yaml_snapshot!("complete_statefulset", objects.statefulset);
+    insta::assert_yaml_snapshot!("complete_master_service", objects.master_service);
+    insta::assert_yaml_snapshot!("complete_replica_service", objects.replica_service);
+    insta::assert_yaml_snapshot!("complete_pdb", objects.pod_disruption_budget);
+    let secrets: Vec<String> = objects
+        .secrets
+        .iter()
+        .map(|s| format!("{}/{} ({})", s.namespace, s.name, s.username))
+        .collect();
+    insta::assert_yaml_snapshot!("complete_required_secrets", secrets);
+    insta::assert_json_snapshot!(
+        "complete_spilo_configuration",
+        spilo::configuration(&pg.spec, &config())
+    );
+    let secret = secret::credentials(&pg, &config(), "foo_user", "test-password-not-secret")
+        .expect("secret");
+    insta::assert_yaml_snapshot!("complete_secret_foo_user", secret);
+}
+
+#[test]
+fn snapshot_standby_env() {
+    let s = sts(&standby(), &config());
+    insta::assert_yaml_snapshot!("standby_postgres_env", container(&s, "postgres").env);
+}
+
+#[test]
+fn snapshot_pod_cluster_role() {
+    insta::assert_yaml_snapshot!("pod_cluster_role", rbac::pod_cluster_role(&config()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: configuration variants
+
+/// Every key of the configuration changed: pod management, retention, run-as ids, readiness
+/// probe, toleration, node readiness label (AND), preferred anti-affinity, no owner references,
+/// no shm, etcd, custom labels, limits and thresholds.
+#[test]
+fn snapshot_custom_config() {
+    let config = custom_config();
+    let objects = build::desired(&minimal(), &config).expect("desired");
+    insta::assert_yaml_snapshot!("custom_config_statefulset", objects.statefulset);
+    insta::assert_yaml_snapshot!("custom_config_master_service", objects.master_service);
+    insta::assert_yaml_snapshot!("custom_config_pdb", objects.pod_disruption_budget);
+}
+
+#[test]
+fn snapshot_load_balancer() {
+    let mut config = config();
+    config.enable_master_load_balancer = true;
+    config.enable_replica_load_balancer = true;
+    config.custom_service_annotations = map(&[(
+        "service.beta.kubernetes.io/aws-load-balancer-internal",
+        "true",
+    )]);
+    // The cluster name starts with the team, so the legacy DNS name is announced too.
+    let (master, replica) = services(&minimal(), &config);
+    insta::assert_yaml_snapshot!("load_balancer_master_service", master);
+    insta::assert_yaml_snapshot!("load_balancer_replica_service", replica);
+}
+
+#[test]
+fn snapshot_configmaps_dcs() {
+    let mut config = config();
+    config.kubernetes_use_configmaps = true;
+    let objects = build::desired(&minimal(), &config).expect("desired");
+    assert_eq!(objects.master_endpoints, None, "Patroni uses ConfigMaps");
+    insta::assert_yaml_snapshot!("configmaps_master_service", objects.master_service);
+    let postgres = container(&objects.statefulset, "postgres");
+    assert_eq!(
+        env_value(postgres, "KUBERNETES_USE_CONFIGMAPS").as_deref(),
+        Some("true")
+    );
+}
+
+#[test]
+fn snapshot_anti_affinity() {
+    let mut config = config();
+    config.enable_pod_antiaffinity = true;
+    config.node_readiness_label = map(&[("lifecycle-status", "ready")]);
+    let required = sts(&complete(), &config);
+    insta::assert_yaml_snapshot!(
+        "anti_affinity_required_with_node_affinity",
+        pod_spec(&required).affinity
+    );
+    config.pod_antiaffinity_preferred_during_scheduling = true;
+    config.node_readiness_label_merge = NodeReadinessLabelMerge::And;
+    let preferred = sts(&complete(), &config);
+    insta::assert_yaml_snapshot!(
+        "anti_affinity_preferred_node_affinity_and",
+        pod_spec(&preferred).affinity
+    );
+}
+
+#[test]
+fn snapshot_tolerations() {
+    let mut config = config();
+    config.toleration = Some(Toleration {
+        key: Some("db-only".to_string()),
+        operator: Some("Exists".to_string()),
+        value: None,
+        effect: Some("NoSchedule".to_string()),
+    });
+    let from_config = sts(&minimal(), &config);
+    insta::assert_yaml_snapshot!(
+        "tolerations_from_config",
+        pod_spec(&from_config).tolerations
+    );
+    // The manifest's tolerations replace the configured one.
+    let from_manifest = sts(&complete(), &config);
+    insta::assert_yaml_snapshot!(
+        "tolerations_from_manifest",
+        pod_spec(&from_manifest).tolerations
+    );
+}
+
+#[test]
+fn snapshot_tls() {
+    let mut pg = minimal();
+    pg.spec.tls = Some(Tls {
+        secret_name: "pg-tls".to_string(),
+        certificate_file: None,
+        private_key_file: Some("/custom/key.pem".to_string()),
+        ca_file: Some("ca.crt".to_string()),
+        ca_secret_name: None,
+    });
+    let s = sts(&pg, &config());
+    let postgres = container(&s, "postgres");
+    insta::assert_yaml_snapshot!("tls_volumes", pod_spec(&s).volumes);
+    insta::assert_yaml_snapshot!("tls_postgres_volume_mounts", postgres.volume_mounts);
+    let tls_env: Vec<&EnvVar> = postgres
+        .env
+        .iter()
+        .flatten()
+        .filter(|e| e.name.starts_with("SSL_"))
+        .collect();
+    insta::assert_yaml_snapshot!("tls_env", tls_env);
+}
+
+#[test]
+fn snapshot_sidecars() {
+    let s = sts(&complete(), &config());
+    let sidecars: Vec<&Container> = pod_spec(&s)
+        .containers
+        .iter()
+        .filter(|c| c.name != "postgres")
+        .collect();
+    insta::assert_yaml_snapshot!("sidecars_containers", sidecars);
+    insta::assert_yaml_snapshot!("sidecars_init_containers", pod_spec(&s).init_containers);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Determinism and the template hash
+
+#[test]
+fn building_twice_gives_identical_objects_and_hash() {
+    for pg in [minimal(), complete(), standby()] {
+        let first = build::desired(&pg, &config()).expect("desired");
+        let second = build::desired(&pg, &config()).expect("desired");
+        assert_eq!(first, second);
+        assert_eq!(hash(&first.statefulset), hash(&second.statefulset));
+        let first_json = serde_json::to_string(&first.to_json().expect("json")).expect("text");
+        let second_json = serde_json::to_string(&second.to_json().expect("json")).expect("text");
+        assert_eq!(first_json, second_json);
+    }
+}
+
+#[test]
+fn template_hash_is_the_hash_of_the_pod_spec() {
+    let s = sts(&complete(), &config());
+    let expected = statefulset::template_hash(pod_spec(&s)).expect("hash");
+    assert_eq!(hash(&s), expected);
+    assert_eq!(expected.len(), 64);
+    assert!(expected.bytes().all(|b| b.is_ascii_hexdigit()));
+}
+
+#[test]
+fn changing_the_image_changes_the_template_hash() {
+    let pg = complete();
+    let before = sts(&pg, &config());
+    let mut changed = pg.clone();
+    changed.spec.docker_image = Some("ghcr.io/zalando/spilo-18:4.1-p3".to_string());
+    let after = sts(&changed, &config());
+    assert_ne!(hash(&before), hash(&after));
+
+    // The configured image counts when the manifest has none.
+    let mut config = config();
+    let default_image = hash(&sts(&minimal(), &config));
+    config.docker_image = "registry.example.com/spilo:other".to_string();
+    assert_ne!(default_image, hash(&sts(&minimal(), &config)));
+}
+
+#[test]
+fn changing_the_number_of_instances_keeps_the_template_hash() {
+    let pg = complete();
+    let before = sts(&pg, &config());
+    let mut scaled = pg.clone();
+    scaled.spec.number_of_instances = 5;
+    let after = sts(&scaled, &config());
+    assert_eq!(hash(&before), hash(&after));
+    assert_eq!(after.spec.as_ref().and_then(|s| s.replicas), Some(5));
+    assert_eq!(before.spec.as_ref().and_then(|s| s.replicas), Some(2));
+}
+
+#[test]
+fn pod_annotations_do_not_change_the_template_hash_but_parameters_do() {
+    let pg = complete();
+    let before = sts(&pg, &config());
+    let mut annotated = pg.clone();
+    annotated
+        .spec
+        .pod_annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert("new.key".to_string(), "x".to_string());
+    let after = sts(&annotated, &config());
+    assert_eq!(hash(&before), hash(&after));
+    let annotations = after
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.as_ref())
+        .expect("annotations");
+    assert_eq!(annotations.get("new.key").map(String::as_str), Some("x"));
+
+    let mut tuned = pg.clone();
+    tuned
+        .spec
+        .postgresql
+        .parameters
+        .get_or_insert_with(BTreeMap::new)
+        .insert("work_mem".to_string(), "64MB".to_string());
+    assert_ne!(hash(&before), hash(&sts(&tuned, &config())));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata, labels and owner references
+
+#[test]
+fn every_child_has_labels_and_an_owner_reference() {
+    let mut pg = complete();
+    pg.metadata
+        .labels
+        .get_or_insert_with(BTreeMap::new)
+        .insert("application".to_string(), "not-spilo".to_string());
+    let mut config = config();
+    config.inherited_labels = vec!["environment".to_string(), "application".to_string()];
+    config.inherited_annotations = vec!["delete-date".to_string()];
+    let objects = build::desired(&pg, &config).expect("desired");
+    let expected = map(&[
+        ("application", "spilo"),
+        ("cluster-name", "acid-test-cluster"),
+        ("environment", "demo"),
+        ("team", "acid"),
+    ]);
+    let metas = [
+        &objects.statefulset.metadata,
+        &objects.master_service.metadata,
+        &objects.replica_service.metadata,
+        &objects.pod_disruption_budget.metadata,
+        &objects
+            .master_endpoints
+            .as_ref()
+            .expect("endpoints")
+            .metadata,
+    ];
+    for meta in metas {
+        let labels = meta.labels.as_ref().expect("labels");
+        for (k, v) in &expected {
+            assert_eq!(labels.get(k), Some(v), "{:?}: label {k}", meta.name);
+        }
+        assert_eq!(
+            meta.annotations
+                .as_ref()
+                .and_then(|a| a.get("delete-date"))
+                .map(String::as_str),
+            Some("2030-08-31"),
+            "{:?}",
+            meta.name
+        );
+        assert_eq!(meta.namespace.as_deref(), Some(NAMESPACE));
+        let owners = meta.owner_references.as_ref().expect("owner references");
+        assert_eq!(owners.len(), 1);
+        let owner = &owners[0];
+        assert_eq!(owner.api_version, "acid.zalan.do/v1");
+        assert_eq!(owner.kind, "postgresql");
+        assert_eq!(owner.name, "acid-test-cluster");
+        assert_eq!(owner.uid, UID);
+        assert_eq!(owner.controller, Some(true));
+        assert_eq!(owner.block_owner_deletion, Some(true));
+    }
+    // The inherited `application` label cannot replace the selector's.
+    let spec = objects.statefulset.spec.as_ref().expect("spec");
+    let template_labels = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .expect("template labels");
+    for (k, v) in spec.selector.match_labels.as_ref().expect("selector") {
+        assert_eq!(template_labels.get(k), Some(v), "selector label {k}");
+    }
+    // Shared per-namespace objects carry no owner reference.
+    assert_eq!(objects.service_account.metadata.owner_references, None);
+    assert_eq!(objects.role_binding.metadata.owner_references, None);
+}
+
+#[test]
+fn pod_annotations_merge_config_manifest_and_inherited() {
+    let mut config = config();
+    config.custom_pod_annotations = map(&[("keya", "valuea"), ("annotation.key", "config")]);
+    config.inherited_annotations = vec!["delete-clustername".to_string()];
+    let s = sts(&complete(), &config);
+    let annotations = s
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.clone())
+        .expect("annotations");
+    assert_eq!(annotations.get("keya").map(String::as_str), Some("valuea"));
+    // The manifest's podAnnotations win over custom_pod_annotations.
+    assert_eq!(
+        annotations.get("annotation.key").map(String::as_str),
+        Some("value")
+    );
+    assert_eq!(
+        annotations.get("delete-clustername").map(String::as_str),
+        Some("acid-test-cluster")
+    );
+}
+
+#[test]
+fn missing_uid_is_an_error_only_with_owner_references() {
+    let mut pg = minimal();
+    pg.metadata.uid = None;
+    let err = build::desired(&pg, &config()).expect_err("uid is needed");
+    assert!(
+        matches!(
+            err,
+            BuildError::MissingMetadata {
+                field: "metadata.uid",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "postgresql default/acid-minimal-cluster: metadata.uid is required for owner references \
+         (enable_owner_references is on)"
+    );
+
+    let mut config = config();
+    config.enable_owner_references = false;
+    let objects = build::desired(&pg, &config).expect("no owner references needed");
+    assert_eq!(objects.statefulset.metadata.owner_references, None);
+    assert_eq!(objects.master_service.metadata.owner_references, None);
+}
+
+#[test]
+fn missing_namespace_is_an_error() {
+    let mut pg = minimal();
+    pg.metadata.namespace = None;
+    let err = build::desired(&pg, &config()).expect_err("namespace is needed");
+    assert!(
+        matches!(
+            err,
+            BuildError::MissingMetadata {
+                field: "metadata.namespace",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_team_id_that_is_no_label_value_is_an_error() {
+    let mut pg = minimal();
+    pg.spec.team_id = "ACID team".to_string();
+    let err = build::desired(&pg, &config()).expect_err("invalid label value");
+    assert!(err.to_string().contains("spec.teamId"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// StatefulSet
+
+#[test]
+fn statefulset_basics_follow_the_reference() {
+    let s = sts(&minimal(), &config());
+    let spec = s.spec.as_ref().expect("spec");
+    assert_eq!(spec.service_name.as_deref(), Some("acid-minimal-cluster"));
+    assert_eq!(
+        spec.update_strategy
+            .as_ref()
+            .and_then(|u| u.type_.as_deref()),
+        Some("OnDelete")
+    );
+    assert_eq!(spec.pod_management_policy.as_deref(), Some("OrderedReady"));
+    assert_eq!(
+        spec.selector.match_labels,
+        Some(map(&[
+            ("application", "spilo"),
+            ("cluster-name", "acid-minimal-cluster")
+        ]))
+    );
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        postgres.image.as_deref(),
+        Some(config().docker_image.as_str())
+    );
+    let ports: Vec<i32> = postgres
+        .ports
+        .iter()
+        .flatten()
+        .map(|p| p.container_port)
+        .collect();
+    assert_eq!(ports, vec![8008, 5432, 8080]);
+    let pod = pod_spec(&s);
+    assert_eq!(pod.service_account_name.as_deref(), Some("postgres-pod"));
+    assert_eq!(pod.termination_grace_period_seconds, Some(300));
+}
+
+#[test]
+fn instances_are_bounded_by_the_configuration() {
+    let mut config = config();
+    config.min_instances = 3;
+    config.max_instances = 4;
+    let replicas = |pg: &Postgresql, config: &OperatorConfig| {
+        sts(pg, config).spec.as_ref().and_then(|s| s.replicas)
+    };
+    assert_eq!(replicas(&minimal(), &config), Some(3));
+    let mut big = minimal();
+    big.spec.number_of_instances = 9;
+    assert_eq!(replicas(&big, &config), Some(4));
+    // A standby cluster of one pod stays at one.
+    assert_eq!(replicas(&standby(), &config), Some(1));
+}
+
+#[test]
+fn spilo_env_has_the_operator_variables_first() {
+    let mut pg = minimal();
+    pg.spec.env = Some(vec![
+        EnvVar {
+            name: "scope".to_string(),
+            value: Some("hijacked".to_string()),
+            value_from: None,
+        },
+        EnvVar {
+            name: "WAL_S3_BUCKET".to_string(),
+            value: Some("bucket".to_string()),
+            value_from: None,
+        },
+    ]);
+    let s = sts(&pg, &config());
+    let postgres = container(&s, "postgres");
+    let names: Vec<&str> = postgres
+        .env
+        .iter()
+        .flatten()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "SCOPE",
+            "PGROOT",
+            "POD_IP",
+            "POD_NAMESPACE",
+            "PGUSER_SUPERUSER",
+            "KUBERNETES_SCOPE_LABEL",
+            "KUBERNETES_ROLE_LABEL",
+            "PGPASSWORD_SUPERUSER",
+            "PGUSER_STANDBY",
+            "PGPASSWORD_STANDBY",
+            "ENABLE_WAL_PATH_COMPAT",
+            "PGVERSION",
+            "KUBERNETES_LABELS",
+            "SPILO_CONFIGURATION",
+            "DCS_ENABLE_KUBERNETES_API",
+            "WAL_S3_BUCKET",
+        ]
+    );
+    assert_eq!(
+        env_value(postgres, "SCOPE").as_deref(),
+        Some("acid-minimal-cluster")
+    );
+    assert_eq!(env_value(postgres, "PGVERSION").as_deref(), Some("17"));
+    assert_eq!(
+        env_value(postgres, "KUBERNETES_LABELS").as_deref(),
+        Some(r#"{"application":"spilo"}"#)
+    );
+    let password = env(postgres, "PGPASSWORD_SUPERUSER")
+        .and_then(|e| e.value_from.as_ref())
+        .and_then(|v| v.secret_key_ref.as_ref())
+        .expect("secret ref");
+    assert_eq!(
+        password.name,
+        "postgres.acid-minimal-cluster.credentials.postgresql.acid.zalan.do"
+    );
+    assert_eq!(password.key, "password");
+
+    // With etcd, Patroni gets ETCD_HOST instead of the Kubernetes API.
+    let mut config = config();
+    config.etcd_host = "etcd:2379".to_string();
+    config.kubernetes_use_configmaps = true;
+    let s = sts(&minimal(), &config);
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        env_value(postgres, "ETCD_HOST").as_deref(),
+        Some("etcd:2379")
+    );
+    assert_eq!(env(postgres, "DCS_ENABLE_KUBERNETES_API"), None);
+    assert_eq!(env(postgres, "KUBERNETES_USE_CONFIGMAPS"), None);
+}
+
+#[test]
+fn spilo_configuration_splits_parameters_like_the_reference() {
+    let pg = complete();
+    let value = spilo::configuration(&pg.spec, &config());
+    assert_eq!(
+        value.pointer("/postgresql/parameters"),
+        Some(&serde_json::json!({"shared_buffers": "32MB"}))
+    );
+    assert_eq!(
+        value.pointer("/bootstrap/dcs/postgresql/parameters"),
+        Some(&serde_json::json!({"log_statement": "all", "max_connections": "10"}))
+    );
+    assert_eq!(
+        value.pointer("/bootstrap/initdb"),
+        Some(&serde_json::json!([
+            {"auth-host": "md5"},
+            {"auth-local": "trust"},
+            "data-checksums",
+            {"encoding": "UTF8"},
+            {"locale": "en_US.UTF-8"}
+        ]))
+    );
+    assert_eq!(
+        value.pointer("/postgresql/pg_hba/0"),
+        Some(&serde_json::json!("hostssl all all 0.0.0.0/0 md5"))
+    );
+    assert_eq!(value.pointer("/postgresql/bin_dir"), None);
+
+    // The env value is the same configuration with sorted keys.
+    let s = sts(&pg, &config());
+    let text = env_value(container(&s, "postgres"), "SPILO_CONFIGURATION").expect("env");
+    let parsed: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(parsed, value);
+    assert!(
+        text.starts_with(r#"{"bootstrap":{"dcs":{"failsafe_mode":false,"#),
+        "{text}"
+    );
+
+    // Without PGVERSION, the binaries are chosen with bin_dir.
+    let mut config = config();
+    config.enable_pgversion_env_var = false;
+    let value = spilo::configuration(&pg.spec, &config);
+    assert_eq!(
+        value.pointer("/postgresql/bin_dir"),
+        Some(&serde_json::json!("/usr/lib/postgresql/18/bin"))
+    );
+    assert!(spilo::is_bootstrap_parameter("max_connections"));
+    assert!(!spilo::is_bootstrap_parameter("shared_preload_libraries"));
+}
+
+#[test]
+fn initdb_options_of_the_manifest_replace_the_defaults() {
+    let mut pg = minimal();
+    let patroni = pg.spec.patroni.get_or_insert_with(Default::default);
+    patroni.initdb = Some(map(&[("auth-host", "scram-sha-256"), ("nosync", "false")]));
+    let value = spilo::configuration(&pg.spec, &config());
+    assert_eq!(
+        value.pointer("/bootstrap/initdb"),
+        Some(&serde_json::json!([
+            {"auth-host": "scram-sha-256"},
+            {"auth-local": "trust"},
+            {"nosync": "false"}
+        ]))
+    );
+}
+
+#[test]
+fn resources_use_defaults_and_enforce_the_minimum_limits() {
+    // Minimal has no resources: the defaults, limits above the minimums.
+    let s = sts(&minimal(), &config());
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        requests(postgres),
+        map(&[("cpu", "100m"), ("memory", "100Mi")])
+    );
+    assert_eq!(limits(postgres), map(&[("cpu", "1"), ("memory", "500Mi")]));
+
+    // Limits below the minimums are raised; a limit below the request is raised to it.
+    let mut pg = minimal();
+    pg.spec.resources = Some(pgctl_shared::crd::Resources {
+        requests: Some(pgctl_shared::crd::ResourceDescription {
+            cpu: Some("300m".to_string()),
+            memory: Some("200Mi".to_string()),
+            ..Default::default()
+        }),
+        limits: Some(pgctl_shared::crd::ResourceDescription {
+            cpu: Some("100m".to_string()),
+            memory: Some("100Mi".to_string()),
+            ..Default::default()
+        }),
+    });
+    let s = sts(&pg, &config());
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        limits(postgres),
+        map(&[("cpu", "300m"), ("memory", "250Mi")])
+    );
+
+    // set_memory_request_to_limit and the maximum requests.
+    let mut config = config();
+    config.set_memory_request_to_limit = true;
+    config.max_cpu_request = Some("200m".to_string());
+    let s = sts(&pg, &config);
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        requests(postgres),
+        map(&[("cpu", "200m"), ("memory", "250Mi")])
+    );
+
+    // Sidecars get the defaults but not the thresholds.
+    let s = sts(&complete(), &build_config_with_min_limit("2"));
+    let telegraf = container(&s, "telegraf-sidecar");
+    assert_eq!(
+        limits(telegraf),
+        map(&[("cpu", "500m"), ("memory", "500Mi")])
+    );
+    let postgres = container(&s, "postgres");
+    assert_eq!(limits(postgres).get("cpu").map(String::as_str), Some("2"));
+    assert_eq!(
+        limits(postgres).get("hugepages-2Mi").map(String::as_str),
+        Some("128Mi")
+    );
+}
+
+fn build_config_with_min_limit(cpu: &str) -> OperatorConfig {
+    let mut config = config();
+    config.min_cpu_limit = Some(cpu.to_string());
+    config
+}
+
+#[test]
+fn an_invalid_quantity_names_its_field() {
+    let mut pg = minimal();
+    pg.spec.resources = Some(pgctl_shared::crd::Resources {
+        requests: None,
+        limits: Some(pgctl_shared::crd::ResourceDescription {
+            cpu: Some("2 cores".to_string()),
+            ..Default::default()
+        }),
+    });
+    let err = build::desired(&pg, &config()).expect_err("invalid quantity");
+    assert_eq!(
+        err.to_string(),
+        "postgresql default/acid-minimal-cluster: StatefulSet acid-minimal-cluster: \
+         spec.resources.limits.cpu: \"2 cores\" is not a valid CPU quantity"
+    );
+
+    let mut pg = minimal();
+    pg.spec.volume.size = "lots".to_string();
+    let err = build::desired(&pg, &config()).expect_err("invalid size");
+    assert!(err.to_string().contains("spec.volume.size"), "{err}");
+}
+
+#[test]
+fn volumes_and_mounts() {
+    let s = sts(&complete(), &config());
+    let pod = pod_spec(&s);
+    let volume_names: Vec<&str> = pod
+        .volumes
+        .iter()
+        .flatten()
+        .map(|v| v.name.as_str())
+        .collect();
+    assert_eq!(
+        volume_names,
+        vec!["dshm", "empty", "conf", "pg-tls", "pg-tls-ca"]
+    );
+    let mounts = |c: &Container| -> Vec<String> {
+        c.volume_mounts
+            .iter()
+            .flatten()
+            .map(|m| format!("{}:{}", m.name, m.mount_path))
+            .collect()
+    };
+    assert_eq!(
+        mounts(container(&s, "postgres")),
+        vec![
+            "pgdata:/home/postgres/pgdata",
+            "dshm:/dev/shm",
+            "empty:/opt/empty",
+            "pg-tls:/tls",
+            "pg-tls-ca:/tlsca"
+        ]
+    );
+    assert_eq!(
+        mounts(container(&s, "telegraf-sidecar")),
+        vec![
+            "pgdata:/home/postgres/pgdata",
+            "empty:/opt/empty",
+            "conf:/etc/telegraf"
+        ]
+    );
+    let data = &container(&s, "postgres")
+        .volume_mounts
+        .as_ref()
+        .expect("mounts")[0];
+    assert_eq!(
+        data.sub_path_expr.as_deref(),
+        Some("$(NODE_NAME)/$(POD_NAME)")
+    );
+    assert_eq!(data.sub_path, None);
+
+    // The manifest turns the shm volume off even when the configuration has it on.
+    let mut pg = minimal();
+    pg.spec.enable_shm_volume = Some(false);
+    let s = sts(&pg, &config());
+    assert_eq!(pod_spec(&s).volumes, None);
+
+    let claim = &s
+        .spec
+        .as_ref()
+        .and_then(|s| s.volume_claim_templates.as_ref())
+        .expect("claim templates")[0];
+    assert_eq!(claim.metadata.name.as_deref(), Some("pgdata"));
+    let claim_spec = claim.spec.as_ref().expect("claim spec");
+    assert_eq!(
+        claim_spec
+            .resources
+            .as_ref()
+            .and_then(|r| r.requests.as_ref())
+            .and_then(|r| r.get("storage"))
+            .map(|q| q.0.as_str()),
+        Some("1Gi")
+    );
+}
+
+#[test]
+fn conflicting_additional_volumes_are_errors() {
+    let mut pg = complete();
+    if let Some(volumes) = pg.spec.additional_volumes.as_mut() {
+        volumes[1].mount_path = "/opt/empty".to_string();
+    }
+    let err = build::desired(&pg, &config()).expect_err("same mount path");
+    assert!(
+        err.to_string()
+            .contains("spec.additionalVolumes[1].mountPath"),
+        "{err}"
+    );
+
+    let mut pg = complete();
+    if let Some(volumes) = pg.spec.additional_volumes.as_mut() {
+        volumes[0].mount_path = "/home/postgres/pgdata".to_string();
+    }
+    let err = build::desired(&pg, &config()).expect_err("over PGDATA");
+    assert!(
+        err.to_string()
+            .contains("spec.additionalVolumes[0].mountPath"),
+        "{err}"
+    );
+
+    let mut pg = complete();
+    if let Some(volumes) = pg.spec.additional_volumes.as_mut() {
+        volumes[0].volume_source = serde_json::json!({"emptyDir": "big"});
+    }
+    let err = build::desired(&pg, &config()).expect_err("bad source");
+    assert!(
+        err.to_string()
+            .contains("spec.additionalVolumes[0].volumeSource"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sidecar_needs_an_image_and_a_unique_name() {
+    let mut pg = complete();
+    if let Some(sidecars) = pg.spec.sidecars.as_mut() {
+        sidecars[0].image = None;
+    }
+    let err = build::desired(&pg, &config()).expect_err("no image");
+    assert!(err.to_string().contains("spec.sidecars[0].image"), "{err}");
+
+    let mut pg = complete();
+    if let Some(sidecars) = pg.spec.sidecars.as_mut() {
+        sidecars[0].name = Some("postgres".to_string());
+    }
+    let err = build::desired(&pg, &config()).expect_err("duplicate name");
+    assert!(err.to_string().contains("spec.sidecars[0].name"), "{err}");
+}
+
+#[test]
+fn pod_environment_configmap_must_be_in_the_cluster_namespace() {
+    let mut config = config();
+    config.pod_environment_configmap = Some("default/pod-env".to_string());
+    config.pod_environment_secret = Some("pod-env-secret".to_string());
+    let s = sts(&complete(), &config);
+    let sources = container(&s, "postgres").env_from.clone().expect("envFrom");
+    let names: Vec<String> = sources
+        .iter()
+        .map(|s| {
+            s.config_map_ref
+                .as_ref()
+                .map(|c| format!("configmap {}", c.name))
+                .or_else(|| s.secret_ref.as_ref().map(|c| format!("secret {}", c.name)))
+                .unwrap_or_default()
+        })
+        .collect();
+    // The manifest's envFrom comes last, so it wins.
+    assert_eq!(
+        names,
+        vec![
+            "configmap pod-env",
+            "secret pod-env-secret",
+            "configmap extra-env"
+        ]
+    );
+
+    config.pod_environment_configmap = Some("elsewhere/pod-env".to_string());
+    let err = build::desired(&complete(), &config).expect_err("other namespace");
+    assert!(
+        err.to_string().contains("pod_environment_configmap"),
+        "{err}"
+    );
+}
+
+#[test]
+fn clone_env_follows_the_method() {
+    // complete.yaml clones from a WAL archive up to a timestamp.
+    let s = sts(&complete(), &config());
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        env_value(postgres, "CLONE_METHOD").as_deref(),
+        Some("CLONE_WITH_WALE")
+    );
+    assert_eq!(
+        env_value(postgres, "CLONE_WALE_S3_PREFIX").as_deref(),
+        Some("s3://custom/path/to/bucket")
+    );
+    assert_eq!(
+        env_value(postgres, "CLONE_AWS_S3_FORCE_PATH_STYLE").as_deref(),
+        Some("1")
+    );
+
+    // Without a timestamp: pg_basebackup from the running cluster.
+    let mut pg = complete();
+    if let Some(clone) = pg.spec.clone.as_mut() {
+        clone.timestamp = None;
+    }
+    let s = sts(&pg, &config());
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        env_value(postgres, "CLONE_METHOD").as_deref(),
+        Some("CLONE_WITH_BASEBACKUP")
+    );
+    assert_eq!(
+        env_value(postgres, "CLONE_HOST").as_deref(),
+        Some("acid-minimal-cluster")
+    );
+    let password = env(postgres, "CLONE_PASSWORD")
+        .and_then(|e| e.value_from.as_ref())
+        .and_then(|v| v.secret_key_ref.as_ref())
+        .expect("secret ref");
+    assert_eq!(
+        password.name,
+        "standby.acid-minimal-cluster.credentials.postgresql.acid.zalan.do"
+    );
+}
+
+#[test]
+fn node_readiness_label_is_its_own_term_or_joins_every_term() {
+    let mut config = config();
+    config.node_readiness_label = map(&[("lifecycle-status", "ready")]);
+    let terms = |config: &OperatorConfig| {
+        let s = sts(&complete(), config);
+        pod_spec(&s)
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .and_then(|n| {
+                n.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
+            .map(|s| s.node_selector_terms.clone())
+            .expect("terms")
+    };
+    let or_terms = terms(&config);
+    assert_eq!(or_terms.len(), 2);
+    config.node_readiness_label_merge = NodeReadinessLabelMerge::And;
+    let and_terms = terms(&config);
+    assert_eq!(and_terms.len(), 1);
+    let keys: Vec<&str> = and_terms[0]
+        .match_expressions
+        .iter()
+        .flatten()
+        .map(|e| e.key.as_str())
+        .collect();
+    assert_eq!(keys, vec!["postgres-operator", "lifecycle-status"]);
+    // Without anything to say there is no affinity at all.
+    assert_eq!(
+        pod_spec(&sts(&minimal(), &OperatorConfig::default())).affinity,
+        None
+    );
+}
+
+#[test]
+fn security_context_prefers_the_manifest() {
+    let mut config = config();
+    config.spilo_runasuser = Some(1000);
+    config.spilo_fsgroup = Some(2000);
+    let s = sts(&complete(), &config);
+    let ctx = pod_spec(&s)
+        .security_context
+        .as_ref()
+        .expect("security context");
+    assert_eq!(ctx.run_as_user, Some(101));
+    assert_eq!(ctx.run_as_group, Some(103));
+    assert_eq!(ctx.fs_group, Some(103));
+    let s = sts(&minimal(), &config);
+    let ctx = pod_spec(&s)
+        .security_context
+        .as_ref()
+        .expect("security context");
+    assert_eq!(ctx.run_as_user, Some(1000));
+    assert_eq!(ctx.run_as_group, None);
+    assert_eq!(ctx.fs_group, Some(2000));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services, Endpoints, PDB
+
+#[test]
+fn master_service_has_no_selector_unless_patroni_uses_configmaps() {
+    let (master, replica) = services(&minimal(), &config());
+    let master_spec = master.spec.as_ref().expect("spec");
+    assert_eq!(master_spec.selector, None);
+    assert_eq!(master_spec.type_.as_deref(), Some("ClusterIP"));
+    let port = &master_spec.ports.as_ref().expect("ports")[0];
+    assert_eq!(
+        (port.name.as_deref(), port.port),
+        (Some("postgresql"), 5432)
+    );
+    assert_eq!(
+        replica.spec.as_ref().and_then(|s| s.selector.clone()),
+        Some(map(&[
+            ("application", "spilo"),
+            ("cluster-name", "acid-minimal-cluster"),
+            ("spilo-role", "replica")
+        ]))
+    );
+    assert_eq!(
+        master
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("spilo-role"))
+            .map(String::as_str),
+        Some("master")
+    );
+    assert_eq!(
+        replica.metadata.name.as_deref(),
+        Some("acid-minimal-cluster-repl")
+    );
+
+    let mut config = config();
+    config.kubernetes_use_configmaps = true;
+    let (master, _) = services(&minimal(), &config);
+    assert_eq!(
+        master.spec.as_ref().and_then(|s| s.selector.clone()),
+        Some(map(&[
+            ("application", "spilo"),
+            ("cluster-name", "acid-minimal-cluster"),
+            ("spilo-role", "master")
+        ]))
+    );
+}
+
+#[test]
+fn load_balancer_settings_of_the_manifest_win() {
+    let mut config = config();
+    config.enable_master_load_balancer = true;
+    // complete.yaml turns both load balancers off explicitly.
+    let (master, _) = services(&complete(), &config);
+    assert_eq!(
+        master.spec.as_ref().and_then(|s| s.type_.as_deref()),
+        Some("ClusterIP")
+    );
+    // The deprecated alias counts when the new field is absent.
+    let mut pg = minimal();
+    pg.spec.use_load_balancer = Some(true);
+    pg.spec.allowed_source_ranges = Some(vec!["10.0.0.0/8".to_string()]);
+    let (master, replica) = services(&pg, &OperatorConfig::default());
+    let spec = master.spec.as_ref().expect("spec");
+    assert_eq!(spec.type_.as_deref(), Some("LoadBalancer"));
+    assert_eq!(
+        spec.load_balancer_source_ranges,
+        Some(vec!["10.0.0.0/8".to_string()])
+    );
+    assert_eq!(spec.external_traffic_policy.as_deref(), Some("Cluster"));
+    assert_eq!(
+        replica.spec.as_ref().and_then(|s| s.type_.as_deref()),
+        Some("ClusterIP")
+    );
+    // Service annotations: the role-specific ones win over the general ones.
+    let (master, replica) = services(&complete(), &OperatorConfig::default());
+    let annotations = |s: &Service| s.metadata.annotations.clone().unwrap_or_default();
+    assert_eq!(
+        annotations(&master),
+        map(&[("annotation.key", "value"), ("master.key", "value")])
+    );
+    assert_eq!(
+        annotations(&replica),
+        map(&[("annotation.key", "value"), ("replica.key", "value")])
+    );
+}
+
+#[test]
+fn pdb_protects_the_master_unless_disabled_or_empty() {
+    let min_available = |pg: &Postgresql, config: &OperatorConfig| {
+        let ctx = ClusterContext::new(pg, config).expect("context");
+        pdb::pod_disruption_budget(&ctx)
+            .spec
+            .and_then(|s| s.min_available)
+    };
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    assert_eq!(
+        min_available(&minimal(), &config()),
+        Some(IntOrString::Int(1))
+    );
+    let mut empty = minimal();
+    empty.spec.number_of_instances = 0;
+    assert_eq!(min_available(&empty, &config()), Some(IntOrString::Int(0)));
+    let mut config = config();
+    config.enable_pod_disruption_budget = false;
+    assert_eq!(
+        min_available(&minimal(), &config),
+        Some(IntOrString::Int(0))
+    );
+
+    let ctx_config = OperatorConfig::default();
+    let pg = minimal();
+    let ctx = ClusterContext::new(&pg, &ctx_config).expect("context");
+    let budget = pdb::pod_disruption_budget(&ctx);
+    assert_eq!(
+        budget.metadata.name.as_deref(),
+        Some("postgres-acid-minimal-cluster-pdb")
+    );
+    assert_eq!(
+        budget
+            .spec
+            .and_then(|s| s.selector)
+            .and_then(|s| s.match_labels)
+            .and_then(|l| l.get("spilo-role").cloned())
+            .as_deref(),
+        Some("master")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets and RBAC
+
+#[test]
+fn required_users_are_system_users_then_login_roles() {
+    assert_eq!(
+        secret::required_users(&minimal(), &config()),
+        vec!["postgres", "standby", "foo_user", "zalando"]
+    );
+    assert_eq!(
+        secret::required_users(&complete(), &config()),
+        vec![
+            "postgres",
+            "standby",
+            "bar_owner_user",
+            "bar_reader_user",
+            "bar_writer_user",
+            "flyway",
+            "foo_user",
+            "zalando"
+        ]
+    );
+    // NOLOGIN users get no Secret.
+    let mut pg = minimal();
+    pg.spec
+        .users
+        .get_or_insert_with(BTreeMap::new)
+        .insert("group_role".to_string(), vec!["NOLOGIN".to_string()]);
+    assert!(!secret::required_users(&pg, &config()).contains(&"group_role".to_string()));
+}
+
+#[test]
+fn credentials_secret_holds_the_given_password() {
+    let pg = minimal();
+    let s = secret::credentials(&pg, &config(), "foo_user", "s3cr3t-value").expect("secret");
+    assert_eq!(
+        s.metadata.name.as_deref(),
+        Some("foo-user.acid-minimal-cluster.credentials.postgresql.acid.zalan.do")
+    );
+    assert_eq!(s.type_.as_deref(), Some("Opaque"));
+    let data = s.data.as_ref().expect("data");
+    assert_eq!(
+        data.get("username").map(|b| b.0.as_slice()),
+        Some(&b"foo_user"[..])
+    );
+    assert_eq!(
+        data.get("password").map(|b| b.0.as_slice()),
+        Some(&b"s3cr3t-value"[..])
+    );
+    assert!(s.metadata.owner_references.is_some());
+    // Without secret deletion the Secret outlives the cluster: no owner reference.
+    let mut config = config();
+    config.enable_secrets_deletion = false;
+    let s = secret::credentials(&pg, &config, "foo_user", "x").expect("secret");
+    assert_eq!(s.metadata.owner_references, None);
+    // Rotation: the Secret of a role may hold another user name.
+    let s =
+        secret::credentials_for(&pg, &config, "foo_user", "foo_user250101", "x").expect("secret");
+    assert_eq!(
+        s.metadata.name.as_deref(),
+        Some("foo-user.acid-minimal-cluster.credentials.postgresql.acid.zalan.do")
+    );
+    assert_eq!(
+        s.data
+            .as_ref()
+            .and_then(|d| d.get("username"))
+            .map(|b| b.0.as_slice()),
+        Some(&b"foo_user250101"[..])
+    );
+}
+
+#[test]
+fn secrets_whose_names_collide_are_an_error() {
+    let mut pg = minimal();
+    let users = pg.spec.users.get_or_insert_with(BTreeMap::new);
+    users.insert("foo-user".to_string(), Vec::new());
+    let err = secret::required_secrets(&pg, &config()).expect_err("collision");
+    assert!(err.to_string().contains("spec.users"), "{err}");
+}
+
+#[test]
+fn secret_names_follow_the_template() {
+    let config = custom_config();
+    let mut pg = minimal();
+    pg.metadata.uid = None;
+    let secrets = secret::required_secrets(&pg, &config).expect("secrets");
+    let names: Vec<&str> = secrets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "root-admin.acid-minimal-cluster.credentials",
+            "replicator.acid-minimal-cluster.credentials",
+            "foo-user.acid-minimal-cluster.credentials",
+            "zalando.acid-minimal-cluster.credentials"
+        ]
+    );
+}
+
+#[test]
+fn rbac_binds_the_pod_service_account_to_its_cluster_role() {
+    let config = config();
+    let binding = rbac::role_binding(&config, "team-a");
+    assert_eq!(binding.metadata.namespace.as_deref(), Some("team-a"));
+    assert_eq!(binding.role_ref.kind, "ClusterRole");
+    assert_eq!(binding.role_ref.name, "postgres-pod");
+    let subject = &binding.subjects.as_ref().expect("subjects")[0];
+    assert_eq!(
+        (
+            subject.kind.as_str(),
+            subject.name.as_str(),
+            subject.namespace.as_deref()
+        ),
+        ("ServiceAccount", "postgres-pod", Some("team-a"))
+    );
+    let role = rbac::pod_cluster_role(&config);
+    let resources: Vec<String> = role
+        .rules
+        .iter()
+        .flatten()
+        .flat_map(|r| r.resources.clone().unwrap_or_default())
+        .collect();
+    for needed in ["endpoints", "configmaps", "pods", "services"] {
+        assert!(resources.iter().any(|r| r == needed), "{needed}");
+    }
+}
+
+#[test]
+fn pod_labels_always_match_the_selector() {
+    // cluster_labels of the custom configuration hold `team: acid`; a different teamId and an
+    // inherited label of the same key must not break the selector.
+    let mut config = custom_config();
+    config.inherited_labels.push("team".to_string());
+    let mut pg = complete();
+    pg.spec.team_id = "other".to_string();
+    pg.metadata
+        .labels
+        .get_or_insert_with(BTreeMap::new)
+        .insert("team".to_string(), "inherited".to_string());
+    for (pg, config) in [(pg, config), (minimal(), OperatorConfig::default())] {
+        let s = sts(&pg, &config);
+        let spec = s.spec.as_ref().expect("spec");
+        let labels = spec
+            .template
+            .metadata
+            .as_ref()
+            .and_then(|m| m.labels.clone())
+            .expect("labels");
+        let selector = spec.selector.match_labels.clone().expect("selector");
+        assert!(!selector.is_empty());
+        for (k, v) in &selector {
+            assert_eq!(labels.get(k), Some(v), "selector label {k}");
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! Helpers for the end-to-end tests of the `pgctl` command line: the binaries, a controller
+//! child process watching one test namespace, running `pgctl` as a script would (stdin not a
+//! terminal), and playing Patroni's part for the fake pods (Ready, `spilo-role`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use k8s_openapi::api::core::v1::{ConfigMap, Pod};
+use kube::Client;
+use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
+
+use crate::{KUBECONFIG_ENV, TestNamespace, wait_for, workspace_root};
+
+/// The cargo target directory the binaries are built into.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Builds `pgctl` and `pgctl-controller` once per test process, and returns their paths
+/// (`PGCTL_BIN` and `PGCTL_CONTROLLER_BIN` override them without building).
+pub fn binaries() -> Result<(PathBuf, PathBuf)> {
+    static BUILT: Mutex<Option<(PathBuf, PathBuf)>> = Mutex::new(None);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(paths) = built.as_ref() {
+        return Ok(paths.clone());
+    }
+    let (cli, controller) = match (
+        std::env::var_os("PGCTL_BIN"),
+        std::env::var_os("PGCTL_CONTROLLER_BIN"),
+    ) {
+        (Some(cli), Some(controller)) => (PathBuf::from(cli), PathBuf::from(controller)),
+        _ => {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+            let status = Command::new(cargo)
+                .args(["build", "-q", "-p", "pgctl", "-p", "pgctl-controller"])
+                .current_dir(workspace_root())
+                .env("CARGO_TARGET_DIR", target_dir())
+                .status()
+                .context("running cargo build for pgctl and pgctl-controller")?;
+            if !status.success() {
+                bail!("cargo build -p pgctl -p pgctl-controller failed");
+            }
+            let debug = target_dir().join("debug");
+            (debug.join("pgctl"), debug.join("pgctl-controller"))
+        }
+    };
+    *built = Some((cli.clone(), controller.clone()));
+    Ok((cli, controller))
+}
+
+/// The kubeconfig of the cluster under test.
+pub fn kubeconfig() -> Result<PathBuf> {
+    std::env::var_os(KUBECONFIG_ENV)
+        .map(PathBuf::from)
+        .with_context(|| {
+            format!("{KUBECONFIG_ENV} is not set: run the tests with tests/cluster/e2e")
+        })
+}
+
+/// What one run of `pgctl` did.
+#[derive(Debug, Clone)]
+pub struct CliOutput {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl CliOutput {
+    /// Fails with everything printed unless the exit code is `code`.
+    pub fn expect_code(self, code: i32) -> Result<Self> {
+        if self.code != code {
+            bail!(
+                "expected exit code {code}, got {}\nstdout:\n{}\nstderr:\n{}",
+                self.code,
+                self.stdout,
+                self.stderr
+            );
+        }
+        Ok(self)
+    }
+
+    /// Both streams together, for "never printed" checks.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// A `pgctl-controller` child process, stopped when dropped.
+pub struct ControllerProcess {
+    child: Child,
+}
+
+impl Drop for ControllerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A test setting: a namespace for clusters, one for the controller's ConfigMap and Lease,
+/// and optionally a controller watching only the first.
+pub struct CliEnv {
+    pub client: Client,
+    pub namespace: TestNamespace,
+    pub controller_namespace: TestNamespace,
+    pub kubeconfig: PathBuf,
+    pub pgctl: PathBuf,
+    // Dropped before the namespaces, so the controller stops first.
+    controller: Option<ControllerProcess>,
+}
+
+impl Drop for CliEnv {
+    fn drop(&mut self) {
+        self.controller.take();
+    }
+}
+
+impl CliEnv {
+    /// Creates the namespaces and the operator ConfigMap with `config` as its data, and starts
+    /// a controller when `controller` is true.
+    pub async fn start(prefix: &str, config: &[(&str, &str)], controller: bool) -> Result<Self> {
+        let (pgctl, controller_bin) = binaries()?;
+        let client = crate::client().await?;
+        crate::install_crd(&client, &pgctl_shared::crd::crd(), Duration::from_secs(60)).await?;
+        let namespace = TestNamespace::create(&client, prefix).await?;
+        let controller_namespace = TestNamespace::create(&client, &format!("{prefix}-ctl")).await?;
+        let data: BTreeMap<String, String> = config
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let config_map: ConfigMap = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "postgres-operator"},
+            "data": data,
+        }))?;
+        Api::<ConfigMap>::namespaced(client.clone(), controller_namespace.name())
+            .create(&PostParams::default(), &config_map)
+            .await
+            .context("creating the operator ConfigMap")?;
+        let kubeconfig = kubeconfig()?;
+        let mut env = CliEnv {
+            client,
+            namespace,
+            controller_namespace,
+            kubeconfig,
+            pgctl,
+            controller: None,
+        };
+        if controller {
+            env.controller = Some(env.start_controller(&controller_bin).await?);
+        }
+        Ok(env)
+    }
+
+    async fn start_controller(&self, binary: &Path) -> Result<ControllerProcess> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let log = std::fs::File::create(std::env::temp_dir().join(format!(
+            "pgctl-e2e-controller-{}.log",
+            self.namespace.name()
+        )))?;
+        let child = Command::new(binary)
+            .args(["--kubeconfig"])
+            .arg(&self.kubeconfig)
+            .args([
+                "--namespace",
+                self.controller_namespace.name(),
+                "--config-map",
+                "postgres-operator",
+                "--watched-namespace",
+                self.namespace.name(),
+                "--metrics-addr",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context("starting pgctl-controller")?;
+        let process = ControllerProcess { child };
+        let url = format!("127.0.0.1:{port}");
+        wait_for(
+            "the controller to serve /readyz",
+            Duration::from_secs(60),
+            || {
+                let url = url.clone();
+                async move { Ok(http_ok(&url, "/readyz")) }
+            },
+        )
+        .await?;
+        Ok(process)
+    }
+
+    /// Runs `pgctl` with `-n` of the test namespace, the test kubeconfig and the controller's
+    /// namespace, stdin empty and not a terminal.
+    pub fn pgctl(&self, args: &[&str]) -> CliOutput {
+        self.pgctl_with_stdin(args, "")
+    }
+
+    /// Like [`Self::pgctl`], with `stdin` as standard input.
+    pub fn pgctl_with_stdin(&self, args: &[&str], stdin: &str) -> CliOutput {
+        let mut child = match self.command(args).stdin(Stdio::piped()).spawn() {
+            Ok(child) => child,
+            Err(error) => {
+                return CliOutput {
+                    code: -1,
+                    stdout: String::new(),
+                    stderr: format!("cannot start pgctl: {error}"),
+                };
+            }
+        };
+        if let Some(mut input) = child.stdin.take() {
+            use std::io::Write;
+            let _ = input.write_all(stdin.as_bytes());
+        }
+        match child.wait_with_output() {
+            Ok(out) => CliOutput {
+                code: out.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            },
+            Err(error) => CliOutput {
+                code: -1,
+                stdout: String::new(),
+                stderr: format!("pgctl did not finish: {error}"),
+            },
+        }
+    }
+
+    /// The command [`Self::pgctl`] runs, for running it in the background.
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.command_in(self.namespace.name(), args)
+    }
+
+    /// Like [`Self::command`] with another `-n`.
+    pub fn command_in(&self, namespace: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.pgctl);
+        command
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(["-n", namespace])
+            .env(
+                "PGCTL_CONTROLLER_NAMESPACE",
+                self.controller_namespace.name(),
+            )
+            .env_remove("KUBECONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// Plays Patroni for the fake pods of a cluster: waits until `count` pods exist and marks
+    /// them Running and Ready, the first (by name) `spilo-role=master`, the others `replica`.
+    pub async fn make_pods_ready(&self, cluster: &str, count: usize) -> Result<()> {
+        let pods: Api<Pod> = Api::namespaced(self.client.clone(), self.namespace.name());
+        let selector = format!("cluster-name={cluster}");
+        wait_for(
+            &format!("{count} ready pods of {cluster}"),
+            Duration::from_secs(90),
+            || {
+                let pods = pods.clone();
+                let selector = selector.clone();
+                async move {
+                    let mut list = pods
+                        .list(&ListParams::default().labels(&selector))
+                        .await?
+                        .items;
+                    list.retain(|p| p.metadata.deletion_timestamp.is_none());
+                    list.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+                    let mut ready = 0;
+                    for (i, pod) in list.iter().enumerate() {
+                        let name = pod.metadata.name.clone().unwrap_or_default();
+                        let role = if i == 0 { "master" } else { "replica" };
+                        let has_role = pod
+                            .metadata
+                            .labels
+                            .as_ref()
+                            .and_then(|l| l.get("spilo-role"))
+                            .is_some_and(|r| r == role);
+                        if !has_role {
+                            let patch =
+                                serde_json::json!({"metadata": {"labels": {"spilo-role": role}}});
+                            pods.patch(&name, &PatchParams::default(), &Patch::Merge(&patch))
+                                .await?;
+                        }
+                        let is_ready = pod
+                            .status
+                            .as_ref()
+                            .and_then(|s| s.conditions.as_ref())
+                            .is_some_and(|c| {
+                                c.iter().any(|c| c.type_ == "Ready" && c.status == "True")
+                            });
+                        if !is_ready {
+                            let status = serde_json::json!({"status": {
+                                "phase": "Running",
+                                "podIP": format!("10.244.250.{}", 10 + i),
+                                "conditions": [
+                                    {"type": "Ready", "status": "True"},
+                                    {"type": "ContainersReady", "status": "True"},
+                                ],
+                            }});
+                            pods.patch_status(
+                                &name,
+                                &PatchParams::default(),
+                                &Patch::Merge(&status),
+                            )
+                            .await?;
+                        }
+                        ready += 1;
+                    }
+                    Ok(ready >= count)
+                }
+            },
+        )
+        .await
+    }
+
+    /// Waits until the cluster's status string is `status`.
+    pub async fn wait_status(&self, cluster: &str, status: &str) -> Result<()> {
+        let api: Api<pgctl_shared::crd::Postgresql> =
+            Api::namespaced(self.client.clone(), self.namespace.name());
+        wait_for(
+            &format!("postgresql {cluster} to be {status}"),
+            Duration::from_secs(90),
+            || {
+                let api = api.clone();
+                async move {
+                    Ok(api
+                        .get_opt(cluster)
+                        .await?
+                        .and_then(|pg| pg.status)
+                        .is_some_and(|s| s.postgres_cluster_status == status))
+                }
+            },
+        )
+        .await
+    }
+}
+
+/// A bare HTTP/1.0 GET: true on a 200 answer.
+fn http_ok(addr: &str, path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(address) = addr.parse() else {
+        return false;
+    };
+    let Ok(mut stream) = std::net::TcpStream::connect_timeout(&address, Duration::from_secs(1))
+    else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200")
+}

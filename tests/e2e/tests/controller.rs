@@ -1,0 +1,530 @@
+//! The controller against a real API server: objects, status, scaling, drift repair, invalid
+//! manifests, deletion, quiet resyncs, crash recovery and leader election.
+//!
+//! Pods here are fake (kwok nodes); where a test needs a running cluster it plays Patroni's
+//! part itself (labels one pod master and marks pods Ready), as issue 4 allows.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Secret, Service};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::core::{DynamicObject, GroupVersionKind};
+use kube::discovery::ApiResource;
+use kube::{Client, ResourceExt};
+use pgctl_e2e::controller::{ControllerProcess, act_as_patroni, wait_for_pods};
+use pgctl_e2e::{TestNamespace, client, install_crd, wait_for, wait_until};
+use serde_json::{Value, json};
+
+const SHORT: Duration = Duration::from_secs(30);
+
+fn resource() -> ApiResource {
+    ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("acid.zalan.do", "v1", "postgresql"),
+        "postgresqls",
+    )
+}
+
+fn manifest(name: &str, instances: i32) -> Value {
+    json!({
+        "apiVersion": "acid.zalan.do/v1",
+        "kind": "postgresql",
+        "metadata": {"name": name, "labels": {"environment": "e2e"}},
+        "spec": {
+            "teamId": "acid",
+            "numberOfInstances": instances,
+            "volume": {"size": "1Gi"},
+            "postgresql": {"version": "17", "parameters": {"max_connections": "50"}},
+            "users": {"zalando": ["superuser", "createdb"], "foo_user": []},
+            "databases": {"foo": "zalando"},
+        }
+    })
+}
+
+struct Fixture {
+    client: Client,
+    ns: TestNamespace,
+    _home: TestNamespace,
+    controller: ControllerProcess,
+    pgs: Api<DynamicObject>,
+}
+
+async fn fixture(prefix: &str, config: BTreeMap<String, String>) -> Result<Fixture> {
+    let client = client().await?;
+    install_crd(&client, &pgctl_shared::crd::crd(), SHORT).await?;
+    let ns = TestNamespace::create(&client, prefix).await?;
+    let home = TestNamespace::create(&client, &format!("{prefix}-ctl")).await?;
+    ControllerProcess::prepare_home(&client, &home, config).await?;
+    let controller = ControllerProcess::start(home.name(), ns.name(), "a")?;
+    let pgs = Api::namespaced_with(client.clone(), ns.name(), &resource());
+    Ok(Fixture {
+        client,
+        ns,
+        _home: home,
+        controller,
+        pgs,
+    })
+}
+
+impl Fixture {
+    async fn create(&self, body: Value) -> Result<()> {
+        let object: DynamicObject = serde_json::from_value(body)?;
+        self.pgs
+            .create(&PostParams::default(), &object)
+            .await
+            .context("creating the postgresql")?;
+        Ok(())
+    }
+
+    async fn status(&self, name: &str) -> Result<Value> {
+        Ok(self
+            .pgs
+            .get(name)
+            .await?
+            .data
+            .get("status")
+            .cloned()
+            .unwrap_or(Value::Null))
+    }
+
+    async fn wait_status(&self, name: &str, want: &str, timeout: Duration) -> Result<Value> {
+        wait_until(
+            &format!("postgresql {name} to be {want}"),
+            timeout,
+            || async {
+                let status = self.status(name).await?;
+                Ok((status["PostgresClusterStatus"] == want).then_some(status))
+            },
+        )
+        .await
+        .with_context(|| format!("controller log:\n{}", self.controller.log_text()))
+    }
+
+    fn api<K>(&self) -> Api<K>
+    where
+        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>,
+    {
+        Api::namespaced(self.client.clone(), self.ns.name())
+    }
+}
+
+fn config(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn creates_every_object_and_reaches_running() -> Result<()> {
+    let f = fixture("objects", config(&[])).await?;
+    f.create(manifest("acid-objects", 2)).await?;
+    let sts: Api<StatefulSet> = f.api();
+    let created = wait_until("the StatefulSet", SHORT, || async {
+        Ok(sts.get_opt("acid-objects").await?)
+    })
+    .await?;
+
+    // Names, labels and owner references as the reference operator has them.
+    let labels = created.labels();
+    assert_eq!(labels.get("application").map(String::as_str), Some("spilo"));
+    assert_eq!(
+        labels.get("cluster-name").map(String::as_str),
+        Some("acid-objects")
+    );
+    let owner = &created.owner_references()[0];
+    assert_eq!(
+        (owner.kind.as_str(), owner.name.as_str(), owner.controller),
+        ("postgresql", "acid-objects", Some(true))
+    );
+    let spec = created.spec.clone().context("spec")?;
+    assert_eq!(spec.replicas, Some(2));
+    assert_eq!(
+        spec.update_strategy.and_then(|s| s.type_).as_deref(),
+        Some("OnDelete")
+    );
+    let container = &spec.template.spec.context("pod spec")?.containers[0];
+    let env: Vec<&str> = container
+        .env
+        .iter()
+        .flatten()
+        .map(|e| e.name.as_str())
+        .collect();
+    for var in [
+        "SCOPE",
+        "PGROOT",
+        "POD_IP",
+        "POD_NAMESPACE",
+        "PGUSER_SUPERUSER",
+        "PGPASSWORD_SUPERUSER",
+        "KUBERNETES_SCOPE_LABEL",
+        "KUBERNETES_ROLE_LABEL",
+        "SPILO_CONFIGURATION",
+        "PGVERSION",
+    ] {
+        assert!(env.contains(&var), "env lacks {var}: {env:?}");
+    }
+
+    let services: Api<Service> = f.api();
+    for name in ["acid-objects", "acid-objects-repl"] {
+        let svc = wait_until(&format!("Service {name}"), SHORT, || async {
+            Ok(services.get_opt(name).await?)
+        })
+        .await?;
+        assert_eq!(svc.owner_references()[0].name, "acid-objects");
+    }
+    let secrets: Api<Secret> = f.api();
+    for user in ["postgres", "standby", "zalando", "foo-user"] {
+        let name = format!("{user}.acid-objects.credentials.postgresql.acid.zalan.do");
+        let secret = wait_until(&format!("Secret {name}"), SHORT, || async {
+            Ok(secrets.get_opt(&name).await?)
+        })
+        .await?;
+        let data = secret.data.context("secret data")?;
+        assert!(
+            data.get("password").is_some_and(|p| p.0.len() >= 32),
+            "{name} has no strong password"
+        );
+    }
+    let pdbs: Api<PodDisruptionBudget> = f.api();
+    wait_until("the PDB", SHORT, || async {
+        Ok(pdbs.get_opt("postgres-acid-objects-pdb").await?)
+    })
+    .await?;
+
+    // Creating until the pods are ready and one holds the master role.
+    let status = f.wait_status("acid-objects", "Creating", SHORT).await?;
+    assert_eq!(status["observedGeneration"], 1);
+    wait_for_pods(
+        &f.client,
+        f.ns.name(),
+        "acid-objects",
+        2,
+        Duration::from_secs(60),
+    )
+    .await?;
+    act_as_patroni(&f.client, f.ns.name(), "acid-objects").await?;
+    let running = f.wait_status("acid-objects", "Running", SHORT).await?;
+    assert_eq!(running["primary"], "acid-objects-0");
+    assert_eq!(running["readyInstances"], 2);
+    let ready = running["conditions"]
+        .as_array()
+        .context("conditions")?
+        .iter()
+        .find(|c| c["type"] == "Ready")
+        .cloned()
+        .context("Ready")?;
+    assert_eq!(ready["status"], "True");
+    Ok(())
+}
+
+#[tokio::test]
+async fn scales_two_three_one() -> Result<()> {
+    let f = fixture("scale", config(&[])).await?;
+    f.create(manifest("acid-scale", 2)).await?;
+    let sts: Api<StatefulSet> = f.api();
+    for n in [3, 1] {
+        wait_until("the StatefulSet", SHORT, || async {
+            Ok(sts.get_opt("acid-scale").await?)
+        })
+        .await?;
+        f.pgs
+            .patch(
+                "acid-scale",
+                &PatchParams::default(),
+                &Patch::Merge(json!({"spec": {"numberOfInstances": n}})),
+            )
+            .await?;
+        wait_for(&format!("{n} replicas"), SHORT, || async {
+            Ok(sts.get("acid-scale").await?.spec.and_then(|s| s.replicas) == Some(n))
+        })
+        .await?;
+        wait_for_pods(
+            &f.client,
+            f.ns.name(),
+            "acid-scale",
+            n as usize,
+            Duration::from_secs(60),
+        )
+        .await?;
+    }
+    // Scale-down keeps the claims of the removed pods (when_scaled: retain).
+    let pvcs: Api<PersistentVolumeClaim> = f.api();
+    let claims = pvcs
+        .list(&ListParams::default().labels("cluster-name=acid-scale"))
+        .await?;
+    assert_eq!(
+        claims.items.len(),
+        3,
+        "claims: {:?}",
+        claims
+            .items
+            .iter()
+            .map(|c| c.name_any())
+            .collect::<Vec<_>>()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn repairs_a_deleted_service_and_an_edited_statefulset() -> Result<()> {
+    let f = fixture("drift", config(&[])).await?;
+    f.create(manifest("acid-drift", 1)).await?;
+    let services: Api<Service> = f.api();
+    let sts: Api<StatefulSet> = f.api();
+    wait_until("the StatefulSet", SHORT, || async {
+        Ok(sts.get_opt("acid-drift").await?)
+    })
+    .await?;
+    let before = services.get("acid-drift-repl").await?;
+    services
+        .delete("acid-drift-repl", &DeleteParams::default())
+        .await?;
+    wait_for("the replica Service to come back", SHORT, || async {
+        Ok(services
+            .get_opt("acid-drift-repl")
+            .await?
+            .is_some_and(|s| s.uid() != before.uid()))
+    })
+    .await?;
+    sts.patch(
+        "acid-drift",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"replicas": 5}})),
+    )
+    .await?;
+    wait_for("the replicas to be restored", SHORT, || async {
+        Ok(sts.get("acid-drift").await?.spec.and_then(|s| s.replicas) == Some(1))
+    })
+    .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn invalid_manifest_is_reported_and_others_are_still_served() -> Result<()> {
+    let f = fixture("invalid", config(&[])).await?;
+    let mut bad = manifest("acid-bad", 1);
+    bad["spec"]["users"] = json!({"app": ["login", "nologin"]});
+    f.create(bad).await?;
+    let status = f.wait_status("acid-bad", "Invalid", SHORT).await?;
+    let messages = status["messages"].to_string();
+    assert!(
+        messages.contains("spec.users.app") && messages.contains("contradictory"),
+        "{messages}"
+    );
+    let events: Api<Event> = f.api();
+    wait_for("an Invalid event", SHORT, || async {
+        let list = events.list(&ListParams::default()).await?;
+        Ok(list.items.iter().any(|e| {
+            e.reason.as_deref() == Some("Invalid")
+                && e.involved_object.name.as_deref() == Some("acid-bad")
+        }))
+    })
+    .await?;
+    let sts: Api<StatefulSet> = f.api();
+    assert!(
+        sts.get_opt("acid-bad").await?.is_none(),
+        "nothing may be applied for an invalid manifest"
+    );
+
+    f.create(manifest("acid-good", 1)).await?;
+    wait_until("the good cluster's StatefulSet", SHORT, || async {
+        Ok(sts.get_opt("acid-good").await?)
+    })
+    .await?;
+    assert!(f.controller.log_text().contains("invalid manifest"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn deleting_the_cluster_removes_its_children() -> Result<()> {
+    let mut f = fixture("delete", config(&[])).await?;
+    f.create(manifest("acid-gone", 1)).await?;
+    let sts: Api<StatefulSet> = f.api();
+    let services: Api<Service> = f.api();
+    let secrets: Api<Secret> = f.api();
+    wait_until("the StatefulSet", SHORT, || async {
+        Ok(sts.get_opt("acid-gone").await?)
+    })
+    .await?;
+    wait_for_pods(
+        &f.client,
+        f.ns.name(),
+        "acid-gone",
+        1,
+        Duration::from_secs(60),
+    )
+    .await?;
+    f.pgs.delete("acid-gone", &DeleteParams::default()).await?;
+    wait_for(
+        "children to be garbage-collected",
+        Duration::from_secs(60),
+        || async {
+            Ok(sts.get_opt("acid-gone").await?.is_none()
+                && services
+                    .list(&ListParams::default().labels("cluster-name=acid-gone"))
+                    .await?
+                    .items
+                    .is_empty()
+                && secrets
+                    .list(&ListParams::default().labels("cluster-name=acid-gone"))
+                    .await?
+                    .items
+                    .is_empty())
+        },
+    )
+    .await?;
+    // PVCs follow the retention policy (when_deleted: retain by default).
+    let pvcs: Api<PersistentVolumeClaim> = f.api();
+    assert_eq!(
+        pvcs.list(&ListParams::default().labels("cluster-name=acid-gone"))
+            .await?
+            .items
+            .len(),
+        1
+    );
+    assert!(
+        f.controller.running(),
+        "the controller must survive deletions"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_resync_of_unchanged_clusters_sends_no_mutating_request() -> Result<()> {
+    let f = fixture("quiet", config(&[("resync_period", "3s")])).await?;
+    for name in ["acid-quiet-a", "acid-quiet-b"] {
+        f.create(manifest(name, 2)).await?;
+    }
+    for name in ["acid-quiet-a", "acid-quiet-b"] {
+        wait_for_pods(&f.client, f.ns.name(), name, 2, Duration::from_secs(60)).await?;
+        act_as_patroni(&f.client, f.ns.name(), name).await?;
+        f.wait_status(name, "Running", SHORT).await?;
+    }
+    let reconciles = || f.controller.counter("pgctl_reconciles_total", |_| true);
+    let mutations = || {
+        f.controller
+            .counter("pgctl_mutating_requests_total", |l| !l.contains("Lease"))
+    };
+    // Let the last writes settle, then count across several resync periods.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let (before_mut, before_rec) = (mutations().await?, reconciles().await?);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let (after_mut, after_rec) = (mutations().await?, reconciles().await?);
+    assert!(
+        after_rec >= before_rec + 4.0,
+        "resyncs ran: {before_rec} → {after_rec}"
+    );
+    assert_eq!(
+        after_mut,
+        before_mut,
+        "mutating requests during unchanged resyncs\n{}",
+        f.controller.metrics().await?
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_killed_controller_converges_without_new_secrets_or_passwords() -> Result<()> {
+    let mut f = fixture("restart", config(&[])).await?;
+    f.create(manifest("acid-restart", 2)).await?;
+    let secrets: Api<Secret> = f.api();
+    let list = || async {
+        secrets
+            .list(&ListParams::default().labels("cluster-name=acid-restart"))
+            .await
+    };
+    let before = wait_until("the four Secrets", SHORT, || async {
+        let items = list().await?.items;
+        Ok((items.len() == 4).then_some(items))
+    })
+    .await?;
+    f.controller.kill();
+    f.pgs
+        .patch(
+            "acid-restart",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"numberOfInstances": 3}})),
+        )
+        .await?;
+    let (home, watched) = (f.controller.home.clone(), f.controller.watched.clone());
+    f.controller = ControllerProcess::start(&home, &watched, "b")?;
+    let sts: Api<StatefulSet> = f.api();
+    wait_for(
+        "the scale made by the restarted controller",
+        Duration::from_secs(45),
+        || async { Ok(sts.get("acid-restart").await?.spec.and_then(|s| s.replicas) == Some(3)) },
+    )
+    .await
+    .with_context(|| f.controller.log_text())?;
+    let after = list().await?.items;
+    assert_eq!(after.len(), 4, "no duplicate Secrets");
+    for old in &before {
+        let new = after
+            .iter()
+            .find(|s| s.name_any() == old.name_any())
+            .context("same Secret")?;
+        assert_eq!(new.uid(), old.uid(), "{} was re-created", old.name_any());
+        assert_eq!(
+            new.data,
+            old.data,
+            "{} changed its password",
+            old.name_any()
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_replicas_elect_one_leader_and_fail_over() -> Result<()> {
+    let mut f = fixture("leader", config(&[])).await?;
+    let (home, watched) = (f.controller.home.clone(), f.controller.watched.clone());
+    let mut second = ControllerProcess::start(&home, &watched, "b")?;
+    let leases: Api<k8s_openapi::api::coordination::v1::Lease> =
+        Api::namespaced(f.client.clone(), &home);
+    let lease_name = format!("pgctl-{watched}");
+    let holder = wait_until("a lease holder", SHORT, || async {
+        Ok(leases
+            .get_opt(&lease_name)
+            .await?
+            .and_then(|l| l.spec?.holder_identity))
+    })
+    .await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let leader_a = f.controller.counter("pgctl_leader", |_| true).await?;
+    let leader_b = second.counter("pgctl_leader", |_| true).await?;
+    assert_eq!(
+        leader_a + leader_b,
+        1.0,
+        "exactly one leader (a={leader_a}, b={leader_b})"
+    );
+    // Kill the leader; the other takes the lease and serves.
+    let survivor = if holder == "a" {
+        f.controller.kill();
+        "b"
+    } else {
+        second.kill();
+        "a"
+    };
+    wait_for("the lease to move", Duration::from_secs(40), || async {
+        Ok(leases
+            .get(&lease_name)
+            .await?
+            .spec
+            .and_then(|s| s.holder_identity)
+            .as_deref()
+            == Some(survivor))
+    })
+    .await?;
+    f.create(manifest("acid-after-failover", 1)).await?;
+    let sts: Api<StatefulSet> = f.api();
+    wait_until("the new leader to serve", SHORT, || async {
+        Ok(sts.get_opt("acid-after-failover").await?)
+    })
+    .await?;
+    drop(second);
+    Ok(())
+}
