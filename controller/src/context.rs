@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Pod, Secret, Service, ServiceAccount};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::core::ApiResource;
@@ -27,6 +27,7 @@ pub struct Stores {
     pub pods: Store<Pod>,
     pub service_accounts: Store<ServiceAccount>,
     pub role_bindings: Store<RoleBinding>,
+    pub claims: Store<PersistentVolumeClaim>,
 }
 
 pub struct Context {

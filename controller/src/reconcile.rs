@@ -10,7 +10,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Endpoints, PersistentVolumeClaim, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{ListParams, Patch, PatchParams};
+use kube::api::{Patch, PatchParams};
 use kube::core::DynamicObject;
 use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType};
@@ -136,7 +136,11 @@ async fn reconcile_cluster(
     let problems = validate::validate(
         &pg,
         &[],
-        live_spec(&pg.spec, live_sts.as_deref()).as_ref(),
+        live_spec(
+            &pg.spec,
+            &of_cluster(&ctx.stores.claims, &config, namespace, name),
+        )
+        .as_ref(),
         &config,
     );
     for warning in problems
@@ -181,6 +185,7 @@ async fn reconcile_cluster(
     match sync(&pg, namespace, name, ctx, &config, live_sts.as_deref()).await {
         Ok(report) => {
             if !report.written.is_empty() {
+                tracing::info!(changes = ?report.written, "applied");
                 publish(
                     ctx,
                     object,
@@ -254,23 +259,23 @@ fn read(object: &DynamicObject, ctx: &Context) -> Result<Postgresql, Vec<String>
 }
 
 /// The spec as it is live, for checks between old and new (only the volume size matters).
-fn live_spec(spec: &PostgresSpec, sts: Option<&StatefulSet>) -> Option<PostgresSpec> {
-    let size = sts?
-        .spec
-        .as_ref()?
-        .volume_claim_templates
-        .as_ref()?
+fn live_spec(spec: &PostgresSpec, claims: &[Arc<PersistentVolumeClaim>]) -> Option<PostgresSpec> {
+    // The claims hold the size in force (the StatefulSet's claim template never changes).
+    let size = claims
         .iter()
-        .find(|t| t.metadata.name.as_deref() == Some("pgdata"))?
-        .spec
-        .as_ref()?
-        .resources
-        .as_ref()?
-        .requests
-        .as_ref()?
-        .get("storage")?
-        .0
-        .clone();
+        .filter(|c| c.name_any().starts_with("pgdata-"))
+        .filter_map(|c| {
+            c.spec
+                .as_ref()?
+                .resources
+                .as_ref()?
+                .requests
+                .as_ref()?
+                .get("storage")
+                .cloned()
+        })
+        .max_by_key(|q| pgctl_shared::quantity::parse_bytes(&q.0).unwrap_or(0))?
+        .0;
     let mut old = spec.clone();
     old.volume.size = size;
     Some(old)
@@ -461,26 +466,17 @@ async fn resize_claims(
         return Ok(Vec::new());
     };
     let api: Api<PersistentVolumeClaim> = Api::namespaced(ctx.applier.client().clone(), namespace);
-    let selector = pgctl_shared::naming::cluster_labels(config, name)
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    let claims = api
-        .list(&ListParams::default().labels(&selector))
-        .await
-        .map_err(kube_error(
-            "list",
-            format!("PersistentVolumeClaims of {name}"),
-        ))?;
+    let claims = of_cluster(&ctx.stores.claims, config, namespace, name);
     let mut resized = Vec::new();
-    for claim in claims.items {
+    for claim in claims {
         let current = claim
             .spec
             .as_ref()
             .and_then(|s| s.resources.as_ref()?.requests.as_ref()?.get("storage"))
             .and_then(|q| pgctl_shared::quantity::parse_bytes(&q.0));
-        if current.is_some_and(|c| c < wanted) && claim.name_any().starts_with("pgdata-") {
+        // Kubernetes only lets bound claims grow; a pending one is resized on a later sync.
+        let bound = claim.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Bound");
+        if bound && current.is_some_and(|c| c < wanted) && claim.name_any().starts_with("pgdata-") {
             let patch = json!({"spec": {"resources": {"requests": {"storage": size}}}});
             api.patch(
                 &claim.name_any(),
@@ -511,13 +507,25 @@ fn cluster_pods(
     namespace: &str,
     name: &str,
 ) -> Vec<Arc<Pod>> {
+    of_cluster(&ctx.stores.pods, config, namespace, name)
+}
+
+/// The cached objects of one cluster (selected by its labels).
+fn of_cluster<K>(
+    store: &kube::runtime::reflector::Store<K>,
+    config: &OperatorConfig,
+    namespace: &str,
+    name: &str,
+) -> Vec<Arc<K>>
+where
+    K: Resource<DynamicType = ()> + Clone + 'static,
+{
     let selector = pgctl_shared::naming::cluster_labels(config, name);
-    ctx.stores
-        .pods
+    store
         .state()
         .into_iter()
-        .filter(|p| p.namespace().as_deref() == Some(namespace))
-        .filter(|p| selector.iter().all(|(k, v)| p.labels().get(k) == Some(v)))
+        .filter(|o| o.namespace().as_deref() == Some(namespace))
+        .filter(|o| selector.iter().all(|(k, v)| o.labels().get(k) == Some(v)))
         .collect()
 }
 

@@ -8,7 +8,9 @@ use anyhow::Context as _;
 use futures::{FutureExt, StreamExt, future};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret, Service, ServiceAccount};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
+};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::api::ListParams;
@@ -278,7 +280,10 @@ async fn run_namespace(
     let (pods, pod_stream) = cache(apis::<Pod>(&client, ns), &selector);
     let (service_accounts, sa_stream) = cache(apis::<ServiceAccount>(&client, ns), &selector);
     let (role_bindings, rb_stream) = cache(apis::<RoleBinding>(&client, ns), &selector);
+    // Claims are watched to notice when one binds (a pending resize can then proceed).
+    let (claims, pvc_stream) = cache(apis::<PersistentVolumeClaim>(&client, ns), &selector);
     let stores = Stores {
+        claims,
         statefulsets,
         services,
         secrets,
@@ -351,6 +356,7 @@ async fn run_namespace(
         .watches_stream(secret_stream, by_label!())
         .watches_stream(pdb_stream, by_label!())
         .watches_stream(pod_stream, by_label!())
+        .watches_stream(pvc_stream, by_label!())
         .watches_stream(sa_stream, |_: ServiceAccount| None)
         .watches_stream(rb_stream, |_: RoleBinding| None)
         .reconcile_all_on(resync_rx)

@@ -23,7 +23,14 @@ pub use connect::{ConnectOptions, Connector, Endpoint, TlsMode, connect};
 pub use error::{ConnectFailure, SqlError, StatementFailure};
 pub use observe::{observe, observe_cluster, observe_database};
 
+use std::sync::LazyLock;
+
+use pgctl_shared::password::VerifierCache;
 use pgctl_shared::roles::{self, Desired, Plan, RoleSettings};
+
+/// Password checks that matched before, for all clusters of this process (see
+/// [`VerifierCache`]): a re-sync with unchanged Secrets computes no PBKDF2.
+static VERIFIER_CACHE: LazyLock<VerifierCache> = LazyLock::new(VerifierCache::default);
 
 /// The outcome of one [`sync`].
 #[derive(Debug, Clone)]
@@ -43,7 +50,7 @@ pub async fn sync(
     let observed = observe(connector, desired).await?;
     let plan = {
         let mut rng = rand::rng();
-        roles::plan(desired, &observed, settings, &mut rng)
+        roles::plan_with_cache(desired, &observed, settings, &mut rng, &VERIFIER_CACHE)
     };
     for skip in &plan.skipped {
         tracing::warn!(object = %skip.object, reason = %skip.reason, "skipped");

@@ -528,3 +528,154 @@ async fn two_replicas_elect_one_leader_and_fail_over() -> Result<()> {
     drop(second);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_pod_template_change_flags_pods_and_reports_the_rollout() -> Result<()> {
+    let f = fixture("flag", config(&[])).await?;
+    f.create(manifest("acid-flag", 2)).await?;
+    wait_for_pods(
+        &f.client,
+        f.ns.name(),
+        "acid-flag",
+        2,
+        Duration::from_secs(60),
+    )
+    .await?;
+    f.wait_status("acid-flag", "Running", SHORT).await?;
+    f.pgs
+        .patch(
+            "acid-flag",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"dockerImage": "ghcr.io/zalando/spilo-17:4.0-p3"}})),
+        )
+        .await?;
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = f.api();
+    wait_for(
+        "both pods to carry the rolling-update flag",
+        SHORT,
+        || async {
+            let list = pods
+                .list(&ListParams::default().labels("cluster-name=acid-flag"))
+                .await?;
+            Ok(list.items.len() == 2
+                && list.items.iter().all(|p| {
+                    p.annotations()
+                        .get("zalando-postgres-operator-rolling-update-required")
+                        .map(String::as_str)
+                        == Some("true")
+                }))
+        },
+    )
+    .await?;
+    let status = f.wait_status("acid-flag", "Updating", SHORT).await?;
+    assert_eq!(status["rollout"]["total"], 2);
+    assert_eq!(status["rollout"]["updated"], 0);
+    assert_eq!(status["image"], "ghcr.io/zalando/spilo-17:4.0-p3");
+    let progressing = status["conditions"]
+        .as_array()
+        .context("conditions")?
+        .iter()
+        .find(|c| c["type"] == "Progressing")
+        .cloned()
+        .context("Progressing")?;
+    assert_eq!(
+        (
+            progressing["status"].as_str(),
+            progressing["reason"].as_str()
+        ),
+        (Some("True"), Some("RollingUpdate"))
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_larger_volume_resizes_the_claims_and_a_smaller_one_is_refused() -> Result<()> {
+    let f = fixture("resize", config(&[])).await?;
+    f.create(manifest("acid-resize", 1)).await?;
+    wait_for_pods(
+        &f.client,
+        f.ns.name(),
+        "acid-resize",
+        1,
+        Duration::from_secs(60),
+    )
+    .await?;
+    let pvcs: Api<PersistentVolumeClaim> = f.api();
+    wait_for("the claim", SHORT, || async {
+        Ok(pvcs.get_opt("pgdata-acid-resize-0").await?.is_some())
+    })
+    .await?;
+    f.pgs
+        .patch(
+            "acid-resize",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"volume": {"size": "2Gi"}}})),
+        )
+        .await?;
+    wait_for("the claim to request 2Gi", SHORT, || async {
+        let claim = pvcs.get("pgdata-acid-resize-0").await?;
+        Ok(claim
+            .spec
+            .and_then(|s| s.resources?.requests?.get("storage").cloned())
+            .map(|q| q.0)
+            .as_deref()
+            == Some("2Gi"))
+    })
+    .await
+    .with_context(|| f.controller.log_text())?;
+    f.pgs
+        .patch(
+            "acid-resize",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"volume": {"size": "1Gi"}}})),
+        )
+        .await?;
+    let status = f.wait_status("acid-resize", "Invalid", SHORT).await?;
+    assert!(
+        status["messages"]
+            .to_string()
+            .contains("cannot shrink the volume from 2Gi to 1Gi"),
+        "{status}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_changed_operator_configmap_resyncs_every_cluster() -> Result<()> {
+    let f = fixture("config", config(&[])).await?;
+    f.create(manifest("acid-config", 1)).await?;
+    let sts: Api<StatefulSet> = f.api();
+    let image = |s: &StatefulSet| {
+        s.spec
+            .as_ref()
+            .and_then(|s| s.template.spec.as_ref())
+            .and_then(|p| p.containers[0].image.clone())
+    };
+    let first = wait_until("the StatefulSet", SHORT, || async {
+        Ok(sts.get_opt("acid-config").await?)
+    })
+    .await?;
+    assert_ne!(
+        image(&first).as_deref(),
+        Some("registry.example/spilo:next")
+    );
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(f.client.clone(), &f.controller.home);
+    cms.patch(
+        "postgres-operator",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"docker_image": "registry.example/spilo:next"}})),
+    )
+    .await?;
+    wait_for(
+        "the new default image in the StatefulSet",
+        SHORT,
+        || async {
+            Ok(image(&sts.get("acid-config").await?).as_deref()
+                == Some("registry.example/spilo:next"))
+        },
+    )
+    .await
+    .with_context(|| f.controller.log_text())?;
+    Ok(())
+}
