@@ -90,6 +90,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     if config.enable_crd_registration {
         startup::register_crd(&client).await?;
     }
+    startup::sync_delete_protection(&client, &config, &args.namespace).await?;
     health.ready.store(true, Ordering::Relaxed);
 
     tokio::select! {
@@ -191,6 +192,7 @@ async fn serve_clusters(
         instance: args.identity.clone(),
     };
     let recorder = Recorder::new(client.clone(), reporter);
+    let client_for_config = client.clone();
     let config_changes = watch_config(
         client.clone(),
         args.namespace.clone(),
@@ -218,6 +220,12 @@ async fn serve_clusters(
             match startup::config_from_data(&data, args.watched_namespace.as_deref()) {
                 Ok(new) => {
                     tracing::info!("operator configuration changed; resyncing every cluster");
+                    if let Err(error) =
+                        startup::sync_delete_protection(&client_for_config, &new, &args.namespace)
+                            .await
+                    {
+                        tracing::error!(error = %format!("{error:#}"), "could not update delete protection");
+                    }
                     let _ = config_tx.send(new);
                 }
                 Err(error) => {

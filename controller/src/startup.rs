@@ -91,6 +91,11 @@ pub async fn check_permissions(
         need("patch", "rbac.authorization.k8s.io", "rolebindings"),
         need("create", "", "events"),
         need("patch", "coordination.k8s.io", "leases"),
+        need(
+            "patch",
+            "admissionregistration.k8s.io",
+            "validatingadmissionpolicies",
+        ),
     ];
     if crd_registration {
         needs.push(need(
@@ -161,5 +166,57 @@ pub async fn register_crd(client: &Client) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("the CRD {name} did not become Established within 60s"))??;
     tracing::info!(crd = %name, "CRD registered and established");
+    Ok(())
+}
+
+/// Installs (or removes) the ValidatingAdmissionPolicy that refuses deleting a postgresql
+/// without the configured delete annotations.
+pub async fn sync_delete_protection(
+    client: &Client,
+    config: &pgctl_shared::config::OperatorConfig,
+    controller_namespace: &str,
+) -> anyhow::Result<()> {
+    use k8s_openapi::api::admissionregistration::v1::{
+        ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
+    };
+    use kube::api::DeleteParams;
+    let policies: Api<ValidatingAdmissionPolicy> = Api::all(client.clone());
+    let bindings: Api<ValidatingAdmissionPolicyBinding> = Api::all(client.clone());
+    let name = pgctl_shared::build::protection::policy_name(controller_namespace);
+    match pgctl_shared::build::protection::delete_protection(config, controller_namespace) {
+        Some((policy, binding)) => {
+            let params = PatchParams::apply(FIELD_MANAGER).force();
+            policies
+                .patch(&name, &params, &Patch::Apply(&policy))
+                .await
+                .with_context(|| format!("cannot apply ValidatingAdmissionPolicy {name}"))?;
+            bindings
+                .patch(&name, &params, &Patch::Apply(&binding))
+                .await
+                .with_context(|| format!("cannot apply ValidatingAdmissionPolicyBinding {name}"))?;
+            tracing::info!(policy = %name, "delete protection enforced by the API server");
+        }
+        None => {
+            for result in [
+                bindings
+                    .delete(&name, &DeleteParams::default())
+                    .await
+                    .map(|_| ()),
+                policies
+                    .delete(&name, &DeleteParams::default())
+                    .await
+                    .map(|_| ()),
+            ] {
+                match result {
+                    Ok(()) => tracing::info!(policy = %name, "delete protection removed"),
+                    Err(kube::Error::Api(e)) if e.code == 404 => {}
+                    Err(e) => {
+                        return Err(e)
+                            .with_context(|| format!("cannot remove delete protection {name}"));
+                    }
+                }
+            }
+        }
+    }
     Ok(())
 }

@@ -18,6 +18,7 @@
 
 pub mod endpoints;
 pub mod pdb;
+pub mod protection;
 pub mod rbac;
 pub mod resources;
 pub mod secret;

@@ -679,3 +679,49 @@ async fn a_changed_operator_configmap_resyncs_every_cluster() -> Result<()> {
     .with_context(|| f.controller.log_text())?;
     Ok(())
 }
+
+#[tokio::test]
+async fn delete_protection_is_enforced_by_the_api_server() -> Result<()> {
+    let f = fixture(
+        "protect",
+        config(&[
+            ("delete_annotation_name_key", "delete-clustername"),
+            ("delete_annotation_date_key", "delete-date"),
+        ]),
+    )
+    .await?;
+    f.create(manifest("acid-protected", 1)).await?;
+    let sts: Api<StatefulSet> = f.api();
+    wait_until("the StatefulSet", SHORT, || async {
+        Ok(sts.get_opt("acid-protected").await?)
+    })
+    .await?;
+    // The policy may take a moment to be served; until then a delete could slip through, so
+    // wait for a refusal rather than assume one.
+    let message = wait_until("a refused delete", SHORT, || async {
+        match f
+            .pgs
+            .delete("acid-protected", &DeleteParams::default().dry_run())
+            .await
+        {
+            Err(kube::Error::Api(status)) => Ok(Some(status.message)),
+            Ok(_) => Ok(None),
+            Err(other) => Err(other.into()),
+        }
+    })
+    .await?;
+    assert!(message.contains("postgresql acid-protected is protected: annotate it with delete-clustername=acid-protected"), "{message}");
+    f.pgs
+        .patch(
+            "acid-protected",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"annotations": {"delete-clustername": "acid-protected", "delete-date": "2026-11-25"}}})),
+        )
+        .await?;
+    f.pgs
+        .delete("acid-protected", &DeleteParams::default())
+        .await
+        .context("delete with the annotations")?;
+    pgctl_e2e::wait_deleted(&f.pgs, "acid-protected", SHORT).await?;
+    Ok(())
+}
