@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_pgctl_global_optspecs
-    string join \n h/help V/version
+    string join \n kubeconfig= context= n/namespace= request-timeout= color= controller-namespace= h/help V/version
 end
 
 function __fish_pgctl_needs_command
@@ -24,26 +24,436 @@ function __fish_pgctl_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c pgctl -n "__fish_pgctl_needs_command" -s h -l help -d 'Print help'
+complete -c pgctl -n "__fish_pgctl_needs_command" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_needs_command" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_needs_command" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_needs_command" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_needs_command" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_needs_command" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_needs_command" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "create" -d 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "apply" -d 'Apply manifests with server-side apply (several documents, `-` for stdin)'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "list" -d 'List clusters: name, team, version, instances, volume, status, age'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "get" -d 'List clusters: name, team, version, instances, volume, status, age'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "status" -d 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "describe" -d 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "scale" -d 'Change the number of instances'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "update" -d 'Change a cluster\'s spec with flags (a patch of the fields named)'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "edit" -d 'Edit a cluster\'s manifest in $EDITOR; it is validated before it is sent'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "delete" -d 'Delete clusters, showing what goes and what stays first'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "rollout" -d 'Follow or trigger rolling updates'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "plan" -d 'Show what the controller will create or change for a cluster (a diff against the live objects)'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "connect" -d 'Print a connection URI for a cluster, or open psql on it'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "install" -d 'Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "uninstall" -d 'Remove the controller; the clusters and their data stay unless --delete-crd is given'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "validate" -d 'Check postgresql manifests offline, without a cluster'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "crd" -d 'Print the CustomResourceDefinition of the postgresql resource'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "version" -d 'Print the client version and, when reachable, the controller\'s and the API server\'s'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "reference-markdown" -d 'Print the command reference as Markdown (for docs/cli.md)'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -s f -l filename -d 'Create from a manifest file instead of flags (`-` for standard input)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l team -d 'Team that owns the cluster (`spec.teamId`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l instances -d 'Number of instances (pods) (`spec.numberOfInstances`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l pg-version -d 'PostgreSQL major version (`spec.postgresql.version`)' -r -f -a "14\t''
+15\t''
+16\t''
+17\t''
+18\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l size -d 'Size of each data volume, e.g. `10Gi` (`spec.volume.size`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l storage-class -d 'Storage class of the data volumes (`spec.volume.storageClass`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l cpu -d 'CPU request of the postgres container, e.g. `500m`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l memory -d 'Memory request of the postgres container, e.g. `1Gi`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l cpu-limit -d 'CPU limit of the postgres container' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l memory-limit -d 'Memory limit of the postgres container' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l user -d 'A role and its flags, e.g. `app:createdb,login`; repeat for several (sets the role\'s flags)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l database -d 'A database and its owner, e.g. `app:app`; repeat for several' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l param -d 'A PostgreSQL parameter, e.g. `max_connections=200`; repeat for several' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l label -d 'A label of the postgresql resource, `key=value`; repeat for several' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l annotation -d 'An annotation of the postgresql resource, `key=value`; repeat for several' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l image -d 'Spilo image of the cluster (`spec.dockerImage`; default: the controller\'s `docker_image`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l load-balancer -d 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)' -r -f -a "true\t''
+false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l dry-run -d '`client` prints the manifest without contacting a cluster; `server` has the API server validate it without creating it' -r -f -a "none\t'Send the request'
+client\t'Print what would be sent without contacting a cluster'
+server\t'Ask the API server to validate the request without persisting it'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -s o -l output -d 'Output format of --dry-run (yaml or json) or of the created resource' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l timeout -d 'How long --wait waits before giving up with exit code 3' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l no-wizard -d 'Never start the wizard, even at a terminal without flags'
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l wait -d 'Wait until the change is done (the cluster Running, or gone for delete)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -s f -l filename -d 'Manifest file (`-` for standard input); repeat for several; each may hold several documents' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -l dry-run -d '`client` prints the objects that would be applied; `server` has the API server check them' -r -f -a "none\t'Send the request'
+client\t'Print what would be sent without contacting a cluster'
+server\t'Ask the API server to validate the request without persisting it'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -s o -l output -d 'Output format: name (default) prints one line per object; json or yaml the applied objects' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -l force-conflicts -d 'Take over fields another field manager owns'
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand apply" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -s l -l selector -d 'Label selector, e.g. `team=acid,env!=prod`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -s A -l all-namespaces -d 'List clusters of every namespace'
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s l -l selector -d 'Label selector, e.g. `team=acid,env!=prod`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s o -l output -d 'Output format' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s A -l all-namespaces -d 'List clusters of every namespace'
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s o -l output -d 'Output format: table (a screen for people), json or yaml (the same information as data)' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l events -d 'How many of the latest events to show' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s w -l watch -d 'Refresh every two seconds until interrupted'
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s o -l output -d 'Output format: table (a screen for people), json or yaml (the same information as data)' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l events -d 'How many of the latest events to show' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s w -l watch -d 'Refresh every two seconds until interrupted'
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l instances -d 'The new number of instances' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l timeout -d 'How long --wait waits before giving up with exit code 3' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s y -l yes -d 'Do not ask for confirmation (needed to scale to 0 when stdin is not a terminal)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l wait -d 'Wait until the change is done (the cluster Running, or gone for delete)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l team -d 'Team that owns the cluster (`spec.teamId`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l instances -d 'Number of instances (pods) (`spec.numberOfInstances`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l pg-version -d 'PostgreSQL major version (`spec.postgresql.version`)' -r -f -a "14\t''
+15\t''
+16\t''
+17\t''
+18\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l size -d 'Size of each data volume, e.g. `10Gi` (`spec.volume.size`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l storage-class -d 'Storage class of the data volumes (`spec.volume.storageClass`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l cpu -d 'CPU request of the postgres container, e.g. `500m`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l memory -d 'Memory request of the postgres container, e.g. `1Gi`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l cpu-limit -d 'CPU limit of the postgres container' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l memory-limit -d 'Memory limit of the postgres container' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l user -d 'A role and its flags, e.g. `app:createdb,login`; repeat for several (sets the role\'s flags)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l database -d 'A database and its owner, e.g. `app:app`; repeat for several' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l param -d 'A PostgreSQL parameter, e.g. `max_connections=200`; repeat for several' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l label -d 'A label of the postgresql resource, `key=value`; repeat for several' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l annotation -d 'An annotation of the postgresql resource, `key=value`; repeat for several' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l image -d 'Spilo image of the cluster (`spec.dockerImage`; default: the controller\'s `docker_image`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l load-balancer -d 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)' -r -f -a "true\t''
+false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l add-user -d 'Add a role, `NAME[:FLAG,...]`; fails if it exists' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l add-database -d 'Add a database, `NAME:OWNER`; fails if it exists' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l remove-user -d 'Remove a role from spec.users (the role stays in PostgreSQL)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l remove-param -d 'Remove a PostgreSQL parameter' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l dry-run -d '`client` prints the updated manifest; `server` has the API server check the patch' -r -f -a "none\t'Send the request'
+client\t'Print what would be sent without contacting a cluster'
+server\t'Ask the API server to validate the request without persisting it'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s o -l output -d 'Output format of --dry-run (yaml or json)' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l timeout -d 'How long --wait waits before giving up with exit code 3' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l wait -d 'Wait until the change is done (the cluster Running, or gone for delete)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l timeout -d 'How long --wait waits before giving up with exit code 3' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l confirm-protected -d 'Set the delete-protection annotations the operator configuration requires, then delete'
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l wait -d 'Wait until the change is done (the cluster Running, or gone for delete)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -f -a "status" -d 'Follow a rolling update until it is done (exit 0), fails (1) or --timeout passes (3)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -f -a "restart" -d 'Ask the controller for a rolling restart of a cluster\'s pods'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l watch -d 'Follow until done; `--watch=false` prints the state once' -r -f -a "true\t''
+false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l timeout -d 'Give up after this long, with exit code 3' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "status" -d 'Follow a rolling update until it is done (exit 0), fails (1) or --timeout passes (3)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Ask the controller for a rolling restart of a cluster\'s pods'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -s f -l filename -d 'A manifest to plan instead (`-` for standard input)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -l operator-config -d 'Operator ConfigMap (YAML) to plan with, instead of the cluster\'s' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -s o -l output -d 'Output format: table (a readable plan), json or yaml (the plan with the desired objects)' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -l offline -d 'Plan without contacting a cluster (everything is a creation)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l user -d 'Role to connect as (default: the superuser of the operator configuration)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l database -d 'Database to connect to' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l replica -d 'Connect to the replicas\' Service instead of the master\'s'
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l show-password -d 'Put the password from the role\'s Secret into the URI'
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l psql -d 'Open psql on the cluster (through the pod IP, or a port-forward when it is unreachable)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l port-forward -d 'With --psql: always use a port-forward'
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l watch-namespace -d 'Namespaces whose clusters the controller manages (`*` for all, or `a,b`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l replicas -d 'Replicas of the controller Deployment' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l image -d 'Image of the controller' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l dry-run -d '`client` prints the manifests (with -o yaml or json) without contacting a cluster' -r -f -a "none\t'Send the request'
+client\t'Print what would be sent without contacting a cluster'
+server\t'Ask the API server to validate the request without persisting it'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -s o -l output -d 'Output format of --dry-run' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l timeout -d 'How long to wait for the controller' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -l no-wait -d 'Do not wait for the controller to be ready'
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand install" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -l delete-crd -d 'Also delete the CRD, which deletes every cluster and, by their retention policy, their data'
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -s y -l yes -d 'Do not ask for confirmation (required with --delete-crd when stdin is not a terminal)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand uninstall" -s V -l version -d 'Print version'
 complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -s f -l filename -d 'Manifest file to check, or `-` for standard input; repeat for several files' -r -F
 complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -l operator-config -d 'Operator ConfigMap (YAML) whose settings apply, e.g. min_instances; defaults otherwise' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -l strict -d 'Treat warnings as errors (exit 1 when there is any)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -s h -l help -d 'Print help'
+complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand crd" -s V -l version -d 'Print version'
-complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -s o -l output -d 'Output format: table, json or yaml' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -l client -d 'Print only the client version, without contacting a cluster'
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand version" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -s h -l help -d 'Print help'
+complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -s V -l version -d 'Print version'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from validate crd completions reference-markdown help" -f -a "validate" -d 'Check postgresql manifests offline, without a cluster'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from validate crd completions reference-markdown help" -f -a "crd" -d 'Print the CustomResourceDefinition of the postgresql resource'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from validate crd completions reference-markdown help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from validate crd completions reference-markdown help" -f -a "reference-markdown" -d 'Print the command reference as Markdown (for docs/cli.md)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from validate crd completions reference-markdown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "create" -d 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "apply" -d 'Apply manifests with server-side apply (several documents, `-` for stdin)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "list" -d 'List clusters: name, team, version, instances, volume, status, age'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "status" -d 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "scale" -d 'Change the number of instances'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "update" -d 'Change a cluster\'s spec with flags (a patch of the fields named)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "edit" -d 'Edit a cluster\'s manifest in $EDITOR; it is validated before it is sent'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "delete" -d 'Delete clusters, showing what goes and what stays first'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "rollout" -d 'Follow or trigger rolling updates'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "plan" -d 'Show what the controller will create or change for a cluster (a diff against the live objects)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "connect" -d 'Print a connection URI for a cluster, or open psql on it'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "install" -d 'Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "uninstall" -d 'Remove the controller; the clusters and their data stay unless --delete-crd is given'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "validate" -d 'Check postgresql manifests offline, without a cluster'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "crd" -d 'Print the CustomResourceDefinition of the postgresql resource'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "version" -d 'Print the client version and, when reachable, the controller\'s and the API server\'s'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "reference-markdown" -d 'Print the command reference as Markdown (for docs/cli.md)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create apply list status scale update edit delete rollout plan connect install uninstall validate crd version completions reference-markdown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Follow a rolling update until it is done (exit 0), fails (1) or --timeout passes (3)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "restart" -d 'Ask the controller for a rolling restart of a cluster\'s pods'

@@ -77,6 +77,15 @@ pub fn error_policy(object: Arc<DynamicObject>, error: &Error, ctx: Arc<Context>
     Action::requeue(delay)
 }
 
+/// The cluster a reconcile is about, and the status it had.
+struct Target<'a> {
+    object: &'a DynamicObject,
+    namespace: &'a str,
+    name: &'a str,
+    previous: Option<PostgresStatus>,
+    generation: Option<i64>,
+}
+
 async fn reconcile_cluster(
     object: &DynamicObject,
     namespace: &str,
@@ -84,65 +93,25 @@ async fn reconcile_cluster(
     ctx: &Context,
 ) -> Result<Action, Error> {
     let config = ctx.config();
-    let previous: Option<PostgresStatus> = object
-        .data
-        .get("status")
-        .and_then(|s| serde_json::from_value(s.clone()).ok());
-    let generation = object.metadata.generation;
+    let target = Target {
+        object,
+        namespace,
+        name,
+        previous: object
+            .data
+            .get("status")
+            .and_then(|s| serde_json::from_value(s.clone()).ok()),
+        generation: object.metadata.generation,
+    };
 
     let pg = match read(object, ctx) {
         Ok(pg) => pg,
-        Err(problems) => {
-            let outcome = SyncOutcome::Invalid(problems.clone());
-            write_status(
-                object,
-                name,
-                namespace,
-                ctx,
-                &config,
-                previous.as_ref(),
-                generation,
-                0,
-                None,
-                outcome,
-            )
-            .await?;
-            if previous
-                .as_ref()
-                .map(|s| s.postgres_cluster_status.as_str())
-                != Some("Invalid")
-                || previous.as_ref().and_then(|s| s.observed_generation) != generation
-            {
-                publish(
-                    ctx,
-                    object,
-                    EventType::Warning,
-                    "Invalid",
-                    &format!("the manifest is invalid: {}", problems.join("; ")),
-                )
-                .await;
-            }
-            tracing::warn!(problems = ?problems, "invalid manifest; waiting for a change");
-            // Not retried until the resource changes (the watch filters on generation).
-            return Ok(Action::await_change());
-        }
+        Err(problems) => return report_invalid(&target, ctx, &config, 0, problems).await,
     };
 
-    // Validation needs the live volume size to refuse a shrink.
-    let live_sts = ctx
-        .stores
-        .statefulsets
-        .get(&ObjectRef::new(&pgctl_shared::naming::statefulset(name)).within(namespace));
-    let problems = validate::validate(
-        &pg,
-        &[],
-        live_spec(
-            &pg.spec,
-            &of_cluster(&ctx.stores.claims, &config, namespace, name),
-        )
-        .as_ref(),
-        &config,
-    );
+    // Validation compares with the live claims to refuse a shrink.
+    let claims = of_cluster(&ctx.stores.claims, &config, namespace, name);
+    let problems = validate::validate(&pg, &[], live_spec(&pg.spec, &claims).as_ref(), &config);
     for warning in problems
         .iter()
         .filter(|p| p.severity == validate::Severity::Warning)
@@ -150,62 +119,32 @@ async fn reconcile_cluster(
         tracing::info!(field = %warning.field, "{}", warning.message);
     }
     if validate::has_errors(&problems) {
-        let messages: Vec<String> = problems
+        let messages = problems
             .iter()
             .filter(|p| p.severity == validate::Severity::Error)
             .map(ToString::to_string)
             .collect();
-        write_status(
-            object,
-            name,
-            namespace,
-            ctx,
-            &config,
-            previous.as_ref(),
-            generation,
-            pg.spec.number_of_instances,
-            None,
-            SyncOutcome::Invalid(messages.clone()),
-        )
-        .await?;
-        tracing::warn!(problems = ?messages, "invalid manifest; waiting for a change");
-        if previous.as_ref().and_then(|s| s.observed_generation) != generation {
-            publish(
-                ctx,
-                object,
-                EventType::Warning,
-                "Invalid",
-                &messages.join("; "),
-            )
-            .await;
-        }
-        return Ok(Action::await_change());
+        return report_invalid(&target, ctx, &config, pg.spec.number_of_instances, messages).await;
     }
 
+    let live_sts = ctx
+        .stores
+        .statefulsets
+        .get(&at(namespace, &pgctl_shared::naming::statefulset(name)));
+    let instances = pg.spec.number_of_instances;
     match sync(&pg, namespace, name, ctx, &config, live_sts.as_deref()).await {
         Ok(report) => {
             if !report.written.is_empty() {
                 tracing::info!(changes = ?report.written, "applied");
-                publish(
-                    ctx,
-                    object,
-                    EventType::Normal,
-                    "Synced",
-                    &format!("applied {}", report.written.join(", ")),
-                )
-                .await;
+                let note = format!("applied {}", report.written.join(", "));
+                publish(ctx, object, EventType::Normal, "Synced", &note).await;
             }
-            let image = report.image.clone();
             write_status(
-                object,
-                name,
-                namespace,
+                &target,
                 ctx,
                 &config,
-                previous.as_ref(),
-                generation,
-                pg.spec.number_of_instances,
-                image,
+                instances,
+                report.image,
                 SyncOutcome::Synced,
             )
             .await?;
@@ -213,23 +152,35 @@ async fn reconcile_cluster(
         }
         Err(error) => {
             let message = error.to_string();
-            write_status(
-                object,
-                name,
-                namespace,
-                ctx,
-                &config,
-                previous.as_ref(),
-                generation,
-                pg.spec.number_of_instances,
-                None,
-                SyncOutcome::Failed(message.clone()),
-            )
-            .await?;
+            let outcome = SyncOutcome::Failed(message.clone());
+            write_status(&target, ctx, &config, instances, None, outcome).await?;
             publish(ctx, object, EventType::Warning, error.label(), &message).await;
             Err(error)
         }
     }
+}
+
+/// Status `Invalid` with the messages, an Event once per generation, and no retry until the
+/// resource changes (the watch filters on generation).
+async fn report_invalid(
+    target: &Target<'_>,
+    ctx: &Context,
+    config: &OperatorConfig,
+    desired_instances: i32,
+    messages: Vec<String>,
+) -> Result<Action, Error> {
+    tracing::warn!(problems = ?messages, "invalid manifest; waiting for a change");
+    let outcome = SyncOutcome::Invalid(messages.clone());
+    write_status(target, ctx, config, desired_instances, None, outcome).await?;
+    let previous = target.previous.as_ref();
+    let already_reported = previous.map(|s| s.postgres_cluster_status.as_str())
+        == Some(pgctl_shared::crd::cluster_status::INVALID)
+        && previous.and_then(|s| s.observed_generation) == target.generation;
+    if !already_reported {
+        let note = format!("the manifest is invalid: {}", messages.join("; "));
+        publish(ctx, target.object, EventType::Warning, "Invalid", &note).await;
+    }
+    Ok(Action::await_change())
 }
 
 /// Reads the object strictly; the messages say what is wrong.
@@ -552,19 +503,18 @@ fn pod_view(pod: &Pod, config: &OperatorConfig, template_hash: Option<&str>) -> 
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Computes the status from the caches and writes it only when it changed.
 async fn write_status(
-    object: &DynamicObject,
-    name: &str,
-    namespace: &str,
+    target: &Target<'_>,
     ctx: &Context,
     config: &OperatorConfig,
-    previous: Option<&PostgresStatus>,
-    generation: Option<i64>,
     desired_instances: i32,
     image: Option<String>,
     outcome: SyncOutcome,
 ) -> Result<(), Error> {
+    let (object, namespace, name) = (target.object, target.namespace, target.name);
+    let previous = target.previous.as_ref();
+    let generation = target.generation;
     let template_hash = ctx
         .stores
         .statefulsets

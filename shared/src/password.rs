@@ -5,7 +5,9 @@
 //! Nothing here prints a password: [`Password`] and [`Verifier`] implement `Debug` by hand and
 //! print `<redacted>`.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Mutex;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -190,6 +192,85 @@ pub fn verifier_matches(password: &str, stored: &str) -> bool {
         & constant_time_eq(&server_key, &parsed.server_key)
 }
 
+/// Remembers (password, stored verifier) pairs that matched, so that a re-sync does not redo
+/// 4096 PBKDF2 iterations per role. Entries are SHA-256 digests of the pair (the verifier's
+/// random salt makes them salted); they live only in the process's memory. Bounded: the set is
+/// cleared when it reaches its capacity.
+pub struct VerifierCache {
+    known: Mutex<HashSet<[u8; 32]>>,
+    capacity: usize,
+}
+
+impl Default for VerifierCache {
+    fn default() -> Self {
+        Self::with_capacity(100_000)
+    }
+}
+
+impl fmt::Debug for VerifierCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifierCache")
+            .field("entries", &self.len())
+            .finish()
+    }
+}
+
+impl VerifierCache {
+    /// A cache holding at most `capacity` pairs.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            known: Mutex::new(HashSet::new()),
+            capacity: capacity.max(1),
+        }
+    }
+
+    fn key(password: &str, stored: &str) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"pgctl verifier cache v1\0");
+        h.update((stored.len() as u64).to_le_bytes());
+        h.update(stored.as_bytes());
+        h.update(password.as_bytes());
+        h.finalize().into()
+    }
+
+    /// [`verifier_matches`], answered from the cache when the pair matched before.
+    pub fn matches(&self, password: &str, stored: &str) -> bool {
+        let key = Self::key(password, stored);
+        if self.known.lock().is_ok_and(|k| k.contains(&key)) {
+            return true;
+        }
+        let ok = verifier_matches(password, stored);
+        if ok {
+            self.remember_key(key);
+        }
+        ok
+    }
+
+    /// Records that `stored` is a verifier of `password` (for verifiers just computed).
+    pub fn remember(&self, password: &str, stored: &str) {
+        self.remember_key(Self::key(password, stored));
+    }
+
+    fn remember_key(&self, key: [u8; 32]) {
+        if let Ok(mut known) = self.known.lock() {
+            if known.len() >= self.capacity {
+                known.clear();
+            }
+            known.insert(key);
+        }
+    }
+
+    /// Number of remembered pairs.
+    pub fn len(&self) -> usize {
+        self.known.lock().map(|k| k.len()).unwrap_or(0)
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 struct ParsedVerifier {
     iterations: u32,
     salt: Vec<u8>,
@@ -308,6 +389,24 @@ mod tests {
         assert_eq!(format!("{p:?}"), "Password(<redacted>)");
         let v = v.map(|v| format!("{v:?}")).unwrap_or_default();
         assert_eq!(v, "Verifier(<redacted>)");
+    }
+
+    #[test]
+    fn the_cache_answers_like_verifier_matches() {
+        let cache = VerifierCache::with_capacity(2);
+        let Ok(v) = scram_verifier("pw", b"saltsaltsaltsalt") else {
+            panic!("verifier")
+        };
+        assert!(cache.is_empty());
+        assert!(!cache.matches("other", v.expose()));
+        assert!(cache.is_empty(), "mismatches are not remembered");
+        assert!(cache.matches("pw", v.expose()));
+        assert_eq!(cache.len(), 1);
+        assert!(cache.matches("pw", v.expose()));
+        assert!(!cache.matches("pw", "md5x"));
+        cache.remember("a", "b");
+        cache.remember("c", "d");
+        assert_eq!(cache.len(), 1, "cleared at capacity");
     }
 
     #[test]

@@ -294,8 +294,10 @@ fn cluster_name_too_long_for_derived_names() {
 
 #[test]
 fn team_prefix_required_when_configured() {
-    let mut config = OperatorConfig::default();
-    config.enable_team_id_clustername_prefix = true;
+    let config = OperatorConfig {
+        enable_team_id_clustername_prefix: true,
+        ..OperatorConfig::default()
+    };
     let p = problems_with("name: acid-test", "name: other-test", &config);
     expect(
         &p,
@@ -308,8 +310,10 @@ fn team_prefix_required_when_configured() {
 
 #[test]
 fn instances_above_max_instances() {
-    let mut config = OperatorConfig::default();
-    config.max_instances = 3;
+    let config = OperatorConfig {
+        max_instances: 3,
+        ..OperatorConfig::default()
+    };
     let p = problems_with("numberOfInstances: 2", "numberOfInstances: 5", &config);
     expect(
         &p,
@@ -321,8 +325,10 @@ fn instances_above_max_instances() {
 
 #[test]
 fn instances_below_min_instances() {
-    let mut config = OperatorConfig::default();
-    config.min_instances = 2;
+    let config = OperatorConfig {
+        min_instances: 2,
+        ..OperatorConfig::default()
+    };
     let p = problems_with("numberOfInstances: 2", "numberOfInstances: 1", &config);
     expect(
         &p,

@@ -825,3 +825,38 @@ fn empty_prepared_databases_means_one_named_after_the_cluster() {
                 && d.grantee == "acid_minimal_reader")
     );
 }
+
+#[test]
+fn the_verifier_cache_gives_the_same_plans() {
+    let spec = spec_with(&[("app", &[]), ("svc", &[])], &[]);
+    let settings = RoleSettings::default();
+    let cache = password::VerifierCache::default();
+    let desired = roles::from_spec("c", &spec, &settings, &creds(&["app", "svc"]), now());
+    // Creating the roles remembers the verifiers it made.
+    let created = roles::plan_with_cache(
+        &desired,
+        &Observed::default(),
+        &settings,
+        &mut TestRng(1),
+        &cache,
+    );
+    assert_eq!(created.counts().get(&StatementKind::CreateRole), Some(&2));
+    assert_eq!(cache.len(), 2);
+    let observed = converged(&desired);
+    for _ in 0..2 {
+        let p = roles::plan_with_cache(&desired, &observed, &settings, &mut TestRng(2), &cache);
+        assert!(p.is_empty(), "{:?}", p.statements);
+    }
+    assert_eq!(cache.len(), 4);
+    let mut edited = creds(&["app", "svc"]);
+    edited.insert(
+        "svc".into(),
+        Credential::new("svc", Password::new("changed")),
+    );
+    let changed = roles::from_spec("c", &spec, &settings, &edited, now());
+    let p = roles::plan_with_cache(&changed, &observed, &settings, &mut TestRng(3), &cache);
+    assert_eq!(
+        sqls(&p),
+        vec![r#"ALTER ROLE "svc" PASSWORD '<redacted>'"#.to_string()]
+    );
+}

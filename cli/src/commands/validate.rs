@@ -1,7 +1,7 @@
 //! `pgctl validate`: offline checks of manifests with the same rules as the controller.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use pgctl_shared::config::OperatorConfig;
@@ -92,7 +92,7 @@ fn read_input(file: &Path) -> anyhow::Result<String> {
 }
 
 /// Reads an operator ConfigMap manifest and builds the configuration from its `data`.
-fn load_operator_config(path: &PathBuf) -> anyhow::Result<OperatorConfig> {
+fn load_operator_config(path: &Path) -> anyhow::Result<OperatorConfig> {
     let text = read_input(path)?;
     let value: serde_yaml::Value = serde_yaml::from_str(&text)
         .with_context(|| format!("{}: not valid YAML", path.display()))?;

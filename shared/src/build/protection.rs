@@ -133,10 +133,12 @@ mod tests {
 
     #[test]
     fn both_keys_give_two_validations_bound_to_the_watched_namespaces() {
-        let mut config = OperatorConfig::default();
-        config.delete_annotation_date_key = Some("delete-date".into());
-        config.delete_annotation_name_key = Some("delete-clustername".into());
-        config.watched_namespace = WatchedNamespaces::Some(vec!["team-a".into()]);
+        let config = OperatorConfig {
+            delete_annotation_date_key: Some("delete-date".into()),
+            delete_annotation_name_key: Some("delete-clustername".into()),
+            watched_namespace: WatchedNamespaces::Some(vec!["team-a".into()]),
+            ..OperatorConfig::default()
+        };
         let (policy, binding) = delete_protection(&config, "pgctl-system").expect("policy");
         let validations = policy
             .spec

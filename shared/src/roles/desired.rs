@@ -182,7 +182,7 @@ pub fn from_spec(
             .get(&role)
             .map(|r| rotation::mode(&role, spec, settings, r.owns_database))
             .unwrap_or(RotationMode::Off);
-        let Some(credential) = credentials.get(&role) else {
+        let Some(credential) = credentials.get(&role).filter(|c| !c.password.is_empty()) else {
             desired.skipped.push(Skip {
                 object: ObjectRef::Role(role.clone()),
                 reason: SkipReason::MissingPassword,

@@ -30,6 +30,6 @@ pub mod sql;
 pub use credentials::{LoginSecret, SecretNameConflict, login_secrets, secret_name};
 pub use desired::{Credential, Credentials, Desired, from_manifest, from_spec, layout};
 pub use observed::{Observed, ObservedDatabase, ObservedRole};
-pub use plan::{MANAGED_COMMENT, Plan, PlannedStatement, StatementKind, plan};
+pub use plan::{MANAGED_COMMENT, Plan, PlannedStatement, StatementKind, plan, plan_with_cache};
 pub use settings::{RoleSettings, RotationSettings};
 pub use skip::{ObjectRef, Skip, SkipReason};

@@ -19,7 +19,7 @@ use super::rotation;
 use super::settings::RoleSettings;
 use super::skip::{ObjectRef, Skip, SkipReason};
 use super::sql::{quote_ident, quote_ident_list, quote_literal};
-use crate::password::{self, Password};
+use crate::password::{self, Password, VerifierCache};
 
 /// Comment the planner puts on roles it manages, so that a role later removed from the
 /// manifest can be recognised and reported (never dropped). A role with another comment keeps
@@ -167,6 +167,25 @@ pub fn plan<R: CryptoRng + ?Sized>(
     settings: &RoleSettings,
     rng: &mut R,
 ) -> Plan {
+    plan_with_cache(
+        desired,
+        observed,
+        settings,
+        rng,
+        &VerifierCache::with_capacity(1),
+    )
+}
+
+/// [`plan`], checking passwords through `cache` (and remembering the verifiers it creates), so
+/// that a re-sync with unchanged passwords costs no PBKDF2. The result is the same as
+/// [`plan`]'s.
+pub fn plan_with_cache<R: CryptoRng + ?Sized>(
+    desired: &Desired,
+    observed: &Observed,
+    settings: &RoleSettings,
+    rng: &mut R,
+    cache: &VerifierCache,
+) -> Plan {
     let mut out = Plan {
         skipped: desired.skipped.clone(),
         ..Plan::default()
@@ -190,6 +209,7 @@ pub fn plan<R: CryptoRng + ?Sized>(
                     &base,
                     password,
                     rng,
+                    cache,
                 ));
                 if !matches!(role.origin, RoleOrigin::Rotation { .. }) {
                     alters.push(comment(name));
@@ -211,7 +231,7 @@ pub fn plan<R: CryptoRng + ?Sized>(
                     let matches = current
                         .password
                         .as_ref()
-                        .is_some_and(|v| password::verifier_matches(p.expose(), v.expose()));
+                        .is_some_and(|v| cache.matches(p.expose(), v.expose()));
                     if !matches {
                         alters.push(with_password(
                             StatementKind::SetPassword,
@@ -219,6 +239,7 @@ pub fn plan<R: CryptoRng + ?Sized>(
                             &format!("ALTER ROLE {q}"),
                             Some(p),
                             rng,
+                            cache,
                         ));
                     }
                 }
@@ -532,6 +553,7 @@ fn with_password<R: CryptoRng + ?Sized>(
     base: &str,
     password: Option<&Password>,
     rng: &mut R,
+    cache: &VerifierCache,
 ) -> PlannedStatement {
     let Some(p) = password else {
         return PlannedStatement::new(kind, object, None, base.to_string());
@@ -539,6 +561,7 @@ fn with_password<R: CryptoRng + ?Sized>(
     let salt = password::generate_salt(rng);
     match password::scram_verifier(p.expose(), &salt) {
         Ok(v) => {
+            cache.remember(p.expose(), v.expose());
             let mut s = PlannedStatement::new(
                 kind,
                 object,

@@ -74,9 +74,9 @@ impl fmt::Display for SkipReason {
             SkipReason::DatabaseNotInspected => {
                 f.write_str("exists but its schemas and privileges were not read")
             }
-            SkipReason::MissingPassword => {
-                f.write_str("has no password yet (missing Secret); it is created without one")
-            }
+            SkipReason::MissingPassword => f.write_str(
+                "has no password yet (its Secret is missing or empty); it is created without one",
+            ),
             SkipReason::SecretUsernameMismatch(u) => write!(
                 f,
                 "has a Secret for user {u:?}, which is neither the role nor a rotation user of it; \

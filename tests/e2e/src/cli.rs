@@ -22,36 +22,45 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
-/// Builds `pgctl` and `pgctl-controller` once per test process, and returns their paths
-/// (`PGCTL_BIN` and `PGCTL_CONTROLLER_BIN` override them without building).
+/// Builds `pgctl` and `pgctl-controller` once per test process (a failed build is reported
+/// to every test without building again), and returns their paths. `PGCTL_BIN` and
+/// `PGCTL_CONTROLLER_BIN` name prebuilt binaries instead.
 pub fn binaries() -> Result<(PathBuf, PathBuf)> {
-    static BUILT: Mutex<Option<(PathBuf, PathBuf)>> = Mutex::new(None);
+    type Built = std::result::Result<(PathBuf, PathBuf), String>;
+    static BUILT: Mutex<Option<Built>> = Mutex::new(None);
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(paths) = built.as_ref() {
-        return Ok(paths.clone());
+    if built.is_none() {
+        *built = Some(build().map_err(|e| format!("{e:#}")));
     }
-    let (cli, controller) = match (
+    match built.as_ref() {
+        Some(Ok(paths)) => Ok(paths.clone()),
+        Some(Err(error)) => bail!("{error}"),
+        None => bail!("the binaries were not built"),
+    }
+}
+
+fn build() -> Result<(PathBuf, PathBuf)> {
+    if let (Some(cli), Some(controller)) = (
         std::env::var_os("PGCTL_BIN"),
         std::env::var_os("PGCTL_CONTROLLER_BIN"),
     ) {
-        (Some(cli), Some(controller)) => (PathBuf::from(cli), PathBuf::from(controller)),
-        _ => {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-            let status = Command::new(cargo)
-                .args(["build", "-q", "-p", "pgctl", "-p", "pgctl-controller"])
-                .current_dir(workspace_root())
-                .env("CARGO_TARGET_DIR", target_dir())
-                .status()
-                .context("running cargo build for pgctl and pgctl-controller")?;
-            if !status.success() {
-                bail!("cargo build -p pgctl -p pgctl-controller failed");
-            }
-            let debug = target_dir().join("debug");
-            (debug.join("pgctl"), debug.join("pgctl-controller"))
-        }
-    };
-    *built = Some((cli.clone(), controller.clone()));
-    Ok((cli, controller))
+        return Ok((PathBuf::from(cli), PathBuf::from(controller)));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = Command::new(cargo)
+        .args(["build", "-q", "-p", "pgctl", "-p", "pgctl-controller"])
+        .current_dir(workspace_root())
+        .env("CARGO_TARGET_DIR", target_dir())
+        .output()
+        .context("running cargo build for pgctl and pgctl-controller")?;
+    if !output.status.success() {
+        bail!(
+            "cargo build -p pgctl -p pgctl-controller failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let debug = target_dir().join("debug");
+    Ok((debug.join("pgctl"), debug.join("pgctl-controller")))
 }
 
 /// The kubeconfig of the cluster under test.

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark: N postgresql resources (default 500) against the local control plane.
+# Measures: time until every cluster's StatefulSet exists, the duration and mutating-request
+# count of a full resync of the unchanged clusters, and the controller's resident memory.
+#
+#   bench/controller-scale.sh [N]
+#
+# Uses the running test cluster ($PGCTL_CLUSTER_DIR, started by tests/cluster/up) and the
+# debug or release controller binary from $CARGO_TARGET_DIR. Prints one line per figure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-500}
+CLUSTER_DIR=${PGCTL_CLUSTER_DIR:-$HOME/.local/state/pgctl/cluster}
+export KUBECONFIG=$CLUSTER_DIR/kubeconfig
+KUBECTL=$CLUSTER_DIR/bin/kubectl
+TARGET=${CARGO_TARGET_DIR:-$HOME/.cache/pgctl/target}
+BIN=$TARGET/${PROFILE:-release}/pgctl-controller
+[[ -x $BIN ]] || { echo "build it first: cargo build --release -p pgctl-controller" >&2; exit 2; }
+NS=bench-scale CTL=bench-scale-ctl PORT=18099
+$KUBECTL delete ns $NS $CTL --ignore-not-found --wait=true >/dev/null
+$KUBECTL create ns $NS >/dev/null
+$KUBECTL create ns $CTL >/dev/null
+$KUBECTL -n $CTL create configmap postgres-operator --from-literal=resync_period=30m --from-literal=workers=16 >/dev/null
+$KUBECTL apply --server-side -f manifests/crd/postgresql.yaml >/dev/null
+
+$BIN --kubeconfig "$KUBECONFIG" --namespace $CTL --watched-namespace $NS --metrics-addr 127.0.0.1:$PORT --identity bench >/tmp/pgctl-bench-controller.log 2>&1 &
+CONTROLLER=$!
+trap 'kill $CONTROLLER 2>/dev/null || true; $KUBECTL delete ns $NS $CTL --wait=false >/dev/null 2>&1 || true' EXIT
+metric() { curl -s 127.0.0.1:$PORT/metrics | awk -v f="$1" '$1 ~ "^"f && $1 !~ /Lease/ {s += $2} END {print s+0}'; }
+until curl -sf 127.0.0.1:$PORT/readyz >/dev/null; do sleep 0.5; done
+
+manifest=$(mktemp)
+for i in $(seq 1 "$N"); do
+  printf -- '---\napiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata: {name: bench-%04d}\nspec: {teamId: bench, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "17"}, users: {app: []}, databases: {app: app}}\n' "$i"
+done > "$manifest"
+start=$(date +%s.%N)
+$KUBECTL -n $NS create -f "$manifest" >/dev/null
+created=$(date +%s.%N)
+until [[ $($KUBECTL -n $NS get statefulsets --no-headers 2>/dev/null | wc -l) -ge $N ]]; do sleep 1; done
+ready=$(date +%s.%N)
+echo "created $N postgresql resources in $(echo "$created - $start" | bc) s"
+echo "all $N StatefulSets exist $(echo "$ready - $start" | bc) s after the first create"
+
+# Let the clusters settle (status writes, Secrets), then resync everything once.
+sleep 20
+before_reconciles=$(metric pgctl_reconciles_total)
+before_mutations=$(metric pgctl_mutating_requests_total)
+resync_start=$(date +%s.%N)
+$KUBECTL -n $CTL patch configmap postgres-operator --type merge -p '{"data":{"resync_period":"31m"}}' >/dev/null
+target=$(echo "$before_reconciles + $N" | bc)
+until [[ $(echo "$(metric pgctl_reconciles_total) >= $target" | bc) == 1 ]]; do sleep 0.2; done
+resync_end=$(date +%s.%N)
+after_mutations=$(metric pgctl_mutating_requests_total)
+echo "full resync of $N unchanged clusters: $(echo "$resync_end - $resync_start" | bc) s, $(echo "$after_mutations - $before_mutations" | bc) mutating requests"
+echo "controller resident memory: $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$CONTROLLER/status), peak $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$CONTROLLER/status)"

@@ -1,0 +1,471 @@
+//! What a cluster looks like right now: its resource, pods, StatefulSet, Services, Secrets
+//! (names only) and events, and the views `status`, `rollout status` and `delete` show.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Endpoints, Event, PersistentVolumeClaim, Pod, Secret, Service};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, ListParams};
+use pgctl_shared::config::OperatorConfig;
+use pgctl_shared::crd::{Postgresql, cluster_status};
+use pgctl_shared::naming;
+use serde::Serialize;
+
+use crate::k8s::{Kube, Subject};
+use crate::output;
+
+/// Label the StatefulSet controller puts on pods: the revision they were made from.
+const REVISION_LABEL: &str = "controller-revision-hash";
+
+/// Everything observed about one cluster.
+pub struct Observed {
+    pub pg: Postgresql,
+    pub config: OperatorConfig,
+    pub pods: Vec<Pod>,
+    pub statefulset: Option<StatefulSet>,
+    pub services: Vec<Service>,
+    pub endpoints: Vec<Endpoints>,
+    /// Names only: a Secret's contents are never read.
+    pub secrets: Vec<String>,
+    pub pvcs: Vec<String>,
+    pub pdbs: Vec<String>,
+    pub events: Vec<Event>,
+}
+
+/// `k=v,k=v` of a label map.
+pub fn selector(labels: &BTreeMap<String, String>) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads a cluster and its objects. `events` also reads the namespace's events.
+pub async fn observe(
+    kube: &Kube,
+    name: &str,
+    config: OperatorConfig,
+    events: bool,
+) -> anyhow::Result<Observed> {
+    let pg = kube.get_cluster(name).await?;
+    observe_objects(kube, pg, config, events).await
+}
+
+/// Reads the objects of a cluster already read.
+pub async fn observe_objects(
+    kube: &Kube,
+    pg: Postgresql,
+    config: OperatorConfig,
+    events: bool,
+) -> anyhow::Result<Observed> {
+    let name = pg.metadata.name.clone().unwrap_or_default();
+    let ns = kube.namespace.clone();
+    let labels = ListParams::default().labels(&selector(&naming::cluster_labels(&config, &name)));
+    let what = format!("reading the objects of {name}");
+    let err = |e| kube.explain(e, Subject::Other(&what));
+    let pods: Api<Pod> = Api::namespaced(kube.client.clone(), &ns);
+    let statefulsets: Api<StatefulSet> = Api::namespaced(kube.client.clone(), &ns);
+    let services: Api<Service> = Api::namespaced(kube.client.clone(), &ns);
+    let endpoints: Api<Endpoints> = Api::namespaced(kube.client.clone(), &ns);
+    let secrets: Api<Secret> = Api::namespaced(kube.client.clone(), &ns);
+    let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(kube.client.clone(), &ns);
+    let pdbs: Api<PodDisruptionBudget> = Api::namespaced(kube.client.clone(), &ns);
+    let sts_name = naming::statefulset(&name);
+    let (pod_list, sts, service_list, secret_list, pvc_list, pdb_list) = futures::try_join!(
+        pods.list(&labels),
+        statefulsets.get_opt(&sts_name),
+        services.list(&labels),
+        secrets.list_metadata(&labels),
+        pvcs.list_metadata(&labels),
+        pdbs.list_metadata(&labels),
+    )
+    .map_err(err)?;
+    let mut pod_list = pod_list.items;
+    pod_list.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    let mut service_list = service_list.items;
+    service_list.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    let mut endpoint_list = Vec::new();
+    for service in &service_list {
+        if let Some(service_name) = &service.metadata.name
+            && let Ok(Some(ep)) = endpoints.get_opt(service_name).await
+        {
+            endpoint_list.push(ep);
+        }
+    }
+    let secret_names = names(secret_list.items);
+    let pvc_names = names(pvc_list.items);
+    let pdb_names = names(pdb_list.items);
+    let event_list = if events {
+        let api: Api<Event> = Api::namespaced(kube.client.clone(), &ns);
+        match api.list(&ListParams::default()).await {
+            Ok(list) => cluster_events(list.items, &name),
+            Err(_) => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    Ok(Observed {
+        pg,
+        config,
+        pods: pod_list,
+        statefulset: sts,
+        services: service_list,
+        endpoints: endpoint_list,
+        secrets: secret_names,
+        pvcs: pvc_names,
+        pdbs: pdb_names,
+        events: event_list,
+    })
+}
+
+fn names<K>(items: Vec<kube::core::PartialObjectMeta<K>>) -> Vec<String> {
+    let mut names: Vec<String> = items.into_iter().filter_map(|m| m.metadata.name).collect();
+    names.sort();
+    names
+}
+
+/// Events about the cluster or any object named after it, oldest first.
+fn cluster_events(events: Vec<Event>, name: &str) -> Vec<Event> {
+    let prefix = format!("{name}-");
+    let mut ours: Vec<Event> = events
+        .into_iter()
+        .filter(|e| {
+            let object = e.involved_object.name.as_deref().unwrap_or_default();
+            object == name || object.starts_with(&prefix)
+        })
+        .collect();
+    ours.sort_by_key(event_time);
+    ours
+}
+
+fn event_time(event: &Event) -> Option<Timestamp> {
+    event
+        .last_timestamp
+        .as_ref()
+        .map(|t| t.0)
+        .or_else(|| event.event_time.as_ref().map(|t| t.0))
+        .or_else(|| event.metadata.creation_timestamp.as_ref().map(|t| t.0))
+}
+
+/// One pod as `status` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceView {
+    pub pod: String,
+    pub node: String,
+    pub role: String,
+    pub ready: bool,
+    pub phase: String,
+    pub image: String,
+    pub up_to_date: bool,
+    pub restarts: i32,
+    pub age: String,
+    pub ip: String,
+}
+
+/// Whether the pod carries the controller's rolling-update flag.
+pub fn is_flagged(pod: &Pod) -> bool {
+    pod.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(naming::ROLLING_UPDATE_FLAG))
+        .is_some_and(|v| v == "true")
+}
+
+/// Whether a pod runs the current pod template: not flagged, and made from the StatefulSet's
+/// update revision when that is known.
+pub fn is_up_to_date(pod: &Pod, update_revision: Option<&str>) -> bool {
+    if is_flagged(pod) {
+        return false;
+    }
+    match update_revision {
+        Some(revision) => pod
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(REVISION_LABEL))
+            .is_none_or(|r| r == revision),
+        None => true,
+    }
+}
+
+/// Whether a pod's Ready condition is true.
+pub fn is_ready(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+/// The update revision of the StatefulSet, if known.
+pub fn update_revision(sts: Option<&StatefulSet>) -> Option<&str> {
+    sts.and_then(|s| s.status.as_ref())
+        .and_then(|s| s.update_revision.as_deref())
+}
+
+/// The view of one pod.
+pub fn instance_view(
+    pod: &Pod,
+    config: &OperatorConfig,
+    update_revision: Option<&str>,
+    now: Timestamp,
+) -> InstanceView {
+    let status = pod.status.as_ref();
+    let postgres = pod.spec.as_ref().and_then(|s| {
+        s.containers
+            .iter()
+            .find(|c| c.name == "postgres")
+            .or(s.containers.first())
+    });
+    let restarts = status
+        .and_then(|s| s.container_statuses.as_ref())
+        .map(|c| c.iter().map(|c| c.restart_count).sum())
+        .unwrap_or(0);
+    InstanceView {
+        pod: pod.metadata.name.clone().unwrap_or_default(),
+        node: pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_else(|| "-".to_string()),
+        role: pod
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(&config.pod_role_label))
+            .cloned()
+            .unwrap_or_else(|| "-".to_string()),
+        ready: is_ready(pod),
+        phase: if pod.metadata.deletion_timestamp.is_some() {
+            "Terminating".to_string()
+        } else {
+            status
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_else(|| "Unknown".to_string())
+        },
+        image: postgres
+            .and_then(|c| c.image.clone())
+            .unwrap_or_else(|| "-".to_string()),
+        up_to_date: is_up_to_date(pod, update_revision),
+        restarts,
+        age: output::age(pod.metadata.creation_timestamp.as_ref().map(|t| &t.0), now),
+        ip: status
+            .and_then(|s| s.pod_ip.clone())
+            .unwrap_or_else(|| "-".to_string()),
+    }
+}
+
+/// Where a rolling update stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolloutState {
+    pub status: String,
+    pub updated: i32,
+    pub total: i32,
+    pub ready: i32,
+    pub desired: i32,
+    pub current_step: Option<String>,
+    pub last_error: Option<String>,
+    /// Whether the controller has seen the latest spec.
+    pub observed: bool,
+    pub done: bool,
+    /// Why the rollout failed, when it did.
+    pub failed: Option<String>,
+}
+
+/// Computes where the rollout stands from the resource and its pods.
+pub fn rollout_state(pg: &Postgresql, pods: &[Pod], sts: Option<&StatefulSet>) -> RolloutState {
+    let status = pg.status.clone().unwrap_or_default();
+    let revision = update_revision(sts);
+    let live: Vec<&Pod> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .collect();
+    let desired = pg.spec.number_of_instances;
+    let total = (live.len() as i32).max(desired);
+    let updated = live.iter().filter(|p| is_up_to_date(p, revision)).count() as i32;
+    let ready = live.iter().filter(|p| is_ready(p)).count() as i32;
+    let observed = match (pg.metadata.generation, status.observed_generation) {
+        (Some(generation), Some(seen)) => seen >= generation,
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    let rollout = status.rollout.clone();
+    let last_error = rollout
+        .as_ref()
+        .and_then(|r| r.last_error.clone())
+        .or_else(|| {
+            status
+                .messages
+                .first()
+                .cloned()
+                .filter(|_| failed_status(&status.postgres_cluster_status))
+        });
+    let failed = match status.postgres_cluster_status.as_str() {
+        cluster_status::INVALID => Some(format!(
+            "the manifest is invalid: {}",
+            if status.messages.is_empty() {
+                "see 'pgctl status'".to_string()
+            } else {
+                status.messages.join("; ")
+            }
+        )),
+        cluster_status::UPDATE_FAILED | cluster_status::CREATE_FAILED if observed => Some(format!(
+            "{}: {}",
+            status.postgres_cluster_status,
+            last_error
+                .clone()
+                .unwrap_or_else(|| "see 'pgctl status'".to_string())
+        )),
+        _ => None,
+    };
+    let done = failed.is_none()
+        && observed
+        && status.postgres_cluster_status == cluster_status::RUNNING
+        && live.len() as i32 == desired
+        && updated == desired
+        && ready == desired
+        && (desired == 0 || status.primary.is_some());
+    let current_step = rollout.and_then(|r| r.current_step).or_else(|| {
+        if done {
+            None
+        } else if !observed {
+            Some("waiting for the controller to see the change".to_string())
+        } else if (live.len() as i32) < desired {
+            Some(format!("creating pods ({} of {desired})", live.len()))
+        } else if (live.len() as i32) > desired {
+            Some(format!("removing pods ({} of {desired})", live.len()))
+        } else if updated < desired {
+            Some(format!("{} pods to replace", desired - updated))
+        } else if ready < desired {
+            Some(format!(
+                "waiting for pods to be ready ({ready} of {desired})"
+            ))
+        } else {
+            Some(format!(
+                "waiting for status Running (now {})",
+                or_dash(&status.postgres_cluster_status)
+            ))
+        }
+    });
+    RolloutState {
+        status: status.postgres_cluster_status,
+        updated,
+        total,
+        ready,
+        desired,
+        current_step,
+        last_error,
+        observed,
+        done,
+        failed,
+    }
+}
+
+fn failed_status(status: &str) -> bool {
+    matches!(
+        status,
+        cluster_status::UPDATE_FAILED | cluster_status::CREATE_FAILED | cluster_status::SYNC_FAILED
+    )
+}
+
+/// `-` for an empty string.
+pub fn or_dash(text: &str) -> &str {
+    if text.is_empty() { "-" } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pgctl_shared::crd::{PostgresSpec, PostgresStatus, RolloutStatus};
+    use serde_json::json;
+
+    fn pod(name: &str, ready: bool, flagged: bool) -> Pod {
+        let mut annotations = BTreeMap::new();
+        if flagged {
+            annotations.insert(naming::ROLLING_UPDATE_FLAG.to_string(), "true".to_string());
+        }
+        serde_json::from_value(json!({
+            "metadata": {"name": name, "annotations": annotations, "labels": {"spilo-role": if name.ends_with("-0") {"master"} else {"replica"}}},
+            "spec": {"nodeName": "n1", "containers": [{"name": "postgres", "image": "spilo:1"}]},
+            "status": {"phase": "Running", "podIP": "10.0.0.1",
+                "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}}],
+                "containerStatuses": [{"name": "postgres", "image": "spilo:1", "imageID": "", "ready": ready, "restartCount": 2}]}
+        }))
+        .expect("pod")
+    }
+
+    fn cluster(status: &str, primary: Option<&str>, generation: i64, observed: i64) -> Postgresql {
+        let mut pg = Postgresql::new(
+            "acid-foo",
+            PostgresSpec {
+                number_of_instances: 2,
+                ..PostgresSpec::default()
+            },
+        );
+        pg.metadata.generation = Some(generation);
+        pg.status = Some(PostgresStatus {
+            postgres_cluster_status: status.to_string(),
+            observed_generation: Some(observed),
+            primary: primary.map(str::to_string),
+            ..PostgresStatus::default()
+        });
+        pg
+    }
+
+    #[test]
+    fn a_flagged_pod_is_outdated() {
+        assert!(!is_up_to_date(&pod("acid-foo-1", true, true), None));
+        assert!(is_up_to_date(&pod("acid-foo-1", true, false), None));
+        let view = instance_view(
+            &pod("acid-foo-0", true, false),
+            &OperatorConfig::default(),
+            None,
+            Timestamp::now(),
+        );
+        assert_eq!(view.role, "master");
+        assert_eq!(view.restarts, 2);
+        assert!(view.ready && view.up_to_date);
+    }
+
+    #[test]
+    fn rollout_in_progress_done_and_failed() {
+        let pods = [
+            pod("acid-foo-0", true, false),
+            pod("acid-foo-1", true, true),
+        ];
+        let mut pg = cluster("Updating", Some("acid-foo-0"), 2, 2);
+        if let Some(status) = pg.status.as_mut() {
+            status.rollout = Some(RolloutStatus {
+                updated: 1,
+                total: 2,
+                current_step: Some("replacing replica acid-foo-1".into()),
+                last_error: None,
+            });
+        }
+        let state = rollout_state(&pg, &pods, None);
+        assert_eq!((state.updated, state.total, state.done), (1, 2, false));
+        assert_eq!(
+            state.current_step.as_deref(),
+            Some("replacing replica acid-foo-1")
+        );
+
+        let pods = [
+            pod("acid-foo-0", true, false),
+            pod("acid-foo-1", true, false),
+        ];
+        let state = rollout_state(&cluster("Running", Some("acid-foo-0"), 2, 2), &pods, None);
+        assert!(state.done, "{state:?}");
+        let state = rollout_state(&cluster("Running", Some("acid-foo-0"), 3, 2), &pods, None);
+        assert!(!state.done);
+        assert!(!state.observed);
+
+        let state = rollout_state(&cluster("UpdateFailed", None, 2, 2), &pods, None);
+        assert!(state.failed.is_some());
+        let state = rollout_state(&cluster("Invalid", None, 2, 2), &pods, None);
+        assert!(state.failed.expect("failed").contains("invalid"));
+    }
+}

@@ -1,0 +1,206 @@
+//! `pgctl connect NAME`: a connection URI (with the password only on `--show-password`), or
+//! psql on the cluster (`--psql`), through the pod IP or a port-forward.
+
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::{Pod, Secret};
+use kube::api::Api;
+use pgctl_shared::naming;
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::args::{ConnectArgs, GlobalArgs};
+use crate::cluster;
+use crate::exit::Code;
+use crate::k8s::{self, Kube, Subject};
+use crate::ui::Ui;
+
+/// Port of PostgreSQL in the pods and Services.
+const POSTGRES_PORT: u16 = 5432;
+
+pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Result<Code> {
+    let kube = k8s::connect(global).await?;
+    let config = kube.operator_config().await;
+    let pg = kube.get_cluster(&args.name).await?;
+    let user = args
+        .user
+        .clone()
+        .unwrap_or_else(|| config.super_username.clone());
+    let secret_name = config.secret_name(&user, &args.name);
+    let service = if args.replica {
+        naming::replica_service(&args.name)
+    } else {
+        naming::master_service(&args.name)
+    };
+    let host = format!("{service}.{}.svc.{}", kube.namespace, config.cluster_domain);
+    let needs_password = args.show_password || args.psql;
+    let password = if needs_password {
+        Some(read_password(&kube, &secret_name).await?)
+    } else {
+        None
+    };
+    if !args.psql {
+        let shown = if args.show_password {
+            password.as_deref()
+        } else {
+            None
+        };
+        println!(
+            "{}",
+            uri(&user, shown, &host, POSTGRES_PORT, &args.database)
+        );
+        if !args.show_password {
+            eprintln!(
+                "The password is in Secret {secret_name:?} (key \"password\"); add --show-password to put it into the URI."
+            );
+        }
+        return Ok(Code::Success);
+    }
+
+    // psql: to a pod of the wanted role, directly or through a port-forward.
+    let observed = cluster::observe_objects(&kube, pg, config.clone(), false).await?;
+    let role = if args.replica { "replica" } else { "master" };
+    let pod = observed
+        .pods
+        .iter()
+        .find(|p| {
+            p.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(&config.pod_role_label))
+                .is_some_and(|r| r == role)
+        })
+        .cloned()
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no pod of {:?} has the role {role} (see 'pgctl status {}')",
+                args.name,
+                args.name
+            )
+        })?;
+    let pod_name = pod.metadata.name.clone().unwrap_or_default();
+    let pod_ip = pod.status.as_ref().and_then(|s| s.pod_ip.clone());
+    let direct = match (&pod_ip, args.port_forward) {
+        (Some(ip), false) => tokio::time::timeout(
+            Duration::from_secs(1),
+            TcpStream::connect((ip.as_str(), POSTGRES_PORT)),
+        )
+        .await
+        .is_ok_and(|r| r.is_ok()),
+        _ => false,
+    };
+    let (psql_host, psql_port) = if direct {
+        (pod_ip.unwrap_or_default(), POSTGRES_PORT)
+    } else {
+        let port = port_forward(&kube, &pod_name).await?;
+        eprintln!("Forwarding 127.0.0.1:{port} to {pod_name}:{POSTGRES_PORT}");
+        ("127.0.0.1".to_string(), port)
+    };
+    let status = tokio::process::Command::new("psql")
+        .arg(format!(
+            "host={psql_host} port={psql_port} user={user} dbname={} sslmode=prefer",
+            args.database
+        ))
+        .env("PGPASSWORD", password.unwrap_or_default())
+        .status()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot run psql: {e} (install the PostgreSQL client)"))?;
+    Ok(if status.success() {
+        Code::Success
+    } else {
+        Code::Failure
+    })
+}
+
+async fn read_password(kube: &Kube, secret_name: &str) -> anyhow::Result<String> {
+    let secrets: Api<Secret> = kube.api();
+    let what = format!("reading Secret {secret_name}");
+    let secret = secrets
+        .get_opt(secret_name)
+        .await
+        .map_err(|e| kube.explain(e, Subject::Other(&what)))?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "Secret {secret_name:?} not found in namespace {:?}: the controller creates it once the cluster is synced (or check --user)",
+                kube.namespace
+            )
+        })?;
+    let bytes = secret
+        .data
+        .and_then(|d| d.get("password").cloned())
+        .ok_or_else(|| anyhow::anyhow!("Secret {secret_name:?} has no key \"password\""))?;
+    String::from_utf8(bytes.0)
+        .map_err(|_| anyhow::anyhow!("the password in Secret {secret_name:?} is not UTF-8"))
+}
+
+/// Listens on a free local port and forwards each connection to the pod's PostgreSQL port.
+async fn port_forward(kube: &Kube, pod: &str) -> anyhow::Result<u16> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let port = listener.local_addr()?.port();
+    let pods: Api<Pod> = kube.api();
+    let pod = pod.to_string();
+    tokio::spawn(async move {
+        while let Ok((mut local, _)) = listener.accept().await {
+            let pods = pods.clone();
+            let pod = pod.clone();
+            tokio::spawn(async move {
+                let Ok(mut forwarder) = pods.portforward(&pod, &[POSTGRES_PORT]).await else {
+                    eprintln!("port-forward to {pod} failed");
+                    return;
+                };
+                if let Some(mut upstream) = forwarder.take_stream(POSTGRES_PORT) {
+                    let _ = tokio::io::copy_bidirectional(&mut local, &mut upstream).await;
+                }
+                forwarder.abort();
+            });
+        }
+    });
+    Ok(port)
+}
+
+/// `postgresql://user[:password]@host:port/database?sslmode=require`, with the parts
+/// percent-encoded.
+pub fn uri(user: &str, password: Option<&str>, host: &str, port: u16, database: &str) -> String {
+    let credentials = match password {
+        Some(password) => format!("{}:{}", encode(user), encode(password)),
+        None => encode(user),
+    };
+    format!(
+        "postgresql://{credentials}@{host}:{port}/{}?sslmode=require",
+        encode(database)
+    )
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(
+            uri(
+                "postgres",
+                None,
+                "acid-foo.default.svc.cluster.local",
+                5432,
+                "postgres"
+            ),
+            "postgresql://postgres@acid-foo.default.svc.cluster.local:5432/postgres?sslmode=require"
+        );
+        assert_eq!(
+            uri("app", Some("p@ss/w:rd"), "h", 5432, "my db"),
+            "postgresql://app:p%40ss%2Fw%3Ard@h:5432/my%20db?sslmode=require"
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! `pgctl rollout status|restart`, and the wait behind every `--wait`.
+
+use std::time::Duration;
+
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Patch, PatchParams};
+use pgctl_shared::config::OperatorConfig;
+
+use crate::args::{GlobalArgs, RolloutRestartArgs, RolloutStatusArgs};
+use crate::cluster::{self, RolloutState};
+use crate::exit::Code;
+use crate::k8s::{self, Kube, Subject};
+use crate::output;
+use crate::ui::Ui;
+use crate::wait::{self, Poll};
+
+/// Annotation `rollout restart` sets on the postgresql resource; the controller rolls every pod
+/// of a cluster whose value changed.
+pub const RESTARTED_AT_ANNOTATION: &str = "pgctl.acid.zalan.do/restartedAt";
+
+pub async fn status(args: RolloutStatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+    let kube = k8s::connect(global).await?;
+    let config = kube.operator_config().await;
+    if !args.watch {
+        let state = current(&kube, &args.name, &config).await?;
+        println!("{}", describe(&args.name, &state));
+        return Ok(if state.failed.is_some() {
+            Code::Failure
+        } else {
+            Code::Success
+        });
+    }
+    wait_done(&kube, &args.name, &config, args.timeout, ui, "its rollout").await?;
+    Ok(Code::Success)
+}
+
+async fn current(kube: &Kube, name: &str, config: &OperatorConfig) -> anyhow::Result<RolloutState> {
+    let observed = k8s::bounded(
+        kube.timeout,
+        "reading the cluster",
+        cluster::observe(kube, name, config.clone(), false),
+    )
+    .await?;
+    Ok(cluster::rollout_state(
+        &observed.pg,
+        &observed.pods,
+        observed.statefulset.as_ref(),
+    ))
+}
+
+/// One line about the state.
+pub fn describe(name: &str, state: &RolloutState) -> String {
+    if let Some(failed) = &state.failed {
+        return format!("postgresql {name:?} rollout failed: {failed}");
+    }
+    if state.done {
+        return format!(
+            "postgresql {name:?} is up to date: {}/{} pods updated and ready",
+            state.updated, state.desired
+        );
+    }
+    let mut line = format!(
+        "postgresql {name:?}: {} of {} pods updated, {} ready",
+        state.updated, state.total, state.ready
+    );
+    if let Some(step) = &state.current_step {
+        line.push_str(&format!(", {step}"));
+    }
+    if let Some(error) = &state.last_error {
+        line.push_str(&format!(" (last error: {error})"));
+    }
+    line
+}
+
+/// Waits until the cluster is done (exit 0), has failed (exit 1), or `timeout` passed (exit
+/// 3). At a terminal a progress bar shows the updated pods and the current step; otherwise a
+/// line is printed each time the state changes.
+pub async fn wait_done(
+    kube: &Kube,
+    name: &str,
+    config: &OperatorConfig,
+    timeout: Duration,
+    ui: &Ui,
+    what: &str,
+) -> anyhow::Result<()> {
+    let bar = ui.bar(0);
+    let last_line = std::cell::RefCell::new(String::new());
+    let result = wait::until(&format!("postgresql {name:?} {what}"), timeout, || {
+        let bar = bar.clone();
+        let last_line = &last_line;
+        async move {
+            let state = current(kube, name, config).await?;
+            let line = describe(name, &state);
+            if let Some(failed) = state.failed {
+                bar.abandon();
+                anyhow::bail!("postgresql {name:?} rollout failed: {failed}");
+            }
+            if ui.progress() {
+                bar.set_length(state.total.max(1) as u64);
+                bar.set_position(state.updated.max(0) as u64);
+                bar.set_message(state.current_step.clone().unwrap_or_default());
+            } else if line != *last_line.borrow() {
+                println!("{line}");
+            }
+            last_line.replace(line.clone());
+            if state.done {
+                bar.finish_and_clear();
+                return Ok(Poll::Done(line));
+            }
+            Ok(Poll::Pending(line))
+        }
+    })
+    .await;
+    match result {
+        Ok(line) => {
+            if ui.progress() {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Err(error) => {
+            bar.abandon();
+            Err(error)
+        }
+    }
+}
+
+pub async fn restart(args: RolloutRestartArgs, global: &GlobalArgs) -> anyhow::Result<Code> {
+    let kube = k8s::connect(global).await?;
+    let now = Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let patch = serde_json::json!({
+        "metadata": {"annotations": {RESTARTED_AT_ANNOTATION: now}}
+    });
+    let params = PatchParams {
+        field_manager: Some(k8s::FIELD_MANAGER.to_string()),
+        ..PatchParams::default()
+    };
+    k8s::bounded(kube.timeout, "asking for a restart", async {
+        kube.clusters(&kube.namespace)
+            .patch(&args.name, &params, &Patch::Merge(&patch))
+            .await
+            .map_err(|e| {
+                kube.explain(
+                    e,
+                    Subject::Cluster {
+                        name: &args.name,
+                        namespace: &kube.namespace,
+                    },
+                )
+            })
+    })
+    .await?;
+    println!(
+        "{} restart requested ({RESTARTED_AT_ANNOTATION}={now})",
+        output::pg_name(&args.name)
+    );
+    println!("follow it with: pgctl rollout status {}", args.name);
+    Ok(Code::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> RolloutState {
+        RolloutState {
+            status: "Updating".into(),
+            updated: 1,
+            total: 3,
+            ready: 3,
+            desired: 3,
+            current_step: Some("replacing replica acid-foo-2".into()),
+            last_error: None,
+            observed: true,
+            done: false,
+            failed: None,
+        }
+    }
+
+    #[test]
+    fn lines() {
+        assert_eq!(
+            describe("acid-foo", &state()),
+            "postgresql \"acid-foo\": 1 of 3 pods updated, 3 ready, replacing replica acid-foo-2"
+        );
+        let done = RolloutState {
+            done: true,
+            updated: 3,
+            ..state()
+        };
+        assert_eq!(
+            describe("acid-foo", &done),
+            "postgresql \"acid-foo\" is up to date: 3/3 pods updated and ready"
+        );
+        let failed = RolloutState {
+            failed: Some("UpdateFailed: boom".into()),
+            ..state()
+        };
+        assert!(describe("acid-foo", &failed).contains("rollout failed: UpdateFailed: boom"));
+    }
+}

@@ -1,0 +1,83 @@
+//! `pgctl scale NAME --instances N`.
+
+use crate::args::{GlobalArgs, ScaleArgs};
+use crate::exit::Code;
+use crate::k8s;
+use crate::output;
+use crate::ui::Ui;
+
+use super::rollout;
+use super::update::send_patch;
+
+pub async fn run(args: ScaleArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+    if args.instances < 0 {
+        return Err(crate::exit::usage(format!(
+            "--instances {}: must be 0 or more",
+            args.instances
+        )));
+    }
+    let kube = k8s::connect(global).await?;
+    let config = kube.operator_config().await;
+    let old = kube.get_cluster(&args.name).await?;
+    let n = args.instances;
+    if config.min_instances >= 0 && n < config.min_instances {
+        anyhow::bail!(
+            "{n} instances is below min_instances ({}) of the operator configuration {}/{}; nothing was changed",
+            config.min_instances,
+            kube.controller_namespace,
+            k8s::OPERATOR_CONFIG_MAP
+        );
+    }
+    if config.max_instances >= 0 && n > config.max_instances {
+        anyhow::bail!(
+            "{n} instances is above max_instances ({}) of the operator configuration {}/{}; nothing was changed",
+            config.max_instances,
+            kube.controller_namespace,
+            k8s::OPERATOR_CONFIG_MAP
+        );
+    }
+    if old.spec.number_of_instances == n {
+        println!("{} already has {n} instances", output::pg_name(&args.name));
+    } else {
+        if n == 0 && !args.yes {
+            ui.require_interactive(
+                &format!(
+                    "scaling {:?} to 0 stops PostgreSQL and needs confirmation",
+                    args.name
+                ),
+                "--yes",
+            )?;
+            let confirmed = ui.confirm_by_name(
+                &format!(
+                    "Scaling {} to 0 stops every PostgreSQL instance.",
+                    args.name
+                ),
+                &args.name,
+            )?;
+            if !confirmed {
+                anyhow::bail!("not confirmed; nothing was changed");
+            }
+        }
+        let mut new = old.clone();
+        new.spec.number_of_instances = n;
+        crate::spec::check(&new, &[], Some(&old.spec), &config)?;
+        send_patch(&kube, &old, &new, false).await?;
+        println!(
+            "{} scaled from {} to {n} instances",
+            output::pg_name(&args.name),
+            old.spec.number_of_instances
+        );
+    }
+    if args.wait.wait {
+        rollout::wait_done(
+            &kube,
+            &args.name,
+            &config,
+            args.wait.timeout,
+            ui,
+            "to be scaled",
+        )
+        .await?;
+    }
+    Ok(Code::Success)
+}

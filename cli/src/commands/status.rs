@@ -1,0 +1,716 @@
+//! `pgctl status NAME` (alias `describe`): one screen a person can act on, or the same
+//! information as data (`-o json|yaml`). Secrets appear by name only.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use k8s_openapi::jiff::Timestamp;
+use pgctl_shared::status as conditions;
+use serde::Serialize;
+
+use crate::args::{GlobalArgs, OutputFormat, StatusArgs};
+use crate::cluster::{self, InstanceView, Observed, RolloutState};
+use crate::exit::Code;
+use crate::k8s;
+use crate::output::{self, Styled};
+use crate::ui::{self, Tone, Ui};
+
+/// Everything `status` shows.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusReport {
+    pub name: String,
+    pub namespace: String,
+    pub age: String,
+    pub generation: Option<i64>,
+    pub spec: SpecSummary,
+    pub status: StatusSummary,
+    pub instances: Vec<InstanceView>,
+    pub services: Vec<ServiceView>,
+    /// Names of the cluster's Secrets (never their contents).
+    pub secrets: Vec<String>,
+    pub volumes: Vec<String>,
+    pub rollout: Option<RolloutState>,
+    pub events: Vec<EventView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecSummary {
+    pub team: String,
+    pub version: String,
+    pub instances: i32,
+    pub volume_size: String,
+    pub storage_class: Option<String>,
+    pub cpu: String,
+    pub memory: String,
+    pub image: String,
+    pub users: BTreeMap<String, Vec<String>>,
+    pub databases: BTreeMap<String, String>,
+    pub parameters: BTreeMap<String, String>,
+    pub master_load_balancer: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusSummary {
+    pub cluster_status: String,
+    pub observed_generation: Option<i64>,
+    /// Whether the controller has seen the latest spec.
+    pub up_to_date: bool,
+    pub ready_instances: i32,
+    pub instances: i32,
+    pub primary: Option<String>,
+    pub image: Option<String>,
+    pub conditions: Vec<ConditionView>,
+    pub messages: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionView {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    pub reason: String,
+    pub message: String,
+    pub since: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceView {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub cluster_ip: String,
+    pub external: Vec<String>,
+    pub ports: Vec<String>,
+    pub endpoints: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventView {
+    pub age: String,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub reason: String,
+    pub object: String,
+    pub message: String,
+    pub count: i32,
+}
+
+pub async fn run(args: StatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+    let kube = k8s::connect(global).await?;
+    let config = kube.operator_config().await;
+    let mut previous = String::new();
+    loop {
+        let observed = k8s::bounded(
+            kube.timeout,
+            "reading the cluster",
+            cluster::observe(&kube, &args.name, config.clone(), true),
+        )
+        .await?;
+        let report = build(&observed, args.events, Timestamp::now());
+        let text = match args.output {
+            OutputFormat::Json => output::json(&report)?,
+            OutputFormat::Yaml => output::yaml(&report)?,
+            OutputFormat::Name => format!("{}\n", output::pg_name(&report.name)),
+            OutputFormat::Table | OutputFormat::Wide => render(&report, ui),
+        };
+        if !args.watch {
+            print!("{text}");
+            return Ok(Code::Success);
+        }
+        if ui.stdout_tty {
+            // Clear the screen and redraw.
+            print!("\x1b[2J\x1b[H{text}");
+        } else if text != previous {
+            if !previous.is_empty() {
+                println!();
+            }
+            print!("{text}");
+        }
+        previous = text;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// The report of an observed cluster.
+pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport {
+    let pg = &observed.pg;
+    let config = &observed.config;
+    let status = pg.status.clone().unwrap_or_default();
+    let revision = cluster::update_revision(observed.statefulset.as_ref());
+    let instances: Vec<InstanceView> = observed
+        .pods
+        .iter()
+        .map(|p| cluster::instance_view(p, config, revision, now))
+        .collect();
+    let requests = pg
+        .spec
+        .resources
+        .as_ref()
+        .and_then(|r| r.requests.clone())
+        .unwrap_or_default();
+    let limits = pg
+        .spec
+        .resources
+        .as_ref()
+        .and_then(|r| r.limits.clone())
+        .unwrap_or_default();
+    let pair = |request: Option<String>, limit: Option<String>| match (request, limit) {
+        (None, None) => "default".to_string(),
+        (r, l) => format!(
+            "{} request, {} limit",
+            r.unwrap_or_else(|| "-".into()),
+            l.unwrap_or_else(|| "-".into())
+        ),
+    };
+    let spec = SpecSummary {
+        team: pg.spec.team_id.clone(),
+        version: pg.spec.postgresql.version.clone(),
+        instances: pg.spec.number_of_instances,
+        volume_size: pg.spec.volume.size.clone(),
+        storage_class: pg.spec.volume.storage_class.clone(),
+        cpu: pair(requests.cpu, limits.cpu),
+        memory: pair(requests.memory, limits.memory),
+        image: pg
+            .spec
+            .docker_image
+            .clone()
+            .unwrap_or_else(|| config.docker_image.clone()),
+        users: pg.spec.users.clone().unwrap_or_default(),
+        databases: pg.spec.databases.clone().unwrap_or_default(),
+        parameters: pg.spec.postgresql.parameters.clone().unwrap_or_default(),
+        master_load_balancer: pg
+            .spec
+            .enable_master_load_balancer
+            .or(pg.spec.use_load_balancer)
+            .unwrap_or(config.enable_master_load_balancer),
+    };
+    let up_to_date = match (pg.metadata.generation, status.observed_generation) {
+        (Some(g), Some(o)) => o >= g,
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    let summary = StatusSummary {
+        cluster_status: status.postgres_cluster_status.clone(),
+        observed_generation: status.observed_generation,
+        up_to_date,
+        ready_instances: status
+            .ready_instances
+            .unwrap_or_else(|| instances.iter().filter(|i| i.ready).count() as i32),
+        instances: status.instances.unwrap_or(instances.len() as i32),
+        primary: status.primary.clone(),
+        image: status.image.clone(),
+        conditions: status
+            .conditions
+            .iter()
+            .map(|c| ConditionView {
+                type_: c.type_.clone(),
+                status: c.status.clone(),
+                reason: c.reason.clone(),
+                message: c.message.clone(),
+                since: output::age(Some(&c.last_transition_time.0), now),
+            })
+            .collect(),
+        messages: status.messages.clone(),
+    };
+    let services = observed
+        .services
+        .iter()
+        .map(|s| {
+            let name = s.metadata.name.clone().unwrap_or_default();
+            let spec = s.spec.clone().unwrap_or_default();
+            let external = s
+                .status
+                .as_ref()
+                .and_then(|st| st.load_balancer.as_ref())
+                .and_then(|lb| lb.ingress.as_ref())
+                .map(|ingress| {
+                    ingress
+                        .iter()
+                        .filter_map(|i| i.hostname.clone().or_else(|| i.ip.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let endpoints = observed
+                .endpoints
+                .iter()
+                .filter(|e| e.metadata.name.as_deref() == Some(name.as_str()))
+                .flat_map(|e| e.subsets.clone().unwrap_or_default())
+                .flat_map(|subset| {
+                    let ports: Vec<i32> = subset
+                        .ports
+                        .clone()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|p| p.port)
+                        .collect();
+                    subset
+                        .addresses
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .flat_map(move |a| {
+                            let target = a
+                                .target_ref
+                                .as_ref()
+                                .and_then(|t| t.name.clone())
+                                .map(|n| format!(" ({n})"))
+                                .unwrap_or_default();
+                            let ports = ports.clone();
+                            ports
+                                .into_iter()
+                                .map(move |p| format!("{}:{p}{target}", a.ip))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            ServiceView {
+                name,
+                type_: spec.type_.unwrap_or_else(|| "ClusterIP".into()),
+                cluster_ip: spec.cluster_ip.unwrap_or_else(|| "-".into()),
+                external,
+                ports: spec
+                    .ports
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}/{}",
+                            p.port,
+                            p.protocol.clone().unwrap_or_else(|| "TCP".into())
+                        )
+                    })
+                    .collect(),
+                endpoints,
+            }
+        })
+        .collect();
+    let rollout_state = cluster::rollout_state(pg, &observed.pods, observed.statefulset.as_ref());
+    let rollout = (!rollout_state.done
+        && (status.rollout.is_some() || rollout_state.updated < rollout_state.desired))
+        .then_some(rollout_state);
+    let skip = observed.events.len().saturating_sub(events);
+    let events = observed.events[skip..]
+        .iter()
+        .map(|e| {
+            let when = e
+                .last_timestamp
+                .as_ref()
+                .map(|t| t.0)
+                .or_else(|| e.event_time.as_ref().map(|t| t.0))
+                .or_else(|| e.metadata.creation_timestamp.as_ref().map(|t| t.0));
+            EventView {
+                age: output::age(when.as_ref(), now),
+                type_: e.type_.clone().unwrap_or_default(),
+                reason: e.reason.clone().unwrap_or_default(),
+                object: format!(
+                    "{}/{}",
+                    e.involved_object
+                        .kind
+                        .clone()
+                        .unwrap_or_default()
+                        .to_lowercase(),
+                    e.involved_object.name.clone().unwrap_or_default()
+                ),
+                message: e.message.clone().unwrap_or_default().trim().to_string(),
+                count: e.count.unwrap_or(1),
+            }
+        })
+        .collect();
+    StatusReport {
+        name: pg.metadata.name.clone().unwrap_or_default(),
+        namespace: pg.metadata.namespace.clone().unwrap_or_default(),
+        age: output::age(pg.metadata.creation_timestamp.as_ref().map(|t| &t.0), now),
+        generation: pg.metadata.generation,
+        spec,
+        status: summary,
+        instances,
+        services,
+        secrets: observed.secrets.clone(),
+        volumes: observed.pvcs.clone(),
+        rollout,
+        events,
+    }
+}
+
+/// The screen for people.
+pub fn render(report: &StatusReport, ui: &Ui) -> String {
+    let mut out = String::new();
+    let heading = |out: &mut String, text: &str| {
+        let _ = writeln!(out, "\n{}", ui.paint(text, Tone::Bold));
+    };
+    let s = &report.status;
+    let state = if s.cluster_status.is_empty() {
+        "Unknown"
+    } else {
+        &s.cluster_status
+    };
+    let _ = writeln!(
+        out,
+        "{} {}/{}   {}   age {}",
+        ui.paint("Cluster", Tone::Bold),
+        report.namespace,
+        report.name,
+        ui.paint(state, ui::status_tone(state)),
+        report.age
+    );
+    let spec = &report.spec;
+    let _ = writeln!(
+        out,
+        "Team {}   PostgreSQL {}   {} instance{}   volume {}{}",
+        spec.team,
+        spec.version,
+        spec.instances,
+        if spec.instances == 1 { "" } else { "s" },
+        spec.volume_size,
+        spec.storage_class
+            .as_ref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "CPU {}   memory {}", spec.cpu, spec.memory);
+    let _ = writeln!(out, "Image {}", spec.image);
+    if !spec.users.is_empty() {
+        let users: Vec<String> = spec
+            .users
+            .iter()
+            .map(|(u, f)| {
+                if f.is_empty() {
+                    u.clone()
+                } else {
+                    format!("{u} ({})", f.join(","))
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "Users {}", users.join(", "));
+    }
+    if !spec.databases.is_empty() {
+        let dbs: Vec<String> = spec
+            .databases
+            .iter()
+            .map(|(d, o)| format!("{d} (owner {o})"))
+            .collect();
+        let _ = writeln!(out, "Databases {}", dbs.join(", "));
+    }
+    if !spec.parameters.is_empty() {
+        let params: Vec<String> = spec
+            .parameters
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let _ = writeln!(out, "Parameters {}", params.join(" "));
+    }
+    if spec.master_load_balancer {
+        let _ = writeln!(out, "Master load balancer on");
+    }
+
+    heading(&mut out, "Status");
+    let _ = writeln!(
+        out,
+        "Ready {}/{}   primary {}{}",
+        s.ready_instances,
+        spec.instances,
+        s.primary.as_deref().unwrap_or("none"),
+        if s.up_to_date {
+            String::new()
+        } else {
+            ui.paint(
+                &format!(
+                    "   the controller has not seen generation {} yet (observed {})",
+                    report.generation.unwrap_or_default(),
+                    s.observed_generation
+                        .map(|g| g.to_string())
+                        .unwrap_or_else(|| "none".into())
+                ),
+                Tone::Warn,
+            )
+        }
+    );
+    if !s.conditions.is_empty() {
+        let rows: Vec<Vec<Styled>> = s
+            .conditions
+            .iter()
+            .map(|c| {
+                let bad = match c.type_.as_str() {
+                    conditions::DEGRADED => c.status == "True",
+                    conditions::PROGRESSING => false,
+                    _ => c.status != "True",
+                };
+                let tone = if bad {
+                    Tone::Bad
+                } else if c.type_ == conditions::PROGRESSING && c.status == "True" {
+                    Tone::Warn
+                } else {
+                    Tone::Good
+                };
+                vec![
+                    Styled::from(c.type_.as_str()),
+                    Styled::new(c.status.clone(), tone),
+                    Styled::from(c.reason.as_str()),
+                    Styled::from(c.since.as_str()),
+                    Styled::from(c.message.as_str()),
+                ]
+            })
+            .collect();
+        out.push_str(&output::table(
+            ui,
+            &["CONDITION", "STATUS", "REASON", "SINCE", "MESSAGE"],
+            &rows,
+        ));
+    }
+    for message in &s.messages {
+        let _ = writeln!(out, "{} {message}", ui.paint("!", Tone::Bad));
+    }
+
+    if let Some(rollout) = &report.rollout {
+        heading(&mut out, "Rollout");
+        let _ = writeln!(
+            out,
+            "{}/{} pods updated, {} ready{}",
+            rollout.updated,
+            rollout.total,
+            rollout.ready,
+            rollout
+                .current_step
+                .as_ref()
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default()
+        );
+        if let Some(error) = &rollout.last_error {
+            let _ = writeln!(out, "{} {error}", ui.paint("last error:", Tone::Bad));
+        }
+    }
+
+    heading(&mut out, "Instances");
+    if report.instances.is_empty() {
+        let _ = writeln!(out, "no pods");
+    } else {
+        let rows: Vec<Vec<Styled>> = report
+            .instances
+            .iter()
+            .map(|i| {
+                vec![
+                    Styled::from(i.pod.as_str()),
+                    Styled::new(
+                        i.role.clone(),
+                        if i.role == "master" {
+                            Tone::Bold
+                        } else {
+                            Tone::Plain
+                        },
+                    ),
+                    Styled::new(
+                        if i.ready { "yes" } else { "no" },
+                        if i.ready { Tone::Good } else { Tone::Bad },
+                    ),
+                    Styled::from(i.phase.as_str()),
+                    Styled::new(
+                        if i.up_to_date { "yes" } else { "no" },
+                        if i.up_to_date {
+                            Tone::Plain
+                        } else {
+                            Tone::Warn
+                        },
+                    ),
+                    Styled::new(
+                        i.restarts.to_string(),
+                        if i.restarts > 0 {
+                            Tone::Warn
+                        } else {
+                            Tone::Plain
+                        },
+                    ),
+                    Styled::from(i.node.as_str()),
+                    Styled::from(i.ip.as_str()),
+                    Styled::from(i.age.as_str()),
+                    Styled::from(i.image.as_str()),
+                ]
+            })
+            .collect();
+        out.push_str(&output::table(
+            ui,
+            &[
+                "POD",
+                "ROLE",
+                "READY",
+                "PHASE",
+                "UP-TO-DATE",
+                "RESTARTS",
+                "NODE",
+                "IP",
+                "AGE",
+                "IMAGE",
+            ],
+            &rows,
+        ));
+    }
+
+    heading(&mut out, "Services");
+    if report.services.is_empty() {
+        let _ = writeln!(out, "none");
+    } else {
+        let rows: Vec<Vec<Styled>> = report
+            .services
+            .iter()
+            .map(|s| {
+                vec![
+                    Styled::from(s.name.as_str()),
+                    Styled::from(s.type_.as_str()),
+                    Styled::from(s.cluster_ip.as_str()),
+                    Styled::from(if s.external.is_empty() {
+                        "-".to_string()
+                    } else {
+                        s.external.join(",")
+                    }),
+                    Styled::from(s.ports.join(",")),
+                    Styled::new(
+                        if s.endpoints.is_empty() {
+                            "<none>".to_string()
+                        } else {
+                            s.endpoints.join(", ")
+                        },
+                        if s.endpoints.is_empty() {
+                            Tone::Warn
+                        } else {
+                            Tone::Plain
+                        },
+                    ),
+                ]
+            })
+            .collect();
+        out.push_str(&output::table(
+            ui,
+            &[
+                "SERVICE",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL",
+                "PORTS",
+                "ENDPOINTS",
+            ],
+            &rows,
+        ));
+    }
+
+    heading(&mut out, "Secrets");
+    if report.secrets.is_empty() {
+        let _ = writeln!(out, "none");
+    }
+    for secret in &report.secrets {
+        let _ = writeln!(out, "{secret}");
+    }
+    if !report.volumes.is_empty() {
+        heading(&mut out, "Volumes");
+        for volume in &report.volumes {
+            let _ = writeln!(out, "{volume}");
+        }
+    }
+
+    heading(&mut out, "Events");
+    if report.events.is_empty() {
+        let _ = writeln!(out, "none");
+    } else {
+        let rows: Vec<Vec<Styled>> = report
+            .events
+            .iter()
+            .map(|e| {
+                vec![
+                    Styled::from(e.age.as_str()),
+                    Styled::new(
+                        e.type_.clone(),
+                        if e.type_ == "Warning" {
+                            Tone::Warn
+                        } else {
+                            Tone::Plain
+                        },
+                    ),
+                    Styled::from(e.reason.as_str()),
+                    Styled::from(e.object.as_str()),
+                    Styled::from(if e.count > 1 {
+                        format!("{} (x{})", e.message, e.count)
+                    } else {
+                        e.message.clone()
+                    }),
+                ]
+            })
+            .collect();
+        out.push_str(&output::table(
+            ui,
+            &["AGE", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+            &rows,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pgctl_shared::config::OperatorConfig;
+    use pgctl_shared::crd::{PostgresSpec, PostgresStatus, Postgresql};
+    use serde_json::json;
+
+    fn observed() -> Observed {
+        let mut pg = Postgresql::new(
+            "acid-foo",
+            PostgresSpec {
+                team_id: "acid".into(),
+                number_of_instances: 1,
+                ..PostgresSpec::default()
+            },
+        );
+        pg.metadata.namespace = Some("default".into());
+        pg.metadata.generation = Some(1);
+        pg.status = Some(PostgresStatus {
+            postgres_cluster_status: "Running".into(),
+            observed_generation: Some(1),
+            primary: Some("acid-foo-0".into()),
+            ready_instances: Some(1),
+            instances: Some(1),
+            ..PostgresStatus::default()
+        });
+        let pod = serde_json::from_value(json!({
+            "metadata": {"name": "acid-foo-0", "labels": {"spilo-role": "master"}},
+            "spec": {"nodeName": "n1", "containers": [{"name": "postgres", "image": "spilo:1"}]},
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}
+        }))
+        .expect("pod");
+        Observed {
+            pg,
+            config: OperatorConfig::default(),
+            pods: vec![pod],
+            statefulset: None,
+            services: vec![],
+            endpoints: vec![],
+            secrets: vec!["postgres.acid-foo.credentials.postgresql.acid.zalan.do".into()],
+            pvcs: vec![],
+            pdbs: vec![],
+            events: vec![],
+        }
+    }
+
+    #[test]
+    fn report_and_screen() {
+        let report = build(&observed(), 10, Timestamp::now());
+        assert_eq!(report.instances.len(), 1);
+        assert!(report.rollout.is_none());
+        let screen = render(&report, &Ui::plain());
+        assert!(
+            screen.starts_with("Cluster default/acid-foo   Running"),
+            "{screen}"
+        );
+        assert!(screen.contains("acid-foo-0   master   yes"), "{screen}");
+        assert!(screen.contains("postgres.acid-foo.credentials"), "{screen}");
+        assert!(!screen.contains('\x1b'));
+        let json = output::json(&report).expect("json");
+        let value: serde_json::Value = serde_json::from_str(&json).expect("parses");
+        assert_eq!(value["status"]["primary"], "acid-foo-0");
+        assert_eq!(value["instances"][0]["role"], "master");
+    }
+}
