@@ -139,7 +139,7 @@ async fn reconcile_cluster(
                 let note = format!("applied {}", report.written.join(", "));
                 publish(ctx, object, EventType::Normal, "Synced", &note).await;
             }
-            write_status(
+            let status = write_status(
                 &target,
                 ctx,
                 &config,
@@ -148,7 +148,7 @@ async fn reconcile_cluster(
                 SyncOutcome::Synced,
             )
             .await?;
-            Ok(Action::requeue(config.resync_period))
+            Ok(Action::requeue(next_check(&status, &config)))
         }
         Err(error) => {
             let message = error.to_string();
@@ -157,6 +157,21 @@ async fn reconcile_cluster(
             publish(ctx, object, EventType::Warning, error.label(), &message).await;
             Err(error)
         }
+    }
+}
+
+/// When to look again: every `ready_wait_interval` while the cluster is settling (creating,
+/// scaling, rolling, not ready), so status never waits for a missed event; at `resync_period`
+/// once it is stable. A recheck of a settled cluster reads only caches and writes nothing.
+fn next_check(status: &PostgresStatus, config: &OperatorConfig) -> std::time::Duration {
+    let settled = ["Ready", "Progressing"].iter().all(|t| {
+        let want = if *t == "Ready" { "True" } else { "False" };
+        status::condition(status, t).is_some_and(|c| c.status == want)
+    });
+    if settled {
+        config.resync_period
+    } else {
+        config.ready_wait_interval.min(config.resync_period)
     }
 }
 
@@ -511,7 +526,7 @@ async fn write_status(
     desired_instances: i32,
     image: Option<String>,
     outcome: SyncOutcome,
-) -> Result<(), Error> {
+) -> Result<PostgresStatus, Error> {
     let (object, namespace, name) = (target.object, target.namespace, target.name);
     let previous = target.previous.as_ref();
     let generation = target.generation;
@@ -552,7 +567,7 @@ async fn write_status(
         Some(&new.postgres_cluster_status),
     );
     if previous == Some(&new) {
-        return Ok(());
+        return Ok(new);
     }
     let api: Api<DynamicObject> =
         Api::namespaced_with(ctx.applier.client().clone(), namespace, &ctx.resource);
@@ -585,7 +600,7 @@ async fn write_status(
         )
         .await;
     }
-    Ok(())
+    Ok(new)
 }
 
 /// Publishes an Event; a failure to do so is logged, never fatal.

@@ -82,7 +82,10 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
         None => k8s::namespace_offline(global).await,
     };
     let (config, config_source) = match (&args.operator_config, &kube) {
-        (Some(file), _) => (load_config_file(file)?, file.display().to_string()),
+        (Some(file), _) => (
+            super::validate::load_operator_config(file)?,
+            file.display().to_string(),
+        ),
         (None, Some(kube)) => (
             kube.operator_config().await,
             format!("{}/{}", kube.controller_namespace, k8s::OPERATOR_CONFIG_MAP),
@@ -206,16 +209,6 @@ fn read_manifest(
         }
     }
     found.ok_or_else(|| anyhow::anyhow!("{}: no postgresql resource", file.display()))
-}
-
-fn load_config_file(path: &std::path::Path) -> anyhow::Result<OperatorConfig> {
-    let text = spec::read_input(path)?;
-    let value: serde_yaml::Value = serde_yaml::from_str(&text)?;
-    let data: std::collections::BTreeMap<String, String> = match value.get("data") {
-        Some(data) => serde_yaml::from_value(data.clone())?,
-        None => Default::default(),
-    };
-    Ok(OperatorConfig::from_config_map_data(&data)?.config)
 }
 
 async fn live_object(

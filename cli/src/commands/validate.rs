@@ -1,6 +1,6 @@
 //! `pgctl validate`: offline checks of manifests with the same rules as the controller.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -19,7 +19,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<Code> {
     let mut out = std::io::stdout().lock();
     let mut failed = false;
     for file in &args.files {
-        let text = read_input(file)?;
+        let text = crate::spec::read_input(file)?;
         let label = file.display().to_string();
         let outcome = check_text(&label, &text, &config, &mut out)?;
         failed |= outcome.errors > 0 || (args.strict && outcome.warnings > 0);
@@ -79,21 +79,9 @@ pub fn check_text(
     Ok(outcome)
 }
 
-fn read_input(file: &Path) -> anyhow::Result<String> {
-    if file == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read standard input")?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
-    }
-}
-
 /// Reads an operator ConfigMap manifest and builds the configuration from its `data`.
-fn load_operator_config(path: &Path) -> anyhow::Result<OperatorConfig> {
-    let text = read_input(path)?;
+pub fn load_operator_config(path: &Path) -> anyhow::Result<OperatorConfig> {
+    let text = crate::spec::read_input(path)?;
     let value: serde_yaml::Value = serde_yaml::from_str(&text)
         .with_context(|| format!("{}: not valid YAML", path.display()))?;
     let data: std::collections::BTreeMap<String, String> = match value.get("data") {

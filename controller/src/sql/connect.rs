@@ -90,7 +90,7 @@ impl Default for ConnectOptions {
             tls: TlsMode::Prefer,
             maintenance_database: "postgres".into(),
             application_name: "pgctl".into(),
-            create_database_concurrency: 4,
+            create_database_concurrency: 2,
         }
     }
 }

@@ -541,7 +541,15 @@ async fn a_pod_template_change_flags_pods_and_reports_the_rollout() -> Result<()
         Duration::from_secs(60),
     )
     .await?;
-    f.wait_status("acid-flag", "Running", SHORT).await?;
+    // Keep playing Patroni while waiting: a pod the StatefulSet controller re-creates on the
+    // fake nodes comes back without role label or readiness.
+    wait_until("postgresql acid-flag to be Running", SHORT, || async {
+        act_as_patroni(&f.client, f.ns.name(), "acid-flag").await?;
+        let status = f.status("acid-flag").await?;
+        Ok((status["PostgresClusterStatus"] == "Running").then_some(()))
+    })
+    .await
+    .with_context(|| f.controller.log_text())?;
     f.pgs
         .patch(
             "acid-flag",
