@@ -54,6 +54,13 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         metrics.clone(),
     ));
 
+    // Permissions first, so that a missing one is named instead of surfacing as whichever
+    // request happens to fail first (the namespace is the one given on the command line).
+    let namespace_from_args = args
+        .watched_namespace
+        .as_deref()
+        .filter(|ns| *ns != "*" && !ns.contains(','));
+    startup::check_permissions(&client, namespace_from_args, false).await?;
     let config = startup::load_config(
         &client,
         &args.namespace,
@@ -61,16 +68,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         args.watched_namespace.as_deref(),
     )
     .await?;
-    let single_namespace = match &config.watched_namespace {
-        WatchedNamespaces::Some(list) if list.len() == 1 => list.first().cloned(),
-        _ => None,
-    };
-    startup::check_permissions(
-        &client,
-        single_namespace.as_deref(),
-        config.enable_crd_registration,
-    )
-    .await?;
+    if config.enable_crd_registration {
+        startup::check_permissions(&client, namespace_from_args, true).await?;
+    }
 
     let identity = args
         .identity

@@ -733,3 +733,95 @@ async fn delete_protection_is_enforced_by_the_api_server() -> Result<()> {
     pgctl_e2e::wait_deleted(&f.pgs, "acid-protected", SHORT).await?;
     Ok(())
 }
+
+/// A kubeconfig for the test cluster that authenticates as a ServiceAccount (by token).
+async fn service_account_kubeconfig(
+    client: &Client,
+    namespace: &str,
+    account: &str,
+) -> Result<std::path::PathBuf> {
+    use k8s_openapi::api::authentication::v1::TokenRequest;
+    use k8s_openapi::api::core::v1::ServiceAccount;
+    let accounts: Api<ServiceAccount> = Api::namespaced(client.clone(), namespace);
+    accounts
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(json!({"metadata": {"name": account}}))?,
+        )
+        .await?;
+    let request: TokenRequest =
+        serde_json::from_value(json!({"spec": {"expirationSeconds": 3600}}))?;
+    let issued: TokenRequest = accounts
+        .create_subresource("token", account, &PostParams::default(), &request)
+        .await?;
+    let token = issued.status.context("token status")?.token;
+    let admin_path = std::env::var(pgctl_e2e::KUBECONFIG_ENV)?;
+    let mut kubeconfig = kube::config::Kubeconfig::read_from(&admin_path)?;
+    let context_cluster = kubeconfig
+        .clusters
+        .first()
+        .context("a cluster in the kubeconfig")?
+        .name
+        .clone();
+    kubeconfig.auth_infos = vec![kube::config::NamedAuthInfo {
+        name: account.to_string(),
+        auth_info: Some(kube::config::AuthInfo {
+            token: Some(token.into()),
+            ..Default::default()
+        }),
+        other: Default::default(),
+    }];
+    kubeconfig.contexts = vec![kube::config::NamedContext {
+        name: account.to_string(),
+        context: Some(kube::config::Context {
+            cluster: context_cluster,
+            user: Some(account.to_string()),
+            ..Default::default()
+        }),
+        other: Default::default(),
+    }];
+    kubeconfig.current_context = Some(account.to_string());
+    let path = std::env::temp_dir().join(format!("pgctl-{namespace}-{account}.kubeconfig"));
+    std::fs::write(&path, serde_yaml::to_string(&kubeconfig)?)?;
+    Ok(path)
+}
+
+#[tokio::test]
+async fn a_missing_permission_stops_start_up_naming_verb_and_resource() -> Result<()> {
+    let client = client().await?;
+    install_crd(&client, &pgctl_shared::crd::crd(), SHORT).await?;
+    let ns = TestNamespace::create(&client, "noperm").await?;
+    let kubeconfig = service_account_kubeconfig(&client, ns.name(), "powerless").await?;
+    let binary = pgctl_e2e::controller::workspace_binary("pgctl-controller");
+    let output = tokio::time::timeout(
+        SHORT,
+        tokio::process::Command::new(&binary)
+            .args([
+                "--kubeconfig",
+                kubeconfig.to_str().context("path")?,
+                "--namespace",
+                ns.name(),
+            ])
+            .args([
+                "--watched-namespace",
+                ns.name(),
+                "--metrics-addr",
+                "127.0.0.1:0",
+            ])
+            .stdin(std::process::Stdio::null())
+            .output(),
+    )
+    .await
+    .context("the controller did not exit")??;
+    let _ = std::fs::remove_file(&kubeconfig);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "the controller must fail: {stderr}"
+    );
+    assert!(
+        stderr.contains("missing permission: cannot list postgresqls.acid.zalan.do"),
+        "{stderr}"
+    );
+    Ok(())
+}
