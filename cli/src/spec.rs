@@ -290,24 +290,11 @@ pub fn editable(pg: &Postgresql) -> anyhow::Result<Value> {
     }))
 }
 
-/// The patch from `old` to `new` (labels, annotations, spec), guarded by `old`'s
-/// resourceVersion so that a concurrent change fails instead of being overwritten.
+/// The merge patch from `old` to `new` (labels, annotations, spec). Like `kubectl patch` and
+/// `kubectl edit`, it carries no resourceVersion: it touches only the fields that changed, so
+/// the controller's status writes (which move the resourceVersion) do not make it fail.
 pub fn patch_between(old: &Postgresql, new: &Postgresql) -> anyhow::Result<Option<Value>> {
-    let Some(mut patch) = merge_patch(&editable(old)?, &editable(new)?) else {
-        return Ok(None);
-    };
-    if let (Some(version), Some(object)) = (&old.metadata.resource_version, patch.as_object_mut()) {
-        let metadata = object
-            .entry("metadata")
-            .or_insert_with(|| Value::Object(Default::default()));
-        if let Some(metadata) = metadata.as_object_mut() {
-            metadata.insert(
-                "resourceVersion".to_string(),
-                Value::String(version.clone()),
-            );
-        }
-    }
-    Ok(Some(patch))
+    Ok(merge_patch(&editable(old)?, &editable(new)?))
 }
 
 /// The changed leaf fields between two resources, as `path: old -> new` lines.
@@ -481,7 +468,7 @@ mod tests {
         let patch = patch_between(&old, &new).expect("ok").expect("a change");
         assert_eq!(
             patch,
-            json!({"metadata": {"resourceVersion": "42"}, "spec": {"numberOfInstances": 3, "postgresql": {"parameters": {"work_mem": "64MB"}}}})
+            json!({"spec": {"numberOfInstances": 3, "postgresql": {"parameters": {"work_mem": "64MB"}}}})
         );
         assert_eq!(
             describe_changes(&old, &new).expect("ok"),

@@ -139,7 +139,7 @@ pub fn updated(old: &Postgresql, args: &UpdateArgs) -> anyhow::Result<Postgresql
     Ok(new)
 }
 
-/// Sends the merge patch from `old` to `new`, guarded by `old`'s resourceVersion.
+/// Sends the merge patch from `old` to `new` (only the changed fields).
 pub async fn send_patch(
     kube: &Kube,
     old: &Postgresql,

@@ -28,8 +28,14 @@ fn manifest(name: &str, instances: i32, labels: &str) -> String {
     )
 }
 
+/// These tests run one at a time: run side by side, each with its own controller, the
+/// `edit` step of the first test was seen to fail with a 409 conflict on a merge patch, which
+/// points to a status-write storm that is not yet understood (see the closing note).
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn create_list_status_scale_update_delete() -> Result<()> {
+    let _serial = SERIAL.lock().await;
     let env = CliEnv::start("cli-crud", &[], true).await?;
     let ns = env.namespace.name().to_string();
 
@@ -333,6 +339,7 @@ fn make_executable(path: &std::path::Path) -> Result<()> {
 
 #[tokio::test]
 async fn create_wait_and_rollout_status_of_flagged_pods() -> Result<()> {
+    let _serial = SERIAL.lock().await;
     let env = CliEnv::start("cli-roll", &[], true).await?;
     // create --wait blocks until the cluster is Running.
     let waiting = env
@@ -416,6 +423,7 @@ async fn create_wait_and_rollout_status_of_flagged_pods() -> Result<()> {
 
 #[tokio::test]
 async fn delete_protection_annotations() -> Result<()> {
+    let _serial = SERIAL.lock().await;
     let env = CliEnv::start(
         "cli-protect",
         &[
@@ -442,6 +450,7 @@ async fn delete_protection_annotations() -> Result<()> {
 
 #[tokio::test]
 async fn no_command_prints_a_password_without_show_password() -> Result<()> {
+    let _serial = SERIAL.lock().await;
     let env = CliEnv::start("cli-secret", &[], true).await?;
     env.pgctl(&[
         "create",
@@ -526,6 +535,7 @@ async fn no_command_prints_a_password_without_show_password() -> Result<()> {
 
 #[tokio::test]
 async fn plan_shows_creations_then_changes() -> Result<()> {
+    let _serial = SERIAL.lock().await;
     let env = CliEnv::start("cli-plan", &[], true).await?;
     let file = std::env::temp_dir().join(format!("{}.yaml", unique_name("pgctl-plan")));
     std::fs::write(&file, manifest("acid-q", 1, ""))?;
@@ -560,6 +570,7 @@ async fn plan_shows_creations_then_changes() -> Result<()> {
 
 #[tokio::test]
 async fn install_and_uninstall() -> Result<()> {
+    let _serial = SERIAL.lock().await;
     let env = CliEnv::start("cli-install", &[], false).await?;
     let system = unique_name("e2e-pgctl-system");
     let out = env
@@ -656,6 +667,7 @@ async fn install_and_uninstall() -> Result<()> {
 
 #[tokio::test]
 async fn kubectl_pg_list_through_the_real_kubectl() -> Result<()> {
+    let _serial = SERIAL.lock().await;
     let env = CliEnv::start("cli-kubectl", &[], false).await?;
     env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest("acid-k", 1, ""))
         .expect_code(0)?;
@@ -697,6 +709,7 @@ async fn kubectl_pg_list_through_the_real_kubectl() -> Result<()> {
 
 #[tokio::test]
 async fn the_wizard_creates_a_cluster_through_a_pseudo_terminal() -> Result<()> {
+    let _serial = SERIAL.lock().await;
     // `script` (util-linux) gives pgctl a pseudo-terminal for stdin, stdout and stderr.
     if std::process::Command::new("script")
         .arg("--version")
