@@ -344,27 +344,14 @@ async fn run_namespace(
         }
     });
 
-    let owner_of = move |label: String, resource: ApiResource| {
-        move |object: &dyn ResourceLike| -> Option<ObjectRef<DynamicObject>> {
-            let cluster = object.labels_of().get(&label)?;
-            Some(ObjectRef::new_with(cluster, resource.clone()).within(&object.namespace_of()?))
-        }
-    };
-    let map = owner_of(name_label, resource.clone());
-    macro_rules! by_label {
-        () => {{
-            let map = map.clone();
-            move |object| map(&object)
-        }};
-    }
-    Controller::for_stream_with(trigger, reader, resource)
+    Controller::for_stream_with(trigger, reader, resource.clone())
         .with_config(kube::runtime::controller::Config::default().concurrency(workers))
-        .watches_stream(sts_stream, by_label!())
-        .watches_stream(svc_stream, by_label!())
-        .watches_stream(secret_stream, by_label!())
-        .watches_stream(pdb_stream, by_label!())
-        .watches_stream(pod_stream, by_label!())
-        .watches_stream(pvc_stream, by_label!())
+        .watches_stream(sts_stream, cluster_of(&name_label, &resource))
+        .watches_stream(svc_stream, cluster_of(&name_label, &resource))
+        .watches_stream(secret_stream, cluster_of(&name_label, &resource))
+        .watches_stream(pdb_stream, cluster_of(&name_label, &resource))
+        .watches_stream(pod_stream, cluster_of(&name_label, &resource))
+        .watches_stream(pvc_stream, cluster_of(&name_label, &resource))
         .watches_stream(sa_stream, |_: ServiceAccount| None)
         .watches_stream(rb_stream, |_: RoleBinding| None)
         .reconcile_all_on(resync_rx)
@@ -379,17 +366,15 @@ async fn run_namespace(
     Ok(())
 }
 
-/// Object-safe access to labels and namespace for the label mapper.
-trait ResourceLike {
-    fn labels_of(&self) -> &std::collections::BTreeMap<String, String>;
-    fn namespace_of(&self) -> Option<String>;
-}
-
-impl<K: Resource> ResourceLike for K {
-    fn labels_of(&self) -> &std::collections::BTreeMap<String, String> {
-        self.labels()
-    }
-    fn namespace_of(&self) -> Option<String> {
-        self.namespace()
+/// Maps an owned object to its cluster through the cluster-name label (works whether or not
+/// owner references are enabled).
+fn cluster_of<K: Resource>(
+    label: &str,
+    resource: &ApiResource,
+) -> impl Fn(K) -> Option<ObjectRef<DynamicObject>> + Send + Sync + 'static {
+    let (label, resource) = (label.to_string(), resource.clone());
+    move |object: K| {
+        let cluster = object.labels().get(&label)?;
+        Some(ObjectRef::new_with(cluster, resource.clone()).within(&object.namespace()?))
     }
 }
