@@ -50,6 +50,7 @@ component_binary() { # NAME
         etcd) echo "$ETCD_BIN_DIR/$name" ;;
         kwok) echo "$KWOK_BIN_DIR/$name" ;;
         pgctl-hostpath-provisioner) echo "$PROVISIONER_BIN_DIR/$name" ;;
+        pgctl-pod-runner) echo "${CARGO_TARGET_DIR:-$PGCTL_CACHE_DIR/target}/debug/$name" ;;
         *) echo "tests/cluster: unknown component $name" >&2; return 1 ;;
     esac
 }
@@ -70,7 +71,10 @@ load_settings() {
     SCHEDULER_PORT="${PGCTL_SCHEDULER_PORT:-20259}"
     KWOK_PORT="${PGCTL_KWOK_PORT:-20247}"
     NODE_COUNT="${PGCTL_CLUSTER_NODES:-3}"
-    SPILO_PODS="${PGCTL_SPILO_PODS:-external}"
+    SPILO_PODS="${PGCTL_SPILO_PODS:-runner}"
+    # The first two octets of the pod network (a /16): nodes get NET.N.0/24, the runner's
+    # bridge NET.0.1. A second cluster on the same machine needs another one.
+    POD_NETWORK="${PGCTL_POD_NETWORK:-10.244}"
 }
 
 save_settings() {
@@ -83,12 +87,28 @@ SCHEDULER_PORT=$SCHEDULER_PORT
 KWOK_PORT=$KWOK_PORT
 NODE_COUNT=$NODE_COUNT
 SPILO_PODS=$SPILO_PODS
+POD_NETWORK=$POD_NETWORK
 EOF
 }
 
 # The processes of the cluster, in start order (down stops them in reverse).
 # shellcheck disable=SC2034 # used by the scripts that source this file
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok pgctl-hostpath-provisioner)
+
+# COMPONENTS plus the pod runner when the settings (load_settings) say it runs.
+running_components() {
+    local c
+    for c in "${COMPONENTS[@]}"; do echo "$c"; done
+    if [[ "${SPILO_PODS:-}" == runner || "${SPILO_PODS:-}" == external ]]; then
+        echo pgctl-pod-runner
+    fi
+}
+
+# The pod runner's bridge, also the prefix of its pods' network namespaces: one per
+# state directory (interface names have at most 15 characters).
+pod_bridge() {
+    echo "pgbr$(printf '%s' "$PGCTL_CLUSTER_DIR" | sha256sum | cut -c1-6)"
+}
 
 pid_file() { echo "$PGCTL_CLUSTER_DIR/run/$1.pid"; }
 log_file() { echo "$PGCTL_CLUSTER_DIR/logs/$1.log"; }

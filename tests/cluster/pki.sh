@@ -78,8 +78,8 @@ EOF
 }
 
 # Everything the cluster needs, in PKI_DIR.
-make_pki() { # PKI_DIR
-    local dir="$1"
+make_pki() { # PKI_DIR POD_GATEWAY_IP
+    local dir="$1" pod_gateway="$2"
     mkdir -p "$dir"
     chmod 700 "$dir"
     # The cluster's CA signs every serving and client certificate, and the
@@ -92,7 +92,7 @@ make_pki() { # PKI_DIR
     make_cert "$dir" front-proxy-ca front-proxy-client "/CN=front-proxy-client" client
     make_service_account_keys "$dir"
     make_cert "$dir" ca apiserver "/CN=kube-apiserver" server \
-        "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
+        "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1,IP:$pod_gateway"
     # The admin of the tests and of people: system:masters bypasses RBAC.
     make_cert "$dir" ca admin "/O=system:masters/CN=pgctl-admin" client
     # Control-plane components use their usual identities, bound by the

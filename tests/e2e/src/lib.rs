@@ -9,6 +9,8 @@ pub mod controller;
 
 pub mod cli;
 
+pub mod podrunner;
+
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -28,10 +30,13 @@ pub const KUBECONFIG_ENV: &str = "PGCTL_E2E_KUBECONFIG";
 /// zones, storage) the tests may then check too.
 pub const HARNESS_ENV: &str = "PGCTL_E2E_HARNESS";
 /// How the local test cluster treats pods labelled `application=spilo`
-/// (`external` or `kwok`), as exported by `tests/cluster/e2e`.
+/// (`runner`: pgctl-pod-runner runs them, or `kwok`), as exported by `tests/cluster/e2e`.
 pub const SPILO_PODS_ENV: &str = "PGCTL_E2E_SPILO_PODS";
 /// Label put on every namespace the tests create.
 pub const TEST_NAMESPACE_LABEL: &str = "pgctl.test/e2e";
+/// Label of namespaces whose database pods the pod runner does not run (the test plays
+/// Patroni itself); see [`TestNamespace::create`].
+pub const SIMULATED_PODS_LABEL: (&str, &str) = ("pgctl.test/pods", "simulated");
 
 /// How often the wait helpers look again.
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -126,13 +131,28 @@ pub struct TestNamespace {
 }
 
 impl TestNamespace {
-    /// Creates a namespace named `e2e-<prefix>-<suffix>`.
+    /// Creates a namespace named `e2e-<prefix>-<suffix>` whose database pods do not run:
+    /// the test plays Patroni itself (labels, readiness), which is fast and needs nothing.
     pub async fn create(client: &Client, prefix: &str) -> Result<Self> {
+        Self::create_labelled(client, prefix, true).await
+    }
+
+    /// Creates a namespace whose database pods run Patroni and PostgreSQL for real (the local
+    /// test cluster's pod runner; any cluster's kubelet elsewhere).
+    pub async fn create_with_real_pods(client: &Client, prefix: &str) -> Result<Self> {
+        Self::create_labelled(client, prefix, false).await
+    }
+
+    async fn create_labelled(client: &Client, prefix: &str, simulated: bool) -> Result<Self> {
         let name = unique_name(&format!("e2e-{prefix}"));
+        let mut labels = serde_json::json!({ TEST_NAMESPACE_LABEL: "true" });
+        if simulated {
+            labels[SIMULATED_PODS_LABEL.0] = serde_json::json!(SIMULATED_PODS_LABEL.1);
+        }
         let namespace: Namespace = serde_json::from_value(serde_json::json!({
             "apiVersion": "v1",
             "kind": "Namespace",
-            "metadata": { "name": name, "labels": { TEST_NAMESPACE_LABEL: "true" } },
+            "metadata": { "name": name, "labels": labels },
         }))?;
         Api::<Namespace>::all(client.clone())
             .create(&PostParams::default(), &namespace)

@@ -1,0 +1,164 @@
+//! `pgctl-pod-runner`: the kubelet of the test cluster's fake nodes for database pods. Started
+//! by `tests/cluster/up`; see docs/testing.md ("Real pods").
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Parser;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{Mutex, watch};
+
+use pgctl_e2e::podrunner::{self, forward, net::PodNetwork, pod::Shared};
+
+#[derive(Parser, Debug)]
+#[command(
+    about = "Runs Patroni and PostgreSQL for the database pods of the test cluster's fake nodes"
+)]
+struct Args {
+    /// The kubeconfig the runner acts with (the cluster's admin).
+    #[arg(long)]
+    kubeconfig: PathBuf,
+    /// Per-pod directories (configuration, certificates, token).
+    #[arg(long)]
+    state_dir: PathBuf,
+    /// Per-pod logs go to DIR/NAMESPACE/POD.log.
+    #[arg(long)]
+    log_dir: PathBuf,
+    /// The bridge of the pod network (created when missing; removed at exit).
+    #[arg(long, default_value = "pgctl0")]
+    bridge: String,
+    /// The gateway's address on the bridge, with the pod network's prefix length.
+    #[arg(long, default_value = "10.244.0.1/16")]
+    gateway: String,
+    /// The cluster CA certificate that pods trust for the API server.
+    #[arg(long)]
+    ca_file: PathBuf,
+    /// The pods to run.
+    #[arg(long, default_value = "application=spilo")]
+    selector: String,
+    /// Pods in namespaces with this label are not run, only removed when deleted (tests
+    /// that play Patroni themselves).
+    #[arg(long, default_value = "pgctl.test/pods=simulated")]
+    simulated_label: String,
+    #[arg(long, default_value = "/usr/bin/patroni")]
+    patroni: PathBuf,
+    /// PostgreSQL's binaries (default: the newest under /usr/lib/postgresql).
+    #[arg(long)]
+    pg_bin_dir: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_ansi(false)
+        .init();
+    let args = Args::parse();
+    if !nix::unistd::geteuid().is_root() {
+        bail!("pgctl-pod-runner needs root (network namespaces, running processes as postgres)");
+    }
+    if !args.patroni.exists() {
+        bail!(
+            "{} not found: install Debian's patroni package (tests/postgres/ensure does)",
+            args.patroni.display()
+        );
+    }
+    let pg_bin_dir = match args.pg_bin_dir {
+        Some(dir) => dir,
+        None => podrunner::find_pg_bin_dir().ok_or_else(|| {
+            anyhow!("no PostgreSQL under /usr/lib/postgresql (tests/postgres/ensure installs it)")
+        })?,
+    };
+    let (gateway, prefix_len) = args
+        .gateway
+        .split_once('/')
+        .ok_or_else(|| anyhow!("--gateway must be ADDRESS/LENGTH, not {}", args.gateway))?;
+    let gateway: Ipv4Addr = gateway.parse().context("--gateway")?;
+    let prefix_len: u8 = prefix_len.parse().context("--gateway prefix length")?;
+    let (key, value) = args
+        .simulated_label
+        .split_once('=')
+        .ok_or_else(|| anyhow!("--simulated-label must be KEY=VALUE"))?;
+
+    let kubeconfig = Kubeconfig::read_from(&args.kubeconfig)
+        .with_context(|| format!("reading {}", args.kubeconfig.display()))?;
+    let config = Config::from_custom_kubeconfig(kubeconfig, &KubeConfigOptions::default()).await?;
+    let upstream: SocketAddr = {
+        let url = &config.cluster_url;
+        let host = url
+            .host()
+            .ok_or_else(|| anyhow!("the kubeconfig's server has no host"))?;
+        let port = url.port_u16().unwrap_or(443);
+        (host, port)
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| anyhow!("cannot resolve the API server {host}"))?
+    };
+    let client = Client::try_from(config)?;
+
+    let network = PodNetwork {
+        bridge: args.bridge.clone(),
+        gateway,
+        prefix_len,
+        prefix: args.bridge.clone(),
+    };
+    let (stop, shutdown) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        client,
+        network: network.clone(),
+        api_server_for_pods: format!("https://{gateway}:{}", upstream.port()),
+        ca_pem: std::fs::read_to_string(&args.ca_file)
+            .with_context(|| format!("reading {}", args.ca_file.display()))?,
+        state_dir: args.state_dir,
+        log_dir: args.log_dir,
+        patroni: args.patroni,
+        pg_bin_dir,
+        simulated_label: (key.to_string(), value.to_string()),
+        addresses: Mutex::new(BTreeMap::new()),
+        shutdown,
+    });
+
+    podrunner::clean_up_stale(&shared).await?;
+    network
+        .ensure()
+        .await
+        .context("creating the pod network's bridge")?;
+    let forwarder = tokio::spawn(forward::serve(
+        SocketAddr::from((gateway, upstream.port())),
+        upstream,
+    ));
+    tracing::info!(
+        bridge = %network.bridge, %gateway, postgres = %shared.pg_bin_dir.display(),
+        "running pods selected by {}", args.selector
+    );
+
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let runner = tokio::spawn({
+        let shared = shared.clone();
+        let selector = args.selector.clone();
+        async move { podrunner::run(shared, &selector).await }
+    });
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM: stopping every pod"),
+        _ = int.recv() => tracing::info!("SIGINT: stopping every pod"),
+        result = forwarder => tracing::error!("the API forwarder stopped: {result:?}"),
+    }
+    let _ = stop.send(true);
+    match runner.await {
+        Ok(Err(error)) => tracing::error!("{error:#}"),
+        Err(error) => tracing::error!("{error}"),
+        Ok(Ok(())) => {}
+    }
+    network.remove_all().await?;
+    tracing::info!("stopped");
+    Ok(())
+}
