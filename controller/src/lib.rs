@@ -7,6 +7,7 @@ pub mod error;
 pub mod http;
 pub mod leader;
 pub mod metrics;
+pub mod provision;
 pub mod reconcile;
 pub mod run;
 pub mod sql;

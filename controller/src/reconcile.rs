@@ -1,6 +1,7 @@
 //! One reconcile of one cluster, in stages: read and validate → build → apply in a fixed order
 //! (service account and RBAC, Secrets, Services and Endpoints, PDB, StatefulSet last) → flag
-//! outdated pods → status. Every decision is made by `pgctl_shared`; this module only does I/O.
+//! outdated pods → provision roles and databases over SQL ([`crate::provision`]) → status.
+//! Every decision is made by `pgctl_shared`; this module only does I/O.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use pgctl_shared::build;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::{PostgresSpec, PostgresStatus, Postgresql};
 use pgctl_shared::manifest::{self, DocumentContent};
-use pgctl_shared::status::{self, Observed, PodView, SyncOutcome};
+use pgctl_shared::status::{self, Observed, PodView, RolesOutcome, SyncOutcome};
 use pgctl_shared::validate;
 use serde_json::json;
 use tracing::Instrument;
@@ -139,6 +140,35 @@ async fn reconcile_cluster(
                 let note = format!("applied {}", report.written.join(", "));
                 publish(ctx, object, EventType::Normal, "Synced", &note).await;
             }
+            // Roles and databases, once the Kubernetes objects are in place. A failure here
+            // leaves them applied: it is reported and retried with the cluster's backoff.
+            let pods = cluster_pods(ctx, &config, namespace, name);
+            let secrets = of_cluster(&ctx.stores.secrets, &config, namespace, name)
+                .iter()
+                .map(|s| k8s_openapi::api::core::v1::Secret::clone(s))
+                .collect();
+            let provisioned = crate::provision::provision(
+                ctx,
+                &pg,
+                &config,
+                &pods,
+                secrets,
+                target.previous.as_ref(),
+            )
+            .await;
+            for note in &provisioned.summary.events {
+                let type_ = if note.warning {
+                    EventType::Warning
+                } else {
+                    EventType::Normal
+                };
+                if note.warning {
+                    tracing::warn!(reason = note.reason, "{}", note.message);
+                } else {
+                    tracing::info!(reason = note.reason, "{}", note.message);
+                }
+                publish(ctx, object, type_, note.reason, &note.message).await;
+            }
             let status = write_status(
                 &target,
                 ctx,
@@ -146,14 +176,27 @@ async fn reconcile_cluster(
                 instances,
                 report.image,
                 SyncOutcome::Synced,
+                provisioned.summary.outcome,
             )
             .await?;
+            if let Some(error) = provisioned.error {
+                return Err(error);
+            }
             Ok(Action::requeue(next_check(&status, &config)))
         }
         Err(error) => {
             let message = error.to_string();
             let outcome = SyncOutcome::Failed(message.clone());
-            write_status(&target, ctx, &config, instances, None, outcome).await?;
+            write_status(
+                &target,
+                ctx,
+                &config,
+                instances,
+                None,
+                outcome,
+                RolesOutcome::NotAttempted,
+            )
+            .await?;
             publish(ctx, object, EventType::Warning, error.label(), &message).await;
             Err(error)
         }
@@ -162,7 +205,8 @@ async fn reconcile_cluster(
 
 /// When to look again: every `ready_wait_interval` while the cluster is settling (creating,
 /// scaling, rolling, not ready), so status never waits for a missed event; at `resync_period`
-/// once it is stable. A recheck of a settled cluster reads only caches and writes nothing.
+/// once it is stable. A recheck of a settled cluster reads the caches and, once it has a master,
+/// the roles and databases of the server; it writes nothing when nothing changed.
 fn next_check(status: &PostgresStatus, config: &OperatorConfig) -> std::time::Duration {
     let settled = ["Ready", "Progressing"].iter().all(|t| {
         let want = if *t == "Ready" { "True" } else { "False" };
@@ -186,7 +230,16 @@ async fn report_invalid(
 ) -> Result<Action, Error> {
     tracing::warn!(problems = ?messages, "invalid manifest; waiting for a change");
     let outcome = SyncOutcome::Invalid(messages.clone());
-    write_status(target, ctx, config, desired_instances, None, outcome).await?;
+    write_status(
+        target,
+        ctx,
+        config,
+        desired_instances,
+        None,
+        outcome,
+        RolesOutcome::NotAttempted,
+    )
+    .await?;
     let previous = target.previous.as_ref();
     let already_reported = previous.map(|s| s.postgres_cluster_status.as_str())
         == Some(pgctl_shared::crd::cluster_status::INVALID)
@@ -526,6 +579,7 @@ async fn write_status(
     desired_instances: i32,
     image: Option<String>,
     outcome: SyncOutcome,
+    roles: RolesOutcome,
 ) -> Result<PostgresStatus, Error> {
     let (object, namespace, name) = (target.object, target.namespace, target.name);
     let previous = target.previous.as_ref();
@@ -555,7 +609,8 @@ async fn write_status(
         pods: &pods,
         image: image.or_else(|| previous.and_then(|p| p.image.clone())),
         outcome,
-        master_role: "master",
+        master_role: build::MASTER_ROLE,
+        roles,
         rollout_step: previous
             .and_then(|p| p.rollout.as_ref())
             .and_then(|r| r.current_step.clone()),

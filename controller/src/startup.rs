@@ -83,6 +83,7 @@ pub async fn check_permissions(
         need("patch", "", "services"),
         need("create", "", "secrets"),
         need("list", "", "secrets"),
+        need("patch", "", "secrets"),
         need("list", "", "pods"),
         need("watch", "", "pods"),
         need("patch", "", "endpoints"),

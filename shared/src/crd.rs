@@ -553,7 +553,7 @@ pub struct PostgresStatus {
     /// The `metadata.generation` this status was computed for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
-    /// Ready, Progressing and Degraded conditions.
+    /// Ready, Progressing, Degraded and RolesSynced conditions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
     /// Pods that exist.
@@ -571,7 +571,7 @@ pub struct PostgresStatus {
     /// A rolling update in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout: Option<RolloutStatus>,
-    /// Problems found by validation, or the last error.
+    /// Problems found by validation, the last error, or the warnings of role provisioning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
 }

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod manifest;
 pub mod naming;
 pub mod password;
+pub mod provision;
 pub mod quantity;
 pub mod roles;
 pub mod status;

@@ -10,6 +10,8 @@ use crate::crd::{PostgresStatus, RolloutStatus, cluster_status};
 pub const READY: &str = "Ready";
 pub const PROGRESSING: &str = "Progressing";
 pub const DEGRADED: &str = "Degraded";
+/// Whether the roles and databases of the manifest are provisioned in PostgreSQL.
+pub const ROLES_SYNCED: &str = "RolesSynced";
 
 /// One pod of the cluster as the status needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,29 @@ pub enum SyncOutcome {
     Failed(String),
 }
 
+/// How role and database provisioning went in this reconcile: the `RolesSynced` condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RolesOutcome {
+    /// Provisioning did not run in this reconcile (the manifest is invalid, or applying the
+    /// Kubernetes objects failed): the previous `RolesSynced` condition stays as it was.
+    NotAttempted,
+    /// Provisioning does not apply to this cluster (standby cluster, database access turned
+    /// off): condition `False` with this reason.
+    Skipped { reason: String, message: String },
+    /// Provisioning waits for the cluster (no ready master yet, no superuser Secret yet):
+    /// condition `Unknown` with this reason.
+    Waiting { reason: String, message: String },
+    /// The server holds what the manifest asks for. `warnings` (skipped objects, roles no longer
+    /// in the manifest) go to `status.messages`.
+    Synced {
+        message: String,
+        warnings: Vec<String>,
+    },
+    /// Provisioning failed (never a secret in the message): condition `False`, and the cluster
+    /// status becomes `SyncFailed`/`CreateFailed`/`UpdateFailed` as for any failed sync.
+    Failed { reason: String, message: String },
+}
+
 /// Everything the status is computed from.
 #[derive(Debug, Clone)]
 pub struct Observed<'a> {
@@ -47,6 +72,8 @@ pub struct Observed<'a> {
     pub master_role: &'a str,
     /// Step of a rolling update in progress, if the rollout executor reported one.
     pub rollout_step: Option<String>,
+    /// Role and database provisioning.
+    pub roles: RolesOutcome,
 }
 
 /// Computes the new status from the observation and the previous status.
@@ -76,14 +103,20 @@ pub fn compute(
         )
     );
     let new_generation = previous.and_then(|s| s.observed_generation) != observed.generation;
+    // A failed sync: of the Kubernetes objects, or else of the roles and databases.
+    let failure = match (&observed.outcome, &observed.roles) {
+        (SyncOutcome::Failed(message), _) => Some(message),
+        (SyncOutcome::Synced, RolesOutcome::Failed { message, .. }) => Some(message),
+        _ => None,
+    };
 
     let mut messages = Vec::new();
-    let string = match &observed.outcome {
-        SyncOutcome::Invalid(problems) => {
+    let string = match (&observed.outcome, failure) {
+        (SyncOutcome::Invalid(problems), _) => {
             messages.extend(problems.iter().cloned());
             cluster_status::INVALID
         }
-        SyncOutcome::Failed(message) => {
+        (_, Some(message)) => {
             messages.push(message.clone());
             if !was_running {
                 cluster_status::CREATE_FAILED
@@ -93,7 +126,10 @@ pub fn compute(
                 cluster_status::SYNC_FAILED
             }
         }
-        SyncOutcome::Synced => {
+        (_, None) => {
+            if let RolesOutcome::Synced { warnings, .. } = &observed.roles {
+                messages.extend(warnings.iter().cloned());
+            }
             if all_ready && outdated == 0 {
                 cluster_status::RUNNING
             } else if was_running && (outdated > 0 || instances != desired) {
@@ -166,8 +202,8 @@ pub fn compute(
         } else {
             ("False", "Stable", "no change in progress".to_string())
         };
-    let degraded = match &observed.outcome {
-        SyncOutcome::Failed(message) => Some(("SyncFailed", message.clone())),
+    let degraded = match failure {
+        Some(message) => Some(("SyncFailed", message.clone())),
         _ if was_running && desired > 0 && primary.is_none() => {
             Some(("NoPrimary", "no pod holds the master role".to_string()))
         }
@@ -200,7 +236,7 @@ pub fn compute(
             last_transition_time,
         }
     };
-    let conditions = vec![
+    let mut conditions = vec![
         condition(READY, ready_status, ready_reason, ready_message),
         condition(
             PROGRESSING,
@@ -210,15 +246,31 @@ pub fn compute(
         ),
         condition(DEGRADED, degraded_status, degraded_reason, degraded_message),
     ];
+    let roles = match &observed.roles {
+        RolesOutcome::NotAttempted => previous_conditions
+            .iter()
+            .find(|c| c.type_ == ROLES_SYNCED)
+            .cloned(),
+        RolesOutcome::Skipped { reason, message } => {
+            Some(condition(ROLES_SYNCED, "False", reason, message.clone()))
+        }
+        RolesOutcome::Waiting { reason, message } => {
+            Some(condition(ROLES_SYNCED, "Unknown", reason, message.clone()))
+        }
+        RolesOutcome::Synced { message, .. } => {
+            Some(condition(ROLES_SYNCED, "True", "Synced", message.clone()))
+        }
+        RolesOutcome::Failed { reason, message } => {
+            Some(condition(ROLES_SYNCED, "False", reason, message.clone()))
+        }
+    };
+    conditions.extend(roles);
 
     let rollout = (outdated > 0).then(|| RolloutStatus {
         updated: instances - outdated,
         total: instances,
         current_step: observed.rollout_step.clone(),
-        last_error: match &observed.outcome {
-            SyncOutcome::Failed(message) => Some(message.clone()),
-            _ => None,
-        },
+        last_error: failure.cloned(),
     });
 
     PostgresStatus {
@@ -266,6 +318,7 @@ mod tests {
             outcome,
             master_role: "master",
             rollout_step: None,
+            roles: RolesOutcome::NotAttempted,
         }
     }
 
@@ -437,5 +490,101 @@ mod tests {
             condition(&s, PROGRESSING).map(|c| c.reason.as_str()),
             Some("RollingUpdate")
         );
+    }
+
+    fn synced(warnings: &[&str]) -> RolesOutcome {
+        RolesOutcome::Synced {
+            message: "2 roles and 1 database in sync".into(),
+            warnings: warnings.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn roles_condition_follows_the_outcome() {
+        let t = time("2026-01-01T00:00:00Z");
+        let pods = [pod("a-0", true, Some("master"))];
+        let without = compute(&observe(&pods, 1, SyncOutcome::Synced), None, &t);
+        assert_eq!(condition(&without, ROLES_SYNCED), None);
+
+        let mut waiting = observe(&pods, 1, SyncOutcome::Synced);
+        waiting.roles = RolesOutcome::Waiting {
+            reason: "NoMaster".into(),
+            message: "no master".into(),
+        };
+        let s = compute(&waiting, None, &t);
+        let c = condition(&s, ROLES_SYNCED).expect("RolesSynced");
+        assert_eq!(
+            (c.status.as_str(), c.reason.as_str()),
+            ("Unknown", "NoMaster")
+        );
+
+        let mut standby = observe(&pods, 1, SyncOutcome::Synced);
+        standby.roles = RolesOutcome::Skipped {
+            reason: "StandbyCluster".into(),
+            message: "standby".into(),
+        };
+        let s = compute(&standby, None, &t);
+        assert_eq!(s.postgres_cluster_status, "Running");
+        let c = condition(&s, ROLES_SYNCED).expect("RolesSynced");
+        assert_eq!(
+            (c.status.as_str(), c.reason.as_str()),
+            ("False", "StandbyCluster")
+        );
+
+        let mut ok = observe(&pods, 1, SyncOutcome::Synced);
+        ok.roles = synced(&["database \"x\" skipped"]);
+        let s = compute(&ok, None, &t);
+        assert_eq!(s.postgres_cluster_status, "Running");
+        assert_eq!(s.messages, vec!["database \"x\" skipped".to_string()]);
+        let c = condition(&s, ROLES_SYNCED).expect("RolesSynced");
+        assert_eq!((c.status.as_str(), c.reason.as_str()), ("True", "Synced"));
+        assert_eq!(
+            condition(&s, DEGRADED).map(|c| c.status.as_str()),
+            Some("False")
+        );
+    }
+
+    #[test]
+    fn a_roles_failure_is_a_failed_sync_and_the_condition_survives_a_skipped_run() {
+        let t0 = time("2026-01-01T00:00:00Z");
+        let t1 = time("2026-01-01T01:00:00Z");
+        let pods = [pod("a-0", true, Some("master"))];
+        let mut ok = observe(&pods, 1, SyncOutcome::Synced);
+        ok.roles = synced(&[]);
+        let running = compute(&ok, None, &t0);
+
+        let mut failing = observe(&pods, 1, SyncOutcome::Synced);
+        failing.roles = RolesOutcome::Failed {
+            reason: "ConnectFailed".into(),
+            message: "provisioning roles and databases: refused".into(),
+        };
+        let failed = compute(&failing, Some(&running), &t1);
+        assert_eq!(failed.postgres_cluster_status, "SyncFailed");
+        assert_eq!(
+            failed.messages,
+            vec!["provisioning roles and databases: refused".to_string()]
+        );
+        let c = condition(&failed, ROLES_SYNCED).expect("RolesSynced");
+        assert_eq!(
+            (c.status.as_str(), c.reason.as_str()),
+            ("False", "ConnectFailed")
+        );
+        assert_eq!(c.last_transition_time, t1);
+        let degraded = condition(&failed, DEGRADED).expect("Degraded");
+        assert_eq!(
+            (degraded.status.as_str(), degraded.reason.as_str()),
+            ("True", "SyncFailed")
+        );
+
+        // A reconcile that does not get to provisioning keeps the condition as it was.
+        let k8s_failed = observe(&pods, 1, SyncOutcome::Failed("apply failed".into()));
+        let s = compute(&k8s_failed, Some(&failed), &time("2026-01-01T02:00:00Z"));
+        assert_eq!(condition(&s, ROLES_SYNCED), Some(c));
+
+        // Synced again: True, with a new transition time; then an identical status.
+        let recovered = compute(&ok, Some(&failed), &time("2026-01-01T03:00:00Z"));
+        assert_eq!(recovered.postgres_cluster_status, "Running");
+        let again = compute(&ok, Some(&recovered), &time("2026-01-01T04:00:00Z"));
+        assert_eq!(recovered, again);
     }
 }

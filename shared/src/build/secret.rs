@@ -13,14 +13,15 @@
 //! (and owner references are), so that turning deletion off keeps the passwords when a cluster
 //! is deleted.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 
 use crate::config::OperatorConfig;
 use crate::crd::Postgresql;
-use crate::roles::{self, RoleSettings, RotationSettings};
+use crate::provision::role_settings;
+use crate::roles;
 
 use super::{BuildError, ClusterContext};
 
@@ -38,27 +39,6 @@ pub struct RequiredSecret {
     pub name: String,
     /// The Secret's namespace.
     pub namespace: String,
-}
-
-/// The role-planner settings that decide which Secrets exist, from the operator configuration.
-fn role_settings(config: &OperatorConfig) -> RoleSettings {
-    RoleSettings {
-        super_username: config.super_username.clone(),
-        replication_username: config.replication_username.clone(),
-        protected_roles: config
-            .protected_role_names
-            .iter()
-            .cloned()
-            .collect::<BTreeSet<_>>(),
-        secret_name_template: config.secret_name_template.clone(),
-        enable_cross_namespace_secret: false,
-        rotation: RotationSettings {
-            enabled: config.enable_password_rotation,
-            interval_days: config.password_rotation_interval,
-            retention_days: config.password_rotation_user_retention,
-        },
-        ..RoleSettings::default()
-    }
 }
 
 /// Every credential Secret of the cluster: superuser and replication user first, then the

@@ -1,0 +1,304 @@
+//! Role and database provisioning of one cluster, as the reconciler runs it after the
+//! Kubernetes objects are applied: the I/O around the pure decisions of
+//! `pgctl_shared::provision` and the plan of `pgctl_shared::roles`.
+//!
+//! 1. Pick the master pod ([`provision::sql_target`]); a standby cluster, turned-off database
+//!    access or a cluster without a ready master stops here with a `Skipped`/`Waiting` outcome.
+//! 2. Connect to the pod's IP on 5432 as `super_username` with the password from its Secret
+//!    (TLS preferred).
+//! 3. Write the password rotations that are due into the Secrets the operator manages.
+//! 4. [`sync_roles`]: credentials from the Secrets → desired state → `sql::sync` → summary.
+//!
+//! Failures never abort the reconcile of the Kubernetes objects, which are already applied:
+//! they become a `Failed` outcome (condition `RolesSynced=False`, status `SyncFailed`) plus a
+//! warning Event, and the reconciler returns an error so that the cluster is retried with its
+//! backoff. Nothing here logs or returns a password.
+
+use std::borrow::Borrow;
+
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::{Pod, Secret};
+use k8s_openapi::jiff::Timestamp;
+use kube::Api;
+use kube::api::{Patch, PatchParams};
+use pgctl_shared::build::secret::{PASSWORD_KEY, USERNAME_KEY};
+use pgctl_shared::config::OperatorConfig;
+use pgctl_shared::crd::{PostgresStatus, Postgresql};
+use pgctl_shared::provision::{self, SecretUpdate, Summary};
+use pgctl_shared::roles::rotation::{NEXT_ROTATION_KEY, SecretAction};
+use pgctl_shared::roles::{self, Desired};
+use serde_json::{Value, json};
+
+use crate::apply::FIELD_MANAGER;
+use crate::context::Context;
+use crate::error::{Error, kube as kube_error};
+use crate::sql::{self, ConnectOptions, Connector, Endpoint, SqlError, SyncReport, TlsMode};
+
+/// `application_name` of the controller's PostgreSQL sessions.
+pub const APPLICATION_NAME: &str = "pgctl-controller";
+
+/// The condition reason of a failed Secret write (rotation).
+pub const SECRET_WRITE_FAILED: &str = "SecretWriteFailed";
+
+/// How the controller connects. TLS is preferred (Spilo serves it with a self-signed
+/// certificate); the timeouts are [`ConnectOptions`]' defaults, since the operator
+/// configuration has no key for them.
+pub fn connect_options(_config: &OperatorConfig) -> ConnectOptions {
+    ConnectOptions {
+        tls: TlsMode::Prefer,
+        application_name: APPLICATION_NAME.to_string(),
+        ..ConnectOptions::default()
+    }
+}
+
+/// The `RolesSynced` reason of a failure (a bounded CamelCase label).
+pub fn failure_reason(error: &SqlError) -> &'static str {
+    match error {
+        SqlError::Connect(_) => "ConnectFailed",
+        SqlError::ConnectTimeout { .. } => "ConnectTimeout",
+        SqlError::Observe { .. } => "ReadFailed",
+        SqlError::Statement(_) => "StatementFailed",
+        SqlError::Timeout { .. } => "StatementTimeout",
+        SqlError::Tls(_) => "TlsFailed",
+    }
+}
+
+/// What one provisioning run did.
+#[derive(Debug, Clone)]
+pub struct RolesRun {
+    /// The desired state it provisioned.
+    pub desired: Desired,
+    /// The plan (statements, skipped objects, orphans) and what was applied.
+    pub report: SyncReport,
+    /// The status outcome and the Events to publish.
+    pub summary: Summary,
+}
+
+/// Provisions the roles and databases of `pg` over `connector`: the credentials from `secrets`
+/// (the cluster's credential Secrets), the desired state from the manifest and the operator
+/// configuration at `now`, `sql::sync`, and the summary for the status (`RolesSynced`,
+/// `status.messages`) and Events, given the `previous` status. A second run against an
+/// unchanged server sends no DDL and its summary has no Events.
+pub async fn sync_roles<S: Borrow<Secret>>(
+    connector: &Connector,
+    pg: &Postgresql,
+    config: &OperatorConfig,
+    secrets: &[S],
+    now: Timestamp,
+    previous: Option<&PostgresStatus>,
+) -> Result<RolesRun, SqlError> {
+    let settings = provision::role_settings(config);
+    let credentials = provision::credentials(pg, config, secrets);
+    let desired = roles::from_manifest(pg, &settings, &credentials, now);
+    let report = sql::sync(connector, &desired, &settings).await?;
+    let summary = provision::summarize(&desired, &report.plan, previous);
+    Ok(RolesRun {
+        desired,
+        report,
+        summary,
+    })
+}
+
+/// The outcome of the provisioning step of a reconcile.
+pub struct Provisioned {
+    pub summary: Summary,
+    /// Set when the step failed: the reconcile returns it, for the backoff.
+    pub error: Option<Error>,
+}
+
+impl Provisioned {
+    fn quiet(outcome: pgctl_shared::status::RolesOutcome) -> Self {
+        Self {
+            summary: Summary {
+                outcome,
+                events: Vec::new(),
+            },
+            error: None,
+        }
+    }
+
+    fn failed(reason: &str, error: Error) -> Self {
+        Self {
+            summary: provision::failed(reason, error.to_string()),
+            error: Some(error),
+        }
+    }
+}
+
+/// The provisioning step of a reconcile (see the module documentation). `pods` and
+/// `secrets` are the cluster's, from the caches.
+pub async fn provision<P: Borrow<Pod>>(
+    ctx: &Context,
+    pg: &Postgresql,
+    config: &OperatorConfig,
+    pods: &[P],
+    mut secrets: Vec<Secret>,
+    previous: Option<&PostgresStatus>,
+) -> Provisioned {
+    let target = match provision::sql_target(pg, config, pods) {
+        Ok(target) => target,
+        Err(outcome) => {
+            tracing::debug!(?outcome, "roles and databases not provisioned");
+            return Provisioned::quiet(outcome);
+        }
+    };
+    let password = match provision::superuser_password(pg, config, &secrets) {
+        Ok(password) => password,
+        Err(outcome) => return Provisioned::quiet(outcome),
+    };
+    let endpoint = Endpoint::new(
+        target.host.clone(),
+        target.port,
+        config.super_username.clone(),
+        password,
+    );
+    let connector = match Connector::connect(endpoint, connect_options(config)).await {
+        Ok(c) => c,
+        Err(e) => return Provisioned::failed(failure_reason(&e), Error::Sql(e.to_string())),
+    };
+    tracing::debug!(pod = %target.pod, host = %target.host, "connected to the master");
+
+    let now = Timestamp::now();
+    let mut events = Vec::new();
+    for update in provision::secret_updates(pg, config, &secrets, now) {
+        match write_rotation(ctx, &update).await {
+            Ok(written) => {
+                tracing::info!(role = %update.role, secret = %update.secret_name, "password rotation written");
+                events.extend(provision::rotation_event(&update));
+                if let Some(slot) = secrets
+                    .iter_mut()
+                    .find(|s| s.metadata.name == written.metadata.name)
+                {
+                    *slot = written;
+                }
+            }
+            Err(error) => {
+                let mut failed = Provisioned::failed(SECRET_WRITE_FAILED, error);
+                events.append(&mut failed.summary.events);
+                failed.summary.events = events;
+                return failed;
+            }
+        }
+    }
+
+    match sync_roles(&connector, pg, config, &secrets, now, previous).await {
+        Ok(run) => {
+            let mut summary = run.summary;
+            events.append(&mut summary.events);
+            summary.events = events;
+            Provisioned {
+                summary,
+                error: None,
+            }
+        }
+        Err(e) => {
+            let mut failed = Provisioned::failed(failure_reason(&e), Error::Sql(e.to_string()));
+            events.append(&mut failed.summary.events);
+            failed.summary.events = events;
+            failed
+        }
+    }
+}
+
+/// The merge patch of one rotation step: only the keys it changes, and the `resourceVersion`
+/// the decision was made on, so that a Secret changed in between is not overwritten (the API
+/// server answers 409 and the next reconcile decides again).
+fn rotation_patch(update: &SecretUpdate, password: Option<&str>) -> Value {
+    let bytes =
+        |s: &str| serde_json::to_value(ByteString(s.as_bytes().to_vec())).unwrap_or_default();
+    let mut data = serde_json::Map::new();
+    match &update.action {
+        SecretAction::Keep => {}
+        SecretAction::SetNextRotation { next_rotation } => {
+            data.insert(NEXT_ROTATION_KEY.into(), bytes(next_rotation));
+        }
+        SecretAction::Rotate {
+            username,
+            next_rotation,
+        } => {
+            data.insert(USERNAME_KEY.into(), bytes(username));
+            if let Some(password) = password {
+                data.insert(PASSWORD_KEY.into(), bytes(password));
+            }
+            data.insert(
+                NEXT_ROTATION_KEY.into(),
+                next_rotation.as_deref().map(bytes).unwrap_or(Value::Null),
+            );
+        }
+    }
+    let mut metadata = serde_json::Map::new();
+    if let Some(rv) = &update.resource_version {
+        metadata.insert("resourceVersion".into(), json!(rv));
+    }
+    json!({"metadata": metadata, "data": data})
+}
+
+/// Writes one rotation step into its Secret (a new password from the CSPRNG for `Rotate`) and
+/// returns the Secret as stored.
+async fn write_rotation(ctx: &Context, update: &SecretUpdate) -> Result<Secret, Error> {
+    let password = match update.action {
+        SecretAction::Rotate { .. } => Some(pgctl_shared::password::generate(&mut rand::rng())),
+        _ => None,
+    };
+    let patch = rotation_patch(update, password.as_ref().map(|p| p.expose()));
+    let api: Api<Secret> = Api::namespaced(ctx.applier.client().clone(), &update.namespace);
+    let params = PatchParams {
+        field_manager: Some(FIELD_MANAGER.to_string()),
+        ..PatchParams::default()
+    };
+    let written = api
+        .patch(&update.secret_name, &params, &Patch::Merge(&patch))
+        .await
+        .map_err(kube_error(
+            "write the password rotation into",
+            format!("Secret {}", update.secret_name),
+        ))?;
+    ctx.metrics.mutation("patch", "Secret");
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(action: SecretAction) -> SecretUpdate {
+        SecretUpdate {
+            role: "app".into(),
+            secret_name: "app.acid-x.credentials.postgresql.acid.zalan.do".into(),
+            namespace: "ns".into(),
+            resource_version: Some("42".into()),
+            action,
+        }
+    }
+
+    #[test]
+    fn rotation_patches_name_only_the_changed_keys_and_the_version() {
+        let next = update(SecretAction::SetNextRotation {
+            next_rotation: "2025-01-01T00:00:00Z".into(),
+        });
+        assert_eq!(
+            rotation_patch(&next, None),
+            json!({
+                "metadata": {"resourceVersion": "42"},
+                "data": {"nextRotation": "MjAyNS0wMS0wMVQwMDowMDowMFo="},
+            })
+        );
+        let back = update(SecretAction::Rotate {
+            username: "app".into(),
+            next_rotation: None,
+        });
+        assert_eq!(
+            rotation_patch(&back, Some("pw")),
+            json!({
+                "metadata": {"resourceVersion": "42"},
+                "data": {"username": "YXBw", "password": "cHc=", "nextRotation": null},
+            })
+        );
+    }
+
+    #[test]
+    fn failure_reasons_are_bounded_labels() {
+        let e = SqlError::Tls("x".into());
+        assert_eq!(failure_reason(&e), "TlsFailed");
+    }
+}
