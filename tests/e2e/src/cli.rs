@@ -134,10 +134,30 @@ impl CliEnv {
     /// Creates the namespaces and the operator ConfigMap with `config` as its data, and starts
     /// a controller when `controller` is true.
     pub async fn start(prefix: &str, config: &[(&str, &str)], controller: bool) -> Result<Self> {
+        Self::start_with(prefix, config, controller, false).await
+    }
+
+    /// Like [`Self::start`] with a controller, in a namespace whose database pods run Patroni
+    /// and PostgreSQL for real; installs the ClusterRole Patroni's ServiceAccount is bound to.
+    pub async fn start_real(prefix: &str, config: &[(&str, &str)]) -> Result<Self> {
+        Self::start_with(prefix, config, true, true).await
+    }
+
+    async fn start_with(
+        prefix: &str,
+        config: &[(&str, &str)],
+        controller: bool,
+        real_pods: bool,
+    ) -> Result<Self> {
         let (pgctl, controller_bin) = binaries()?;
         let client = crate::client().await?;
         crate::install_crd(&client, &pgctl_shared::crd::crd(), Duration::from_secs(60)).await?;
-        let namespace = TestNamespace::create(&client, prefix).await?;
+        let namespace = if real_pods {
+            crate::data_plane::install_pod_cluster_role(&client).await?;
+            TestNamespace::create_with_real_pods(&client, prefix).await?
+        } else {
+            TestNamespace::create(&client, prefix).await?
+        };
         let controller_namespace = TestNamespace::create(&client, &format!("{prefix}-ctl")).await?;
         let data: BTreeMap<String, String> = config
             .iter()

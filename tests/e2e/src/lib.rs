@@ -9,6 +9,8 @@ pub mod controller;
 
 pub mod cli;
 
+pub mod data_plane;
+
 pub mod podrunner;
 
 use std::future::Future;

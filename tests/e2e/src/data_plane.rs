@@ -1,0 +1,216 @@
+//! Helpers for tests of real database pods (the local test cluster's pod runner): SQL with
+//! psql over the pod network, the processes of a pod, and the RBAC Patroni needs.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use k8s_openapi::api::core::v1::{Pod, Secret};
+use k8s_openapi::api::rbac::v1::ClusterRole;
+use kube::api::{Api, ListParams, Patch, PatchParams};
+use kube::{Client, ResourceExt};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use crate::{SPILO_PODS_ENV, is_harness};
+
+/// Whether database pods run for real here (the local test cluster with its pod runner).
+pub fn real_pods_available() -> bool {
+    is_harness() && std::env::var(SPILO_PODS_ENV).as_deref() == Ok("runner")
+}
+
+/// Applies the ClusterRole that the controller binds Patroni's ServiceAccount to (installed
+/// once per cluster by `manifests/rbac.yaml` or `pgctl install`).
+pub async fn install_pod_cluster_role(client: &Client) -> Result<()> {
+    let role = pgctl_shared::build::rbac::pod_cluster_role(
+        &pgctl_shared::config::OperatorConfig::default(),
+    );
+    Api::<ClusterRole>::all(client.clone())
+        .patch(
+            &role.name_any(),
+            &PatchParams::apply("pgctl-e2e").force(),
+            &Patch::Apply(&role),
+        )
+        .await
+        .context("applying the postgres-pod ClusterRole")?;
+    Ok(())
+}
+
+/// Runs `sql` with psql on `host` as `user` over TLS (Spilo's pg_hba requires it off
+/// loopback); returns the unaligned, tuples-only output.
+pub fn psql(host: &str, user: &str, password: &str, database: &str, sql: &str) -> Result<String> {
+    let out = Command::new("psql")
+        .arg(format!(
+            "host={host} port=5432 user={user} dbname={database} sslmode=require connect_timeout=5"
+        ))
+        .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .env("PGPASSWORD", password)
+        .env_remove("PGSERVICE")
+        .output()
+        .context("running psql")?;
+    if !out.status.success() {
+        bail!(
+            "psql as {user}@{host}/{database}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// The password in the credentials Secret of `user` of `cluster` (the reference name).
+pub async fn password(
+    client: &Client,
+    namespace: &str,
+    cluster: &str,
+    user: &str,
+) -> Result<String> {
+    let name = format!(
+        "{}.{cluster}.credentials.postgresql.acid.zalan.do",
+        user.to_lowercase().replace('_', "-")
+    );
+    let secret = Api::<Secret>::namespaced(client.clone(), namespace)
+        .get(&name)
+        .await
+        .with_context(|| format!("reading Secret {name}"))?;
+    let bytes = secret
+        .data
+        .and_then(|d| d.get("password").cloned())
+        .with_context(|| format!("Secret {name} has no password"))?;
+    Ok(String::from_utf8(bytes.0)?)
+}
+
+/// The cluster's pods that are not being deleted.
+pub async fn pods(client: &Client, namespace: &str, cluster: &str) -> Result<Vec<Pod>> {
+    Ok(Api::<Pod>::namespaced(client.clone(), namespace)
+        .list(&ListParams::default().labels(&format!("cluster-name={cluster}")))
+        .await?
+        .items
+        .into_iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .collect())
+}
+
+pub fn role(pod: &Pod) -> Option<&str> {
+    pod.labels().get("spilo-role").map(String::as_str)
+}
+
+pub fn pod_ip(pod: &Pod) -> Option<String> {
+    pod.status.as_ref()?.pod_ip.clone()
+}
+
+pub fn restarts(pod: &Pod) -> i32 {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|c| c.iter().find(|c| c.name == "postgres"))
+        .map_or(0, |c| c.restart_count)
+}
+
+fn cmdline(pid: i32) -> Option<String> {
+    let raw = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    Some(String::from_utf8_lossy(&raw).replace('\0', " "))
+}
+
+fn pid_namespace(pid: i32) -> Option<std::path::PathBuf> {
+    std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok()
+}
+
+fn all_pids() -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A process of a pod: its pid and command line (to tell a recycled pid apart).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PodProcess {
+    pub pid: i32,
+    pub cmdline: String,
+}
+
+/// The processes of pod `namespace/name` run by the pod runner: its `unshare` process (whose
+/// command line names the pod's directory) and everything in the PID namespace below it
+/// (Patroni, PostgreSQL).
+pub fn pod_processes(namespace: &str, name: &str) -> Vec<PodProcess> {
+    let marker = format!("/{namespace}_{name}_");
+    let pids = all_pids();
+    let mut out = BTreeSet::new();
+    for pid in &pids {
+        let Some(line) = cmdline(*pid) else { continue };
+        if !(line.contains(&marker) && line.contains("unshare")) {
+            continue;
+        }
+        out.insert(PodProcess {
+            pid: *pid,
+            cmdline: line,
+        });
+        let children =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+        let Some(inner) = children
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Some(namespace) = pid_namespace(inner) else {
+            continue;
+        };
+        for other in &pids {
+            if pid_namespace(*other).as_ref() == Some(&namespace)
+                && let Some(line) = cmdline(*other)
+            {
+                out.insert(PodProcess {
+                    pid: *other,
+                    cmdline: line,
+                });
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Whether `process` still runs (same pid, same command line, not a zombie).
+pub fn alive(process: &PodProcess) -> bool {
+    let state = std::fs::read_to_string(format!("/proc/{}/stat", process.pid))
+        .ok()
+        .and_then(|s| s.rsplit(')').next().map(|r| r.trim().chars().next()))
+        .flatten();
+    matches!(state, Some(s) if s != 'Z') && cmdline(process.pid).as_ref() == Some(&process.cmdline)
+}
+
+/// Sends `signal` to every process of the list.
+pub fn signal_all(processes: &[PodProcess], signal: Signal) {
+    for p in processes {
+        let _ = kill(Pid::from_raw(p.pid), signal);
+    }
+}
+
+/// Resident memory of the processes, in KiB (from /proc/PID/status VmRSS).
+pub fn resident_kib(processes: &[PodProcess]) -> u64 {
+    processes
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{}/status", p.pid)).ok())
+        .filter_map(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .sum()
+}
+
+/// CPU time (user + system) of the processes so far, in clock ticks.
+pub fn cpu_ticks(processes: &[PodProcess]) -> u64 {
+    processes
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{}/stat", p.pid)).ok())
+        .filter_map(|s| {
+            let rest = s.rsplit(')').next()?.split_whitespace().collect::<Vec<_>>();
+            // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the command.
+            Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum()
+}

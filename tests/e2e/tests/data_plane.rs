@@ -1,0 +1,422 @@
+//! Real database clusters: pgctl creates them, the controller makes the objects, the local
+//! test cluster's pod runner runs Patroni and PostgreSQL in each pod, Patroni elects the
+//! leader, the controller provisions roles and databases. Needs the pod runner (skipped
+//! elsewhere).
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use k8s_openapi::api::core::v1::Endpoints;
+use kube::api::Api;
+use kube::{Client, ResourceExt};
+use nix::sys::signal::Signal;
+use pgctl_e2e::cli::CliEnv;
+use pgctl_e2e::data_plane::{
+    self, PodProcess, alive, pod_ip, pod_processes, psql, real_pods_available, restarts, role,
+};
+use pgctl_e2e::{wait_for, wait_until};
+use serde_json::Value;
+
+const BOOT: Duration = Duration::from_secs(300);
+const FAILOVER: Duration = Duration::from_secs(180);
+const SQL: Duration = Duration::from_secs(120);
+
+/// The controller's configuration for these tests: quick re-checks.
+const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
+
+fn skip() -> bool {
+    if real_pods_available() {
+        return false;
+    }
+    eprintln!("skipped: needs the local test cluster's pod runner (PGCTL_SPILO_PODS=runner)");
+    true
+}
+
+struct Cluster<'a> {
+    env: &'a CliEnv,
+    name: String,
+}
+
+impl Cluster<'_> {
+    fn ns(&self) -> &str {
+        self.env.namespace.name()
+    }
+
+    fn client(&self) -> &Client {
+        &self.env.client
+    }
+
+    async fn status(&self) -> Result<Value> {
+        let api: Api<pgctl_shared::crd::Postgresql> =
+            Api::namespaced(self.client().clone(), self.ns());
+        let pg = api.get(&self.name).await?;
+        Ok(serde_json::to_value(pg.status)?)
+    }
+
+    /// The one pod labelled master, its IP, and the others' IPs, once there is exactly one
+    /// master and `instances` ready pods.
+    async fn topology(&self, instances: usize) -> Result<(String, String, Vec<String>)> {
+        wait_until(
+            &format!(
+                "{} to have {instances} ready pods, one of them master",
+                self.name
+            ),
+            BOOT,
+            || async {
+                let pods = data_plane::pods(self.client(), self.ns(), &self.name).await?;
+                let ready = pods.iter().filter(|p| is_ready(p)).count();
+                let masters: Vec<_> = pods.iter().filter(|p| role(p) == Some("master")).collect();
+                if pods.len() != instances || ready != instances || masters.len() != 1 {
+                    return Ok(None);
+                }
+                let master = masters[0];
+                let Some(master_ip) = pod_ip(master) else {
+                    return Ok(None);
+                };
+                let replicas = pods
+                    .iter()
+                    .filter(|p| p.name_any() != master.name_any())
+                    .filter_map(pod_ip)
+                    .collect();
+                Ok(Some((master.name_any(), master_ip, replicas)))
+            },
+        )
+        .await
+    }
+
+    async fn superuser(&self) -> Result<String> {
+        data_plane::password(self.client(), self.ns(), &self.name, "postgres").await
+    }
+
+    /// Replicas streaming from the master at `ip`.
+    async fn wait_streaming(&self, ip: &str, count: usize) -> Result<()> {
+        let password = self.superuser().await?;
+        wait_for(
+            &format!("{count} streaming replicas on {ip}"),
+            SQL,
+            || async {
+                let n = psql(
+                    ip,
+                    "postgres",
+                    &password,
+                    "postgres",
+                    "select count(*) from pg_stat_replication where state = 'streaming'",
+                )?;
+                Ok(n == count.to_string())
+            },
+        )
+        .await
+    }
+
+    async fn master_endpoints(&self) -> Result<Vec<String>> {
+        let endpoints = Api::<Endpoints>::namespaced(self.client().clone(), self.ns())
+            .get(&self.name)
+            .await?;
+        Ok(endpoints
+            .subsets
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|s| s.addresses.unwrap_or_default())
+            .map(|a| a.ip)
+            .collect())
+    }
+}
+
+fn is_ready(pod: &k8s_openapi::api::core::v1::Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+/// All processes of all pods of the cluster now.
+async fn cluster_processes(cluster: &Cluster<'_>) -> Result<Vec<PodProcess>> {
+    let pods = data_plane::pods(cluster.client(), cluster.ns(), &cluster.name).await?;
+    Ok(pods
+        .iter()
+        .flat_map(|p| pod_processes(cluster.ns(), &p.name_any()))
+        .collect())
+}
+
+/// The whole path with one 3-instance cluster: create with pgctl, leader election and
+/// streaming replication, roles and databases, a row from master to replica, a failover that
+/// loses no committed row, scale 3 → 2 → 3, and deletion that leaves no process behind.
+#[tokio::test]
+async fn a_real_cluster_from_create_to_delete() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("dp", CONFIG).await?;
+    let cluster = Cluster {
+        env: &env,
+        name: "acid-dp".to_string(),
+    };
+    env.pgctl(&[
+        "create",
+        &cluster.name,
+        "--team",
+        "acid",
+        "--instances",
+        "3",
+        "--size",
+        "1Gi",
+        "--user",
+        "app_owner:createdb",
+        "--user",
+        "reader",
+        "--database",
+        "appdb:app_owner",
+    ])
+    .expect_code(0)?;
+
+    // Patroni elected one master; two replicas stream from it; the master Service's
+    // Endpoints (Patroni's) hold the master's address; the controller reports it.
+    let (master, master_ip, replicas) = cluster.topology(3).await?;
+    cluster.wait_streaming(&master_ip, 2).await?;
+    ensure!(
+        cluster.master_endpoints().await? == vec![master_ip.clone()],
+        "the master Endpoints should hold {master_ip} only"
+    );
+    wait_for(
+        "the status to be Running with the primary",
+        BOOT,
+        || async {
+            let status = cluster.status().await?;
+            Ok(
+                status["PostgresClusterStatus"] == "Running"
+                    && status["primary"] == master.as_str(),
+            )
+        },
+    )
+    .await?;
+
+    // Roles and databases: every user logs in with its Secret's password; the database has
+    // its owner.
+    for user in ["app_owner", "reader"] {
+        let password =
+            data_plane::password(cluster.client(), cluster.ns(), &cluster.name, user).await?;
+        wait_for(&format!("{user} to log in"), SQL, || async {
+            Ok(psql(
+                &master_ip,
+                user,
+                &password,
+                "postgres",
+                "select current_user",
+            )? == user)
+        })
+        .await?;
+    }
+    let superuser = cluster.superuser().await?;
+    wait_for("appdb owned by app_owner", SQL, || async {
+        Ok(psql(
+            &master_ip,
+            "postgres",
+            &superuser,
+            "postgres",
+            "select pg_get_userbyid(datdba) from pg_database where datname = 'appdb'",
+        )? == "app_owner")
+    })
+    .await?;
+
+    wait_for("the RolesSynced condition", SQL, || async {
+        let status = cluster.status().await?;
+        Ok(status["conditions"].as_array().is_some_and(|c| {
+            c.iter().any(|c| {
+                c["type"] == "RolesSynced" && c["status"] == "True" && c["reason"] == "Synced"
+            })
+        }))
+    })
+    .await?;
+
+    // A row written on the master is read on a replica.
+    let owner =
+        data_plane::password(cluster.client(), cluster.ns(), &cluster.name, "app_owner").await?;
+    psql(
+        &master_ip,
+        "app_owner",
+        &owner,
+        "appdb",
+        "create table t (id int primary key); insert into t select generate_series(1, 100)",
+    )?;
+    for replica in &replicas {
+        wait_for(&format!("the rows on replica {replica}"), SQL, || async {
+            Ok(psql(
+                replica,
+                "app_owner",
+                &owner,
+                "appdb",
+                "select count(*) from t",
+            )? == "100")
+        })
+        .await?;
+    }
+
+    // The master's processes hang (SIGSTOP), then die: Patroni fails over to a replica, the
+    // Endpoints and status.primary follow, the old master comes back (restarted by the
+    // runner) as a replica, and no committed row is lost.
+    let frozen = pod_processes(cluster.ns(), &master);
+    ensure!(!frozen.is_empty(), "found no processes of {master}");
+    data_plane::signal_all(&frozen, Signal::SIGSTOP);
+    let new_master_ip = wait_until("a new master in the Endpoints", FAILOVER, || async {
+        let ips = cluster.master_endpoints().await?;
+        Ok(match ips.as_slice() {
+            [ip] if ip != &master_ip && replicas.contains(ip) => Some(ip.clone()),
+            _ => None,
+        })
+    })
+    .await;
+    data_plane::signal_all(&frozen, Signal::SIGKILL);
+    let new_master_ip = new_master_ip?;
+    ensure!(
+        psql(
+            &new_master_ip,
+            "app_owner",
+            &owner,
+            "appdb",
+            "select count(*) from t"
+        )? == "100",
+        "rows were lost in the failover"
+    );
+    psql(
+        &new_master_ip,
+        "app_owner",
+        &owner,
+        "appdb",
+        "insert into t values (101)",
+    )?;
+    let (new_master, ip, _) = cluster.topology(3).await?;
+    ensure!(
+        ip == new_master_ip,
+        "the master label should follow Patroni's leader"
+    );
+    wait_for("status.primary to follow", FAILOVER, || async {
+        Ok(cluster.status().await?["primary"] == new_master.as_str())
+    })
+    .await?;
+    let old = data_plane::pods(cluster.client(), cluster.ns(), &cluster.name)
+        .await?
+        .into_iter()
+        .find(|p| p.name_any() == master)
+        .context("the old master's pod")?;
+    ensure!(restarts(&old) >= 1, "the killed pod should count a restart");
+    let old_ip = pod_ip(&old).context("the old master's IP")?;
+    wait_for(
+        "the old master to rejoin with every row",
+        FAILOVER,
+        || async {
+            Ok(psql(
+                &old_ip,
+                "app_owner",
+                &owner,
+                "appdb",
+                "select count(*) from t",
+            )? == "101")
+        },
+    )
+    .await?;
+    cluster.wait_streaming(&new_master_ip, 2).await?;
+
+    // Scale 3 → 2 → 3: writable throughout; the returning member rejoins as a replica.
+    env.pgctl(&["scale", &cluster.name, "--instances", "2"])
+        .expect_code(0)?;
+    let (_, ip, _) = cluster.topology(2).await?;
+    wait_for("a write after scaling down", FAILOVER, || async {
+        Ok(psql(
+            &ip,
+            "app_owner",
+            &owner,
+            "appdb",
+            "insert into t values (102) on conflict do nothing",
+        )
+        .is_ok())
+    })
+    .await?;
+    env.pgctl(&["scale", &cluster.name, "--instances", "3"])
+        .expect_code(0)?;
+    let (_, ip, replicas) = cluster.topology(3).await?;
+    cluster.wait_streaming(&ip, 2).await?;
+    for replica in &replicas {
+        wait_for(&format!("every row on {replica}"), SQL, || async {
+            Ok(psql(
+                replica,
+                "app_owner",
+                &owner,
+                "appdb",
+                "select count(*) from t",
+            )? == "102")
+        })
+        .await?;
+    }
+
+    // Delete: every process of every pod stops.
+    let processes = cluster_processes(&cluster).await?;
+    ensure!(
+        processes.len() >= 6,
+        "expected the processes of 3 pods, found {processes:?}"
+    );
+    env.pgctl(&["delete", &cluster.name, "--yes"])
+        .expect_code(0)?;
+    wait_for(
+        "the pods and their processes to be gone",
+        FAILOVER,
+        || async {
+            let pods = data_plane::pods(cluster.client(), cluster.ns(), &cluster.name).await?;
+            Ok(pods.is_empty() && !processes.iter().any(alive))
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Three clusters of two instances each at once on this machine; prints their memory and
+/// CPU use (recorded in docs/testing.md).
+#[tokio::test]
+async fn three_clusters_run_at_once() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("dp3", CONFIG).await?;
+    let names = ["acid-one", "acid-two", "acid-three"];
+    for name in names {
+        env.pgctl(&[
+            "create",
+            name,
+            "--team",
+            "acid",
+            "--instances",
+            "2",
+            "--size",
+            "1Gi",
+        ])
+        .expect_code(0)?;
+    }
+    let mut all = Vec::new();
+    for name in names {
+        let cluster = Cluster {
+            env: &env,
+            name: name.to_string(),
+        };
+        let (_, ip, _) = cluster.topology(2).await?;
+        cluster.wait_streaming(&ip, 1).await?;
+        all.extend(cluster_processes(&cluster).await?);
+    }
+    let before = data_plane::cpu_ticks(&all);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let ticks = data_plane::cpu_ticks(&all).saturating_sub(before);
+    eprintln!(
+        "three clusters of two instances: {} processes, {} MiB resident, {:.1}% of one core idle (over 10 s)",
+        all.len(),
+        data_plane::resident_kib(&all) / 1024,
+        ticks as f64 / 10.0 // clock ticks of 10 ms over 10 s
+    );
+    for name in names {
+        env.pgctl(&["delete", name, "--yes"]).expect_code(0)?;
+    }
+    wait_for(
+        "every process of the three clusters to stop",
+        FAILOVER,
+        || async { Ok(!all.iter().any(alive)) },
+    )
+    .await?;
+    Ok(())
+}
