@@ -214,11 +214,17 @@ async fn serve_clusters(
             .boxed(),
         );
     }
+    // The configuration in force: the one loaded at start-up, then each applied change. The
+    // watch's first event may already carry a change made while it started, so changes are
+    // told by comparing with this, not with the watch's previous event.
+    let mut current = config.clone();
     let relay = async move {
         let mut changes = std::pin::pin!(config_changes);
         while let Some(data) = changes.next().await {
             match startup::config_from_data(&data, args.watched_namespace.as_deref()) {
+                Ok(new) if new == current => {}
                 Ok(new) => {
+                    current = new.clone();
                     tracing::info!("operator configuration changed; resyncing every cluster");
                     if let Err(error) =
                         startup::sync_delete_protection(&client_for_config, &new, &args.namespace)
@@ -240,7 +246,7 @@ async fn serve_clusters(
     result
 }
 
-/// The data of the operator ConfigMap each time it changes.
+/// The data of the operator ConfigMap, at the start of the watch and each time it changes.
 fn watch_config(
     client: Client,
     namespace: String,
@@ -257,7 +263,7 @@ fn watch_config(
     .filter_map(|r| future::ready(r.ok()))
     .filter_map(move |cm| {
         let data = cm.data.unwrap_or_default();
-        let changed = last.as_ref().is_some_and(|l| *l != data);
+        let changed = last.as_ref() != Some(&data);
         last = Some(data.clone());
         future::ready(changed.then_some(data))
     })
