@@ -228,6 +228,34 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
     })
     .await?;
 
+    // pgctl connect --psql reaches the master with the user's password from its Secret,
+    // without printing it.
+    let out = env
+        .pgctl_with_stdin(
+            &[
+                "connect",
+                &cluster.name,
+                "--user",
+                "app_owner",
+                "--database",
+                "appdb",
+                "--psql",
+            ],
+            "select 'user=' || current_user || ' primary=' || not pg_is_in_recovery();\n",
+        )
+        .expect_code(0)?;
+    let owner_password =
+        data_plane::password(cluster.client(), cluster.ns(), &cluster.name, "app_owner").await?;
+    ensure!(
+        out.stdout.contains("user=app_owner primary=true"),
+        "pgctl connect --psql: {}",
+        out.all()
+    );
+    ensure!(
+        !out.all().contains(&owner_password),
+        "pgctl connect printed the password"
+    );
+
     // A row written on the master is read on a replica.
     let owner =
         data_plane::password(cluster.client(), cluster.ns(), &cluster.name, "app_owner").await?;
