@@ -189,14 +189,16 @@ pub fn signal_all(processes: &[PodProcess], signal: Signal) {
     }
 }
 
-/// Resident memory of the processes, in KiB (from /proc/PID/status VmRSS).
-pub fn resident_kib(processes: &[PodProcess]) -> u64 {
+/// Memory of the processes, in KiB: the proportional set size (`Pss` of
+/// /proc/PID/smaps_rollup), which counts pages shared between processes (PostgreSQL's shared
+/// buffers, libraries) once in all, unlike the resident sizes added up.
+pub fn proportional_kib(processes: &[PodProcess]) -> u64 {
     processes
         .iter()
-        .filter_map(|p| std::fs::read_to_string(format!("/proc/{}/status", p.pid)).ok())
+        .filter_map(|p| std::fs::read_to_string(format!("/proc/{}/smaps_rollup", p.pid)).ok())
         .filter_map(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with("Pss:"))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         })
         .sum()

@@ -432,9 +432,9 @@ async fn three_clusters_run_at_once() -> Result<()> {
     tokio::time::sleep(Duration::from_secs(10)).await;
     let ticks = data_plane::cpu_ticks(&all).saturating_sub(before);
     eprintln!(
-        "three clusters of two instances: {} processes, {} MiB resident, {:.1}% of one core idle (over 10 s)",
+        "three clusters of two instances: {} processes, {} MiB (proportional set size), {:.1}% of one core idle (over 10 s)",
         all.len(),
-        data_plane::resident_kib(&all) / 1024,
+        data_plane::proportional_kib(&all) / 1024,
         ticks as f64 / 10.0 // clock ticks of 10 ms over 10 s
     );
     for name in names {
