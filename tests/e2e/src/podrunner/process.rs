@@ -111,10 +111,15 @@ pub async fn stop(child: &mut Child, grace: Duration) -> Option<ExitStatus> {
     kill_now(child).await
 }
 
-/// Kills every process of the pod at once.
+/// Kills every process of the pod at once: SIGKILL to PID 1 of its PID namespace (the kernel
+/// then kills every other process in it), then to `unshare`. (`unshare --kill-child` alone
+/// does not do it: the parent-death signal it sets is cleared when setpriv changes the user.)
 pub async fn kill_now(child: &mut Child) -> Option<ExitStatus> {
-    // SIGKILL to `unshare`; its --kill-child takes PID 1 of the namespace, and with it the
-    // whole namespace.
+    if let Some(outer) = child.id()
+        && let Some(inner) = inner_pid(outer)
+    {
+        let _ = kill(Pid::from_raw(inner), Signal::SIGKILL);
+    }
     let _ = child.start_kill();
     child.wait().await.ok()
 }
@@ -126,6 +131,11 @@ pub fn kill_stale(pid: i32, marker: &str) {
         return;
     };
     if String::from_utf8_lossy(&cmdline).contains(marker) {
+        if let Ok(outer) = u32::try_from(pid)
+            && let Some(inner) = inner_pid(outer)
+        {
+            let _ = kill(Pid::from_raw(inner), Signal::SIGKILL);
+        }
         let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
     }
 }
