@@ -345,9 +345,26 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
     cluster.wait_streaming(&new_master_ip, 2).await?;
 
     // Scale 3 → 2 → 3: writable throughout; the returning member rejoins as a replica.
+    // `pgctl status --watch` (stdout not a terminal) prints a new document as things change.
+    let mut watch = env
+        .command(&["status", &cluster.name, "--watch", "-o", "json"])
+        .spawn()
+        .context("starting pgctl status --watch")?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     env.pgctl(&["scale", &cluster.name, "--instances", "2"])
         .expect_code(0)?;
     let (_, ip, _) = cluster.topology(2).await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let _ = watch.kill();
+    let watched = watch.wait_with_output()?;
+    let counts: Vec<usize> = serde_json::Deserializer::from_slice(&watched.stdout)
+        .into_iter::<Value>()
+        .filter_map(|d| d.ok()?["instances"].as_array().map(Vec::len))
+        .collect();
+    ensure!(
+        counts.first() == Some(&3) && counts.last() == Some(&2),
+        "pgctl status --watch should show 3 then 2 instances, showed {counts:?}"
+    );
     wait_for("a write after scaling down", FAILOVER, || async {
         Ok(psql(
             &ip,
