@@ -7,6 +7,9 @@
 #
 # Uses the running test cluster ($PGCTL_CLUSTER_DIR, started by tests/cluster/up) and the
 # debug or release controller binary from $CARGO_TARGET_DIR. Prints one line per figure.
+# Best on a cluster started with PGCTL_SPILO_PODS=kwok (kwok makes the 500 pods Running and
+# Ready); on one with the pod runner, the namespace is labelled so that the runner does not
+# start 500 real PostgreSQL servers, and the pods stay Pending.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-500}
@@ -19,6 +22,7 @@ BIN=$TARGET/${PROFILE:-release}/pgctl-controller
 NS=bench-scale CTL=bench-scale-ctl PORT=18099
 $KUBECTL delete ns $NS $CTL --ignore-not-found --wait=true >/dev/null
 $KUBECTL create ns $NS >/dev/null
+$KUBECTL label ns $NS pgctl.test/pods=simulated >/dev/null
 $KUBECTL create ns $CTL >/dev/null
 $KUBECTL -n $CTL create configmap postgres-operator --from-literal=resync_period=30m --from-literal=workers=16 >/dev/null
 $KUBECTL apply --server-side -f manifests/crd/postgresql.yaml >/dev/null

@@ -188,14 +188,35 @@ impl CliEnv {
         Ok(env)
     }
 
+    /// Kills the controller at once (SIGKILL), as a crash would.
+    pub fn kill_controller(&mut self) {
+        self.controller.take();
+    }
+
+    /// Starts a controller again after [`Self::kill_controller`] (it takes over the leader
+    /// Lease once the killed one's expires).
+    pub async fn restart_controller(&mut self) -> Result<()> {
+        let (_, binary) = binaries()?;
+        self.controller = Some(self.start_controller(&binary).await?);
+        Ok(())
+    }
+
+    /// The controller's log (every controller of this setting appends to it).
+    pub fn controller_log(&self) -> PathBuf {
+        std::env::temp_dir().join(format!(
+            "pgctl-e2e-controller-{}.log",
+            self.namespace.name()
+        ))
+    }
+
     async fn start_controller(&self, binary: &Path) -> Result<ControllerProcess> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let log = std::fs::File::create(std::env::temp_dir().join(format!(
-            "pgctl-e2e-controller-{}.log",
-            self.namespace.name()
-        )))?;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.controller_log())?;
         let child = Command::new(binary)
             .args(["--kubeconfig"])
             .arg(&self.kubeconfig)

@@ -19,6 +19,15 @@ pub fn real_pods_available() -> bool {
     is_harness() && std::env::var(SPILO_PODS_ENV).as_deref() == Ok("runner")
 }
 
+/// For a test that needs real pods: true (and a note on stderr) when it must skip.
+pub fn skip_without_real_pods() -> bool {
+    if real_pods_available() {
+        return false;
+    }
+    eprintln!("skipped: needs the local test cluster's pod runner (PGCTL_SPILO_PODS=runner)");
+    true
+}
+
 /// Applies the ClusterRole that the controller binds Patroni's ServiceAccount to (installed
 /// once per cluster by `manifests/rbac.yaml` or `pgctl install`).
 pub async fn install_pod_cluster_role(client: &Client) -> Result<()> {
@@ -77,6 +86,33 @@ pub async fn password(
         .and_then(|d| d.get("password").cloned())
         .with_context(|| format!("Secret {name} has no password"))?;
     Ok(String::from_utf8(bytes.0)?)
+}
+
+/// `GET path` of the Patroni REST API of the pod at `ip` (port 8008), as JSON.
+pub async fn patroni_get(ip: &str, path: &str) -> Result<serde_json::Value> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect((ip, 8008)).await?;
+        stream
+            .write_all(format!("GET {path} HTTP/1.0\r\nHost: {ip}:8008\r\n\r\n").as_bytes())
+            .await?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await?;
+        anyhow::Ok(answer)
+    };
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(5), exchange)
+        .await
+        .with_context(|| format!("GET http://{ip}:8008{path}: no answer"))??;
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .with_context(|| format!("GET http://{ip}:8008{path}: bad answer {answer:?}"))?;
+    if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
+        bail!(
+            "GET http://{ip}:8008{path}: {}",
+            head.lines().next().unwrap_or(head)
+        );
+    }
+    serde_json::from_str(body).with_context(|| format!("GET http://{ip}:8008{path}: {body:?}"))
 }
 
 /// The cluster's pods that are not being deleted.

@@ -11,9 +11,7 @@ use kube::api::Api;
 use kube::{Client, ResourceExt};
 use nix::sys::signal::Signal;
 use pgctl_e2e::cli::CliEnv;
-use pgctl_e2e::data_plane::{
-    self, PodProcess, alive, pod_ip, pod_processes, psql, real_pods_available, restarts, role,
-};
+use pgctl_e2e::data_plane::{self, PodProcess, alive, pod_ip, pod_processes, psql, restarts, role};
 use pgctl_e2e::{wait_for, wait_until};
 use serde_json::Value;
 
@@ -25,11 +23,24 @@ const SQL: Duration = Duration::from_secs(120);
 const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
 
 fn skip() -> bool {
-    if real_pods_available() {
-        return false;
+    data_plane::skip_without_real_pods()
+}
+
+/// Waits until every host in `hosts` has `rows` rows in table `t` of `appdb`.
+async fn wait_rows(hosts: &[String], password: &str, rows: u32) -> Result<()> {
+    for host in hosts {
+        wait_for(&format!("{rows} rows on {host}"), SQL, || async {
+            Ok(psql(
+                host,
+                "app_owner",
+                password,
+                "appdb",
+                "select count(*) from t",
+            )? == rows.to_string())
+        })
+        .await?;
     }
-    eprintln!("skipped: needs the local test cluster's pod runner (PGCTL_SPILO_PODS=runner)");
-    true
+    Ok(())
 }
 
 struct Cluster<'a> {
@@ -266,18 +277,7 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
         "appdb",
         "create table t (id int primary key); insert into t select generate_series(1, 100)",
     )?;
-    for replica in &replicas {
-        wait_for(&format!("the rows on replica {replica}"), SQL, || async {
-            Ok(psql(
-                replica,
-                "app_owner",
-                &owner,
-                "appdb",
-                "select count(*) from t",
-            )? == "100")
-        })
-        .await?;
-    }
+    wait_rows(&replicas, &owner, 100).await?;
 
     // The master's processes hang (SIGSTOP), then die: Patroni fails over to a replica, the
     // Endpoints and status.primary follow, the old master comes back (restarted by the
@@ -380,18 +380,7 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
         .expect_code(0)?;
     let (_, ip, replicas) = cluster.topology(3).await?;
     cluster.wait_streaming(&ip, 2).await?;
-    for replica in &replicas {
-        wait_for(&format!("every row on {replica}"), SQL, || async {
-            Ok(psql(
-                replica,
-                "app_owner",
-                &owner,
-                "appdb",
-                "select count(*) from t",
-            )? == "102")
-        })
-        .await?;
-    }
+    wait_rows(&replicas, &owner, 102).await?;
 
     // Delete: every process of every pod stops.
     let processes = cluster_processes(&cluster).await?;

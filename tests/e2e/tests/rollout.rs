@@ -1,0 +1,731 @@
+//! Rolling updates on real Patroni clusters: the controller replaces pods one at a time,
+//! replicas first, switches the master over once, loses no acknowledged write, and resumes
+//! after being killed half-way without replacing a pod twice. Needs the pod runner (skipped
+//! elsewhere).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, ensure};
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::{Endpoints, Event, Pod};
+use kube::api::{Api, ListParams};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Client, ResourceExt};
+use pgctl_e2e::cli::CliEnv;
+use pgctl_e2e::data_plane::{self, patroni_get, pod_ip, psql, real_pods_available, role};
+use pgctl_e2e::{wait_for, wait_until};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+const BOOT: Duration = Duration::from_secs(300);
+const ROLLOUT: Duration = Duration::from_secs(600);
+const SQL: Duration = Duration::from_secs(120);
+const FLAG: &str = "zalando-postgres-operator-rolling-update-required";
+const HASH: &str = "pgctl.acid.zalan.do/template-hash";
+
+/// Quick re-checks, as in the data-plane tests.
+const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
+
+fn skip() -> bool {
+    if real_pods_available() {
+        return false;
+    }
+    eprintln!("skipped: needs the local test cluster's pod runner (PGCTL_SPILO_PODS=runner)");
+    true
+}
+
+fn is_ready(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+/// Creates a cluster of `instances` with pgctl and waits until Patroni runs it: one master,
+/// the replicas streaming, status Running. Returns the master's name and IP.
+async fn create_cluster(env: &CliEnv, name: &str, instances: usize) -> Result<(String, String)> {
+    create_cluster_with(env, name, instances, &[]).await
+}
+
+/// Like [`create_cluster`], with more arguments to `pgctl create`.
+async fn create_cluster_with(
+    env: &CliEnv,
+    name: &str,
+    instances: usize,
+    extra: &[&str],
+) -> Result<(String, String)> {
+    env.pgctl(
+        &[
+            "create",
+            name,
+            "--team",
+            "acid",
+            "--instances",
+            &instances.to_string(),
+            "--size",
+            "1Gi",
+        ]
+        .into_iter()
+        .chain(extra.iter().copied())
+        .collect::<Vec<_>>(),
+    )
+    .expect_code(0)?;
+    let (master, ip) = topology(&env.client, env.namespace.name(), name, instances).await?;
+    let password = superuser(env, name).await?;
+    wait_for(
+        &format!("{} streaming replicas", instances - 1),
+        SQL,
+        || async {
+            Ok(psql(
+                &ip,
+                "postgres",
+                &password,
+                "postgres",
+                "select count(*) from pg_stat_replication where state = 'streaming'",
+            )? == (instances - 1).to_string())
+        },
+    )
+    .await?;
+    env.wait_status(name, "Running").await?;
+    Ok((master, ip))
+}
+
+async fn superuser(env: &CliEnv, name: &str) -> Result<String> {
+    data_plane::password(&env.client, env.namespace.name(), name, "postgres").await
+}
+
+/// Once `instances` pods are ready and exactly one is labelled master: its name and IP.
+async fn topology(
+    client: &Client,
+    ns: &str,
+    name: &str,
+    instances: usize,
+) -> Result<(String, String)> {
+    wait_until(
+        &format!("{name} to have {instances} ready pods, one of them master"),
+        BOOT,
+        || async {
+            let pods = data_plane::pods(client, ns, name).await?;
+            let masters: Vec<&Pod> = pods.iter().filter(|p| role(p) == Some("master")).collect();
+            if pods.len() != instances || !pods.iter().all(is_ready) || masters.len() != 1 {
+                return Ok(None);
+            }
+            Ok(pod_ip(masters[0]).map(|ip| (masters[0].name_any(), ip)))
+        },
+    )
+    .await
+}
+
+/// The leader's timeline and the length of Patroni's history, asked of the master.
+async fn timeline(ip: &str) -> Result<(u64, usize)> {
+    let cluster = patroni_get(ip, "/cluster").await?;
+    let leader = cluster["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["role"] == "leader"))
+        .context("no leader in /cluster")?;
+    let timeline = leader["timeline"]
+        .as_u64()
+        .context("the leader's timeline")?;
+    let history = patroni_get(ip, "/history").await?;
+    Ok((timeline, history.as_array().map_or(0, Vec::len)))
+}
+
+/// What a watch of the cluster's pods saw.
+#[derive(Debug, Default)]
+struct PodLog {
+    /// Every uid seen per pod name, in order.
+    uids: BTreeMap<String, Vec<String>>,
+    /// Each uid whose deletion was seen, with its pod's name and role label then, in order.
+    deletions: Vec<(String, String, Option<String>)>,
+    /// Uids seen Ready.
+    ready: BTreeSet<String>,
+}
+
+/// Watches the pods of `cluster` in the background.
+fn watch_pods(client: &Client, ns: &str, cluster: &str) -> Arc<Mutex<PodLog>> {
+    let log = Arc::new(Mutex::new(PodLog::default()));
+    let api: Api<Pod> = Api::namespaced(client.clone(), ns);
+    let config = watcher::Config::default().labels(&format!("cluster-name={cluster}"));
+    let shared = log.clone();
+    tokio::spawn(async move {
+        let mut stream = watcher(api, config)
+            .default_backoff()
+            .touched_objects()
+            .boxed();
+        while let Some(event) = stream.next().await {
+            let Ok(pod) = event else { continue };
+            let (Some(name), Some(uid)) = (pod.metadata.name.clone(), pod.metadata.uid.clone())
+            else {
+                continue;
+            };
+            let mut log = shared.lock().unwrap_or_else(|e| e.into_inner());
+            let uids = log.uids.entry(name.clone()).or_default();
+            if !uids.contains(&uid) {
+                uids.push(uid.clone());
+            }
+            if is_ready(&pod) {
+                log.ready.insert(uid.clone());
+            }
+            if pod.metadata.deletion_timestamp.is_some()
+                && !log.deletions.iter().any(|(u, _, _)| *u == uid)
+            {
+                let role = role(&pod).map(str::to_string);
+                log.deletions.push((uid, name, role));
+            }
+        }
+    });
+    log
+}
+
+async fn master_endpoint(client: &Client, ns: &str, cluster: &str) -> Option<String> {
+    let endpoints = Api::<Endpoints>::namespaced(client.clone(), ns)
+        .get(cluster)
+        .await
+        .ok()?;
+    endpoints
+        .subsets?
+        .into_iter()
+        .flat_map(|s| s.addresses.unwrap_or_default())
+        .map(|a| a.ip)
+        .next()
+}
+
+/// What the writing client saw.
+#[derive(Debug, Default)]
+struct Writes {
+    /// Ids whose INSERT was acknowledged, with the time of the acknowledgement.
+    acked: Vec<(u64, Instant)>,
+    sent: u64,
+    /// Sessions opened (the first plus every reconnect).
+    sessions: usize,
+    /// Why sessions ended (psql's last error line, or a hang), with the time.
+    ended: Vec<(Instant, String)>,
+}
+
+impl Writes {
+    /// The longest time without an acknowledged write between `from` and `to`.
+    fn longest_gap(&self, from: Instant, to: Instant) -> Duration {
+        let mut last = from;
+        let mut gap = Duration::ZERO;
+        for (_, at) in self.acked.iter().filter(|(_, at)| *at >= from && *at <= to) {
+            gap = gap.max(at.duration_since(last));
+            last = *at;
+        }
+        gap.max(to.saturating_duration_since(last))
+    }
+}
+
+/// A client that inserts one row every 50 ms into `w` on the master (the master Endpoints'
+/// address), through one psql session that it re-opens (re-reading the Endpoints) whenever the
+/// session ends or an insert goes unanswered for 3 s. Runs until `stop` turns true.
+fn start_writer(
+    client: Client,
+    ns: String,
+    cluster: String,
+    password: String,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> (Arc<Mutex<Writes>>, tokio::task::JoinHandle<()>) {
+    let writes = Arc::new(Mutex::new(Writes::default()));
+    let shared = writes.clone();
+    let handle = tokio::spawn(async move {
+        let mut next_id: u64 = 1;
+        while !*stop.borrow() {
+            let Some(ip) = master_endpoint(&client, &ns, &cluster).await else {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            };
+            let conninfo = format!(
+                "host={ip} port=5432 user=postgres dbname=postgres sslmode=require \
+                 connect_timeout=2 keepalives_idle=1 keepalives_interval=1 keepalives_count=2 \
+                 tcp_user_timeout=2000"
+            );
+            let child = tokio::process::Command::new("stdbuf")
+                .args([
+                    "-oL",
+                    "psql",
+                    &conninfo,
+                    "-X",
+                    "-q",
+                    "-At",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                ])
+                .env("PGPASSWORD", &password)
+                .env_remove("PGSERVICE")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .kill_on_drop(true)
+                .spawn();
+            let Ok(mut child) = child else {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            };
+            shared.lock().unwrap_or_else(|e| e.into_inner()).sessions += 1;
+            let (Some(mut stdin), Some(stdout), Some(stderr)) =
+                (child.stdin.take(), child.stdout.take(), child.stderr.take())
+            else {
+                continue;
+            };
+            let errors = tokio::spawn(async move {
+                let mut lines = BufReader::new(stderr).lines();
+                let mut last = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    last = line;
+                }
+                last
+            });
+            // Acknowledgements: psql prints each id returned by a committed INSERT.
+            let acks = shared.clone();
+            let reader = tokio::spawn(async move {
+                let mut lines = BufReader::new(stdout).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Ok(id) = line.trim().parse::<u64>() {
+                        acks.lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .acked
+                            .push((id, Instant::now()));
+                    }
+                }
+            });
+            let mut tick = tokio::time::interval(Duration::from_millis(50));
+            let mut pending: Option<(u64, Instant)> = None;
+            let mut why = String::from("psql ended");
+            loop {
+                tick.tick().await;
+                if *stop.borrow() || reader.is_finished() {
+                    break;
+                }
+                let last_acked = shared
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .acked
+                    .last()
+                    .map(|(id, _)| *id);
+                if let Some((id, since)) = pending {
+                    if last_acked.is_some_and(|a| a >= id) {
+                        pending = None;
+                    } else if since.elapsed() > Duration::from_secs(3) {
+                        why = format!("no answer for 3 s from {ip}");
+                        break; // the session hangs: open another
+                    }
+                }
+                let id = next_id;
+                next_id += 1;
+                let sql = format!("insert into w(id) values ({id}) returning id;\n");
+                if stdin.write_all(sql.as_bytes()).await.is_err() {
+                    break;
+                }
+                shared.lock().unwrap_or_else(|e| e.into_inner()).sent += 1;
+                pending.get_or_insert((id, Instant::now()));
+            }
+            drop(stdin);
+            let _ = child.start_kill();
+            let _ = child.wait().await;
+            let _ = tokio::time::timeout(Duration::from_secs(1), reader).await;
+            if let Ok(Ok(last)) = tokio::time::timeout(Duration::from_secs(1), errors).await
+                && !last.is_empty()
+            {
+                why = format!("{why}: {last}");
+            }
+            shared
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .ended
+                .push((Instant::now(), why));
+            if !*stop.borrow() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    });
+    (writes, handle)
+}
+
+/// Events of `reason` about the cluster.
+async fn events(client: &Client, ns: &str, cluster: &str, reason: &str) -> Result<Vec<String>> {
+    let list = Api::<Event>::namespaced(client.clone(), ns)
+        .list(&ListParams::default())
+        .await?;
+    Ok(list
+        .items
+        .into_iter()
+        .filter(|e| {
+            e.reason.as_deref() == Some(reason)
+                && e.involved_object.name.as_deref() == Some(cluster)
+        })
+        .map(|e| e.message.unwrap_or_default())
+        .collect())
+}
+
+/// Every pod runs the StatefulSet's template hash and carries no flag.
+async fn all_current(client: &Client, ns: &str, cluster: &str) -> Result<()> {
+    let sts = Api::<k8s_openapi::api::apps::v1::StatefulSet>::namespaced(client.clone(), ns)
+        .get(cluster)
+        .await?;
+    let want = sts
+        .spec
+        .and_then(|s| s.template.metadata?.annotations?.get(HASH).cloned())
+        .context("the StatefulSet's template hash")?;
+    for pod in data_plane::pods(client, ns, cluster).await? {
+        let annotations = pod.annotations();
+        ensure!(
+            annotations.get(HASH) == Some(&want) && !annotations.contains_key(FLAG),
+            "pod {} is not current: {annotations:?}",
+            pod.name_any()
+        );
+    }
+    Ok(())
+}
+
+/// Each original pod was deleted exactly once and came back exactly once.
+fn replaced_once(log: &PodLog, originals: &BTreeMap<String, String>) -> Result<()> {
+    for (name, uid) in originals {
+        let uids = log.uids.get(name).cloned().unwrap_or_default();
+        ensure!(
+            uids.len() == 2 && uids[0] == *uid,
+            "pod {name} should have been replaced exactly once; uids seen: {uids:?}"
+        );
+    }
+    let deleted: Vec<&String> = log.deletions.iter().map(|(u, _, _)| u).collect();
+    ensure!(
+        deleted.len() == originals.len() && originals.values().all(|u| deleted.contains(&u)),
+        "exactly the original pods should have been deleted: {:?}",
+        log.deletions
+    );
+    Ok(())
+}
+
+/// A new `spec.dockerImage` on a 3-instance cluster while a client writes every 50 ms: each
+/// pod is replaced once, replicas first, with one switchover (the timeline advances by one), and
+/// every acknowledged row survives. `pgctl rollout status` times out with exit code 3 on a
+/// short --timeout and exits 0 once the rollout is done.
+#[tokio::test]
+async fn an_image_change_rolls_every_pod_once_replicas_first_without_losing_a_write() -> Result<()>
+{
+    if skip() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("roll", CONFIG).await?;
+    let name = "acid-roll";
+    let ns = env.namespace.name().to_string();
+    let (master, master_ip) = create_cluster(&env, name, 3).await?;
+    let password = superuser(&env, name).await?;
+    psql(
+        &master_ip,
+        "postgres",
+        &password,
+        "postgres",
+        "create table w (id bigint primary key, at timestamptz not null default now())",
+    )?;
+    let (timeline_before, history_before) = timeline(&master_ip).await?;
+    let originals: BTreeMap<String, String> = data_plane::pods(&env.client, &ns, name)
+        .await?
+        .iter()
+        .map(|p| (p.name_any(), p.metadata.uid.clone().unwrap_or_default()))
+        .collect();
+    let log = watch_pods(&env.client, &ns, name);
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (writes, writer) = start_writer(
+        env.client.clone(),
+        ns.clone(),
+        name.to_string(),
+        password.clone(),
+        stop_rx,
+    );
+    wait_for("the writer's first rows", SQL, || async {
+        Ok(writes.lock().unwrap_or_else(|e| e.into_inner()).acked.len() >= 20)
+    })
+    .await?;
+
+    let started = Instant::now();
+    env.pgctl(&["update", name, "--image", "ghcr.io/zalando/spilo-17:4.0-p3"])
+        .expect_code(0)?;
+    // A too-short wait ends with the timeout code, and says how far the rollout got.
+    let short = env
+        .pgctl(&["rollout", "status", name, "--timeout", "2s"])
+        .expect_code(3)?;
+    ensure!(short.stderr.contains("timed out"), "{}", short.stderr);
+    let follow = env
+        .command(&["rollout", "status", name, "--timeout", "10m"])
+        .stdin(Stdio::null())
+        .spawn()?;
+    let followed = tokio::task::spawn_blocking(move || follow.wait_with_output()).await??;
+    let finished = Instant::now();
+    let rollout_time = finished.duration_since(started);
+    ensure!(
+        followed.status.success(),
+        "rollout status: {}\n{}\ncontroller log:\n{}",
+        String::from_utf8_lossy(&followed.stdout),
+        String::from_utf8_lossy(&followed.stderr),
+        std::fs::read_to_string(env.controller_log()).unwrap_or_default()
+    );
+    ensure!(
+        String::from_utf8_lossy(&followed.stdout).contains("is up to date: 3/3"),
+        "{}",
+        String::from_utf8_lossy(&followed.stdout)
+    );
+    // Keep writing a moment on the new master, then stop.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _ = stop_tx.send(true);
+    let _ = writer.await;
+
+    all_current(&env.client, &ns, name).await?;
+    let log_now = {
+        let log = log.lock().unwrap_or_else(|e| e.into_inner());
+        replaced_once(&log, &originals)?;
+        // Replicas first: the original master went last, after the switchover made it a
+        // replica.
+        let last = log.deletions.last().context("deletions")?;
+        ensure!(
+            last.1 == master,
+            "the master {master} should go last: {:?}",
+            log.deletions
+        );
+        ensure!(
+            last.2.as_deref() != Some("master"),
+            "the old master should no longer be labelled master when it goes: {:?}",
+            log.deletions
+        );
+        format!("{:?}", log.deletions)
+    };
+
+    // One switchover, no failover: the timeline advanced by exactly one.
+    let (new_master, new_ip) = topology(&env.client, &ns, name, 3).await?;
+    ensure!(new_master != master, "the master should have moved");
+    let (timeline_after, history_after) = timeline(&new_ip).await?;
+    ensure!(
+        (timeline_after, history_after) == (timeline_before + 1, history_before + 1),
+        "timeline {timeline_before} → {timeline_after}, history {history_before} → {history_after}"
+    );
+    let switchovers = events(&env.client, &ns, name, "Switchover").await?;
+    ensure!(
+        switchovers.len() == 1,
+        "one Switchover event expected: {switchovers:?}"
+    );
+
+    // Every acknowledged row is there.
+    let writes = writes.lock().unwrap_or_else(|e| e.into_inner());
+    let present: BTreeSet<u64> = psql(
+        &new_ip,
+        "postgres",
+        &password,
+        "postgres",
+        "select id from w",
+    )?
+    .lines()
+    .filter_map(|l| l.trim().parse().ok())
+    .collect();
+    let lost: Vec<u64> = writes
+        .acked
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !present.contains(id))
+        .collect();
+    ensure!(lost.is_empty(), "acknowledged rows lost: {lost:?}");
+    let after_rollout = writes.acked.iter().filter(|(_, at)| *at > finished).count();
+    ensure!(
+        after_rollout > 0,
+        "the client should write again after the rollout"
+    );
+    for (at, why) in &writes.ended {
+        eprintln!(
+            "  session ended at +{:.2}s: {why}",
+            at.saturating_duration_since(started).as_secs_f64()
+        );
+    }
+    eprintln!(
+        "rollout of 3 pods in {:.1}s; {} inserts sent, {} acknowledged (all present), {} sessions; \
+         longest write-unavailable window {:.2}s; deletions {log_now}; switchover: {}",
+        rollout_time.as_secs_f64(),
+        writes.sent,
+        writes.acked.len(),
+        writes.sessions,
+        writes.longest_gap(started, finished).as_secs_f64(),
+        switchovers.join("; ")
+    );
+    Ok(())
+}
+
+/// `pgctl rollout restart` rolls every pod; the controller is killed as soon as the first
+/// replica was replaced (its new pod exists), and a new controller finishes the rollout without
+/// replacing that replica again.
+#[tokio::test]
+async fn a_controller_killed_mid_rollout_resumes_without_replacing_a_pod_twice() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    let mut env = CliEnv::start_real("resume", CONFIG).await?;
+    let name = "acid-resume";
+    let ns = env.namespace.name().to_string();
+    let (master, _) = create_cluster(&env, name, 3).await?;
+    let originals: BTreeMap<String, String> = data_plane::pods(&env.client, &ns, name)
+        .await?
+        .iter()
+        .map(|p| (p.name_any(), p.metadata.uid.clone().unwrap_or_default()))
+        .collect();
+    let log = watch_pods(&env.client, &ns, name);
+
+    let out = env.pgctl(&["rollout", "restart", name]).expect_code(0)?;
+    ensure!(out.stdout.contains("restart requested"), "{}", out.stdout);
+
+    // The first replacement exists: kill the controller right then, before it can take the
+    // next step (which needs that pod running, ready and caught up).
+    let (first, first_uid) = wait_until("the first replacement pod", ROLLOUT, || {
+        let log = log.clone();
+        let originals = originals.clone();
+        async move {
+            let log = log.lock().unwrap_or_else(|e| e.into_inner());
+            Ok(log.uids.iter().find_map(|(name, uids)| {
+                let new = uids.iter().find(|u| !originals.values().any(|o| o == *u))?;
+                Some((name.clone(), new.clone()))
+            }))
+        }
+    })
+    .await?;
+    env.kill_controller();
+    ensure!(
+        first != master,
+        "a replica goes first, not the master {master}"
+    );
+    let deleted_before_kill = log
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .deletions
+        .len();
+
+    // Nothing moves without a controller.
+    let deletions = log
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .deletions
+        .len();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    ensure!(
+        log.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .deletions
+            .len()
+            == deletions,
+        "a pod was deleted while no controller ran"
+    );
+
+    env.restart_controller().await?;
+    let follow = env
+        .command(&["rollout", "status", name, "--timeout", "10m"])
+        .stdin(Stdio::null())
+        .spawn()?;
+    let followed = tokio::task::spawn_blocking(move || follow.wait_with_output()).await??;
+    ensure!(
+        followed.status.success(),
+        "rollout status: {}\n{}\ncontroller log:\n{}",
+        String::from_utf8_lossy(&followed.stdout),
+        String::from_utf8_lossy(&followed.stderr),
+        std::fs::read_to_string(env.controller_log()).unwrap_or_default()
+    );
+
+    all_current(&env.client, &ns, name).await?;
+    let log = log.lock().unwrap_or_else(|e| e.into_inner());
+    replaced_once(&log, &originals)?;
+    ensure!(
+        log.uids.get(&first).and_then(|u| u.last()) == Some(&first_uid),
+        "{first} was replaced again after the restart: {:?}",
+        log.uids.get(&first)
+    );
+    ensure!(
+        log.deletions.last().map(|d| d.1.as_str()) == Some(master.as_str()),
+        "the master {master} should go last: {:?}",
+        log.deletions
+    );
+    // The restart request reached every pod.
+    for pod in data_plane::pods(&env.client, &ns, name).await? {
+        ensure!(
+            pod.annotations()
+                .contains_key("pgctl.acid.zalan.do/restartedAt"),
+            "pod {} lacks the restart annotation",
+            pod.name_any()
+        );
+    }
+    eprintln!(
+        "{deleted_before_kill} pod(s) deleted before the controller was killed; deletions: {:?}",
+        log.deletions
+    );
+    Ok(())
+}
+
+/// A new `docker_image` in the operator ConfigMap rolls the cluster that has no
+/// `spec.dockerImage` — a single instance here, restarted in place with a warning — and leaves
+/// the one that names its image alone.
+#[tokio::test]
+async fn a_new_docker_image_in_the_configmap_rolls_only_clusters_without_their_own() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("cmimg", CONFIG).await?;
+    let ns = env.namespace.name().to_string();
+    let own_image = "ghcr.io/zalando/spilo-17:4.0-p3";
+    let (own_pod, _) = create_cluster_with(&env, "acid-own", 1, &["--image", own_image]).await?;
+    let (default_pod, _) = create_cluster(&env, "acid-default", 1).await?;
+    let uid = |pods: Vec<Pod>| pods.first().and_then(|p| p.metadata.uid.clone());
+    let own_uid = uid(data_plane::pods(&env.client, &ns, "acid-own").await?);
+    let default_uid = uid(data_plane::pods(&env.client, &ns, "acid-default").await?);
+
+    let new_image = "registry.example.com/spilo:e2e";
+    let config_maps: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(env.client.clone(), env.controller_namespace.name());
+    config_maps
+        .patch(
+            "postgres-operator",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(serde_json::json!({"data": {"docker_image": new_image}})),
+        )
+        .await?;
+    let statefulsets: Api<k8s_openapi::api::apps::v1::StatefulSet> =
+        Api::namespaced(env.client.clone(), &ns);
+    wait_for("the new image in StatefulSet acid-default", SQL, || async {
+        let sts = statefulsets.get("acid-default").await?;
+        Ok(sts
+            .spec
+            .and_then(|s| s.template.spec)
+            .is_some_and(|s| s.containers[0].image.as_deref() == Some(new_image)))
+    })
+    .await?;
+    let follow = env
+        .command(&["rollout", "status", "acid-default", "--timeout", "5m"])
+        .stdin(Stdio::null())
+        .spawn()?;
+    let followed = tokio::task::spawn_blocking(move || follow.wait_with_output()).await??;
+    ensure!(
+        followed.status.success(),
+        "rollout status: {}\n{}",
+        String::from_utf8_lossy(&followed.stdout),
+        String::from_utf8_lossy(&followed.stderr)
+    );
+    let pods = data_plane::pods(&env.client, &ns, "acid-default").await?;
+    ensure!(
+        uid(pods.clone()) != default_uid && pods.len() == 1,
+        "{default_pod} should have been re-created"
+    );
+    let image = pods[0]
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers[0].image.clone());
+    ensure!(image.as_deref() == Some(new_image), "{image:?}");
+    all_current(&env.client, &ns, "acid-default").await?;
+    let warnings = events(&env.client, &ns, "acid-default", "RestartingOnlyInstance").await?;
+    ensure!(
+        warnings.len() == 1 && warnings[0].contains("down until it is ready"),
+        "{warnings:?}"
+    );
+
+    // The cluster with its own image keeps its pod.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    ensure!(
+        uid(data_plane::pods(&env.client, &ns, "acid-own").await?) == own_uid,
+        "{own_pod} must not be replaced: it names its image"
+    );
+    all_current(&env.client, &ns, "acid-own").await?;
+    Ok(())
+}
