@@ -175,13 +175,25 @@ pub fn is_flagged(pod: &Pod) -> bool {
         .is_some_and(|v| v == "true")
 }
 
-/// Whether a pod runs the current pod template: not flagged, and made from the StatefulSet's
-/// update revision when that is known.
-pub fn is_up_to_date(pod: &Pod, update_revision: Option<&str>) -> bool {
+/// Whether a pod runs the current pod template, as the controller decides it
+/// (`shared::rollout::pod_outdated`): not flagged, and with the template hash of the
+/// StatefulSet's pod template (with `lazy`, `enable_lazy_spilo_upgrade`, a pod that differs
+/// only by its image counts as current). Pods without a hash (not made by pgctl) count by the
+/// StatefulSet's update revision, when that is known.
+pub fn is_up_to_date(pod: &Pod, sts: Option<&StatefulSet>, lazy: bool) -> bool {
     if is_flagged(pod) {
         return false;
     }
-    match update_revision {
+    let has_hash = pod
+        .metadata
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(pgctl_shared::build::TEMPLATE_HASH_ANNOTATION));
+    if has_hash && template_hash(sts).is_some() {
+        let template = sts.and_then(|s| s.spec.as_ref()).map(|s| &s.template);
+        return !pgctl_shared::rollout::pod_outdated(pod, template, lazy);
+    }
+    match update_revision(sts) {
         Some(revision) => pod
             .metadata
             .labels
@@ -200,6 +212,19 @@ pub fn is_ready(pod: &Pod) -> bool {
         .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
+/// The template hash of the StatefulSet's pod template, if known.
+pub fn template_hash(sts: Option<&StatefulSet>) -> Option<&str> {
+    sts?.spec
+        .as_ref()?
+        .template
+        .metadata
+        .as_ref()?
+        .annotations
+        .as_ref()?
+        .get(pgctl_shared::build::TEMPLATE_HASH_ANNOTATION)
+        .map(String::as_str)
+}
+
 /// The update revision of the StatefulSet, if known.
 pub fn update_revision(sts: Option<&StatefulSet>) -> Option<&str> {
     sts.and_then(|s| s.status.as_ref())
@@ -210,7 +235,7 @@ pub fn update_revision(sts: Option<&StatefulSet>) -> Option<&str> {
 pub fn instance_view(
     pod: &Pod,
     config: &OperatorConfig,
-    update_revision: Option<&str>,
+    sts: Option<&StatefulSet>,
     now: Timestamp,
 ) -> InstanceView {
     let status = pod.status.as_ref();
@@ -249,7 +274,7 @@ pub fn instance_view(
         image: postgres
             .and_then(|c| c.image.clone())
             .unwrap_or_else(|| "-".to_string()),
-        up_to_date: is_up_to_date(pod, update_revision),
+        up_to_date: is_up_to_date(pod, sts, config.enable_lazy_spilo_upgrade),
         restarts,
         age: output::age(pod.metadata.creation_timestamp.as_ref().map(|t| &t.0), now),
         ip: status
@@ -276,17 +301,22 @@ pub struct RolloutState {
     pub failed: Option<String>,
 }
 
-/// Computes where the rollout stands from the resource and its pods.
-pub fn rollout_state(pg: &Postgresql, pods: &[Pod], sts: Option<&StatefulSet>) -> RolloutState {
+/// Computes where the rollout stands from the resource and its pods (`lazy`:
+/// `enable_lazy_spilo_upgrade`).
+pub fn rollout_state(
+    pg: &Postgresql,
+    pods: &[Pod],
+    sts: Option<&StatefulSet>,
+    lazy: bool,
+) -> RolloutState {
     let status = pg.status.clone().unwrap_or_default();
-    let revision = update_revision(sts);
     let live: Vec<&Pod> = pods
         .iter()
         .filter(|p| p.metadata.deletion_timestamp.is_none())
         .collect();
     let desired = pg.spec.number_of_instances;
     let total = (live.len() as i32).max(desired);
-    let updated = live.iter().filter(|p| is_up_to_date(p, revision)).count() as i32;
+    let updated = live.iter().filter(|p| is_up_to_date(p, sts, lazy)).count() as i32;
     let ready = live.iter().filter(|p| is_ready(p)).count() as i32;
     let observed = match (pg.metadata.generation, status.observed_generation) {
         (Some(generation), Some(seen)) => seen >= generation,
@@ -418,8 +448,8 @@ mod tests {
 
     #[test]
     fn a_flagged_pod_is_outdated() {
-        assert!(!is_up_to_date(&pod("acid-foo-1", true, true), None));
-        assert!(is_up_to_date(&pod("acid-foo-1", true, false), None));
+        assert!(!is_up_to_date(&pod("acid-foo-1", true, true), None, false));
+        assert!(is_up_to_date(&pod("acid-foo-1", true, false), None, false));
         let view = instance_view(
             &pod("acid-foo-0", true, false),
             &OperatorConfig::default(),
@@ -429,6 +459,37 @@ mod tests {
         assert_eq!(view.role, "master");
         assert_eq!(view.restarts, 2);
         assert!(view.ready && view.up_to_date);
+    }
+
+    #[test]
+    fn the_template_hash_decides_like_the_controller() {
+        let hash = pgctl_shared::build::TEMPLATE_HASH_ANNOTATION;
+        let sts: StatefulSet = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "acid-foo"},
+            "spec": {
+                "selector": {},
+                "serviceName": "acid-foo",
+                "template": {"metadata": {"annotations": {hash: "new"}}},
+            },
+            "status": {"replicas": 2, "updateRevision": "acid-foo-2"},
+        }))
+        .expect("sts");
+        let mut current = pod("acid-foo-0", true, false);
+        let mut annotations = BTreeMap::from([(hash.to_string(), "new".to_string())]);
+        current.metadata.annotations = Some(annotations.clone());
+        // Another revision (e.g. only pod annotations changed) but the same hash: up to date.
+        current
+            .metadata
+            .labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(REVISION_LABEL.to_string(), "acid-foo-1".to_string());
+        assert!(is_up_to_date(&current, Some(&sts), false));
+        annotations.insert(hash.to_string(), "old".to_string());
+        current.metadata.annotations = Some(annotations);
+        assert!(!is_up_to_date(&current, Some(&sts), false));
+        // Without a hash on the pod, the revision counts.
+        current.metadata.annotations = None;
+        assert!(!is_up_to_date(&current, Some(&sts), false));
     }
 
     #[test]
@@ -446,7 +507,7 @@ mod tests {
                 last_error: None,
             });
         }
-        let state = rollout_state(&pg, &pods, None);
+        let state = rollout_state(&pg, &pods, None, false);
         assert_eq!((state.updated, state.total, state.done), (1, 2, false));
         assert_eq!(
             state.current_step.as_deref(),
@@ -457,15 +518,25 @@ mod tests {
             pod("acid-foo-0", true, false),
             pod("acid-foo-1", true, false),
         ];
-        let state = rollout_state(&cluster("Running", Some("acid-foo-0"), 2, 2), &pods, None);
+        let state = rollout_state(
+            &cluster("Running", Some("acid-foo-0"), 2, 2),
+            &pods,
+            None,
+            false,
+        );
         assert!(state.done, "{state:?}");
-        let state = rollout_state(&cluster("Running", Some("acid-foo-0"), 3, 2), &pods, None);
+        let state = rollout_state(
+            &cluster("Running", Some("acid-foo-0"), 3, 2),
+            &pods,
+            None,
+            false,
+        );
         assert!(!state.done);
         assert!(!state.observed);
 
-        let state = rollout_state(&cluster("UpdateFailed", None, 2, 2), &pods, None);
+        let state = rollout_state(&cluster("UpdateFailed", None, 2, 2), &pods, None, false);
         assert!(state.failed.is_some());
-        let state = rollout_state(&cluster("Invalid", None, 2, 2), &pods, None);
+        let state = rollout_state(&cluster("Invalid", None, 2, 2), &pods, None, false);
         assert!(state.failed.expect("failed").contains("invalid"));
     }
 }

@@ -15,6 +15,8 @@ pub enum Error {
     Incomplete(&'static str),
     #[error("provisioning roles and databases: {0}")]
     Sql(String),
+    #[error("rolling update: {0}")]
+    Rollout(#[from] crate::rollout::RolloutError),
 }
 
 impl Error {
@@ -25,6 +27,7 @@ impl Error {
             Error::Build(_) => "BuildError",
             Error::Incomplete(_) => "Incomplete",
             Error::Sql(_) => "SqlError",
+            Error::Rollout(e) => e.label(),
         }
     }
 }

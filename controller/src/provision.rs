@@ -107,6 +107,11 @@ pub struct Provisioned {
 }
 
 impl Provisioned {
+    /// Provisioning did not run in this reconcile: the previous condition stays.
+    pub fn not_attempted() -> Self {
+        Self::quiet(pgctl_shared::status::RolesOutcome::NotAttempted)
+    }
+
     fn quiet(outcome: pgctl_shared::status::RolesOutcome) -> Self {
         Self {
             summary: Summary {

@@ -1,14 +1,15 @@
 //! One reconcile of one cluster, in stages: read and validate → build → apply in a fixed order
 //! (service account and RBAC, Secrets, Services and Endpoints, PDB, StatefulSet last) → flag
-//! outdated pods → provision roles and databases over SQL ([`crate::provision`]) → status.
+//! outdated pods → one step of the rolling update ([`crate::rollout`]) → side by side, Patroni's
+//! dynamic configuration ([`crate::rollout::sync_config`]) and roles and databases over SQL
+//! ([`crate::provision`]) → status.
 //! Every decision is made by `pgctl_shared`; this module only does I/O.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Endpoints, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::{Endpoints, PersistentVolumeClaim, Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Patch, PatchParams};
@@ -21,7 +22,9 @@ use pgctl_shared::build;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::{PostgresSpec, PostgresStatus, Postgresql};
 use pgctl_shared::manifest::{self, DocumentContent};
-use pgctl_shared::status::{self, Observed, PodView, RolesOutcome, SyncOutcome};
+use pgctl_shared::naming::ROLLING_UPDATE_FLAG;
+use pgctl_shared::rollout;
+use pgctl_shared::status::{self, Observed, PodView, RolesOutcome, RolloutReport, SyncOutcome};
 use pgctl_shared::validate;
 use serde_json::json;
 use tracing::Instrument;
@@ -29,9 +32,6 @@ use tracing::Instrument;
 use crate::apply::{Applied, FIELD_MANAGER};
 use crate::context::Context;
 use crate::error::{Error, kube as kube_error};
-
-/// Annotation the reference operator persists on pods that must be re-created.
-pub const ROLLING_UPDATE_FLAG: &str = "zalando-postgres-operator-rolling-update-required";
 
 pub async fn reconcile(object: Arc<DynamicObject>, ctx: Arc<Context>) -> Result<Action, Error> {
     let namespace = object
@@ -140,22 +140,52 @@ async fn reconcile_cluster(
                 let note = format!("applied {}", report.written.join(", "));
                 publish(ctx, object, EventType::Normal, "Synced", &note).await;
             }
-            // Roles and databases, once the Kubernetes objects are in place. A failure here
-            // leaves them applied: it is reported and retried with the cluster's backoff.
-            let pods = cluster_pods(ctx, &config, namespace, name);
-            let secrets = of_cluster(&ctx.stores.secrets, &config, namespace, name)
-                .iter()
-                .map(|s| k8s_openapi::api::core::v1::Secret::clone(s))
-                .collect();
-            let provisioned = crate::provision::provision(
-                ctx,
-                &pg,
-                &config,
-                &pods,
-                secrets,
-                target.previous.as_ref(),
-            )
-            .await;
+            // One step of the rolling update, if pods run an older template.
+            let cluster = crate::rollout::Cluster {
+                object,
+                namespace,
+                name,
+                template: report.template.as_ref(),
+                instances: report.replicas,
+                previous: target.previous.as_ref(),
+            };
+            let mut rollout = crate::rollout::run(ctx, &config, &cluster).await;
+            // Then, side by side (both wait on the master): Patroni's dynamic configuration once
+            // every pod is current, and roles and databases once the Kubernetes objects are in
+            // place. A provisioning failure leaves the objects applied: it is reported and
+            // retried with the cluster's backoff. Neither runs while the rollout has just
+            // moved the master or deleted a pod: the next pass does it on a settled cluster.
+            let provision = async {
+                if rollout.acted {
+                    return crate::provision::Provisioned::not_attempted();
+                }
+                let pods = cluster_pods(ctx, &config, namespace, name);
+                let secrets = of_cluster(&ctx.stores.secrets, &config, namespace, name)
+                    .iter()
+                    .map(|s| k8s_openapi::api::core::v1::Secret::clone(s))
+                    .collect();
+                crate::provision::provision(
+                    ctx,
+                    &pg,
+                    &config,
+                    &pods,
+                    secrets,
+                    target.previous.as_ref(),
+                )
+                .await
+            };
+            let configure = async {
+                if rollout.current {
+                    Some(crate::rollout::sync_config(ctx, &config, &cluster).await)
+                } else {
+                    None
+                }
+            };
+            let (provisioned, configured) = tokio::join!(provision, configure);
+            if let Some(configured) = configured {
+                rollout = configured;
+            }
+            crate::rollout::note_done(ctx, &cluster, &rollout).await;
             for note in &provisioned.summary.events {
                 let type_ = if note.warning {
                     EventType::Warning
@@ -177,12 +207,21 @@ async fn reconcile_cluster(
                 report.image,
                 SyncOutcome::Synced,
                 provisioned.summary.outcome,
+                report.template.as_ref(),
+                rollout.report,
+                rollout.patroni_config,
             )
             .await?;
             if let Some(error) = provisioned.error {
                 return Err(error);
             }
-            Ok(Action::requeue(next_check(&status, &config)))
+            if let Some(error) = rollout.error {
+                return Err(Error::Rollout(error));
+            }
+            let next = next_check(&status, &config);
+            Ok(Action::requeue(
+                rollout.requeue.map_or(next, |r| r.min(next)),
+            ))
         }
         Err(error) => {
             let message = error.to_string();
@@ -195,6 +234,9 @@ async fn reconcile_cluster(
                 None,
                 outcome,
                 RolesOutcome::NotAttempted,
+                None,
+                None,
+                None,
             )
             .await?;
             publish(ctx, object, EventType::Warning, error.label(), &message).await;
@@ -238,6 +280,9 @@ async fn report_invalid(
         None,
         outcome,
         RolesOutcome::NotAttempted,
+        None,
+        None,
+        None,
     )
     .await?;
     let previous = target.previous.as_ref();
@@ -304,6 +349,10 @@ fn live_spec(spec: &PostgresSpec, claims: &[Arc<PersistentVolumeClaim>]) -> Opti
 struct SyncReport {
     written: Vec<String>,
     image: Option<String>,
+    /// The desired pod template.
+    template: Option<PodTemplateSpec>,
+    /// The StatefulSet's desired replicas.
+    replicas: i32,
 }
 
 impl SyncReport {
@@ -326,16 +375,6 @@ async fn sync(
     let applier = &ctx.applier;
     let stores = &ctx.stores;
     let template = desired.statefulset.spec.as_ref().map(|s| &s.template);
-    let template_hash = template
-        .and_then(|t| {
-            t.metadata
-                .as_ref()?
-                .annotations
-                .as_ref()?
-                .get(build::TEMPLATE_HASH_ANNOTATION)
-                .cloned()
-        })
-        .unwrap_or_default();
     let image = template.and_then(|t| {
         t.spec
             .as_ref()?
@@ -347,6 +386,13 @@ async fn sync(
     });
     let mut report = SyncReport {
         image,
+        template: template.cloned(),
+        replicas: desired
+            .statefulset
+            .spec
+            .as_ref()
+            .and_then(|s| s.replicas)
+            .unwrap_or(0),
         ..Default::default()
     };
 
@@ -438,18 +484,14 @@ async fn sync(
 
     // 6. Flag pods that run an older template; the rolling update replaces them.
     for pod in cluster_pods(ctx, config, namespace, name) {
-        let hash = pod
-            .annotations()
-            .get(build::TEMPLATE_HASH_ANNOTATION)
-            .cloned();
         let flagged = pod
             .annotations()
             .get(ROLLING_UPDATE_FLAG)
             .map(String::as_str)
             == Some("true");
-        if hash.as_deref() != Some(template_hash.as_str())
-            && !flagged
+        if !flagged
             && pod.metadata.deletion_timestamp.is_none()
+            && rollout::pod_outdated(&pod, template, config.enable_lazy_spilo_upgrade)
         {
             let api: Api<Pod> = Api::namespaced(applier.client().clone(), namespace);
             let patch = json!({"metadata": {"annotations": {ROLLING_UPDATE_FLAG: "true"}}});
@@ -515,12 +557,12 @@ async fn resize_claims(
 }
 
 /// Where a named object of this namespace sits in a cache.
-fn at<K: Resource<DynamicType = ()>>(namespace: &str, name: &str) -> ObjectRef<K> {
+pub(crate) fn at<K: Resource<DynamicType = ()>>(namespace: &str, name: &str) -> ObjectRef<K> {
     ObjectRef::new(name).within(namespace)
 }
 
 /// Pods of a cluster from the cache.
-fn cluster_pods(
+pub(crate) fn cluster_pods(
     ctx: &Context,
     config: &OperatorConfig,
     namespace: &str,
@@ -548,20 +590,13 @@ where
         .collect()
 }
 
-fn pod_view(pod: &Pod, config: &OperatorConfig, template_hash: Option<&str>) -> PodView {
+fn pod_view(pod: &Pod, config: &OperatorConfig, template: Option<&PodTemplateSpec>) -> PodView {
     let ready = pod
         .status
         .as_ref()
         .and_then(|s| s.conditions.as_ref())
         .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
-    let annotations: &BTreeMap<String, String> = pod.annotations();
-    let outdated = annotations.get(ROLLING_UPDATE_FLAG).map(String::as_str) == Some("true")
-        || template_hash.is_some_and(|h| {
-            annotations
-                .get(build::TEMPLATE_HASH_ANNOTATION)
-                .map(String::as_str)
-                != Some(h)
-        });
+    let outdated = rollout::pod_outdated(pod, template, config.enable_lazy_spilo_upgrade);
     PodView {
         name: pod.name_any(),
         ready,
@@ -571,7 +606,11 @@ fn pod_view(pod: &Pod, config: &OperatorConfig, template_hash: Option<&str>) -> 
     }
 }
 
-/// Computes the status from the caches and writes it only when it changed.
+/// Computes the status from the caches and writes it only when it changed. `template` is the
+/// desired pod template when this reconcile built it (else the cached StatefulSet's counts);
+/// `rollout` what the rollout executor reported, `patroni_config` the `status.patroniConfig` it
+/// confirmed (else the previous one stays).
+#[allow(clippy::too_many_arguments)]
 async fn write_status(
     target: &Target<'_>,
     ctx: &Context,
@@ -580,28 +619,29 @@ async fn write_status(
     image: Option<String>,
     outcome: SyncOutcome,
     roles: RolesOutcome,
+    template: Option<&PodTemplateSpec>,
+    rollout: Option<RolloutReport>,
+    patroni_config: Option<String>,
 ) -> Result<PostgresStatus, Error> {
     let (object, namespace, name) = (target.object, target.namespace, target.name);
     let previous = target.previous.as_ref();
     let generation = target.generation;
-    let template_hash = ctx
-        .stores
-        .statefulsets
-        .get(&ObjectRef::new(name).within(namespace))
-        .and_then(|sts| {
-            sts.spec
-                .as_ref()?
-                .template
-                .metadata
-                .as_ref()?
-                .annotations
-                .as_ref()?
-                .get(build::TEMPLATE_HASH_ANNOTATION)
-                .cloned()
-        });
+    let cached = template.is_none().then(|| {
+        ctx.stores
+            .statefulsets
+            .get(&ObjectRef::new(name).within(namespace))
+    });
+    let template = template.or_else(|| {
+        cached
+            .as_ref()?
+            .as_ref()?
+            .spec
+            .as_ref()
+            .map(|s| &s.template)
+    });
     let pods: Vec<PodView> = cluster_pods(ctx, config, namespace, name)
         .iter()
-        .map(|p| pod_view(p, config, template_hash.as_deref()))
+        .map(|p| pod_view(p, config, template))
         .collect();
     let observed = Observed {
         generation,
@@ -611,9 +651,8 @@ async fn write_status(
         outcome,
         master_role: build::MASTER_ROLE,
         roles,
-        rollout_step: previous
-            .and_then(|p| p.rollout.as_ref())
-            .and_then(|r| r.current_step.clone()),
+        rollout,
+        patroni_config: patroni_config.or_else(|| previous.and_then(|p| p.patroni_config.clone())),
     };
     let now = Time(Timestamp::now());
     let new = status::compute(&observed, previous, &now);
@@ -659,12 +698,26 @@ async fn write_status(
 }
 
 /// Publishes an Event; a failure to do so is logged, never fatal.
-async fn publish(
+pub(crate) async fn publish(
     ctx: &Context,
     object: &DynamicObject,
     type_: EventType,
     reason: &str,
     note: &str,
+) {
+    publish_about(ctx, object, type_, reason, note, None).await;
+}
+
+/// Publishes an Event about the cluster and a `related` object (a pod being replaced or
+/// restarted). The recorder folds repeated Events of one reason into a series of the first;
+/// the related object keeps those about different pods apart.
+pub(crate) async fn publish_about(
+    ctx: &Context,
+    object: &DynamicObject,
+    type_: EventType,
+    reason: &str,
+    note: &str,
+    related: Option<k8s_openapi::api::core::v1::ObjectReference>,
 ) {
     let reference = object.object_ref(&ctx.resource);
     let event = Event {
@@ -672,7 +725,7 @@ async fn publish(
         reason: reason.to_string(),
         note: Some(note.chars().take(1000).collect()),
         action: "Reconcile".to_string(),
-        secondary: None,
+        secondary: related,
     };
     match ctx.recorder.publish(&event, &reference).await {
         Ok(()) => ctx.metrics.mutation("create", "Event"),

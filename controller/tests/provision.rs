@@ -108,7 +108,8 @@ fn status_after(outcome: &RolesOutcome, previous: Option<&PostgresStatus>) -> Po
         image: None,
         outcome: SyncOutcome::Synced,
         master_role: "master",
-        rollout_step: None,
+        rollout: None,
+        patroni_config: None,
         roles: outcome.clone(),
     };
     status::compute(

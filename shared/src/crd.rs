@@ -571,6 +571,12 @@ pub struct PostgresStatus {
     /// A rolling update in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout: Option<RolloutStatus>,
+    /// Hash of the dynamic Patroni configuration (`bootstrap.dcs` of `SPILO_CONFIGURATION`:
+    /// DCS PostgreSQL parameters, `ttl`, `loop_wait` …) last found in Patroni's DCS with no
+    /// restart pending; a different desired hash makes the controller apply it through
+    /// Patroni's REST API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patroni_config: Option<String>,
     /// Problems found by validation, the last error, or the warnings of role provisioning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,

@@ -12,5 +12,6 @@ pub mod password;
 pub mod provision;
 pub mod quantity;
 pub mod roles;
+pub mod rollout;
 pub mod status;
 pub mod validate;

@@ -124,6 +124,16 @@ pub fn sql_target<P: Borrow<Pod>>(
                 .to_string(),
         });
     }
+    ready_master(config, pods)
+}
+
+/// The one master pod (`pod_role_label=master`, not terminating), once it is `Running`,
+/// `Ready`, its `postgres` container is reported ready and it has an IP: what the controller
+/// talks to, over SQL and through Patroni's REST API. Otherwise why not (condition `Unknown`).
+pub fn ready_master<P: Borrow<Pod>>(
+    config: &OperatorConfig,
+    pods: &[P],
+) -> Result<SqlTarget, RolesOutcome> {
     let label = &config.pod_role_label;
     let masters: Vec<&Pod> = pods
         .iter()

@@ -60,6 +60,18 @@ pub enum RolesOutcome {
     Failed { reason: String, message: String },
 }
 
+/// A rolling update in progress, as the executor reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RolloutReport {
+    /// What it is doing or waiting for, e.g. `replacing replica acid-foo-2`.
+    pub step: String,
+    /// The last step's failure, or a wait that took longer than its timeout.
+    pub error: Option<String>,
+    /// Set when the rollout cannot go on by itself (no healthy replica to switch over to, no
+    /// leader): condition `Degraded` with reason `RolloutBlocked` and this message.
+    pub blocked: Option<String>,
+}
+
 /// Everything the status is computed from.
 #[derive(Debug, Clone)]
 pub struct Observed<'a> {
@@ -70,10 +82,14 @@ pub struct Observed<'a> {
     pub outcome: SyncOutcome,
     /// Label value that marks the master (`master`).
     pub master_role: &'a str,
-    /// Step of a rolling update in progress, if the rollout executor reported one.
-    pub rollout_step: Option<String>,
+    /// What the rollout executor reported in this reconcile (`None`: nothing to roll, or the
+    /// rollout did not run; a step of the previous status is then kept while pods are
+    /// outdated).
+    pub rollout: Option<RolloutReport>,
     /// Role and database provisioning.
     pub roles: RolesOutcome,
+    /// `status.patroniConfig` to write (the executor's, else the previous one).
+    pub patroni_config: Option<String>,
 }
 
 /// Computes the new status from the observation and the previous status.
@@ -130,9 +146,11 @@ pub fn compute(
             if let RolesOutcome::Synced { warnings, .. } = &observed.roles {
                 messages.extend(warnings.iter().cloned());
             }
-            if all_ready && outdated == 0 {
+            if all_ready && outdated == 0 && observed.rollout.is_none() {
                 cluster_status::RUNNING
-            } else if was_running && (outdated > 0 || instances != desired) {
+            } else if was_running
+                && (outdated > 0 || instances != desired || observed.rollout.is_some())
+            {
                 cluster_status::UPDATING
             } else if was_running {
                 // Running but not healthy: the string tells how the operator is doing,
@@ -187,6 +205,8 @@ pub fn compute(
                 "RollingUpdate",
                 format!("{outdated} of {instances} pods still run an older pod template"),
             )
+        } else if let Some(report) = &observed.rollout {
+            ("True", "RollingUpdate", report.step.clone())
         } else if instances != desired {
             (
                 "True",
@@ -202,8 +222,10 @@ pub fn compute(
         } else {
             ("False", "Stable", "no change in progress".to_string())
         };
+    let blocked = observed.rollout.as_ref().and_then(|r| r.blocked.clone());
     let degraded = match failure {
         Some(message) => Some(("SyncFailed", message.clone())),
+        _ if blocked.is_some() => Some(("RolloutBlocked", blocked.unwrap_or_default())),
         _ if was_running && desired > 0 && primary.is_none() => {
             Some(("NoPrimary", "no pod holds the master role".to_string()))
         }
@@ -266,12 +288,24 @@ pub fn compute(
     };
     conditions.extend(roles);
 
-    let rollout = (outdated > 0).then(|| RolloutStatus {
-        updated: instances - outdated,
-        total: instances,
-        current_step: observed.rollout_step.clone(),
-        last_error: failure.cloned(),
-    });
+    let previous_rollout = previous.and_then(|p| p.rollout.as_ref());
+    let rollout = match &observed.rollout {
+        Some(report) => Some(RolloutStatus {
+            updated: instances - outdated,
+            total: instances.max(desired),
+            current_step: Some(report.step.clone()),
+            last_error: report.error.clone().or_else(|| failure.cloned()),
+        }),
+        None if outdated > 0 => Some(RolloutStatus {
+            updated: instances - outdated,
+            total: instances.max(desired),
+            current_step: previous_rollout.and_then(|r| r.current_step.clone()),
+            last_error: failure
+                .cloned()
+                .or_else(|| previous_rollout.and_then(|r| r.last_error.clone())),
+        }),
+        None => None,
+    };
 
     PostgresStatus {
         postgres_cluster_status: string.to_string(),
@@ -282,6 +316,7 @@ pub fn compute(
         primary,
         image: observed.image.clone(),
         rollout,
+        patroni_config: observed.patroni_config.clone(),
         messages,
     }
 }
@@ -317,7 +352,8 @@ mod tests {
             image: Some("spilo:1".into()),
             outcome,
             master_role: "master",
-            rollout_step: None,
+            rollout: None,
+            patroni_config: None,
             roles: RolesOutcome::NotAttempted,
         }
     }
@@ -490,6 +526,87 @@ mod tests {
             condition(&s, PROGRESSING).map(|c| c.reason.as_str()),
             Some("RollingUpdate")
         );
+    }
+
+    #[test]
+    fn the_executor_report_is_the_rollout_section_and_a_block_is_degraded() {
+        let t = time("2026-01-01T00:00:00Z");
+        let pods = [
+            pod("a-0", true, Some("master")),
+            pod("a-1", true, Some("replica")),
+        ];
+        let running = compute(&observe(&pods, 2, SyncOutcome::Synced), None, &t);
+        let mut flagged = pods.clone();
+        flagged[0].outdated = true;
+        let mut observed = observe(&flagged, 2, SyncOutcome::Synced);
+        observed.rollout = Some(RolloutReport {
+            step: "waiting: no healthy replica".into(),
+            error: Some("pod a-1 lags".into()),
+            blocked: Some("no healthy replica to switch over to".into()),
+        });
+        let s = compute(&observed, Some(&running), &t);
+        let rollout = s.rollout.clone().expect("rollout");
+        assert_eq!((rollout.updated, rollout.total), (1, 2));
+        assert_eq!(
+            rollout.current_step.as_deref(),
+            Some("waiting: no healthy replica")
+        );
+        assert_eq!(rollout.last_error.as_deref(), Some("pod a-1 lags"));
+        let degraded = condition(&s, DEGRADED).expect("Degraded");
+        assert_eq!(
+            (degraded.status.as_str(), degraded.reason.as_str()),
+            ("True", "RolloutBlocked")
+        );
+
+        // The last outdated pod is gone and its replacement not there yet: still rolling.
+        let one = [pod("a-1", true, Some("master"))];
+        let mut observed = observe(&one, 2, SyncOutcome::Synced);
+        observed.rollout = Some(RolloutReport {
+            step: "waiting for 2 pods (now 1)".into(),
+            ..RolloutReport::default()
+        });
+        let s = compute(&observed, Some(&running), &t);
+        assert_eq!(s.postgres_cluster_status, "Updating");
+        assert_eq!(
+            s.rollout.as_ref().map(|r| (r.updated, r.total)),
+            Some((1, 2))
+        );
+        assert_eq!(
+            condition(&s, PROGRESSING).map(|c| c.reason.as_str()),
+            Some("RollingUpdate")
+        );
+
+        // No report (the rollout did not run): the previous step stays while pods are outdated.
+        let mut observed = observe(&flagged, 2, SyncOutcome::Synced);
+        observed.rollout = Some(RolloutReport {
+            step: "replacing replica a-1".into(),
+            ..RolloutReport::default()
+        });
+        let with_step = compute(&observed, Some(&running), &t);
+        let kept = compute(
+            &observe(&flagged, 2, SyncOutcome::Synced),
+            Some(&with_step),
+            &t,
+        );
+        assert_eq!(
+            kept.rollout.and_then(|r| r.current_step).as_deref(),
+            Some("replacing replica a-1")
+        );
+
+        // Restarts for parameters: every pod current and ready, still Updating until done.
+        let mut restarting = observe(&pods, 2, SyncOutcome::Synced);
+        restarting.rollout = Some(RolloutReport {
+            step: "restarting PostgreSQL of replica a-1 for changed parameters".into(),
+            ..RolloutReport::default()
+        });
+        let s = compute(&restarting, Some(&running), &t);
+        assert_eq!(s.postgres_cluster_status, "Updating");
+        assert_eq!(
+            s.rollout.clone().map(|r| (r.updated, r.total)),
+            Some((2, 2))
+        );
+        let done = compute(&observe(&pods, 2, SyncOutcome::Synced), Some(&s), &t);
+        assert_eq!(done.postgres_cluster_status, "Running");
     }
 
     fn synced(warnings: &[&str]) -> RolesOutcome {

@@ -358,6 +358,91 @@ fn changing_the_image_changes_the_template_hash() {
 }
 
 #[test]
+fn the_dynamic_configuration_is_read_back_from_the_template() {
+    let mut pg = complete();
+    pg.spec
+        .postgresql
+        .parameters
+        .get_or_insert_with(BTreeMap::new)
+        .insert("work_mem".to_string(), "64MB".to_string());
+    let s = sts(&pg, &config());
+    let template = &s.spec.as_ref().expect("spec").template;
+    let dynamic = spilo::dynamic_part_of(template).expect("SPILO_CONFIGURATION");
+    assert_eq!(dynamic["postgresql"]["parameters"]["work_mem"], "64MB");
+    let configuration: serde_json::Value = serde_json::from_str(
+        &env_value(container(&s, "postgres"), "SPILO_CONFIGURATION").expect("env"),
+    )
+    .expect("json");
+    assert_eq!(spilo::dynamic_part(&configuration), dynamic);
+    assert_eq!(
+        spilo::static_part(&configuration)["bootstrap"]["dcs"],
+        serde_json::json!({})
+    );
+    assert_eq!(
+        spilo::static_part(&configuration)["bootstrap"]["initdb"],
+        configuration["bootstrap"]["initdb"]
+    );
+    let hash = spilo::dynamic_hash(&dynamic);
+    assert_eq!(hash.len(), 32);
+    assert_eq!(hash, spilo::dynamic_hash(&dynamic.clone()));
+    assert_ne!(hash, spilo::dynamic_hash(&serde_json::json!({})));
+}
+
+#[test]
+fn the_configured_image_does_not_count_when_the_manifest_names_one() {
+    let mut pg = minimal();
+    pg.spec.docker_image = Some("ghcr.io/zalando/spilo-18:4.1-p3".to_string());
+    let mut config = config();
+    let before = hash(&sts(&pg, &config));
+    config.docker_image = "registry.example.com/spilo:other".to_string();
+    assert_eq!(before, hash(&sts(&pg, &config)));
+}
+
+#[test]
+fn a_restart_request_changes_the_template_hash_and_reaches_the_pods() {
+    let pg = complete();
+    let before = sts(&pg, &config());
+    let mut restarted = pg.clone();
+    restarted
+        .metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert(
+            build::RESTARTED_AT_ANNOTATION.to_string(),
+            "2026-01-01T00:00:00Z".to_string(),
+        );
+    let first = sts(&restarted, &config());
+    assert_ne!(hash(&before), hash(&first));
+    assert_eq!(
+        hash(&first),
+        statefulset::restart_hash(&hash(&before), "2026-01-01T00:00:00Z")
+    );
+    let template_annotations = first
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.as_ref())
+        .expect("template annotations");
+    assert_eq!(
+        template_annotations
+            .get(build::RESTARTED_AT_ANNOTATION)
+            .map(String::as_str),
+        Some("2026-01-01T00:00:00Z")
+    );
+    // The same request again changes nothing; a new one changes the hash again.
+    assert_eq!(hash(&first), hash(&sts(&restarted, &config())));
+    restarted
+        .metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert(
+            build::RESTARTED_AT_ANNOTATION.to_string(),
+            "2026-01-02T00:00:00Z".to_string(),
+        );
+    assert_ne!(hash(&first), hash(&sts(&restarted, &config())));
+}
+
+#[test]
 fn changing_the_number_of_instances_keeps_the_template_hash() {
     let pg = complete();
     let before = sts(&pg, &config());
@@ -370,7 +455,7 @@ fn changing_the_number_of_instances_keeps_the_template_hash() {
 }
 
 #[test]
-fn pod_annotations_do_not_change_the_template_hash_but_parameters_do() {
+fn pod_annotations_and_dcs_parameters_keep_the_template_hash_local_parameters_do_not() {
     let pg = complete();
     let before = sts(&pg, &config());
     let mut annotated = pg.clone();
@@ -389,6 +474,8 @@ fn pod_annotations_do_not_change_the_template_hash_but_parameters_do() {
         .expect("annotations");
     assert_eq!(annotations.get("new.key").map(String::as_str), Some("x"));
 
+    // A parameter Patroni keeps in the DCS is applied live (PATCH /config): same hash, but the
+    // StatefulSet carries it (for pods of a new cluster).
     let mut tuned = pg.clone();
     tuned
         .spec
@@ -396,7 +483,24 @@ fn pod_annotations_do_not_change_the_template_hash_but_parameters_do() {
         .parameters
         .get_or_insert_with(BTreeMap::new)
         .insert("work_mem".to_string(), "64MB".to_string());
-    assert_ne!(hash(&before), hash(&sts(&tuned, &config())));
+    let tuned_sts = sts(&tuned, &config());
+    assert_eq!(hash(&before), hash(&tuned_sts));
+    let spilo = env_value(container(&tuned_sts, "postgres"), "SPILO_CONFIGURATION")
+        .expect("SPILO_CONFIGURATION");
+    assert!(spilo.contains("\"work_mem\":\"64MB\""), "{spilo}");
+    let mut ttl = pg.clone();
+    ttl.spec.patroni.get_or_insert_with(Default::default).ttl = Some(45);
+    assert_eq!(hash(&before), hash(&sts(&ttl, &config())));
+
+    // A parameter of the local configuration (here shared_buffers) needs new pods.
+    let mut local = pg.clone();
+    local
+        .spec
+        .postgresql
+        .parameters
+        .get_or_insert_with(BTreeMap::new)
+        .insert("shared_buffers".to_string(), "1GB".to_string());
+    assert_ne!(hash(&before), hash(&sts(&local, &config())));
 }
 
 // ---------------------------------------------------------------------------------------------

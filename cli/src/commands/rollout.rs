@@ -14,9 +14,9 @@ use crate::output;
 use crate::ui::Ui;
 use crate::wait::{self, Poll};
 
-/// Annotation `rollout restart` sets on the postgresql resource; the controller rolls every pod
-/// of a cluster whose value changed.
-pub const RESTARTED_AT_ANNOTATION: &str = "pgctl.acid.zalan.do/restartedAt";
+/// Annotation `rollout restart` sets on the postgresql resource; the controller copies it into
+/// the pod template, whose hash then changes, and rolls every pod of the cluster.
+pub use pgctl_shared::build::RESTARTED_AT_ANNOTATION;
 
 pub async fn status(args: RolloutStatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
@@ -45,6 +45,7 @@ async fn current(kube: &Kube, name: &str, config: &OperatorConfig) -> anyhow::Re
         &observed.pg,
         &observed.pods,
         observed.statefulset.as_ref(),
+        config.enable_lazy_spilo_upgrade,
     ))
 }
 

@@ -143,11 +143,10 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
     let pg = &observed.pg;
     let config = &observed.config;
     let status = pg.status.clone().unwrap_or_default();
-    let revision = cluster::update_revision(observed.statefulset.as_ref());
     let instances: Vec<InstanceView> = observed
         .pods
         .iter()
-        .map(|p| cluster::instance_view(p, config, revision, now))
+        .map(|p| cluster::instance_view(p, config, observed.statefulset.as_ref(), now))
         .collect();
     let requests = pg
         .spec
@@ -291,7 +290,12 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
             }
         })
         .collect();
-    let rollout_state = cluster::rollout_state(pg, &observed.pods, observed.statefulset.as_ref());
+    let rollout_state = cluster::rollout_state(
+        pg,
+        &observed.pods,
+        observed.statefulset.as_ref(),
+        observed.config.enable_lazy_spilo_upgrade,
+    );
     let rollout = (!rollout_state.done
         && (status.rollout.is_some() || rollout_state.updated < rollout_state.desired))
         .then_some(rollout_state);

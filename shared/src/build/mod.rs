@@ -57,6 +57,11 @@ pub const OPERATOR_PORT: i32 = 8080;
 /// differs from the StatefulSet's run an outdated template and need to be replaced.
 pub const TEMPLATE_HASH_ANNOTATION: &str = "pgctl.acid.zalan.do/template-hash";
 
+/// Annotation of the `postgresql` resource that `pgctl rollout restart` sets to the time of the
+/// request. Its value is copied to the pod template and counts in the template hash, so a new
+/// value makes every pod outdated and the rolling update restarts them all.
+pub const RESTARTED_AT_ANNOTATION: &str = "pgctl.acid.zalan.do/restartedAt";
+
 /// Why the objects of a cluster cannot be built. Each error names the resource, the object and
 /// the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

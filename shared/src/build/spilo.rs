@@ -149,6 +149,59 @@ pub fn configuration_json(spec: &PostgresSpec, config: &OperatorConfig) -> Strin
     canonical_json(&configuration(spec, config))
 }
 
+/// Name of the environment variable that carries [`configuration_json`].
+pub const ENV_NAME: &str = "SPILO_CONFIGURATION";
+
+/// The dynamic part of a configuration: `bootstrap.dcs`, which Patroni applies to a running
+/// cluster through `PATCH /config` (it is read from the environment only when a cluster is
+/// bootstrapped). `{}` when absent.
+pub fn dynamic_part(configuration: &Value) -> Value {
+    configuration
+        .get("bootstrap")
+        .and_then(|b| b.get("dcs"))
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()))
+}
+
+/// The dynamic part of the configuration in a pod template's `postgres` container, if it has
+/// one.
+pub fn dynamic_part_of(template: &k8s_openapi::api::core::v1::PodTemplateSpec) -> Option<Value> {
+    let container = template
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == super::statefulset::CONTAINER_NAME)?;
+    let text = container
+        .env
+        .as_ref()?
+        .iter()
+        .find(|e| e.name == ENV_NAME)?
+        .value
+        .as_deref()?;
+    let configuration: Value = serde_json::from_str(text).ok()?;
+    Some(dynamic_part(&configuration))
+}
+
+/// A short stable hash of a dynamic configuration (`status.patroniConfig`).
+pub fn dynamic_hash(dynamic: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(canonical_json(dynamic).as_bytes());
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The configuration without its dynamic part (`bootstrap.dcs` emptied): what a pod must be
+/// re-created for when it changes.
+pub fn static_part(configuration: &Value) -> Value {
+    let mut value = configuration.clone();
+    if let Some(bootstrap) = value.get_mut("bootstrap").and_then(Value::as_object_mut)
+        && bootstrap.contains_key("dcs")
+    {
+        bootstrap.insert("dcs".to_string(), Value::Object(Map::new()));
+    }
+    value
+}
+
 /// The initdb list: the defaults, then the manifest's options in name order. An option of the
 /// manifest that is also a default replaces the default's value.
 fn initdb(options: &std::collections::BTreeMap<String, String>) -> Value {

@@ -12,7 +12,8 @@
 //! - Sidecars get `POD_NAME`, `POD_NAMESPACE`, `POSTGRES_USER` and `POSTGRES_PASSWORD` and the
 //!   `pgdata` mount; init containers are taken as written.
 //! - The pod template carries [`super::TEMPLATE_HASH_ANNOTATION`] = [`template_hash`] of its
-//!   spec.
+//!   spec, and the resource's [`super::RESTARTED_AT_ANNOTATION`] (`pgctl rollout restart`),
+//!   which then counts in the hash too ([`restart_hash`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,7 +43,8 @@ use crate::quantity;
 
 use super::{
     BuildError, ClusterContext, OPERATOR_PORT, PATRONI_PORT, POSTGRES_PORT,
-    TEMPLATE_HASH_ANNOTATION, canonical_json, non_empty_map, resources, spilo,
+    RESTARTED_AT_ANNOTATION, TEMPLATE_HASH_ANNOTATION, canonical_json, non_empty_map, resources,
+    spilo,
 };
 
 /// Name of the Spilo container.
@@ -122,19 +124,76 @@ pub fn docker_image<'a>(ctx: &ClusterContext<'a>) -> &'a str {
 
 /// Stable hash of a pod spec: the SHA-256 (hex) of its JSON with sorted keys.
 ///
-/// Only the spec counts: labels and annotations of pods can be patched in place, so a change
-/// of them alone (e.g. `podAnnotations`) is no reason to replace pods.
+/// Only what needs a new pod counts. Labels and annotations of pods can be patched in place,
+/// so a change of them alone (e.g. `podAnnotations`) is no reason to replace pods; and the
+/// dynamic part of `SPILO_CONFIGURATION` (`bootstrap.dcs`: the DCS PostgreSQL parameters,
+/// `ttl`, `loop_wait` …) reaches running clusters through Patroni's `PATCH /config`, so it is
+/// left out ([`spilo::static_part`]).
 pub fn template_hash(spec: &PodSpec) -> Result<String, serde_json::Error> {
-    let json = canonical_json(&serde_json::to_value(spec)?);
+    let mut value = serde_json::to_value(spec)?;
+    let postgres = value
+        .get_mut("containers")
+        .and_then(Value::as_array_mut)
+        .and_then(|c| c.iter_mut().find(|c| c["name"] == CONTAINER_NAME));
+    let env = postgres
+        .and_then(|c| c.get_mut("env"))
+        .and_then(Value::as_array_mut);
+    for var in env.into_iter().flatten() {
+        if var["name"] != spilo::ENV_NAME {
+            continue;
+        }
+        let parsed = var["value"]
+            .as_str()
+            .and_then(|text| serde_json::from_str::<Value>(text).ok());
+        if let Some(configuration) = parsed {
+            var["value"] = Value::String(canonical_json(&spilo::static_part(&configuration)));
+        }
+    }
+    let json = canonical_json(&value);
     let digest = Sha256::digest(json.as_bytes());
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The template hash of a pod spec restarted at `restarted_at` (the value of
+/// [`RESTARTED_AT_ANNOTATION`]): the SHA-256 of the spec's hash and that value, so each restart
+/// request gives a new hash. Without a restart request the hash is [`template_hash`], so
+/// clusters that never asked for one keep their hash.
+pub fn restart_hash(spec_hash: &str, restarted_at: &str) -> String {
+    let digest = Sha256::digest(format!(
+        "{spec_hash}\n{RESTARTED_AT_ANNOTATION}={restarted_at}"
+    ));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The template hash a pod made from `template` would carry if its `postgres` container ran
+/// `image` instead: how `enable_lazy_spilo_upgrade` recognises a pod that differs from the
+/// template only by its image. `None` when the template has no spec.
+pub fn hash_with_image(template: &PodTemplateSpec, image: &str) -> Option<String> {
+    let mut spec = template.spec.clone()?;
+    for container in spec
+        .containers
+        .iter_mut()
+        .filter(|c| c.name == CONTAINER_NAME)
+    {
+        container.image = Some(image.to_string());
+    }
+    let hash = template_hash(&spec).ok()?;
+    let restarted_at = template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.annotations.as_ref())
+        .and_then(|a| a.get(RESTARTED_AT_ANNOTATION));
+    Some(match restarted_at {
+        Some(at) => restart_hash(&hash, at),
+        None => hash,
+    })
 }
 
 /// The pod template, with [`TEMPLATE_HASH_ANNOTATION`].
 pub fn pod_template(ctx: &ClusterContext<'_>) -> Result<PodTemplateSpec, BuildError> {
     let object = format!("StatefulSet {}", naming::statefulset(ctx.name()));
     let spec = pod_spec(ctx, &object)?;
-    let hash = template_hash(&spec).map_err(|e| {
+    let mut hash = template_hash(&spec).map_err(|e| {
         ctx.invalid(
             &object,
             "spec.template",
@@ -145,6 +204,17 @@ pub fn pod_template(ctx: &ClusterContext<'_>) -> Result<PodTemplateSpec, BuildEr
     let mut annotations = ctx.config.custom_pod_annotations.clone();
     annotations.extend(ctx.pg.spec.pod_annotations.clone().unwrap_or_default());
     annotations.extend(ctx.inherited_annotations());
+    let restarted_at = ctx
+        .pg
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(RESTARTED_AT_ANNOTATION))
+        .filter(|v| !v.is_empty());
+    if let Some(at) = restarted_at {
+        hash = restart_hash(&hash, at);
+        annotations.insert(RESTARTED_AT_ANNOTATION.to_string(), at.clone());
+    }
     annotations.insert(TEMPLATE_HASH_ANNOTATION.to_string(), hash);
 
     Ok(PodTemplateSpec {
@@ -346,7 +416,7 @@ pub fn env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
         &canonical_json(&Value::Object(cluster_labels)),
     ));
     env.push(value(
-        "SPILO_CONFIGURATION",
+        spilo::ENV_NAME,
         &spilo::configuration_json(spec, config),
     ));
     if config.etcd_host.is_empty() {

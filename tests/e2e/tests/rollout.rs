@@ -1,7 +1,9 @@
 //! Rolling updates on real Patroni clusters: the controller replaces pods one at a time,
 //! replicas first, switches the master over once, loses no acknowledged write, and resumes
-//! after being killed half-way without replacing a pod twice. Needs the pod runner (skipped
-//! elsewhere).
+//! after being killed half-way without replacing a pod twice; a new `docker_image` in the
+//! operator ConfigMap rolls only the clusters without their own image (a single instance
+//! restarts in place); parameters reach Patroni through its REST API, live or by restarts in
+//! place, without new pods. Needs the pod runner (skipped elsewhere).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Stdio;
@@ -15,7 +17,7 @@ use kube::api::{Api, ListParams};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, ResourceExt};
 use pgctl_e2e::cli::CliEnv;
-use pgctl_e2e::data_plane::{self, patroni_get, pod_ip, psql, real_pods_available, role};
+use pgctl_e2e::data_plane::{self, patroni_get, pod_ip, psql, role};
 use pgctl_e2e::{wait_for, wait_until};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -27,14 +29,6 @@ const HASH: &str = "pgctl.acid.zalan.do/template-hash";
 
 /// Quick re-checks, as in the data-plane tests.
 const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
-
-fn skip() -> bool {
-    if real_pods_available() {
-        return false;
-    }
-    eprintln!("skipped: needs the local test cluster's pod runner (PGCTL_SPILO_PODS=runner)");
-    true
-}
 
 fn is_ready(pod: &Pod) -> bool {
     pod.status
@@ -404,7 +398,7 @@ fn replaced_once(log: &PodLog, originals: &BTreeMap<String, String>) -> Result<(
 #[tokio::test]
 async fn an_image_change_rolls_every_pod_once_replicas_first_without_losing_a_write() -> Result<()>
 {
-    if skip() {
+    if data_plane::skip_without_real_pods() {
         return Ok(());
     }
     let env = CliEnv::start_real("roll", CONFIG).await?;
@@ -554,7 +548,7 @@ async fn an_image_change_rolls_every_pod_once_replicas_first_without_losing_a_wr
 /// replacing that replica again.
 #[tokio::test]
 async fn a_controller_killed_mid_rollout_resumes_without_replacing_a_pod_twice() -> Result<()> {
-    if skip() {
+    if data_plane::skip_without_real_pods() {
         return Ok(());
     }
     let mut env = CliEnv::start_real("resume", CONFIG).await?;
@@ -627,6 +621,15 @@ async fn a_controller_killed_mid_rollout_resumes_without_replacing_a_pod_twice()
     );
 
     all_current(&env.client, &ns, name).await?;
+    // The restart request reached every pod.
+    for pod in data_plane::pods(&env.client, &ns, name).await? {
+        ensure!(
+            pod.annotations()
+                .contains_key("pgctl.acid.zalan.do/restartedAt"),
+            "pod {} lacks the restart annotation",
+            pod.name_any()
+        );
+    }
     let log = log.lock().unwrap_or_else(|e| e.into_inner());
     replaced_once(&log, &originals)?;
     ensure!(
@@ -639,15 +642,6 @@ async fn a_controller_killed_mid_rollout_resumes_without_replacing_a_pod_twice()
         "the master {master} should go last: {:?}",
         log.deletions
     );
-    // The restart request reached every pod.
-    for pod in data_plane::pods(&env.client, &ns, name).await? {
-        ensure!(
-            pod.annotations()
-                .contains_key("pgctl.acid.zalan.do/restartedAt"),
-            "pod {} lacks the restart annotation",
-            pod.name_any()
-        );
-    }
     eprintln!(
         "{deleted_before_kill} pod(s) deleted before the controller was killed; deletions: {:?}",
         log.deletions
@@ -660,7 +654,7 @@ async fn a_controller_killed_mid_rollout_resumes_without_replacing_a_pod_twice()
 /// the one that names its image alone.
 #[tokio::test]
 async fn a_new_docker_image_in_the_configmap_rolls_only_clusters_without_their_own() -> Result<()> {
-    if skip() {
+    if data_plane::skip_without_real_pods() {
         return Ok(());
     }
     let env = CliEnv::start_real("cmimg", CONFIG).await?;
@@ -727,5 +721,117 @@ async fn a_new_docker_image_in_the_configmap_rolls_only_clusters_without_their_o
         "{own_pod} must not be replaced: it names its image"
     );
     all_current(&env.client, &ns, "acid-own").await?;
+    Ok(())
+}
+
+/// `pg_postmaster_start_time()` and `SHOW name` of every pod of the cluster, by pod name.
+async fn settings(
+    client: &Client,
+    ns: &str,
+    cluster: &str,
+    password: &str,
+    name: &str,
+) -> Result<BTreeMap<String, (String, String)>> {
+    let mut out = BTreeMap::new();
+    for pod in data_plane::pods(client, ns, cluster).await? {
+        let ip = pod_ip(&pod).context("pod IP")?;
+        let row = psql(
+            &ip,
+            "postgres",
+            password,
+            "postgres",
+            &format!("select pg_postmaster_start_time() || '|' || current_setting('{name}')"),
+        )?;
+        let (started, value) = row.split_once('|').context("a row")?;
+        out.insert(pod.name_any(), (started.to_string(), value.to_string()));
+    }
+    Ok(out)
+}
+
+/// A parameter Patroni applies live (`work_mem`) reaches every member through `PATCH /config`
+/// with no restart and no new pod; one that needs a restart (`max_connections`) restarts
+/// PostgreSQL in place on every member, replicas first, and no pod is re-created.
+#[tokio::test]
+async fn parameters_apply_live_or_by_restarts_in_place_without_new_pods() -> Result<()> {
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("param", CONFIG).await?;
+    let name = "acid-param";
+    let ns = env.namespace.name().to_string();
+    let (master, _) = create_cluster(&env, name, 3).await?;
+    let password = superuser(&env, name).await?;
+    let uids = |pods: Vec<Pod>| -> BTreeSet<String> {
+        pods.iter().filter_map(|p| p.metadata.uid.clone()).collect()
+    };
+    let original = uids(data_plane::pods(&env.client, &ns, name).await?);
+    let before = settings(&env.client, &ns, name, &password, "work_mem").await?;
+
+    // Live: every member shows the new value, nothing restarted.
+    env.pgctl(&["update", name, "--param", "work_mem=8MB"])
+        .expect_code(0)?;
+    wait_for("work_mem 8MB on every member", ROLLOUT, || async {
+        let now = settings(&env.client, &ns, name, &password, "work_mem").await?;
+        Ok(now.len() == 3 && now.values().all(|(_, v)| v == "8MB"))
+    })
+    .await?;
+    env.pgctl(&["rollout", "status", name, "--timeout", "5m"])
+        .expect_code(0)?;
+    let live = settings(&env.client, &ns, name, &password, "work_mem").await?;
+    for (pod, (started, _)) in &live {
+        ensure!(
+            before.get(pod).map(|(s, _)| s) == Some(started),
+            "{pod} restarted for a parameter that applies live"
+        );
+    }
+    ensure!(
+        events(&env.client, &ns, name, "RestartedPostgres")
+            .await?
+            .is_empty(),
+        "no restart expected"
+    );
+
+    // Restart: every member restarts in place, the master last.
+    env.pgctl(&["update", name, "--param", "max_connections=150"])
+        .expect_code(0)?;
+    wait_for("max_connections 150 on every member", ROLLOUT, || async {
+        let now = settings(&env.client, &ns, name, &password, "max_connections").await?;
+        Ok(now.len() == 3 && now.values().all(|(_, v)| v == "150"))
+    })
+    .await?;
+    let out = env
+        .pgctl(&["rollout", "status", name, "--timeout", "5m"])
+        .expect_code(0)?;
+    let restarted = settings(&env.client, &ns, name, &password, "max_connections").await?;
+    for (pod, (started, _)) in &restarted {
+        ensure!(
+            before.get(pod).map(|(s, _)| s) != Some(started),
+            "{pod} should have restarted"
+        );
+    }
+    let master_started = &restarted.get(&master).context("the master")?.0;
+    ensure!(
+        restarted
+            .iter()
+            .filter(|(pod, _)| **pod != master)
+            .all(|(_, (started, _))| started < master_started),
+        "replicas restart before the master: {restarted:?}"
+    );
+    let restarts = events(&env.client, &ns, name, "RestartedPostgres").await?;
+    ensure!(restarts.len() == 3, "{restarts:?}");
+    ensure!(
+        uids(data_plane::pods(&env.client, &ns, name).await?) == original,
+        "no pod may be re-created for parameters"
+    );
+    let status = Api::<pgctl_shared::crd::Postgresql>::namespaced(env.client.clone(), &ns)
+        .get(name)
+        .await?
+        .status
+        .context("status")?;
+    ensure!(
+        status.patroni_config.is_some() && status.rollout.is_none(),
+        "{status:?}"
+    );
+    eprintln!("{}", out.stdout.trim());
     Ok(())
 }

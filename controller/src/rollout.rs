@@ -1,0 +1,778 @@
+//! The rolling-update executor: one step of [`pgctl_shared::rollout::plan`] per reconcile,
+//! and only the I/O around it.
+//!
+//! 1. Observe: the cluster's pods (cache), their nodes (cordoned or lacking
+//!    `node_readiness_label`), whether the StatefulSet controller has seen the latest template,
+//!    and Patroni's `GET /cluster` (asked of every pod at once, the master's answer preferred,
+//!    each within `patroni_api_check_timeout`).
+//! 2. Decide: [`rollout::plan`].
+//! 3. Act, at most once:
+//!    - replace a pod: read it live first (same uid, not terminating, still outdated — so a
+//!      stale cache can never make a replaced pod go again), then delete it with a uid
+//!      precondition; the StatefulSet re-creates it from the new template;
+//!    - switch over: `POST /switchover` to the master's Patroni with leader and candidate, then
+//!      poll `GET /cluster` every `patroni_api_check_interval` (for up to
+//!      `patroni_api_check_timeout`) until the candidate holds the leader key;
+//!    - wait: report why; a wait that outlasts `pod_label_wait_timeout` (a replacement not
+//!      running, ready, labelled or caught up) or `pod_deletion_wait_timeout` (a pod still
+//!      terminating) becomes the rollout's last error and a warning Event, and keeps waiting.
+//!
+//! The state of a rollout lives on the pods (their template hash and the rolling-update flag),
+//! so nothing here is remembered between reconciles: a restarted controller decides again from
+//! what it sees.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Node, Pod, PodTemplateSpec};
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{DeleteParams, Preconditions};
+use kube::core::DynamicObject;
+use kube::runtime::events::EventType;
+use kube::{Api, ResourceExt};
+use pgctl_shared::build;
+use pgctl_shared::build::spilo;
+use pgctl_shared::config::OperatorConfig;
+use pgctl_shared::crd::PostgresStatus;
+use pgctl_shared::rollout::{self, Input, PatroniCluster, PodState, RestartStep, Step, Wait};
+use pgctl_shared::status::RolloutReport;
+
+use crate::context::Context;
+use crate::patroni::{self, PatroniError};
+
+/// How long Patroni may take to answer `POST /switchover` or `POST /restart`: it answers once
+/// the candidate has taken over (a few of its loop cycles, `loop_wait` 10 s in Spilo) or
+/// PostgreSQL is back.
+pub const PATRONI_ACTION_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Why a rollout step failed. Each names the pod and what was tried.
+#[derive(Debug, thiserror::Error)]
+pub enum RolloutError {
+    #[error("replacing pod {pod}: {source}")]
+    Delete {
+        pod: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error("switchover from {from} to {to}: the master pod has no IP")]
+    NoMasterAddress { from: String, to: String },
+    #[error("switchover from {from} to {to}: {source}")]
+    Switchover {
+        from: String,
+        to: String,
+        #[source]
+        source: PatroniError,
+    },
+    #[error("applying the Patroni configuration: {source}")]
+    Config {
+        #[source]
+        source: PatroniError,
+    },
+    #[error("restarting PostgreSQL on pod {pod}: {source}")]
+    Restart {
+        pod: String,
+        #[source]
+        source: PatroniError,
+    },
+    #[error(
+        "switchover from {from} to {to}: Patroni did not confirm it within {}s (leader now: {leader})",
+        waited.as_secs()
+    )]
+    Unconfirmed {
+        from: String,
+        to: String,
+        leader: String,
+        waited: Duration,
+    },
+}
+
+impl RolloutError {
+    /// A bounded label for metrics and Event reasons.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RolloutError::Delete { .. } => "PodReplaceFailed",
+            RolloutError::Config { .. } => "PatroniConfigFailed",
+            RolloutError::Restart { .. } => "RestartFailed",
+            RolloutError::NoMasterAddress { .. }
+            | RolloutError::Switchover { .. }
+            | RolloutError::Unconfirmed { .. } => "SwitchoverFailed",
+        }
+    }
+}
+
+/// What one rollout pass did.
+#[derive(Debug, Default)]
+pub struct Pass {
+    /// The rollout section for the status; `None` when nothing is outdated.
+    pub report: Option<RolloutReport>,
+    /// A pod was deleted or the master moved: the cluster is in flux.
+    pub acted: bool,
+    /// When to look again while the rollout goes on.
+    pub requeue: Option<Duration>,
+    /// The step failed: the reconcile returns it, for the backoff.
+    pub error: Option<RolloutError>,
+    /// `status.patroniConfig` to record: the dynamic configuration is in the DCS and no
+    /// restart is pending. `None`: keep the previous value.
+    pub patroni_config: Option<String>,
+    /// No pod is outdated: [`sync_config`] may run.
+    pub current: bool,
+}
+
+/// What the executor needs to know about the cluster.
+pub struct Cluster<'a> {
+    pub object: &'a DynamicObject,
+    pub namespace: &'a str,
+    pub name: &'a str,
+    /// The desired pod template (the StatefulSet's).
+    pub template: Option<&'a PodTemplateSpec>,
+    /// The StatefulSet's replicas.
+    pub instances: i32,
+    pub previous: Option<&'a PostgresStatus>,
+}
+
+/// Runs one step of the rolling update of `cluster`.
+pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) -> Pass {
+    let pods: Vec<Arc<Pod>> =
+        crate::reconcile::cluster_pods(ctx, config, cluster.namespace, cluster.name);
+    let lazy = config.enable_lazy_spilo_upgrade;
+    let is_outdated = |pod: &Pod| rollout::pod_outdated(pod, cluster.template, lazy);
+    let outdated = pods.iter().any(|p| is_outdated(p));
+    let previous_rollout = cluster.previous.and_then(|s| s.rollout.as_ref());
+    if !outdated {
+        return Pass {
+            current: true,
+            ..Pass::default()
+        };
+    }
+
+    let unschedulable = unschedulable_nodes(ctx, config, &pods).await;
+    let now = Timestamp::now().as_second();
+    let states: Vec<PodState> = pods
+        .iter()
+        .map(|p| {
+            let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            PodState::from_pod(
+                p,
+                &config.pod_role_label,
+                is_outdated(p),
+                node.is_some_and(|n| unschedulable.contains(n)),
+                now,
+            )
+        })
+        .collect();
+    let statefulset_current = ctx
+        .stores
+        .statefulsets
+        .get(&crate::reconcile::at(
+            cluster.namespace,
+            &pgctl_shared::naming::statefulset(cluster.name),
+        ))
+        .is_some_and(|sts| observed_current(&sts));
+    let (patroni, patroni_error) = patroni_view(config, &pods).await;
+    let input = Input {
+        desired_instances: cluster.instances,
+        pods: &states,
+        patroni: patroni.as_ref(),
+        statefulset_current,
+        master_role: build::MASTER_ROLE,
+    };
+    let step = rollout::plan(&input);
+    tracing::debug!(%step, "rollout step");
+    let previous_step = previous_rollout.and_then(|r| r.current_step.as_deref());
+    let previous_error = previous_rollout.and_then(|r| r.last_error.as_deref());
+    let quick = config
+        .patroni_api_check_interval
+        .max(Duration::from_secs(1));
+
+    match step {
+        Step::Done => Pass::default(),
+        Step::Wait(wait) => {
+            let overdue = rollout::overdue(
+                &wait,
+                &states,
+                config.pod_label_wait_timeout,
+                config.pod_deletion_wait_timeout,
+            );
+            let error = overdue.or_else(|| {
+                (wait == Wait::PatroniUnavailable)
+                    .then(|| patroni_error.map(|e| e.to_string()))
+                    .flatten()
+            });
+            let text = wait.to_string();
+            if wait.degraded() && previous_step != Some(text.as_str()) {
+                tracing::warn!("{text}");
+                crate::reconcile::publish(
+                    ctx,
+                    cluster.object,
+                    EventType::Warning,
+                    "RolloutBlocked",
+                    &text,
+                )
+                .await;
+            }
+            if let Some(error) = &error
+                && previous_error != Some(error.as_str())
+                && wait != Wait::PatroniUnavailable
+            {
+                tracing::warn!("{error}");
+                crate::reconcile::publish(
+                    ctx,
+                    cluster.object,
+                    EventType::Warning,
+                    "RolloutStalled",
+                    error,
+                )
+                .await;
+            }
+            Pass {
+                report: Some(RolloutReport {
+                    step: text.clone(),
+                    error,
+                    blocked: wait.degraded().then_some(text),
+                }),
+                acted: false,
+                requeue: Some(if wait.degraded() || wait == Wait::PatroniUnavailable {
+                    config.ready_wait_interval.max(quick)
+                } else {
+                    quick
+                }),
+                error: None,
+                ..Pass::default()
+            }
+        }
+        Step::ReplaceReplica { ref pod } | Step::ReplaceMaster { ref pod } => {
+            let master = matches!(step, Step::ReplaceMaster { .. });
+            let text = step.to_string();
+            match replace(ctx, cluster, pod, lazy).await {
+                Ok(true) => {
+                    let (type_, reason, note) = if master {
+                        (
+                            EventType::Warning,
+                            "RestartingOnlyInstance",
+                            format!(
+                                "deleting pod {pod}, the only instance, to re-create it from the new template: the cluster is down until it is ready"
+                            ),
+                        )
+                    } else {
+                        (
+                            EventType::Normal,
+                            "ReplacingPod",
+                            format!(
+                                "deleting replica pod {pod} to re-create it from the new template"
+                            ),
+                        )
+                    };
+                    tracing::info!(pod = %pod, "{note}");
+                    crate::reconcile::publish_about(
+                        ctx,
+                        cluster.object,
+                        type_,
+                        reason,
+                        &note,
+                        Some(pod_reference(cluster.namespace, pod)),
+                    )
+                    .await;
+                    Pass {
+                        report: Some(RolloutReport {
+                            step: text,
+                            ..RolloutReport::default()
+                        }),
+                        acted: true,
+                        requeue: Some(quick),
+                        error: None,
+                        ..Pass::default()
+                    }
+                }
+                Ok(false) => Pass {
+                    report: Some(RolloutReport {
+                        step: text,
+                        ..RolloutReport::default()
+                    }),
+                    acted: false,
+                    requeue: Some(quick),
+                    error: None,
+                    ..Pass::default()
+                },
+                Err(error) => failed(ctx, cluster, text, error, quick).await,
+            }
+        }
+        Step::Switchover { ref from, ref to } => {
+            let text = step.to_string();
+            let before = patroni
+                .as_ref()
+                .and_then(|p| p.leader())
+                .and_then(|m| m.timeline);
+            match switchover(config, &pods, from, to).await {
+                Ok(after) => {
+                    let timelines = match (before, after) {
+                        (Some(b), Some(a)) if a > b => format!(" (timeline {b} → {a})"),
+                        _ => String::new(),
+                    };
+                    let note = format!("switched over from {from} to {to}{timelines}");
+                    tracing::info!("{note}");
+                    crate::reconcile::publish_about(
+                        ctx,
+                        cluster.object,
+                        EventType::Normal,
+                        "Switchover",
+                        &note,
+                        Some(pod_reference(cluster.namespace, to)),
+                    )
+                    .await;
+                    Pass {
+                        report: Some(RolloutReport {
+                            step: text,
+                            ..RolloutReport::default()
+                        }),
+                        acted: true,
+                        requeue: Some(quick),
+                        error: None,
+                        ..Pass::default()
+                    }
+                }
+                Err(error) => failed(ctx, cluster, text, error, quick).await,
+            }
+        }
+    }
+}
+
+async fn failed(
+    ctx: &Context,
+    cluster: &Cluster<'_>,
+    step: String,
+    error: RolloutError,
+    requeue: Duration,
+) -> Pass {
+    let message = error.to_string();
+    tracing::warn!(error = %message, "rollout step failed");
+    crate::reconcile::publish(
+        ctx,
+        cluster.object,
+        EventType::Warning,
+        error.label(),
+        &message,
+    )
+    .await;
+    Pass {
+        report: Some(RolloutReport {
+            step,
+            error: Some(message),
+            blocked: None,
+        }),
+        acted: false,
+        requeue: Some(requeue),
+        error: Some(error),
+        ..Pass::default()
+    }
+}
+
+/// Publishes `RolloutDone` when the previous status showed a rollout (or configuration change)
+/// and this pass has nothing more to report.
+pub async fn note_done(ctx: &Context, cluster: &Cluster<'_>, pass: &Pass) {
+    let previous = cluster.previous.and_then(|s| s.rollout.as_ref());
+    if previous.is_some() && pass.report.is_none() && pass.error.is_none() {
+        crate::reconcile::publish(
+            ctx,
+            cluster.object,
+            EventType::Normal,
+            "RolloutDone",
+            "every pod runs the current pod template and configuration",
+        )
+        .await;
+    }
+}
+
+/// Once every pod runs the current template: brings Patroni's dynamic configuration (the
+/// DCS parameters, `ttl`, `loop_wait` … of `SPILO_CONFIGURATION`'s `bootstrap.dcs`, which a
+/// running cluster does not read from the environment) to what the manifest says, then
+/// restarts the members that need it for a changed parameter, replicas first, the master last
+/// — in place, without re-creating pods. Nothing is asked of Patroni while `status.patroniConfig`
+/// already holds the desired configuration's hash.
+pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) -> Pass {
+    let pods: Vec<Arc<Pod>> =
+        crate::reconcile::cluster_pods(ctx, config, cluster.namespace, cluster.name);
+    let pods = pods.as_slice();
+    let Some(desired) = cluster.template.and_then(spilo::dynamic_part_of) else {
+        return Pass::default();
+    };
+    let hash = spilo::dynamic_hash(&desired);
+    if cluster.previous.and_then(|s| s.patroni_config.as_deref()) == Some(hash.as_str()) {
+        return Pass::default();
+    }
+    // The same master the roles are provisioned on: running, ready, its container ready.
+    let Ok(master) = pgctl_shared::provision::ready_master(config, pods) else {
+        return Pass::default();
+    };
+    let master_ip = master.host.as_str();
+    let timeout = config.patroni_api_check_timeout;
+    let live = match patroni::config(master_ip, timeout).await {
+        Ok(live) => live,
+        Err(error) => {
+            // Patroni not there (yet): the next reconcile tries again.
+            tracing::debug!(%error, "cannot read Patroni's configuration");
+            return Pass::default();
+        }
+    };
+    let quick = config
+        .patroni_api_check_interval
+        .max(Duration::from_secs(1));
+    if let Some(patch) = rollout::config_patch(&desired, &live) {
+        let changed = rollout::patch_paths(&patch).join(", ");
+        let step = format!("applying the Patroni configuration ({changed})");
+        if let Err(source) = patroni::patch_config(master_ip, &patch, timeout).await {
+            return failed(ctx, cluster, step, RolloutError::Config { source }, quick).await;
+        }
+        ctx.metrics.mutation("patch", "PatroniConfig");
+        let note = format!("changed {changed} in Patroni's configuration");
+        tracing::info!("{note}");
+        crate::reconcile::publish(
+            ctx,
+            cluster.object,
+            EventType::Normal,
+            "PatroniConfigChanged",
+            &note,
+        )
+        .await;
+        // Every member applies it in its next cycle (within loop_wait) and flags a restart
+        // the cycle after; wait for that here, so that the next reconcile sees the restarts.
+        let loop_wait = desired
+            .get("loop_wait")
+            .or_else(|| live.get("loop_wait"))
+            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+            .unwrap_or(10);
+        wait_for_members(config, pods, Duration::from_secs(2 * loop_wait + 2)).await;
+        return Pass {
+            report: Some(RolloutReport {
+                step,
+                ..RolloutReport::default()
+            }),
+            acted: true,
+            requeue: Some(quick),
+            error: None,
+            ..Pass::default()
+        };
+    }
+
+    // The DCS holds the desired configuration: restarts, if a parameter needs one.
+    let (view, _) = patroni_view(config, pods).await;
+    let now = Timestamp::now().as_second();
+    let states: Vec<PodState> = pods
+        .iter()
+        .map(|p| PodState::from_pod(p, &config.pod_role_label, false, false, now))
+        .collect();
+    let input = Input {
+        desired_instances: cluster.instances,
+        pods: &states,
+        patroni: view.as_ref(),
+        statefulset_current: true,
+        master_role: build::MASTER_ROLE,
+    };
+    match rollout::plan_restart(&input) {
+        RestartStep::Done => Pass {
+            patroni_config: Some(hash),
+            ..Pass::default()
+        },
+        RestartStep::Wait(wait) => Pass {
+            report: Some(RolloutReport {
+                step: format!("restarts for changed parameters: {wait}"),
+                ..RolloutReport::default()
+            }),
+            requeue: Some(quick),
+            ..Pass::default()
+        },
+        RestartStep::Restart { pod, master } => {
+            let step = if master {
+                format!("restarting PostgreSQL of the master {pod} for changed parameters")
+            } else {
+                format!("restarting PostgreSQL of replica {pod} for changed parameters")
+            };
+            let Some(ip) = pods
+                .iter()
+                .find(|p| p.name_any() == pod)
+                .and_then(|p| pod_ip(p))
+            else {
+                return Pass::default();
+            };
+            tracing::info!("{step}");
+            let restart_timeout = PATRONI_ACTION_TIMEOUT.max(timeout);
+            match patroni::restart(ip, restart_timeout).await {
+                Ok(answer) => {
+                    ctx.metrics.mutation("restart", "PostgreSQL");
+                    let note = format!("restarted PostgreSQL of pod {pod} in place ({answer})");
+                    crate::reconcile::publish_about(
+                        ctx,
+                        cluster.object,
+                        EventType::Normal,
+                        "RestartedPostgres",
+                        &note,
+                        Some(pod_reference(cluster.namespace, &pod)),
+                    )
+                    .await;
+                    Pass {
+                        report: Some(RolloutReport {
+                            step,
+                            ..RolloutReport::default()
+                        }),
+                        acted: true,
+                        requeue: Some(quick),
+                        ..Pass::default()
+                    }
+                }
+                // Patroni checks the pending restart itself: "conditions are not satisfied"
+                // means it has none any more (its member data in GET /cluster lags a cycle
+                // behind a restart that just happened).
+                Err(PatroniError::Status {
+                    status: 503, body, ..
+                }) if body.contains("conditions are not satisfied") => {
+                    tracing::debug!(pod = %pod, "no restart pending any more");
+                    Pass {
+                        report: Some(RolloutReport {
+                            step,
+                            ..RolloutReport::default()
+                        }),
+                        requeue: Some(quick),
+                        ..Pass::default()
+                    }
+                }
+                Err(source) => {
+                    failed(
+                        ctx,
+                        cluster,
+                        step,
+                        RolloutError::Restart { pod, source },
+                        quick,
+                    )
+                    .await
+                }
+            }
+        }
+    }
+}
+
+/// Polls `GET /cluster` every `patroni_api_check_interval` for up to `limit`, and stops early
+/// once every member has a restart pending (all of them have applied the configuration).
+async fn wait_for_members(config: &OperatorConfig, pods: &[Arc<Pod>], limit: Duration) {
+    let interval = config
+        .patroni_api_check_interval
+        .max(Duration::from_millis(100));
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(interval).await;
+        if let (Some(view), _) = patroni_view(config, pods).await
+            && !view.members.is_empty()
+            && view.members.iter().all(|m| m.pending_restart)
+        {
+            return;
+        }
+    }
+}
+
+/// A reference to a pod of the cluster, for Events about it.
+fn pod_reference(namespace: &str, name: &str) -> k8s_openapi::api::core::v1::ObjectReference {
+    k8s_openapi::api::core::v1::ObjectReference {
+        api_version: Some("v1".to_string()),
+        kind: Some("Pod".to_string()),
+        name: Some(name.to_string()),
+        namespace: Some(namespace.to_string()),
+        ..Default::default()
+    }
+}
+
+/// Whether the StatefulSet controller has seen the StatefulSet's latest spec.
+fn observed_current(sts: &StatefulSet) -> bool {
+    let generation = sts.metadata.generation;
+    let observed = sts.status.as_ref().and_then(|s| s.observed_generation);
+    match (generation, observed) {
+        (Some(g), Some(o)) => o >= g,
+        (None, _) => true,
+        (Some(_), None) => false,
+    }
+}
+
+/// Names of the nodes of `pods` on which no master should be placed. A node that cannot be
+/// read counts as schedulable (the pod's readiness still counts).
+async fn unschedulable_nodes(
+    ctx: &Context,
+    config: &OperatorConfig,
+    pods: &[Arc<Pod>],
+) -> BTreeSet<String> {
+    let names: BTreeSet<&str> = pods
+        .iter()
+        .filter_map(|p| p.spec.as_ref()?.node_name.as_deref())
+        .collect();
+    let api: Api<Node> = Api::all(ctx.applier.client().clone());
+    let mut out = BTreeSet::new();
+    for name in names {
+        match api.get_opt(name).await {
+            Ok(Some(node)) => {
+                if rollout::node_unschedulable(&node, &config.node_readiness_label) {
+                    out.insert(name.to_string());
+                }
+            }
+            Ok(None) => {
+                out.insert(name.to_string());
+            }
+            Err(error) => tracing::debug!(node = name, %error, "cannot read the node"),
+        }
+    }
+    out
+}
+
+fn pod_ip(pod: &Pod) -> Option<&str> {
+    pod.status
+        .as_ref()?
+        .pod_ip
+        .as_deref()
+        .filter(|ip| !ip.is_empty())
+}
+
+fn is_master(pod: &Pod, config: &OperatorConfig) -> bool {
+    pod.labels().get(&config.pod_role_label).map(String::as_str) == Some(build::MASTER_ROLE)
+}
+
+/// Patroni's view, asked of every pod with an IP at once: the master's answer if it gave one,
+/// else any; with none, the first error.
+async fn patroni_view(
+    config: &OperatorConfig,
+    pods: &[Arc<Pod>],
+) -> (Option<PatroniCluster>, Option<PatroniError>) {
+    let mut targets: Vec<(bool, &str)> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter_map(|p| Some((is_master(p, config), pod_ip(p)?)))
+        .collect();
+    // The master first.
+    targets.sort_by_key(|(master, _)| !master);
+    let timeout = config.patroni_api_check_timeout;
+    let answers =
+        futures::future::join_all(targets.iter().map(|(_, ip)| patroni::cluster(ip, timeout)))
+            .await;
+    let mut first_error = None;
+    for answer in answers {
+        match answer {
+            Ok(view) => return (Some(view), None),
+            Err(error) => {
+                tracing::debug!(%error, "Patroni did not answer");
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    (None, first_error)
+}
+
+/// Deletes `name` if it is still the outdated pod the cache showed: read live first, then
+/// deleted with its uid as precondition. `Ok(false)` when it is gone, already terminating or
+/// no longer outdated (a replaced pod is never deleted again).
+async fn replace(
+    ctx: &Context,
+    cluster: &Cluster<'_>,
+    name: &str,
+    lazy: bool,
+) -> Result<bool, RolloutError> {
+    let api: Api<Pod> = Api::namespaced(ctx.applier.client().clone(), cluster.namespace);
+    let error = |source| RolloutError::Delete {
+        pod: name.to_string(),
+        source,
+    };
+    let Some(live) = api.get_opt(name).await.map_err(error)? else {
+        return Ok(false);
+    };
+    if live.metadata.deletion_timestamp.is_some()
+        || !rollout::pod_outdated(&live, cluster.template, lazy)
+    {
+        return Ok(false);
+    }
+    let params = DeleteParams {
+        preconditions: Some(Preconditions {
+            uid: live.metadata.uid.clone(),
+            resource_version: None,
+        }),
+        ..DeleteParams::default()
+    };
+    match api.delete(name, &params).await {
+        Ok(_) => {
+            ctx.metrics.mutation("delete", "Pod");
+            Ok(true)
+        }
+        // Gone or re-created meanwhile: nothing to do.
+        Err(kube::Error::Api(status)) if status.code == 404 || status.code == 409 => Ok(false),
+        Err(source) => Err(error(source)),
+    }
+}
+
+/// Switches the master role from `from` to `to` through the Patroni API of `from`, then waits
+/// until Patroni shows `to` as the leader; returns its timeline.
+async fn switchover(
+    config: &OperatorConfig,
+    pods: &[Arc<Pod>],
+    from: &str,
+    to: &str,
+) -> Result<Option<u64>, RolloutError> {
+    let names = || (from.to_string(), to.to_string());
+    let ip = pods
+        .iter()
+        .find(|p| p.name_any() == from)
+        .and_then(|p| pod_ip(p))
+        .ok_or_else(|| {
+            let (from, to) = names();
+            RolloutError::NoMasterAddress { from, to }
+        })?;
+    tracing::info!(from, to, "switching over");
+    let timeout = PATRONI_ACTION_TIMEOUT.max(config.patroni_api_check_timeout);
+    let unanswered = match patroni::switchover(ip, from, to, timeout).await {
+        Ok(text) => {
+            tracing::info!(answer = %text, "Patroni accepted the switchover");
+            None
+        }
+        // A refusal (412: the candidate is not healthy, the leader is another) is final.
+        Err(
+            source @ PatroniError::Status {
+                status: 400..=499, ..
+            },
+        ) => {
+            let (from, to) = names();
+            return Err(RolloutError::Switchover { from, to, source });
+        }
+        // Anything else (503 "status unknown", a timeout, the connection lost while the master
+        // demotes) is settled by looking at the leader.
+        Err(error) => {
+            tracing::warn!(%error, "no answer to the switchover; checking the leader");
+            Some(error)
+        }
+    };
+    let interval = config
+        .patroni_api_check_interval
+        .max(Duration::from_millis(100));
+    let waited = config.patroni_api_check_timeout.max(interval);
+    let deadline = tokio::time::Instant::now() + waited;
+    let mut leader = String::from("unknown");
+    let addresses: Vec<&str> = pods.iter().filter_map(|p| pod_ip(p)).collect();
+    loop {
+        for address in &addresses {
+            if let Ok(view) = patroni::cluster(address, config.patroni_api_check_timeout).await {
+                if let Some(current) = view.leader() {
+                    if current.name == to && current.is_running() {
+                        return Ok(current.timeline);
+                    }
+                    leader.clone_from(&current.name);
+                }
+                break;
+            }
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let (from, to) = names();
+            return Err(match unanswered {
+                Some(source) => RolloutError::Switchover { from, to, source },
+                None => RolloutError::Unconfirmed {
+                    from,
+                    to,
+                    leader,
+                    waited,
+                },
+            });
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
