@@ -24,7 +24,7 @@ $KUBECTL delete ns $NS $CTL --ignore-not-found --wait=true >/dev/null
 $KUBECTL create ns $NS >/dev/null
 $KUBECTL label ns $NS pgctl.test/pods=simulated >/dev/null
 $KUBECTL create ns $CTL >/dev/null
-$KUBECTL -n $CTL create configmap postgres-operator --from-literal=resync_period=30m --from-literal=workers=16 >/dev/null
+$KUBECTL -n $CTL create configmap postgres-operator --from-literal=resync_period=30m --from-literal=workers=${PGCTL_BENCH_WORKERS:-16} >/dev/null
 $KUBECTL apply --server-side -f manifests/crd/postgresql.yaml >/dev/null
 
 $BIN --kubeconfig "$KUBECONFIG" --namespace $CTL --watched-namespace $NS --metrics-addr 127.0.0.1:$PORT --identity bench >/tmp/pgctl-bench-controller.log 2>&1 &

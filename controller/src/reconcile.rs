@@ -245,20 +245,16 @@ async fn reconcile_cluster(
     }
 }
 
-/// When to look again: every `ready_wait_interval` while the cluster is settling (creating,
-/// scaling, rolling, not ready), so status never waits for a missed event; at `resync_period`
-/// once it is stable. A recheck of a settled cluster reads the caches and, once it has a master,
-/// the roles and databases of the server; it writes nothing when nothing changed.
+/// When to look again ([`pgctl_shared::requeue::next_check`]). A recheck of a settled cluster
+/// reads the caches and, once it has a master, the roles and databases of the server; it
+/// writes nothing when nothing changed.
 fn next_check(status: &PostgresStatus, config: &OperatorConfig) -> std::time::Duration {
-    let settled = ["Ready", "Progressing"].iter().all(|t| {
-        let want = if *t == "Ready" { "True" } else { "False" };
-        status::condition(status, t).is_some_and(|c| c.status == want)
-    });
-    if settled {
-        config.resync_period
-    } else {
-        config.ready_wait_interval.min(config.resync_period)
-    }
+    pgctl_shared::requeue::next_check(
+        status,
+        config.resync_period,
+        config.ready_wait_interval,
+        k8s_openapi::jiff::Timestamp::now(),
+    )
 }
 
 /// Status `Invalid` with the messages, an Event once per generation, and no retry until the

@@ -351,7 +351,11 @@ async fn run_namespace(
     });
 
     Controller::for_stream_with(trigger, reader, resource.clone())
-        .with_config(kube::runtime::controller::Config::default().concurrency(workers))
+        .with_config(
+            kube::runtime::controller::Config::default()
+                .concurrency(workers)
+                .debounce(RECONCILE_DEBOUNCE),
+        )
         .watches_stream(sts_stream, cluster_of(&name_label, &resource))
         .watches_stream(svc_stream, cluster_of(&name_label, &resource))
         .watches_stream(secret_stream, cluster_of(&name_label, &resource))
@@ -371,6 +375,10 @@ async fn run_namespace(
         .await;
     Ok(())
 }
+
+/// Bursts of watch events for one cluster (a new cluster's pods, claims and Secrets appear
+/// within moments of each other) are folded into one reconcile after this quiet time.
+const RECONCILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Maps an owned object to its cluster through the cluster-name label (works whether or not
 /// owner references are enabled).

@@ -11,6 +11,7 @@ pub mod naming;
 pub mod password;
 pub mod provision;
 pub mod quantity;
+pub mod requeue;
 pub mod roles;
 pub mod rollout;
 pub mod status;
