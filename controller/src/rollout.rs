@@ -120,6 +120,21 @@ pub struct Pass {
     pub current: bool,
 }
 
+impl Pass {
+    /// A pass that took (`acted`) or waited on `step`, to look again after `requeue`.
+    fn stepped(step: String, acted: bool, requeue: Duration) -> Self {
+        Self {
+            report: Some(RolloutReport {
+                step,
+                ..RolloutReport::default()
+            }),
+            acted,
+            requeue: Some(requeue),
+            ..Self::default()
+        }
+    }
+}
+
 /// What the executor needs to know about the cluster.
 pub struct Cluster<'a> {
     pub object: &'a DynamicObject,
@@ -274,27 +289,9 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                         Some(pod_reference(cluster.namespace, pod)),
                     )
                     .await;
-                    Pass {
-                        report: Some(RolloutReport {
-                            step: text,
-                            ..RolloutReport::default()
-                        }),
-                        acted: true,
-                        requeue: Some(quick),
-                        error: None,
-                        ..Pass::default()
-                    }
+                    Pass::stepped(text, true, quick)
                 }
-                Ok(false) => Pass {
-                    report: Some(RolloutReport {
-                        step: text,
-                        ..RolloutReport::default()
-                    }),
-                    acted: false,
-                    requeue: Some(quick),
-                    error: None,
-                    ..Pass::default()
-                },
+                Ok(false) => Pass::stepped(text, false, quick),
                 Err(error) => failed(ctx, cluster, text, error, quick).await,
             }
         }
@@ -321,16 +318,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                         Some(pod_reference(cluster.namespace, to)),
                     )
                     .await;
-                    Pass {
-                        report: Some(RolloutReport {
-                            step: text,
-                            ..RolloutReport::default()
-                        }),
-                        acted: true,
-                        requeue: Some(quick),
-                        error: None,
-                        ..Pass::default()
-                    }
+                    Pass::stepped(text, true, quick)
                 }
                 Err(error) => failed(ctx, cluster, text, error, quick).await,
             }
