@@ -4,14 +4,12 @@
 //! `RolesSynced` condition, `status.messages` and Events, and a second run that sends no DDL,
 //! publishes no Event and computes an identical status.
 
-use std::sync::{Arc, Mutex};
-
 use jiff::Timestamp;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use pgctl_controller::provision::{self, RolesRun, connect_options, sync_roles};
-use pgctl_controller::sql::testing::{TestServer, TestServerOptions, ddl_statements};
+use pgctl_controller::sql::testing::{TestServer, TestServerOptions, capture_logs, ddl_statements};
 use pgctl_controller::sql::{Connector, Endpoint};
 use pgctl_shared::build::secret::{self as secret_builder, PASSWORD_KEY};
 use pgctl_shared::config::OperatorConfig;
@@ -117,30 +115,6 @@ fn status_after(outcome: &RolesOutcome, previous: Option<&PostgresStatus>) -> Po
         previous,
         &Time(k8s_openapi::jiff::Timestamp::now()),
     )
-}
-
-fn capture_logs() -> (tracing::subscriber::DefaultGuard, Arc<Mutex<Vec<u8>>>) {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || CaptureWriter(writer.clone()))
-        .finish();
-    (tracing::subscriber::set_default(subscriber), buf)
-}
-
-struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
-impl std::io::Write for CaptureWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut b) = self.0.lock() {
-            b.extend_from_slice(data);
-        }
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[tokio::test]

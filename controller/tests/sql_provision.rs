@@ -4,10 +4,9 @@
 //! password reaches the server log or the controller log.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
-use pgctl_controller::sql::testing::{TestServer, ddl_statements};
+use pgctl_controller::sql::testing::{CapturedLogs, TestServer, capture_logs, ddl_statements};
 use pgctl_controller::sql::{self, ConnectOptions, Connector, SyncReport, TlsMode};
 use pgctl_shared::crd::{PostgresSpec, Postgresql, PreparedDatabase, PreparedSchema};
 use pgctl_shared::password::{self, Password};
@@ -119,32 +118,7 @@ async fn db_owner(c: &Client, db: &str) -> Option<String> {
     .await
 }
 
-/// Collects everything the code under test logs through `tracing` (the "controller log").
-fn capture_logs() -> (tracing::subscriber::DefaultGuard, Arc<Mutex<Vec<u8>>>) {
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || CaptureWriter(writer.clone()))
-        .finish();
-    (tracing::subscriber::set_default(subscriber), buf)
-}
-
-struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
-impl std::io::Write for CaptureWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut b) = self.0.lock() {
-            b.extend_from_slice(data);
-        }
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn captured(buf: &Arc<Mutex<Vec<u8>>>) -> String {
+fn captured(buf: &CapturedLogs) -> String {
     buf.lock()
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default()

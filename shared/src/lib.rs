@@ -16,3 +16,6 @@ pub mod roles;
 pub mod rollout;
 pub mod status;
 pub mod validate;
+
+#[cfg(test)]
+mod test_rng;

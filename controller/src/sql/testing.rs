@@ -388,3 +388,33 @@ impl Drop for TestServer {
         }
     }
 }
+
+/// A log buffer: everything the code under test logs through `tracing` while the guard lives
+/// (the "controller log" that tests search for passwords).
+pub type CapturedLogs = std::sync::Arc<std::sync::Mutex<Vec<u8>>>;
+
+/// Captures the `tracing` output of the current thread until the returned guard is dropped.
+pub fn capture_logs() -> (tracing::subscriber::DefaultGuard, CapturedLogs) {
+    let buf = CapturedLogs::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || CaptureWriter(writer.clone()))
+        .finish();
+    (tracing::subscriber::set_default(subscriber), buf)
+}
+
+struct CaptureWriter(CapturedLogs);
+
+impl std::io::Write for CaptureWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(data);
+        }
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -66,17 +66,15 @@ pub fn psql(host: &str, user: &str, password: &str, database: &str, sql: &str) -
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// The password in the credentials Secret of `user` of `cluster` (the reference name).
+/// The password in the credentials Secret of `user` of `cluster` (named by the default
+/// `secret_name_template`).
 pub async fn password(
     client: &Client,
     namespace: &str,
     cluster: &str,
     user: &str,
 ) -> Result<String> {
-    let name = format!(
-        "{}.{cluster}.credentials.postgresql.acid.zalan.do",
-        user.to_lowercase().replace('_', "-")
-    );
+    let name = pgctl_shared::config::OperatorConfig::default().secret_name(user, cluster);
     let secret = Api::<Secret>::namespaced(client.clone(), namespace)
         .get(&name)
         .await
