@@ -3,10 +3,12 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount};
+use k8s_openapi::api::core::v1::{
+    Node, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
+};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::RoleBinding;
 use kube::core::ApiResource;
@@ -28,6 +30,9 @@ pub struct Stores {
     pub service_accounts: Store<ServiceAccount>,
     pub role_bindings: Store<RoleBinding>,
     pub claims: Store<PersistentVolumeClaim>,
+    /// Every node, reduced to its labels and spec (for drains: cordoned, or lacking
+    /// `node_readiness_label`).
+    pub nodes: Store<Node>,
 }
 
 pub struct Context {
@@ -38,6 +43,10 @@ pub struct Context {
     pub recorder: Recorder,
     pub resource: ApiResource,
     backoff: Mutex<HashMap<String, u32>>,
+    /// Since when a cluster's master has been waiting to leave a drained node, by cluster key
+    /// and master pod (for `master_pod_move_timeout`). Kept in memory: a restarted controller
+    /// starts counting again.
+    stranded: Mutex<HashMap<String, (String, Instant)>>,
 }
 
 impl Context {
@@ -57,6 +66,7 @@ impl Context {
             recorder,
             resource,
             backoff: Mutex::new(HashMap::new()),
+            stranded: Mutex::new(HashMap::new()),
         }
     }
 
@@ -88,6 +98,28 @@ impl Context {
 
     pub fn reset_backoff(&self, key: &str) {
         if let Ok(mut map) = self.backoff.lock() {
+            map.remove(key);
+        }
+    }
+
+    /// How long the master `pod` of cluster `key` has been waiting to leave its drained node
+    /// (zero the first time it is asked).
+    pub fn stranded_for(&self, key: &str, pod: &str) -> Duration {
+        let Ok(mut map) = self.stranded.lock() else {
+            return Duration::ZERO;
+        };
+        let entry = map
+            .entry(key.to_string())
+            .or_insert_with(|| (pod.to_string(), Instant::now()));
+        if entry.0 != pod {
+            *entry = (pod.to_string(), Instant::now());
+        }
+        entry.1.elapsed()
+    }
+
+    /// The master of cluster `key` no longer waits to leave a drained node.
+    pub fn not_stranded(&self, key: &str) {
+        if let Ok(mut map) = self.stranded.lock() {
             map.remove(key);
         }
     }

@@ -26,11 +26,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Node, Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{DeleteParams, Preconditions};
 use kube::core::DynamicObject;
 use kube::runtime::events::EventType;
+use kube::runtime::reflector::ObjectRef;
 use kube::{Api, ResourceExt};
 use pgctl_shared::build;
 use pgctl_shared::build::spilo;
@@ -155,14 +156,23 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
     let is_outdated = |pod: &Pod| rollout::pod_outdated(pod, cluster.template, lazy);
     let outdated = pods.iter().any(|p| is_outdated(p));
     let previous_rollout = cluster.previous.and_then(|s| s.rollout.as_ref());
-    if !outdated {
+    let key = format!("{}/{}", cluster.namespace, cluster.name);
+    let unschedulable = unschedulable_nodes(ctx, config, &pods);
+    let master_node = pods
+        .iter()
+        .find(|p| is_master(p, config) && p.metadata.deletion_timestamp.is_none())
+        .and_then(|p| p.spec.as_ref()?.node_name.as_deref());
+    let stranded = master_node.is_some_and(|n| unschedulable.contains(n));
+    if !stranded {
+        ctx.not_stranded(&key);
+    }
+    if !outdated && !stranded {
         return Pass {
             current: true,
             ..Pass::default()
         };
     }
 
-    let unschedulable = unschedulable_nodes(ctx, config, &pods).await;
     let now = Timestamp::now().as_second();
     let states: Vec<PodState> = pods
         .iter()
@@ -192,8 +202,19 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
         patroni: patroni.as_ref(),
         statefulset_current,
         master_role: build::MASTER_ROLE,
+        spare_node: spare_node(ctx, config, master_node),
     };
-    let step = rollout::plan(&input);
+    // A drain does not wait for a rollout: moving the master off the drained node comes
+    // first, unless it must wait and the rollout can go on meanwhile.
+    let step = match rollout::evacuate(&input) {
+        Some(Step::Wait(wait)) if outdated => match rollout::plan(&input) {
+            Step::Wait(_) | Step::Done => Step::Wait(wait),
+            step => step,
+        },
+        Some(step) => step,
+        None => rollout::plan(&input),
+    };
+    let evacuating = stranded;
     tracing::debug!(%step, "rollout step");
     let previous_step = previous_rollout.and_then(|r| r.current_step.as_deref());
     let previous_error = previous_rollout.and_then(|r| r.last_error.as_deref());
@@ -202,7 +223,10 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
         .max(Duration::from_secs(1));
 
     match step {
-        Step::Done => Pass::default(),
+        Step::Done => Pass {
+            current: true,
+            ..Pass::default()
+        },
         Step::Wait(wait) => {
             let overdue = rollout::overdue(
                 &wait,
@@ -210,11 +234,21 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                 config.pod_label_wait_timeout,
                 config.pod_deletion_wait_timeout,
             );
-            let error = overdue.or_else(|| {
-                (wait == Wait::PatroniUnavailable)
-                    .then(|| patroni_error.map(|e| e.to_string()))
-                    .flatten()
-            });
+            let stranded_for = match &wait {
+                Wait::MasterStranded { master, .. } | Wait::NoSpareNode { master, .. } => {
+                    ctx.stranded_for(&key, master)
+                }
+                _ => Duration::ZERO,
+            };
+            let error = overdue
+                .or_else(|| {
+                    rollout::move_overdue(&wait, stranded_for, config.master_pod_move_timeout)
+                })
+                .or_else(|| {
+                    (wait == Wait::PatroniUnavailable)
+                        .then(|| patroni_error.map(|e| e.to_string()))
+                        .flatten()
+                });
             let text = wait.to_string();
             if wait.degraded() && previous_step != Some(text.as_str()) {
                 tracing::warn!("{text}");
@@ -254,15 +288,34 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                     quick
                 }),
                 error: None,
+                current: !outdated,
                 ..Pass::default()
             }
         }
         Step::ReplaceReplica { ref pod } | Step::ReplaceMaster { ref pod } => {
             let master = matches!(step, Step::ReplaceMaster { .. });
-            let text = step.to_string();
-            match replace(ctx, cluster, pod, lazy).await {
+            // The only instance leaves a drained node whether or not it is outdated.
+            let moving = master && evacuating;
+            let text = if moving {
+                format!(
+                    "moving the only instance {pod} off node {} (no replica: down until it is ready elsewhere)",
+                    master_node.unwrap_or("unknown")
+                )
+            } else {
+                step.to_string()
+            };
+            match replace(ctx, cluster, pod, lazy, moving).await {
                 Ok(true) => {
-                    let (type_, reason, note) = if master {
+                    let (type_, reason, note) = if moving {
+                        (
+                            EventType::Warning,
+                            "MovingOnlyInstance",
+                            format!(
+                                "deleting pod {pod}, the only instance, so that it starts on another node than {}: the cluster is down until it is ready",
+                                master_node.unwrap_or("unknown")
+                            ),
+                        )
+                    } else if master {
                         (
                             EventType::Warning,
                             "RestartingOnlyInstance",
@@ -296,7 +349,15 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
             }
         }
         Step::Switchover { ref from, ref to } => {
-            let text = step.to_string();
+            let why = if evacuating {
+                format!(
+                    " to move the master off node {}",
+                    master_node.unwrap_or("unknown")
+                )
+            } else {
+                String::new()
+            };
+            let text = format!("{step}{why}");
             let before = patroni
                 .as_ref()
                 .and_then(|p| p.leader())
@@ -307,7 +368,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                         (Some(b), Some(a)) if a > b => format!(" (timeline {b} → {a})"),
                         _ => String::new(),
                     };
-                    let note = format!("switched over from {from} to {to}{timelines}");
+                    let note = format!("switched over from {from} to {to}{timelines}{why}");
                     tracing::info!("{note}");
                     crate::reconcile::publish_about(
                         ctx,
@@ -456,6 +517,7 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
         patroni: view.as_ref(),
         statefulset_current: true,
         master_role: build::MASTER_ROLE,
+        spare_node: false,
     };
     match rollout::plan_restart(&input) {
         RestartStep::Done => Pass {
@@ -579,33 +641,35 @@ fn observed_current(sts: &StatefulSet) -> bool {
     }
 }
 
-/// Names of the nodes of `pods` on which no master should be placed. A node that cannot be
-/// read counts as schedulable (the pod's readiness still counts).
-async fn unschedulable_nodes(
+/// Names of the nodes of `pods` on which no master should be placed, from the node cache. A
+/// node the cache does not hold (not listed yet, or gone) counts as schedulable: a pod's
+/// readiness still counts, and nothing is moved on a guess.
+fn unschedulable_nodes(
     ctx: &Context,
     config: &OperatorConfig,
     pods: &[Arc<Pod>],
 ) -> BTreeSet<String> {
-    let names: BTreeSet<&str> = pods
-        .iter()
+    pods.iter()
         .filter_map(|p| p.spec.as_ref()?.node_name.as_deref())
-        .collect();
-    let api: Api<Node> = Api::all(ctx.applier.client().clone());
-    let mut out = BTreeSet::new();
-    for name in names {
-        match api.get_opt(name).await {
-            Ok(Some(node)) => {
-                if rollout::node_unschedulable(&node, &config.node_readiness_label) {
-                    out.insert(name.to_string());
-                }
-            }
-            Ok(None) => {
-                out.insert(name.to_string());
-            }
-            Err(error) => tracing::debug!(node = name, %error, "cannot read the node"),
-        }
-    }
-    out
+        .filter(|name| {
+            ctx.stores
+                .nodes
+                .get(&ObjectRef::new(name))
+                .is_some_and(|node| {
+                    rollout::node_unschedulable(&node, &config.node_readiness_label)
+                })
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a node other than `master_node` accepts Postgres pods (not cordoned, carrying
+/// `node_readiness_label`).
+fn spare_node(ctx: &Context, config: &OperatorConfig, master_node: Option<&str>) -> bool {
+    ctx.stores.nodes.state().iter().any(|node| {
+        Some(node.name_any().as_str()) != master_node
+            && !rollout::node_unschedulable(node, &config.node_readiness_label)
+    })
 }
 
 fn pod_ip(pod: &Pod) -> Option<&str> {
@@ -658,6 +722,7 @@ async fn replace(
     cluster: &Cluster<'_>,
     name: &str,
     lazy: bool,
+    even_if_current: bool,
 ) -> Result<bool, RolloutError> {
     let api: Api<Pod> = Api::namespaced(ctx.applier.client().clone(), cluster.namespace);
     let error = |source| RolloutError::Delete {
@@ -668,7 +733,7 @@ async fn replace(
         return Ok(false);
     };
     if live.metadata.deletion_timestamp.is_some()
-        || !rollout::pod_outdated(&live, cluster.template, lazy)
+        || !(even_if_current || rollout::pod_outdated(&live, cluster.template, lazy))
     {
         return Ok(false);
     }

@@ -9,7 +9,7 @@ use futures::{FutureExt, StreamExt, future};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{
-    ConfigMap, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
+    ConfigMap, Node, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::RoleBinding;
@@ -296,6 +296,7 @@ async fn run_namespace(
     let (role_bindings, rb_stream) = cache(apis::<RoleBinding>(&client, ns), &selector);
     // Claims are watched to notice when one binds (a pending resize can then proceed).
     let (claims, pvc_stream) = cache(apis::<PersistentVolumeClaim>(&client, ns), &selector);
+    let (nodes, node_stream) = node_cache(client.clone());
     let stores = Stores {
         claims,
         statefulsets,
@@ -305,6 +306,7 @@ async fn run_namespace(
         pods,
         service_accounts,
         role_bindings,
+        nodes,
     };
 
     let pg_api: Api<DynamicObject> = match ns {
@@ -362,6 +364,7 @@ async fn run_namespace(
         .watches_stream(pdb_stream, cluster_of(&name_label, &resource))
         .watches_stream(pod_stream, cluster_of(&name_label, &resource))
         .watches_stream(pvc_stream, cluster_of(&name_label, &resource))
+        .watches_stream(node_stream, masters_on(ctx.clone(), &name_label, &resource))
         .watches_stream(sa_stream, |_: ServiceAccount| None)
         .watches_stream(rb_stream, |_: RoleBinding| None)
         .reconcile_all_on(resync_rx)
@@ -374,6 +377,74 @@ async fn run_namespace(
         })
         .await;
     Ok(())
+}
+
+/// Every node, reduced to what drains are decided from (labels, `spec`), and the stream of
+/// the nodes whose schedulability or labels changed — not their status heartbeats.
+fn node_cache(
+    client: Client,
+) -> (
+    Store<Node>,
+    impl futures::Stream<Item = Result<Node, watcher::Error>> + Send + 'static,
+) {
+    let (reader, writer) = reflector::store();
+    let stream = watcher(
+        Api::<Node>::all(client),
+        watcher::Config::default().any_semantic(),
+    )
+    .default_backoff()
+    .modify(|node: &mut Node| {
+        node.metadata.managed_fields = None;
+        node.metadata.annotations = None;
+        node.status = None;
+    })
+    .reflect(writer)
+    .touched_objects()
+    .predicate_filter(
+        |node: &Node| {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            node.spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .hash(&mut hasher);
+            node.metadata.labels.hash(&mut hasher);
+            Some(hasher.finish())
+        },
+        Default::default(),
+    );
+    (reader, stream)
+}
+
+/// Maps a node that no longer accepts Postgres pods (cordoned, or lacking
+/// `node_readiness_label`) to the clusters whose master runs on it: they must move it.
+fn masters_on(
+    ctx: Arc<Context>,
+    label: &str,
+    resource: &ApiResource,
+) -> impl Fn(Node) -> Vec<ObjectRef<DynamicObject>> + Send + Sync + 'static {
+    let (label, resource) = (label.to_string(), resource.clone());
+    move |node: Node| {
+        let config = ctx.config();
+        if !pgctl_shared::rollout::node_unschedulable(&node, &config.node_readiness_label) {
+            return Vec::new();
+        }
+        let name = node.name_any();
+        ctx.stores
+            .pods
+            .state()
+            .iter()
+            .filter(|pod| pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(&name))
+            .filter(|pod| {
+                pod.labels().get(&config.pod_role_label).map(String::as_str)
+                    == Some(pgctl_shared::build::MASTER_ROLE)
+            })
+            .filter_map(|pod| {
+                let cluster = pod.labels().get(&label)?;
+                Some(ObjectRef::new_with(cluster, resource.clone()).within(&pod.namespace()?))
+            })
+            .collect()
+    }
 }
 
 /// Bursts of watch events for one cluster (a new cluster's pods, claims and Secrets appear

@@ -86,6 +86,8 @@ pub async fn check_permissions(
         need("patch", "", "secrets"),
         need("list", "", "pods"),
         need("watch", "", "pods"),
+        need("list", "", "nodes"),
+        need("watch", "", "nodes"),
         need("patch", "", "endpoints"),
         need("patch", "policy", "poddisruptionbudgets"),
         need("patch", "", "serviceaccounts"),

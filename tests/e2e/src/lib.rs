@@ -11,6 +11,8 @@ pub mod cli;
 
 pub mod data_plane;
 
+pub mod nodes;
+
 pub mod podrunner;
 
 use std::future::Future;
@@ -174,35 +176,42 @@ impl TestNamespace {
 
 impl Drop for TestNamespace {
     fn drop(&mut self) {
-        // Drop cannot await, and the test's runtime may be shutting down: delete
-        // from a thread with a runtime and a client of its own.
         let name = self.name.clone();
-        let config = self.config.clone();
-        let deleted = std::thread::spawn(move || -> Result<()> {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(async {
-                let client = Client::try_from(config)?;
+        in_background(
+            move |client| async move {
                 match Api::<Namespace>::all(client)
                     .delete(&name, &DeleteParams::background())
                     .await
                 {
                     Ok(_) => Ok(()),
                     Err(kube::Error::Api(status)) if status.is_not_found() => Ok(()),
-                    Err(error) => Err(error.into()),
+                    Err(error) => Err(anyhow!("could not delete test namespace {name}: {error}")),
                 }
-            })
-        })
-        .join();
-        match deleted {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => eprintln!("could not delete test namespace {}: {error:#}", self.name),
-            Err(_) => eprintln!(
-                "could not delete test namespace {}: the cleanup thread panicked",
-                self.name
-            ),
-        }
+            },
+            self.config.clone(),
+        );
+    }
+}
+
+/// Runs a cleanup from a `Drop`: Drop cannot await, and the test's runtime may be shutting
+/// down, so `cleanup` runs on a thread with a runtime and a client of its own; its failure is
+/// printed.
+pub fn in_background<F, Fut>(cleanup: F, config: Config)
+where
+    F: FnOnce(Client) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<()>>,
+{
+    let done = std::thread::spawn(move || -> Result<()> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async { cleanup(Client::try_from(config)?).await })
+    })
+    .join();
+    match done {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => eprintln!("{error:#}"),
+        Err(_) => eprintln!("a cleanup thread panicked"),
     }
 }
 

@@ -66,6 +66,12 @@ async fn create_cluster_with(
         .collect::<Vec<_>>(),
     )
     .expect_code(0)?;
+    running_cluster(env, name, instances).await
+}
+
+/// Waits until Patroni runs cluster `name`: one master, the replicas streaming, status
+/// Running. Returns the master's name and IP.
+async fn running_cluster(env: &CliEnv, name: &str, instances: usize) -> Result<(String, String)> {
     let (master, ip) = topology(&env.client, env.namespace.name(), name, instances).await?;
     let password = superuser(env, name).await?;
     wait_for(
@@ -833,5 +839,164 @@ async fn parameters_apply_live_or_by_restarts_in_place_without_new_pods() -> Res
         "{status:?}"
     );
     eprintln!("{}", out.stdout.trim());
+    Ok(())
+}
+
+/// The node a pod is bound to.
+fn node_of(pod: &Pod) -> Option<String> {
+    pod.spec.as_ref()?.node_name.clone()
+}
+
+/// Evicts `pod` through the Eviction API, as `kubectl drain` does, once: `Ok(true)` once
+/// granted, `Ok(false)` when a PodDisruptionBudget refuses it (429). The client does not retry
+/// a 429 itself (kube's default would, for minutes).
+async fn evict(ns: &str, pod: &str) -> Result<bool> {
+    let mut config = pgctl_e2e::config().await?;
+    config.default_retry = false;
+    match Api::<Pod>::namespaced(Client::try_from(config)?, ns)
+        .evict(pod, &kube::api::EvictParams::default())
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(kube::Error::Api(status)) if status.code == 429 => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Cordoning the master's node, as `kubectl drain` does first: the PodDisruptionBudget refuses
+/// the master's eviction while the master is there (checked with no controller running), then
+/// the controller switches over to the replica on another node — one switchover, timeline + 1,
+/// no committed row lost — and the old master, now a replica, can be evicted. The nodes are the
+/// test's own, so the cordon disturbs no other test.
+#[tokio::test]
+async fn cordoning_the_masters_node_moves_the_master_before_its_eviction() -> Result<()> {
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .copied()
+        .chain([("enable_pod_antiaffinity", "true")])
+        .collect();
+    let started = Instant::now();
+    let mut env = CliEnv::start_real("drain", &config).await?;
+    let ns = env.namespace.name().to_string();
+    let pool = pgctl_e2e::nodes::TestNodes::create(&env.client, &ns, 3).await?;
+    let name = "acid-drain";
+    let manifest = format!(
+        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: {name}\nspec:\n  teamId: acid\n  numberOfInstances: 2\n  volume:\n    size: 1Gi\n  postgresql:\n    version: \"15\"\n{}",
+        pool.placement_yaml()
+    );
+    env.pgctl_with_stdin(&["create", "-f", "-"], &manifest)
+        .expect_code(0)?;
+    let (master, ip) = running_cluster(&env, name, 2).await?;
+    eprintln!("{:?} cluster running", started.elapsed());
+    let password = superuser(&env, name).await?;
+    psql(
+        &ip,
+        "postgres",
+        &password,
+        "postgres",
+        "create table kept (n int); insert into kept values (1)",
+    )?;
+    let (timeline_before, _) = timeline(&ip).await?;
+    let pods = data_plane::pods(&env.client, &ns, name).await?;
+    let node_of_pod = |pod: &str| {
+        pods.iter()
+            .find(|p| p.name_any() == pod)
+            .and_then(node_of)
+            .with_context(|| format!("the node of {pod}"))
+    };
+    let drained = node_of_pod(&master)?;
+    ensure!(
+        pool.names.contains(&drained),
+        "the master runs on {drained}, outside the test's pool {:?}",
+        pool.names
+    );
+
+    // Without a controller, the PDB holds the master where it is.
+    env.kill_controller();
+    let nodes: Api<k8s_openapi::api::core::v1::Node> = Api::all(env.client.clone());
+    nodes
+        .patch(
+            &drained,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(serde_json::json!({"spec": {"unschedulable": true}})),
+        )
+        .await?;
+    // The disruption controller may not have counted the PDB yet: wait for its verdict.
+    wait_for(
+        "the PDB to count the master as the one pod it keeps",
+        Duration::from_secs(60),
+        || async {
+            let pdb = Api::<k8s_openapi::api::policy::v1::PodDisruptionBudget>::namespaced(
+                env.client.clone(),
+                &ns,
+            )
+            .get(&format!("postgres-{name}-pdb"))
+            .await?;
+            Ok(pdb
+                .status
+                .is_some_and(|s| s.current_healthy == 1 && s.disruptions_allowed == 0))
+        },
+    )
+    .await?;
+    ensure!(
+        !evict(&ns, &master).await?,
+        "the eviction of master {master} was granted while it was the master"
+    );
+    eprintln!("{:?} eviction refused", started.elapsed());
+
+    // The controller moves the master to the replica on another node.
+    env.restart_controller().await?;
+    let new_master = wait_until("the master to leave the cordoned node", ROLLOUT, || async {
+        let pods = data_plane::pods(&env.client, &ns, name).await?;
+        Ok(pods
+            .iter()
+            .find(|p| role(p) == Some("master") && node_of(p).as_deref() != Some(&drained))
+            .map(ResourceExt::name_any))
+    })
+    .await?;
+    ensure!(new_master != master, "{master} is still the master");
+    eprintln!("{:?} master moved", started.elapsed());
+    let switchovers = wait_until("the Switchover event", Duration::from_secs(60), || async {
+        let found = events(&env.client, &ns, name, "Switchover").await?;
+        Ok((!found.is_empty()).then_some(found))
+    })
+    .await?;
+    ensure!(
+        switchovers.len() == 1 && switchovers[0].contains(&format!("off node {drained}")),
+        "one Switchover event naming the drained node: {switchovers:?}"
+    );
+
+    // The old master is a replica now: its eviction goes through once the disruption
+    // controller saw the labels change. Its volume is bound to the drained node (the test
+    // cluster's volumes are node-local), so it comes back when the node is uncordoned.
+    wait_for(
+        "the eviction of the old master",
+        Duration::from_secs(120),
+        || evict(&ns, &master),
+    )
+    .await?;
+    eprintln!("{:?} old master evicted", started.elapsed());
+    nodes
+        .patch(
+            &drained,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(serde_json::json!({"spec": {"unschedulable": false}})),
+        )
+        .await?;
+    let (_, ip) = running_cluster(&env, name, 2).await?;
+    eprintln!("{:?} old master back as a replica", started.elapsed());
+    let (timeline_after, _) = timeline(&ip).await?;
+    ensure!(
+        timeline_after == timeline_before + 1,
+        "one switchover and no failover: timeline {timeline_before} → {timeline_after}"
+    );
+    ensure!(
+        psql(&ip, "postgres", &password, "postgres", "select n from kept")? == "1",
+        "the row written before the drain is gone"
+    );
+    drop(pool);
     Ok(())
 }
