@@ -11,17 +11,77 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::RoleBinding;
+use kube::Api;
 use kube::core::ApiResource;
 use kube::runtime::events::Recorder;
-use kube::runtime::reflector::Store;
+use kube::runtime::reflector::{ObjectRef, Store};
 use pgctl_shared::config::OperatorConfig;
 
 use crate::apply::Applier;
+use crate::error::{Error, kube as kube_error};
 use crate::metrics::Metrics;
+
+impl Stores {
+    /// Whether a Secret `namespace/name` that is in no cache does not exist (or lacks the
+    /// labels the operator gives its Secrets): the caches cover that namespace.
+    fn covers(&self, namespace: &str) -> bool {
+        covers(
+            self.namespace.as_deref(),
+            self.cross_namespace_secrets.is_some(),
+            namespace,
+        )
+    }
+}
+
+/// Whether Secret caches of the watched namespace `watched` (`None`: all), plus the cache of
+/// cross-namespace Secrets when `cross_namespace_cache`, hold every Secret of `namespace` that
+/// the operator could have made.
+fn covers(watched: Option<&str>, cross_namespace_cache: bool, namespace: &str) -> bool {
+    cross_namespace_cache || watched.is_none_or(|ns| ns == namespace)
+}
+
+impl Context {
+    /// The Secret `namespace/name`: from the caches, or read from the API server when no cache
+    /// covers its namespace (a cross-namespace Secret while the cache for them is not running,
+    /// because `enable_cross_namespace_secret` was turned on after start-up).
+    pub async fn secret(&self, namespace: &str, name: &str) -> Result<Option<Arc<Secret>>, Error> {
+        let key = ObjectRef::new(name).within(namespace);
+        if let Some(found) = self.stores.secrets.get(&key) {
+            return Ok(Some(found));
+        }
+        if let Some(found) = self
+            .stores
+            .cross_namespace_secrets
+            .as_ref()
+            .and_then(|store| store.get(&key))
+        {
+            return Ok(Some(found));
+        }
+        if self.stores.covers(namespace) {
+            return Ok(None);
+        }
+        let api: Api<Secret> = Api::namespaced(self.applier.client().clone(), namespace);
+        let found = api
+            .get_opt(name)
+            .await
+            .map_err(kube_error("read", format!("Secret {namespace}/{name}")))?;
+        Ok(found.map(|mut secret| {
+            secret.metadata.managed_fields = None;
+            Arc::new(secret)
+        }))
+    }
+}
 
 /// Read-only caches of the objects the controller owns, fed by label-selected watches.
 #[derive(Clone)]
 pub struct Stores {
+    /// The namespace the caches below cover (`None`: every namespace).
+    pub namespace: Option<String>,
+    /// The credential Secrets that clusters of [`Self::namespace`] keep in other namespaces
+    /// (`enable_cross_namespace_secret`), watched in every namespace by their labels (see
+    /// `naming::cross_namespace_secret_selector`). `None` when the option was off at start-up
+    /// or every namespace is watched (then [`Self::secrets`] holds them).
+    pub cross_namespace_secrets: Option<Store<Secret>>,
     pub statefulsets: Store<StatefulSet>,
     pub services: Store<Service>,
     pub secrets: Store<Secret>,
@@ -122,5 +182,21 @@ impl Context {
         if let Ok(mut map) = self.stranded.lock() {
             map.remove(key);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covers;
+
+    #[test]
+    fn secrets_outside_the_caches_are_read_from_the_api_server() {
+        // Every namespace watched: the one cache holds every labelled Secret.
+        assert!(covers(None, false, "apps"));
+        // One namespace watched: its own Secrets are cached…
+        assert!(covers(Some("dbs"), false, "dbs"));
+        // …and those elsewhere only with the cache of cross-namespace Secrets.
+        assert!(covers(Some("dbs"), true, "apps"));
+        assert!(!covers(Some("dbs"), false, "apps"));
     }
 }

@@ -17,6 +17,18 @@ pub enum Error {
     Sql(String),
     #[error("rolling update: {0}")]
     Rollout(#[from] crate::rollout::RolloutError),
+    /// A credential Secret belongs in a namespace that does not exist
+    /// (`enable_cross_namespace_secret`).
+    #[error(
+        "cannot create Secret {secret} of role {role:?}: namespace {namespace:?} does not exist \
+         (with enable_cross_namespace_secret the Secret of a user named {namespace}.<user> goes \
+         there); create the namespace or rename the user"
+    )]
+    SecretNamespaceMissing {
+        secret: String,
+        role: String,
+        namespace: String,
+    },
 }
 
 impl Error {
@@ -28,6 +40,7 @@ impl Error {
             Error::Incomplete(_) => "Incomplete",
             Error::Sql(_) => "SqlError",
             Error::Rollout(e) => e.label(),
+            Error::SecretNamespaceMissing { .. } => "SecretNamespaceMissing",
         }
     }
 }

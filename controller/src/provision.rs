@@ -131,7 +131,7 @@ impl Provisioned {
 }
 
 /// The provisioning step of a reconcile (see the module documentation). `pods` and
-/// `secrets` are the cluster's, from the caches.
+/// `secrets` are the cluster's, from the caches (with its Secrets in other namespaces).
 pub async fn provision<P: Borrow<Pod>>(
     ctx: &Context,
     pg: &Postgresql,
@@ -170,10 +170,10 @@ pub async fn provision<P: Borrow<Pod>>(
             Ok(written) => {
                 tracing::info!(role = %update.role, secret = %update.secret_name, "password rotation written");
                 events.extend(provision::rotation_event(&update));
-                if let Some(slot) = secrets
-                    .iter_mut()
-                    .find(|s| s.metadata.name == written.metadata.name)
-                {
+                if let Some(slot) = secrets.iter_mut().find(|s| {
+                    s.metadata.name == written.metadata.name
+                        && s.metadata.namespace == written.metadata.namespace
+                }) {
                     *slot = written;
                 }
             }
@@ -256,7 +256,7 @@ async fn write_rotation(ctx: &Context, update: &SecretUpdate) -> Result<Secret, 
         .await
         .map_err(kube_error(
             "write the password rotation into",
-            format!("Secret {}", update.secret_name),
+            format!("Secret {}/{}", update.namespace, update.secret_name),
         ))?;
     ctx.metrics.mutation("patch", "Secret");
     Ok(written)

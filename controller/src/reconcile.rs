@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Endpoints, PersistentVolumeClaim, Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Endpoints, PersistentVolumeClaim, Pod, PodTemplateSpec, Secret};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Patch, PatchParams};
+use kube::api::{DeleteParams, ListParams, Patch, PatchParams, Preconditions};
 use kube::core::DynamicObject;
 use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType};
@@ -22,7 +22,7 @@ use pgctl_shared::build;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::{PostgresSpec, PostgresStatus, Postgresql};
 use pgctl_shared::manifest::{self, DocumentContent};
-use pgctl_shared::naming::ROLLING_UPDATE_FLAG;
+use pgctl_shared::naming::{self, ROLLING_UPDATE_FLAG};
 use pgctl_shared::rollout;
 use pgctl_shared::status::{self, Observed, PodView, RolesOutcome, RolloutReport, SyncOutcome};
 use pgctl_shared::validate;
@@ -94,6 +94,11 @@ async fn reconcile_cluster(
     ctx: &Context,
 ) -> Result<Action, Error> {
     let config = ctx.config();
+    if object.metadata.deletion_timestamp.is_some() {
+        // Nothing is applied to a cluster being deleted; only what the garbage collector
+        // cannot reach is cleaned up.
+        return finalize(object, namespace, name, ctx, &config).await;
+    }
     let target = Target {
         object,
         namespace,
@@ -133,8 +138,12 @@ async fn reconcile_cluster(
         .statefulsets
         .get(&at(namespace, &pgctl_shared::naming::statefulset(name)));
     let instances = pg.spec.number_of_instances;
-    match sync(&pg, namespace, name, ctx, &config, live_sts.as_deref()).await {
-        Ok(report) => {
+    match sync(&pg, object, ctx, &config, live_sts.as_deref()).await {
+        Ok(mut report) => {
+            // Secrets that could not be created in other namespaces: the cluster goes on (the
+            // roles lack those passwords), and the sync is reported as failed and retried.
+            let problems = std::mem::take(&mut report.problems);
+            let cross_namespace_secrets = std::mem::take(&mut report.cross_namespace_secrets);
             if !report.written.is_empty() {
                 tracing::info!(changes = ?report.written, "applied");
                 let note = format!("applied {}", report.written.join(", "));
@@ -162,7 +171,8 @@ async fn reconcile_cluster(
                 let pods = cluster_pods(ctx, &config, namespace, name);
                 let secrets = of_cluster(&ctx.stores.secrets, &config, namespace, name)
                     .iter()
-                    .map(|s| k8s_openapi::api::core::v1::Secret::clone(s))
+                    .map(|s| Secret::clone(s))
+                    .chain(cross_namespace_secrets)
                     .collect();
                 crate::provision::provision(
                     ctx,
@@ -199,19 +209,44 @@ async fn reconcile_cluster(
                 }
                 publish(ctx, object, type_, note.reason, &note.message).await;
             }
+            for problem in &problems {
+                tracing::warn!(%problem, "credential Secret not created");
+                publish(
+                    ctx,
+                    object,
+                    EventType::Warning,
+                    problem.label(),
+                    &problem.to_string(),
+                )
+                .await;
+            }
+            let outcome = if problems.is_empty() {
+                SyncOutcome::Synced
+            } else {
+                SyncOutcome::Failed(
+                    problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            };
             let status = write_status(
                 &target,
                 ctx,
                 &config,
                 instances,
                 report.image,
-                SyncOutcome::Synced,
+                outcome,
                 provisioned.summary.outcome,
                 report.template.as_ref(),
                 rollout.report,
                 rollout.patroni_config,
             )
             .await?;
+            if let Some(error) = problems.into_iter().next() {
+                return Err(error);
+            }
             if let Some(error) = provisioned.error {
                 return Err(error);
             }
@@ -349,6 +384,10 @@ struct SyncReport {
     template: Option<PodTemplateSpec>,
     /// The StatefulSet's desired replicas.
     replicas: i32,
+    /// The cluster's credential Secrets in other namespaces that exist (for provisioning).
+    cross_namespace_secrets: Vec<Secret>,
+    /// Secrets in other namespaces that could not be created; the rest was applied.
+    problems: Vec<Error>,
 }
 
 impl SyncReport {
@@ -361,12 +400,21 @@ impl SyncReport {
 
 async fn sync(
     pg: &Postgresql,
-    namespace: &str,
-    name: &str,
+    object: &DynamicObject,
     ctx: &Context,
     config: &OperatorConfig,
     live_sts: Option<&StatefulSet>,
 ) -> Result<SyncReport, Error> {
+    let namespace = object
+        .metadata
+        .namespace
+        .as_deref()
+        .ok_or(Error::Incomplete("metadata.namespace"))?;
+    let name = object
+        .metadata
+        .name
+        .as_deref()
+        .ok_or(Error::Incomplete("metadata.name"))?;
     let desired = build::desired(pg, config).map_err(|e| Error::Build(e.to_string()))?;
     let applier = &ctx.applier;
     let stores = &ctx.stores;
@@ -406,22 +454,60 @@ async fn sync(
         format!("RoleBinding {}", rb.name_any()),
     );
 
-    // 2. Secrets: created once with a fresh password, never overwritten.
+    // 2. Secrets: created once with a fresh password, never overwritten. Before the first one
+    //    in another namespace (enable_cross_namespace_secret), the finalizer that deletes them
+    //    with the cluster, so that none is left behind by a cluster deleted right away.
+    if build::secret::needs_finalizer(&desired.secrets, config)
+        && let Some(patch) = build::secret::add_finalizer_patch(
+            object.metadata.finalizers.as_deref(),
+            object.metadata.resource_version.as_deref(),
+        )
+    {
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(applier.client().clone(), namespace, &ctx.resource);
+        api.patch(name, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+            .map_err(kube_error(
+                "add the finalizer to",
+                format!("postgresql {namespace}/{name}"),
+            ))?;
+        ctx.metrics.mutation("patch", "postgresql");
+        report
+            .written
+            .push(format!("finalizer {}", naming::SECRETS_FINALIZER));
+    }
     for required in &desired.secrets {
-        let exists = stores
-            .secrets
-            .get(&ObjectRef::new(&required.name).within(&required.namespace))
-            .is_some();
-        if exists {
-            continue;
+        let what = if required.cross_namespace {
+            format!("Secret {}/{}", required.namespace, required.name)
+        } else {
+            format!("Secret {}", required.name)
+        };
+        let created = async {
+            if let Some(found) = ctx.secret(&required.namespace, &required.name).await? {
+                return Ok((Applied::Unchanged, Some(found)));
+            }
+            let password = pgctl_shared::password::generate(&mut rand::rng());
+            let secret =
+                build::secret::secret(pg, config, required, &required.username, password.expose())
+                    .map_err(|e| Error::Build(e.to_string()))?;
+            Ok::<_, Error>((applier.create_if_absent(&secret, false).await?, None))
+        };
+        match created.await {
+            Ok((applied, found)) => {
+                report.note(applied, what);
+                if required.cross_namespace {
+                    report
+                        .cross_namespace_secrets
+                        .extend(found.map(|s| Secret::clone(&s)));
+                }
+            }
+            Err(error) if required.cross_namespace => {
+                report
+                    .problems
+                    .push(cross_namespace_problem(required, error));
+            }
+            Err(error) => return Err(error),
         }
-        let password = pgctl_shared::password::generate(&mut rand::rng());
-        let secret = build::secret::credentials(pg, config, &required.username, password.expose())
-            .map_err(|e| Error::Build(e.to_string()))?;
-        report.note(
-            applier.create_if_absent(&secret, false).await?,
-            format!("Secret {}", required.name),
-        );
     }
 
     // 3. Services, and the master Endpoints when the operator provides it for Patroni.
@@ -505,6 +591,97 @@ async fn sync(
         }
     }
     Ok(report)
+}
+
+/// What a failure to create a Secret in another namespace means: a missing namespace is named
+/// as such; anything else is the API's error.
+fn cross_namespace_problem(required: &build::secret::RequiredSecret, error: Error) -> Error {
+    match error {
+        Error::Kube {
+            source: kube::Error::Api(status),
+            ..
+        } if status.code == 404 => Error::SecretNamespaceMissing {
+            secret: required.name.clone(),
+            role: required.username.clone(),
+            namespace: required.namespace.clone(),
+        },
+        other => other,
+    }
+}
+
+/// A cluster being deleted: with the finalizer [`naming::SECRETS_FINALIZER`], delete the
+/// credential Secrets it keeps in other namespaces (`enable_cross_namespace_secret`; owner
+/// references cannot reach them), then remove the finalizer. They are listed from the API
+/// server, not a cache, so that none is missed. A failure is retried with the cluster's backoff;
+/// the resource stays until the Secrets are gone.
+async fn finalize(
+    object: &DynamicObject,
+    namespace: &str,
+    name: &str,
+    ctx: &Context,
+    config: &OperatorConfig,
+) -> Result<Action, Error> {
+    let Some(patch) = build::secret::remove_finalizer_patch(
+        object.metadata.finalizers.as_deref(),
+        object.metadata.resource_version.as_deref(),
+    ) else {
+        return Ok(Action::await_change());
+    };
+    let client = ctx.applier.client();
+    let labels = naming::cross_namespace_secret_labels(config, namespace, name);
+    let listed = Api::<Secret>::all(client.clone())
+        .list(&ListParams::default().labels(&naming::selector(&labels)))
+        .await
+        .map_err(kube_error(
+            "list",
+            format!("the Secrets of postgresql {namespace}/{name} in other namespaces"),
+        ))?;
+    let cluster = build::secret::ClusterRef {
+        namespace,
+        name,
+        uid: object.metadata.uid.as_deref(),
+    };
+    let mut deleted = Vec::new();
+    for secret in build::secret::deletable_secrets(cluster, config, &listed.items) {
+        let api: Api<Secret> = Api::namespaced(client.clone(), &secret.namespace);
+        let params = DeleteParams {
+            preconditions: secret.uid.clone().map(|uid| Preconditions {
+                uid: Some(uid),
+                resource_version: None,
+            }),
+            ..DeleteParams::default()
+        };
+        let what = format!("Secret {}/{}", secret.namespace, secret.name);
+        match api.delete(&secret.name, &params).await {
+            Ok(_) => {
+                ctx.metrics.mutation("delete", "Secret");
+                deleted.push(what);
+            }
+            // Gone already, or replaced by another Secret of that name: nothing of ours left.
+            Err(kube::Error::Api(status)) if status.code == 404 || status.code == 409 => {}
+            Err(error) => return Err(kube_error("delete", what)(error)),
+        }
+    }
+    if !deleted.is_empty() {
+        tracing::info!(secrets = ?deleted, "deleted the cluster's Secrets in other namespaces");
+        let note = format!("deleted {}", deleted.join(", "));
+        publish(ctx, object, EventType::Normal, "SecretsDeleted", &note).await;
+    }
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &ctx.resource);
+    match api
+        .patch(name, &PatchParams::default(), &Patch::Merge(&patch))
+        .await
+    {
+        Ok(_) => ctx.metrics.mutation("patch", "postgresql"),
+        Err(kube::Error::Api(status)) if status.code == 404 => {}
+        Err(error) => {
+            return Err(kube_error(
+                "remove the finalizer from",
+                format!("postgresql {namespace}/{name}"),
+            )(error));
+        }
+    }
+    Ok(Action::await_change())
 }
 
 /// Grows the data volume claims of a cluster to `size` (`storage_resize_mode: pvc`); returns
@@ -726,5 +903,39 @@ pub(crate) async fn publish_about(
     match ctx.recorder.publish(&event, &reference).await {
         Ok(()) => ctx.metrics.mutation("create", "Event"),
         Err(error) => tracing::warn!(%error, "could not publish an Event"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn required() -> build::secret::RequiredSecret {
+        build::secret::RequiredSecret {
+            username: "apps.app_user".into(),
+            name: "apps.app-user.acid-x.credentials.postgresql.acid.zalan.do".into(),
+            namespace: "apps".into(),
+            cross_namespace: true,
+        }
+    }
+
+    fn api_error(code: u16) -> Error {
+        let status = kube::core::Status::failure("boom", "NotFound").with_code(code);
+        kube_error("create", "Secret x")(kube::Error::Api(Box::new(status)))
+    }
+
+    #[test]
+    fn a_missing_namespace_is_named_as_such() {
+        let problem = cross_namespace_problem(&required(), api_error(404));
+        assert_eq!(problem.label(), "SecretNamespaceMissing");
+        let text = problem.to_string();
+        assert!(
+            text.contains(r#"namespace "apps" does not exist"#)
+                && text.contains("apps.app-user.acid-x.credentials.postgresql.acid.zalan.do")
+                && text.contains(r#"role "apps.app_user""#),
+            "{text}"
+        );
+        let other = cross_namespace_problem(&required(), api_error(403));
+        assert_eq!(other.label(), "ApiError");
     }
 }

@@ -60,7 +60,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         .watched_namespace
         .as_deref()
         .filter(|ns| *ns != "*" && !ns.contains(','));
-    startup::check_permissions(&client, namespace_from_args, false).await?;
+    startup::check_permissions(&client, namespace_from_args, startup::Features::default()).await?;
     let config = startup::load_config(
         &client,
         &args.namespace,
@@ -68,8 +68,9 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         args.watched_namespace.as_deref(),
     )
     .await?;
-    if config.enable_crd_registration {
-        startup::check_permissions(&client, namespace_from_args, true).await?;
+    let features = startup::Features::of(&config);
+    if features.any() {
+        startup::check_permissions(&client, namespace_from_args, features).await?;
     }
 
     let identity = args
@@ -290,6 +291,20 @@ async fn run_namespace(
     let (statefulsets, sts_stream) = cache(apis::<StatefulSet>(&client, ns), &selector);
     let (services, svc_stream) = cache(apis::<Service>(&client, ns), &selector);
     let (secrets, secret_stream) = cache(apis::<Secret>(&client, ns), &selector);
+    // Credential Secrets that the clusters of this namespace keep in other namespaces
+    // (enable_cross_namespace_secret): a watch of every namespace, selected by the labels that
+    // name this namespace as their cluster's. Watching every namespace, the cache above holds
+    // them already.
+    let (cross_namespace_secrets, cross_namespace_stream) = match ns
+        .filter(|_| config.enable_cross_namespace_secret)
+    {
+        Some(ns) => {
+            let selector = pgctl_shared::naming::cross_namespace_secret_selector(&config, Some(ns));
+            let (store, stream) = cache(Api::<Secret>::all(client.clone()), &selector);
+            (Some(store), Some(stream))
+        }
+        None => (None, None),
+    };
     let (pdbs, pdb_stream) = cache(apis::<PodDisruptionBudget>(&client, ns), &selector);
     let (pods, pod_stream) = cache(apis::<Pod>(&client, ns), &selector);
     let (service_accounts, sa_stream) = cache(apis::<ServiceAccount>(&client, ns), &selector);
@@ -298,6 +313,8 @@ async fn run_namespace(
     let (claims, pvc_stream) = cache(apis::<PersistentVolumeClaim>(&client, ns), &selector);
     let (nodes, node_stream) = node_cache(client.clone());
     let stores = Stores {
+        namespace: namespace.clone(),
+        cross_namespace_secrets,
         claims,
         statefulsets,
         services,
@@ -352,7 +369,7 @@ async fn run_namespace(
         }
     });
 
-    Controller::for_stream_with(trigger, reader, resource.clone())
+    let controller = Controller::for_stream_with(trigger, reader, resource.clone())
         .with_config(
             kube::runtime::controller::Config::default()
                 .concurrency(workers)
@@ -360,13 +377,20 @@ async fn run_namespace(
         )
         .watches_stream(sts_stream, cluster_of(&name_label, &resource))
         .watches_stream(svc_stream, cluster_of(&name_label, &resource))
-        .watches_stream(secret_stream, cluster_of(&name_label, &resource))
+        .watches_stream(secret_stream, secret_cluster_of(&name_label, &resource))
         .watches_stream(pdb_stream, cluster_of(&name_label, &resource))
         .watches_stream(pod_stream, cluster_of(&name_label, &resource))
         .watches_stream(pvc_stream, cluster_of(&name_label, &resource))
         .watches_stream(node_stream, masters_on(ctx.clone(), &name_label, &resource))
         .watches_stream(sa_stream, |_: ServiceAccount| None)
-        .watches_stream(rb_stream, |_: RoleBinding| None)
+        .watches_stream(rb_stream, |_: RoleBinding| None);
+    let controller = match cross_namespace_stream {
+        Some(stream) => {
+            controller.watches_stream(stream, secret_cluster_of(&name_label, &resource))
+        }
+        None => controller,
+    };
+    controller
         .reconcile_all_on(resync_rx)
         .run(reconcile::reconcile, reconcile::error_policy, ctx)
         .for_each(|result| {
@@ -450,6 +474,25 @@ fn masters_on(
 /// Bursts of watch events for one cluster (a new cluster's pods, claims and Secrets appear
 /// within moments of each other) are folded into one reconcile after this quiet time.
 const RECONCILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Maps a credential Secret to its cluster: the cluster-name label, in the namespace that
+/// [`pgctl_shared::naming::CLUSTER_NAMESPACE_LABEL`] names (a Secret in another namespace),
+/// else in the Secret's own.
+fn secret_cluster_of(
+    label: &str,
+    resource: &ApiResource,
+) -> impl Fn(Secret) -> Option<ObjectRef<DynamicObject>> + Send + Sync + 'static {
+    let (label, resource) = (label.to_string(), resource.clone());
+    move |secret: Secret| {
+        let cluster = secret.labels().get(&label)?;
+        let namespace = secret
+            .labels()
+            .get(pgctl_shared::naming::CLUSTER_NAMESPACE_LABEL)
+            .cloned()
+            .or_else(|| secret.namespace())?;
+        Some(ObjectRef::new_with(cluster, resource.clone()).within(&namespace))
+    }
+}
 
 /// Maps an owned object to its cluster through the cluster-name label (works whether or not
 /// owner references are enabled).

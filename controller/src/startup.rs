@@ -55,6 +55,8 @@ struct Need {
     verb: &'static str,
     group: &'static str,
     resource: &'static str,
+    /// In every namespace, whatever the watched ones are.
+    everywhere: bool,
 }
 
 const fn need(verb: &'static str, group: &'static str, resource: &'static str) -> Need {
@@ -62,6 +64,39 @@ const fn need(verb: &'static str, group: &'static str, resource: &'static str) -
         verb,
         group,
         resource,
+        everywhere: false,
+    }
+}
+
+const fn need_everywhere(verb: &'static str, group: &'static str, resource: &'static str) -> Need {
+    Need {
+        verb,
+        group,
+        resource,
+        everywhere: true,
+    }
+}
+
+/// What the configuration adds to the permissions every controller needs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Features {
+    /// `enable_crd_registration`: writing the CRD.
+    pub crd_registration: bool,
+    /// `enable_cross_namespace_secret`: Secrets in any namespace (created, watched, rotated
+    /// and deleted with the cluster), and the finalizer on `postgresql` resources.
+    pub cross_namespace_secrets: bool,
+}
+
+impl Features {
+    pub fn of(config: &OperatorConfig) -> Self {
+        Features {
+            crd_registration: config.enable_crd_registration,
+            cross_namespace_secrets: config.enable_cross_namespace_secret,
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.crd_registration || self.cross_namespace_secrets
     }
 }
 
@@ -70,7 +105,7 @@ const fn need(verb: &'static str, group: &'static str, resource: &'static str) -
 pub async fn check_permissions(
     client: &Client,
     watched: Option<&str>,
-    crd_registration: bool,
+    features: Features,
 ) -> anyhow::Result<()> {
     let mut needs = vec![
         need("list", "acid.zalan.do", "postgresqls"),
@@ -100,12 +135,18 @@ pub async fn check_permissions(
             "validatingadmissionpolicies",
         ),
     ];
-    if crd_registration {
+    if features.crd_registration {
         needs.push(need(
             "patch",
             "apiextensions.k8s.io",
             "customresourcedefinitions",
         ));
+    }
+    if features.cross_namespace_secrets {
+        needs.push(need("patch", "acid.zalan.do", "postgresqls"));
+        for verb in ["get", "list", "watch", "create", "patch", "delete"] {
+            needs.push(need_everywhere(verb, "", "secrets"));
+        }
     }
     let api: Api<SelfSubjectAccessReview> = Api::all(client.clone());
     for n in needs {
@@ -122,7 +163,11 @@ pub async fn check_permissions(
                             .to_string(),
                     ),
                     subresource: n.resource.split('/').nth(1).map(str::to_string),
-                    namespace: watched.map(str::to_string),
+                    namespace: if n.everywhere {
+                        None
+                    } else {
+                        watched.map(str::to_string)
+                    },
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -139,8 +184,13 @@ pub async fn check_permissions(
             } else {
                 format!("{}.{}", n.resource, n.group)
             };
+            let scope = if n.everywhere {
+                " in every namespace (enable_cross_namespace_secret)"
+            } else {
+                ""
+            };
             bail!(
-                "missing permission: cannot {} {resource}; grant it in the controller's ClusterRole (manifests/rbac.yaml)",
+                "missing permission: cannot {} {resource}{scope}; grant it in the controller's ClusterRole (manifests/rbac.yaml)",
                 n.verb
             );
         }

@@ -13,6 +13,14 @@ pub const MAX_SUBDOMAIN: usize = 253;
 /// Annotation the controller sets to `"true"` on pods that must be replaced by a rolling update
 /// (the reference operator's name, so that a migration keeps pending rolls).
 pub const ROLLING_UPDATE_FLAG: &str = "zalando-postgres-operator-rolling-update-required";
+/// Label of a credential Secret that lives outside its cluster's namespace
+/// (`enable_cross_namespace_secret`): the namespace of the `postgresql` it belongs to. With
+/// `cluster_labels` and `cluster_name_label` it names the cluster, since owner references
+/// cannot cross namespaces.
+pub const CLUSTER_NAMESPACE_LABEL: &str = "pgctl.acid.zalan.do/cluster-namespace";
+/// Finalizer the controller puts on a `postgresql` whose credential Secrets live in other
+/// namespaces: it deletes them when the cluster is deleted, then removes the finalizer.
+pub const SECRETS_FINALIZER: &str = "pgctl.acid.zalan.do/cross-namespace-secrets";
 /// Length of the hash the StatefulSet controller appends in `controller-revision-hash`.
 const REVISION_HASH_LEN: usize = 10;
 
@@ -46,6 +54,43 @@ pub fn cluster_labels(config: &OperatorConfig, cluster: &str) -> BTreeMap<String
     let mut labels = config.cluster_labels.clone();
     labels.insert(config.cluster_name_label.clone(), cluster.to_string());
     labels
+}
+
+/// Label selector (`k=v,…`) of a set of labels.
+pub fn selector(labels: &BTreeMap<String, String>) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Labels of the credential Secrets of cluster `namespace/cluster` that live in other
+/// namespaces: [`cluster_labels`] plus [`CLUSTER_NAMESPACE_LABEL`].
+pub fn cross_namespace_secret_labels(
+    config: &OperatorConfig,
+    namespace: &str,
+    cluster: &str,
+) -> BTreeMap<String, String> {
+    let mut labels = cluster_labels(config, cluster);
+    labels.insert(CLUSTER_NAMESPACE_LABEL.to_string(), namespace.to_string());
+    labels
+}
+
+/// Label selector of the cross-namespace credential Secrets of the clusters of one watched
+/// namespace (`Some`), or of every namespace (`None`): `cluster_labels` and
+/// [`CLUSTER_NAMESPACE_LABEL`] (its value, or that it exists).
+pub fn cross_namespace_secret_selector(config: &OperatorConfig, namespace: Option<&str>) -> String {
+    let mut parts: Vec<String> = config
+        .cluster_labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    parts.push(match namespace {
+        Some(ns) => format!("{CLUSTER_NAMESPACE_LABEL}={ns}"),
+        None => CLUSTER_NAMESPACE_LABEL.to_string(),
+    });
+    parts.join(",")
 }
 
 /// A name the operator derives from the cluster name, with the limit Kubernetes puts on it.

@@ -18,14 +18,14 @@ use std::collections::BTreeSet;
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Pod, Secret};
 
-use crate::build::secret::{PASSWORD_KEY, USERNAME_KEY};
+use crate::build::secret::{self as secret_builder, ClusterRef, PASSWORD_KEY, USERNAME_KEY};
 use crate::build::statefulset::CONTAINER_NAME;
 use crate::build::{MASTER_ROLE, POSTGRES_PORT};
 use crate::config::OperatorConfig;
-use crate::crd::{GROUP, KIND, PostgresStatus, Postgresql};
-use crate::naming;
+use crate::crd::{PostgresStatus, Postgresql};
+
 use crate::password::Password;
-use crate::roles::desired::RoleOrigin;
+use crate::roles::desired::{DesiredRole, RoleOrigin};
 use crate::roles::rotation::{self, NEXT_ROTATION_KEY, SecretAction, SecretState};
 use crate::roles::{
     self, Credential, Credentials, Desired, ObjectRef, Plan, RoleSettings, RotationSettings,
@@ -61,8 +61,7 @@ pub mod event {
     pub const ROLES_SYNC_FAILED: &str = "RolesSyncFailed";
 }
 
-/// The role-planner settings from the operator configuration. Cross-namespace Secrets
-/// (`enable_cross_namespace_secret`) are not implemented, so they stay off.
+/// The role-planner settings from the operator configuration.
 pub fn role_settings(config: &OperatorConfig) -> RoleSettings {
     RoleSettings {
         super_username: config.super_username.clone(),
@@ -73,7 +72,7 @@ pub fn role_settings(config: &OperatorConfig) -> RoleSettings {
             .cloned()
             .collect::<BTreeSet<_>>(),
         secret_name_template: config.secret_name_template.clone(),
-        enable_cross_namespace_secret: false,
+        enable_cross_namespace_secret: config.enable_cross_namespace_secret,
         rotation: RotationSettings {
             enabled: config.enable_password_rotation,
             interval_days: config.password_rotation_interval,
@@ -268,29 +267,31 @@ pub fn superuser_password<S: Borrow<Secret>>(
         })
 }
 
-/// Whether the operator owns `secret`, so that it may rewrite it (password rotation): it
-/// carries the cluster's labels (`cluster_labels` and `cluster_name_label`), and if it has a
-/// controller owner reference, that is this `postgresql`. Secrets made by someone else are only
-/// ever read.
+/// Whether the operator owns `secret`, so that it may rewrite it (password rotation):
+/// [`crate::build::secret::is_managed`] for this cluster. It carries the cluster's labels
+/// (`cluster_labels` and `cluster_name_label`); if it has a controller owner reference, that is
+/// this `postgresql`; outside the cluster's namespace, its
+/// [`crate::naming::CLUSTER_NAMESPACE_LABEL`] names the cluster's namespace. Secrets made by someone
+/// else are only ever read.
 pub fn is_managed_secret(secret: &Secret, pg: &Postgresql, config: &OperatorConfig) -> bool {
-    let wanted = naming::cluster_labels(config, cluster_name(pg));
-    let labels = secret.metadata.labels.as_ref();
-    let labelled = wanted
-        .iter()
-        .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v));
-    let controller = secret
-        .metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|o| o.controller == Some(true));
-    let owned = controller.is_none_or(|o| {
-        o.kind == KIND
-            && o.api_version.starts_with(&format!("{GROUP}/"))
-            && o.name == cluster_name(pg)
-            && pg.metadata.uid.as_deref().is_none_or(|uid| o.uid == uid)
-    });
-    labelled && owned
+    secret_builder::is_managed(secret, ClusterRef::of(pg), config)
+}
+
+/// The namespace of the Secret of a login role: the one the planner decided
+/// (`enable_cross_namespace_secret`), else the cluster's.
+fn secret_namespace<'a>(pg: &'a Postgresql, role: &'a DesiredRole) -> &'a str {
+    role.secret_namespace
+        .as_deref()
+        .unwrap_or_else(|| cluster_namespace(pg))
+}
+
+/// Whether the Secret found for a role may feed its credentials: in the cluster's namespace
+/// any Secret of that name does (as the reference operator reads them); in another namespace
+/// only one the operator made for this cluster, so that a cluster of the same name in another
+/// namespace never hands its password over.
+fn usable(secret: &Secret, pg: &Postgresql, config: &OperatorConfig) -> bool {
+    secret.metadata.namespace.as_deref() == Some(cluster_namespace(pg))
+        || is_managed_secret(secret, pg, config)
 }
 
 /// The credentials of the cluster's login roles from their Secrets: the user each Secret names
@@ -304,11 +305,14 @@ pub fn credentials<S: Borrow<Secret>>(
     let settings = role_settings(config);
     let layout = roles::layout(cluster_name(pg), &pg.spec, &settings);
     let mut out = Credentials::new();
-    for (role, _) in layout.login_roles() {
+    for (role, r) in layout.login_roles() {
         let name = config.secret_name(role, cluster_name(pg));
-        let Some(secret) = find_secret(secrets, cluster_namespace(pg), &name) else {
+        let Some(secret) = find_secret(secrets, secret_namespace(pg, r), &name) else {
             continue;
         };
+        if !usable(secret, pg, config) {
+            continue;
+        }
         let content = secret_content(secret);
         if let Some(password) = content.password {
             let username = content.username.unwrap_or_else(|| role.to_string());
@@ -348,7 +352,8 @@ pub fn secret_updates<S: Borrow<Secret>>(
             continue;
         }
         let name = config.secret_name(role, cluster_name(pg));
-        let Some(secret) = find_secret(secrets, cluster_namespace(pg), &name) else {
+        let namespace = secret_namespace(pg, r);
+        let Some(secret) = find_secret(secrets, namespace, &name) else {
             continue;
         };
         if !is_managed_secret(secret, pg, config) {
@@ -365,7 +370,7 @@ pub fn secret_updates<S: Borrow<Secret>>(
             out.push(SecretUpdate {
                 role: role.to_string(),
                 secret_name: name,
-                namespace: cluster_namespace(pg).to_string(),
+                namespace: namespace.to_string(),
                 resource_version: secret.metadata.resource_version.clone(),
                 action,
             });

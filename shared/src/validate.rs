@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::config::OperatorConfig;
+use crate::config::codec::is_dns_label;
 use crate::crd::{
     CIDR_PATTERN, CPU_PATTERN, CRON_PATTERN, MAINTENANCE_WINDOW_PATTERN, PostgresSpec, Postgresql,
     QUANTITY_PATTERN, ResourceDescription, Resources, SUPPORTED_VERSIONS, TIMESTAMP_PATTERN,
@@ -112,7 +113,7 @@ pub fn validate(
     check_core(spec, config, &mut problems);
     check_resources(spec, &mut problems);
     check_users(name, spec, config, &mut problems);
-    check_databases(spec, &mut problems);
+    check_databases(spec, config, &mut problems);
     check_schedules(spec, &mut problems);
     check_no_effect_and_deprecated(spec, &mut problems);
     if let Some(old) = old {
@@ -475,6 +476,17 @@ fn check_users(
                 ));
             }
         }
+        if config.enable_cross_namespace_secret
+            && let Some((namespace, _)) = user.split_once('.')
+            && !is_dns_label(namespace)
+        {
+            out.push(Problem::error(
+                &path,
+                format!(
+                    "\"{namespace}\" is not a valid namespace name, and enable_cross_namespace_secret puts the Secret of user \"{user}\" in the namespace named before the first '.': use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
+                ),
+            ));
+        }
         let secret = config.secret_name(user, cluster);
         if let Some(other) = secret_owner.get(&secret) {
             out.push(Problem::error(
@@ -519,7 +531,7 @@ fn is_prepared_user(spec: &PostgresSpec, user: &str) -> bool {
         .any(|(db, _)| user.starts_with(&format!("{db}_")))
 }
 
-fn check_databases(spec: &PostgresSpec, out: &mut Vec<Problem>) {
+fn check_databases(spec: &PostgresSpec, config: &OperatorConfig, out: &mut Vec<Problem>) {
     let users = spec.users.clone().unwrap_or_default();
     let prepared = spec.prepared_databases.clone().unwrap_or_default();
     for (db, owner) in spec.databases.iter().flatten() {
@@ -552,6 +564,23 @@ fn check_databases(spec: &PostgresSpec, out: &mut Vec<Problem>) {
         }
     }
     for (db, definition) in &prepared {
+        let namespace = definition
+            .secret_namespace
+            .as_deref()
+            .filter(|ns| !ns.is_empty());
+        // Without enable_cross_namespace_secret the field has no effect (the reference operator
+        // ships it in its complete example, so it is not worth a warning).
+        if let Some(namespace) = namespace.filter(|_| config.enable_cross_namespace_secret) {
+            let path = format!("spec.preparedDatabases.{db}.secretNamespace");
+            if !is_dns_label(namespace) {
+                out.push(Problem::error(
+                    path,
+                    format!(
+                        "\"{namespace}\" is not a valid namespace name: use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
+                    ),
+                ));
+            }
+        }
         if db.len() > 63 {
             out.push(Problem::error(
                 format!("spec.preparedDatabases.{db}"),

@@ -336,6 +336,7 @@ fn custom_config() -> OperatorConfig {
         enable_password_rotation: true,
         password_rotation_interval: 30,
         password_rotation_user_retention: 90,
+        enable_cross_namespace_secret: true,
         cluster_domain: "k8s.example.com".to_string(),
         cluster_labels: map(&[("application", "spilo"), ("team", "acid")]),
         cluster_name_label: "example.com/cluster".to_string(),

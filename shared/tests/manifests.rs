@@ -220,6 +220,55 @@ fn dotted_user_name_is_accepted() {
     assert!(!validate::has_errors(&p), "{p:#?}");
 }
 
+fn cross_namespace() -> OperatorConfig {
+    OperatorConfig {
+        enable_cross_namespace_secret: true,
+        ..OperatorConfig::default()
+    }
+}
+
+#[test]
+fn cross_namespace_user_needs_a_valid_namespace() {
+    let config = cross_namespace();
+    let p = problems_with("app: [createdb]", "app: []\n    other_ns.app: []", &config);
+    expect(
+        &p,
+        "spec.users.other_ns.app",
+        Severity::Error,
+        "\"other_ns\" is not a valid namespace name, and enable_cross_namespace_secret puts the Secret of user \"other_ns.app\" in the namespace named before the first '.': use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+    );
+    let long = format!("app: []\n    {}.app: []", "n".repeat(64));
+    let p = problems_with("app: [createdb]", &long, &config);
+    assert!(validate::has_errors(&p), "{p:#?}");
+    let p = problems_with(
+        "app: [createdb]",
+        "app: []\n    other-ns.app_user: []",
+        &config,
+    );
+    assert!(!validate::has_errors(&p), "{p:#?}");
+    // With the option off the dotted name is an ordinary role name.
+    let p = problems_after("app: [createdb]", "app: []\n    other_ns.app: []");
+    assert!(!validate::has_errors(&p), "{p:#?}");
+}
+
+#[test]
+fn prepared_secret_namespace_is_checked() {
+    let prepared = "app: [createdb]\n  preparedDatabases:\n    shop:\n      secretNamespace: Shop_NS\n      defaultUsers: true";
+    let p = problems_with("app: [createdb]", prepared, &cross_namespace());
+    expect(
+        &p,
+        "spec.preparedDatabases.shop.secretNamespace",
+        Severity::Error,
+        "\"Shop_NS\" is not a valid namespace name: use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+    );
+    // Without the option the field has no effect and is not checked.
+    let p = problems_after("app: [createdb]", prepared);
+    assert!(
+        !p.iter().any(|p| p.field.contains("secretNamespace")),
+        "{p:#?}"
+    );
+}
+
 #[test]
 fn user_named_like_the_superuser() {
     let p = problems_after("app: [createdb]", "app: []\n    postgres: []");

@@ -25,7 +25,16 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
         .user
         .clone()
         .unwrap_or_else(|| config.super_username.clone());
-    let secret_name = config.secret_name(&user, &args.name);
+    // The user's Secret: in another namespace for a user `namespace.user` with
+    // enable_cross_namespace_secret, else in the cluster's.
+    let (secret_namespace, secret_name) = pgctl_shared::build::secret::locate(&pg, &config, &user)
+        .map(|s| (s.namespace, s.name))
+        .unwrap_or_else(|_| {
+            (
+                kube.namespace.clone(),
+                config.secret_name(&user, &args.name),
+            )
+        });
     let service = if args.replica {
         naming::replica_service(&args.name)
     } else {
@@ -34,7 +43,7 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
     let host = format!("{service}.{}.svc.{}", kube.namespace, config.cluster_domain);
     let needs_password = args.show_password || args.psql;
     let password = if needs_password {
-        Some(read_password(&kube, &secret_name).await?)
+        Some(read_password(&kube, &secret_namespace, &secret_name).await?)
     } else {
         None
     };
@@ -50,7 +59,7 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
         );
         if !args.show_password {
             eprintln!(
-                "The password is in Secret {secret_name:?} (key \"password\"); add --show-password to put it into the URI."
+                "The password is in Secret {secret_name:?} of namespace {secret_namespace:?} (key \"password\"); add --show-password to put it into the URI."
             );
         }
         return Ok(Code::Success);
@@ -111,8 +120,8 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
     })
 }
 
-async fn read_password(kube: &Kube, secret_name: &str) -> anyhow::Result<String> {
-    let secrets: Api<Secret> = kube.api();
+async fn read_password(kube: &Kube, namespace: &str, secret_name: &str) -> anyhow::Result<String> {
+    let secrets: Api<Secret> = Api::namespaced(kube.client.clone(), namespace);
     let what = format!("reading Secret {secret_name}");
     let secret = secrets
         .get_opt(secret_name)
@@ -120,8 +129,7 @@ async fn read_password(kube: &Kube, secret_name: &str) -> anyhow::Result<String>
         .map_err(|e| kube.explain(e, Subject::Other(&what)))?
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "Secret {secret_name:?} not found in namespace {:?}: the controller creates it once the cluster is synced (or check --user)",
-                kube.namespace
+                "Secret {secret_name:?} not found in namespace {namespace:?}: the controller creates it once the cluster is synced (or check --user)"
             )
         })?;
     let bytes = secret

@@ -26,8 +26,9 @@ const PLACEHOLDER_UID: &str = "00000000-0000-0000-0000-000000000000";
 /// What the controller would build: the objects it applies, and the Secrets that must exist.
 pub struct Desired {
     pub objects: Vec<Value>,
-    /// `(name, username)` of each credential Secret.
-    pub secrets: Vec<(String, String)>,
+    /// `(name, username, namespace)` of each credential Secret; the namespace only when it is
+    /// not the cluster's (`enable_cross_namespace_secret`).
+    pub secrets: Vec<(String, String, Option<String>)>,
 }
 
 /// The controller's desired objects, from the shared builders.
@@ -38,7 +39,10 @@ pub fn desired(pg: &Postgresql, config: &OperatorConfig) -> anyhow::Result<Desir
         secrets: objects
             .secrets
             .iter()
-            .map(|s| (s.name.clone(), s.username.clone()))
+            .map(|s| {
+                let namespace = s.cross_namespace.then(|| s.namespace.clone());
+                (s.name.clone(), s.username.clone(), namespace)
+            })
             .collect(),
     })
 }
@@ -138,9 +142,10 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
         };
         actions.push(action_for(object, live.as_ref()));
     }
-    for (secret, username) in &desired.secrets {
+    for (secret, username, secret_namespace) in &desired.secrets {
+        let secret_ns = secret_namespace.as_deref().unwrap_or(&ns);
         let exists = match &kube {
-            Some(kube) => live_object(kube, &serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": secret}}), &ns)
+            Some(kube) => live_object(kube, &serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": secret, "namespace": secret_ns}}), &ns)
                 .await?
                 .is_some(),
             None => false,
@@ -148,7 +153,11 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
         actions.push(Action {
             action: if exists { "keep" } else { "create" }.to_string(),
             kind: "Secret".to_string(),
-            name: secret.clone(),
+            // A Secret in another namespace is named with it.
+            name: match secret_namespace {
+                Some(other) => format!("{other}/{secret}"),
+                None => secret.clone(),
+            },
             changes: vec![Change {
                 path: "data.username".into(),
                 live: Value::Null,

@@ -12,14 +12,25 @@
 //! [`credentials`]. Secrets carry an owner reference only when `enable_secrets_deletion` is on
 //! (and owner references are), so that turning deletion off keeps the passwords when a cluster
 //! is deleted.
+//!
+//! **Cross-namespace Secrets** (`enable_cross_namespace_secret`): a user named `namespace.user`
+//! (or a `_user` role of a prepared database with `secretNamespace`) gets its Secret in that
+//! namespace, named from the full role name (`appspace.app_user` →
+//! `appspace.app-user.<cluster>.credentials.postgresql.acid.zalan.do`), as the reference operator
+//! does. Owner references cannot cross namespaces, so such a Secret has none; instead it carries
+//! [`naming::CLUSTER_NAMESPACE_LABEL`] with the cluster's namespace, and the controller keeps
+//! [`naming::SECRETS_FINALIZER`] on the `postgresql` to delete it with the cluster
+//! ([`needs_finalizer`], [`deletable_secrets`]).
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
+use serde_json::{Value, json};
 
 use crate::config::OperatorConfig;
-use crate::crd::Postgresql;
+use crate::crd::{GROUP, KIND, Postgresql};
+use crate::naming;
 use crate::provision::role_settings;
 use crate::roles;
 
@@ -39,6 +50,9 @@ pub struct RequiredSecret {
     pub name: String,
     /// The Secret's namespace.
     pub namespace: String,
+    /// Whether that is not the cluster's namespace (`enable_cross_namespace_secret`): the
+    /// Secret then has no owner reference and carries [`naming::CLUSTER_NAMESPACE_LABEL`].
+    pub cross_namespace: bool,
 }
 
 /// Every credential Secret of the cluster: superuser and replication user first, then the
@@ -64,14 +78,45 @@ pub fn required_secrets(
     )?;
     Ok(secrets
         .into_iter()
-        .map(|s| RequiredSecret {
-            // The Secret name comes from the same template as everywhere else
-            // (OperatorConfig::secret_name), so the env of the pods refers to these Secrets.
-            name: config.secret_name(&s.role, ctx.name()),
-            namespace: s.namespace.unwrap_or_else(|| ctx.namespace().to_string()),
-            username: s.role,
+        .map(|s| {
+            // A `namespace.user` in the cluster's own namespace is an ordinary Secret.
+            let other = s.namespace.filter(|ns| ns != ctx.namespace());
+            RequiredSecret {
+                // The Secret name comes from the same template as everywhere else
+                // (OperatorConfig::secret_name), so the env of the pods refers to these Secrets.
+                name: config.secret_name(&s.role, ctx.name()),
+                cross_namespace: other.is_some(),
+                namespace: other.unwrap_or_else(|| ctx.namespace().to_string()),
+                username: s.role,
+            }
         })
         .collect())
+}
+
+/// Where the Secret of `role` lives: its entry of [`required_secrets`], or, for a role without
+/// one (or a manifest whose Secrets collide), the cluster's namespace.
+pub fn locate(
+    pg: &Postgresql,
+    config: &OperatorConfig,
+    role: &str,
+) -> Result<RequiredSecret, BuildError> {
+    let ctx = ClusterContext::new(pg, config)?;
+    let found = required_secrets(pg, config)
+        .ok()
+        .and_then(|all| all.into_iter().find(|s| s.username == role));
+    Ok(found.unwrap_or_else(|| RequiredSecret {
+        username: role.to_string(),
+        name: config.secret_name(role, ctx.name()),
+        namespace: ctx.namespace().to_string(),
+        cross_namespace: false,
+    }))
+}
+
+/// Whether the controller must keep [`naming::SECRETS_FINALIZER`] on the cluster: some of its
+/// Secrets live in other namespaces, where the garbage collector cannot follow an owner
+/// reference, and `enable_secrets_deletion` asks for them to go with the cluster.
+pub fn needs_finalizer(required: &[RequiredSecret], config: &OperatorConfig) -> bool {
+    config.enable_secrets_deletion && required.iter().any(|s| s.cross_namespace)
 }
 
 /// The names of the roles that get a credential Secret, in the order of [`required_secrets`].
@@ -93,7 +138,8 @@ pub fn required_users(pg: &Postgresql, config: &OperatorConfig) -> Vec<String> {
     }
 }
 
-/// The credential Secret of `username` holding `password`.
+/// The credential Secret of `username` holding `password`, in the namespace
+/// [`locate`] gives.
 pub fn credentials(
     pg: &Postgresql,
     config: &OperatorConfig,
@@ -112,10 +158,35 @@ pub fn credentials_for(
     username: &str,
     password: &str,
 ) -> Result<Secret, BuildError> {
+    let required = locate(pg, config, role)?;
+    secret(pg, config, &required, username, password)
+}
+
+/// The Secret `required` (one of [`required_secrets`]) holding `username` and `password`.
+///
+/// - In the cluster's namespace: the cluster's labels and an owner reference (unless
+///   `enable_secrets_deletion` or `enable_owner_references` is off).
+/// - In another namespace: no owner reference (it cannot cross namespaces), and the label
+///   [`naming::CLUSTER_NAMESPACE_LABEL`] with the cluster's namespace besides the cluster's
+///   labels, so that the Secret names its cluster.
+pub fn secret(
+    pg: &Postgresql,
+    config: &OperatorConfig,
+    required: &RequiredSecret,
+    username: &str,
+    password: &str,
+) -> Result<Secret, BuildError> {
     let ctx = ClusterContext::new(pg, config)?;
-    let mut metadata = ctx.metadata(config.secret_name(role, ctx.name()));
-    if !config.enable_secrets_deletion {
+    let mut metadata = ctx.metadata(required.name.clone());
+    if !config.enable_secrets_deletion || required.cross_namespace {
         metadata.owner_references = None;
+    }
+    if required.cross_namespace {
+        metadata.namespace = Some(required.namespace.clone());
+        metadata.labels.get_or_insert_with(BTreeMap::new).insert(
+            naming::CLUSTER_NAMESPACE_LABEL.to_string(),
+            ctx.namespace().to_string(),
+        );
     }
     Ok(Secret {
         metadata,
@@ -132,4 +203,338 @@ pub fn credentials_for(
         ])),
         ..Secret::default()
     })
+}
+
+/// The cluster a Secret is checked against: `namespace/name` and, when known, its `uid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterRef<'a> {
+    pub namespace: &'a str,
+    pub name: &'a str,
+    pub uid: Option<&'a str>,
+}
+
+impl<'a> ClusterRef<'a> {
+    /// The cluster of a `postgresql` resource.
+    pub fn of(pg: &'a Postgresql) -> Self {
+        ClusterRef {
+            namespace: pg.metadata.namespace.as_deref().unwrap_or_default(),
+            name: pg.metadata.name.as_deref().unwrap_or_default(),
+            uid: pg.metadata.uid.as_deref().filter(|u| !u.is_empty()),
+        }
+    }
+}
+
+/// Whether the operator made `secret` for `cluster`, so that it may rewrite it (password
+/// rotation) or delete it (cross-namespace Secrets, with the cluster):
+///
+/// - it carries the cluster's labels (`cluster_labels` and `cluster_name_label`);
+/// - if it has a controller owner reference, that is this `postgresql`;
+/// - if it lives outside the cluster's namespace, [`naming::CLUSTER_NAMESPACE_LABEL`] names the
+///   cluster's namespace (a cluster of the same name in another namespace has its own).
+///
+/// Secrets made by someone else are only ever read.
+pub fn is_managed(secret: &Secret, cluster: ClusterRef<'_>, config: &OperatorConfig) -> bool {
+    let labels = secret.metadata.labels.as_ref();
+    let label = |k: &str| labels.and_then(|l| l.get(k)).map(String::as_str);
+    let labelled = naming::cluster_labels(config, cluster.name)
+        .iter()
+        .all(|(k, v)| label(k) == Some(v.as_str()));
+    let controller = secret
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true));
+    let owned = controller.is_none_or(|o| {
+        o.kind == KIND
+            && o.api_version.starts_with(&format!("{GROUP}/"))
+            && o.name == cluster.name
+            && cluster.uid.is_none_or(|uid| o.uid == uid)
+    });
+    let elsewhere = secret.metadata.namespace.as_deref() != Some(cluster.namespace);
+    let placed = !elsewhere || label(naming::CLUSTER_NAMESPACE_LABEL) == Some(cluster.namespace);
+    labelled && owned && placed
+}
+
+/// One Secret to delete: where it is, and its `uid` as the deletion's precondition (a Secret
+/// re-created in between under the same name is left alone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretToDelete {
+    pub namespace: String,
+    pub name: String,
+    pub uid: Option<String>,
+}
+
+/// The Secrets to delete when `cluster` is deleted, from `candidates` (the Secrets listed with
+/// [`naming::cross_namespace_secret_labels`]): those outside the cluster's namespace that the
+/// operator made for it ([`is_managed`]), and none when `enable_secrets_deletion` is off. The
+/// Secrets in the cluster's own namespace follow their owner reference instead.
+pub fn deletable_secrets(
+    cluster: ClusterRef<'_>,
+    config: &OperatorConfig,
+    candidates: &[Secret],
+) -> Vec<SecretToDelete> {
+    if !config.enable_secrets_deletion {
+        return Vec::new();
+    }
+    candidates
+        .iter()
+        .filter(|s| s.metadata.deletion_timestamp.is_none())
+        .filter(|s| s.metadata.namespace.as_deref() != Some(cluster.namespace))
+        .filter(|s| is_managed(s, cluster, config))
+        .filter_map(|s| {
+            Some(SecretToDelete {
+                namespace: s.metadata.namespace.clone()?,
+                name: s.metadata.name.clone()?,
+                uid: s.metadata.uid.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The merge patch that sets the finalizers of an object whose finalizers are `current` to
+/// `finalizers`, guarded by its `resourceVersion`: when the list changed in between, the API
+/// server refuses the patch (409) instead of losing the change, and the next reconcile decides
+/// again.
+fn finalizers_patch(finalizers: Vec<&str>, resource_version: Option<&str>) -> Value {
+    let mut metadata = serde_json::Map::new();
+    if let Some(rv) = resource_version {
+        metadata.insert("resourceVersion".into(), json!(rv));
+    }
+    metadata.insert("finalizers".into(), json!(finalizers));
+    json!({ "metadata": metadata })
+}
+
+/// The merge patch that adds [`naming::SECRETS_FINALIZER`] to an object whose finalizers are
+/// `current` (see [`finalizers_patch`]); `None` when it is already there.
+pub fn add_finalizer_patch(
+    current: Option<&[String]>,
+    resource_version: Option<&str>,
+) -> Option<Value> {
+    let current = current.unwrap_or_default();
+    if current.iter().any(|f| f == naming::SECRETS_FINALIZER) {
+        return None;
+    }
+    let mut list: Vec<&str> = current.iter().map(String::as_str).collect();
+    list.push(naming::SECRETS_FINALIZER);
+    Some(finalizers_patch(list, resource_version))
+}
+
+/// The merge patch that removes [`naming::SECRETS_FINALIZER`] from an object whose finalizers
+/// are `current`, keeping the others (see [`finalizers_patch`]); `None` when it is not there.
+pub fn remove_finalizer_patch(
+    current: Option<&[String]>,
+    resource_version: Option<&str>,
+) -> Option<Value> {
+    let current = current.unwrap_or_default();
+    if !current.iter().any(|f| f == naming::SECRETS_FINALIZER) {
+        return None;
+    }
+    let list = current
+        .iter()
+        .map(String::as_str)
+        .filter(|f| *f != naming::SECRETS_FINALIZER)
+        .collect();
+    Some(finalizers_patch(list, resource_version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crd::PostgresSpec;
+
+    fn cluster(users: &[&str]) -> Postgresql {
+        let spec = PostgresSpec {
+            team_id: "acid".into(),
+            users: Some(users.iter().map(|u| (u.to_string(), Vec::new())).collect()),
+            ..Default::default()
+        };
+        let mut pg = Postgresql::new("acid-x", spec);
+        pg.metadata.namespace = Some("dbs".into());
+        pg.metadata.uid = Some("uid-1".into());
+        pg
+    }
+
+    fn cross() -> OperatorConfig {
+        OperatorConfig {
+            enable_cross_namespace_secret: true,
+            ..OperatorConfig::default()
+        }
+    }
+
+    fn find<'a>(all: &'a [RequiredSecret], user: &str) -> &'a RequiredSecret {
+        all.iter()
+            .find(|s| s.username == user)
+            .unwrap_or_else(|| panic!("no Secret for {user}: {all:?}"))
+    }
+
+    fn label<'a>(secret: &'a Secret, key: &str) -> Option<&'a str> {
+        secret
+            .metadata
+            .labels
+            .as_ref()?
+            .get(key)
+            .map(String::as_str)
+    }
+
+    #[test]
+    fn a_dotted_user_gets_its_secret_in_that_namespace_named_as_the_reference_does() {
+        let pg = cluster(&["appspace.app_user", "plain"]);
+        let all = required_secrets(&pg, &cross()).expect("secrets");
+        assert_eq!(
+            find(&all, "appspace.app_user"),
+            &RequiredSecret {
+                username: "appspace.app_user".into(),
+                name: "appspace.app-user.acid-x.credentials.postgresql.acid.zalan.do".into(),
+                namespace: "appspace".into(),
+                cross_namespace: true,
+            }
+        );
+        assert!(!find(&all, "plain").cross_namespace);
+        assert_eq!(find(&all, "postgres").namespace, "dbs");
+        assert!(needs_finalizer(&all, &cross()));
+    }
+
+    #[test]
+    fn without_the_option_a_dotted_user_is_an_ordinary_role_of_the_cluster_namespace() {
+        let pg = cluster(&["appspace.app_user"]);
+        let config = OperatorConfig::default();
+        let all = required_secrets(&pg, &config).expect("secrets");
+        let s = find(&all, "appspace.app_user");
+        assert_eq!(
+            (s.namespace.as_str(), s.cross_namespace, s.name.as_str()),
+            (
+                "dbs",
+                false,
+                "appspace.app-user.acid-x.credentials.postgresql.acid.zalan.do"
+            )
+        );
+        assert!(!needs_finalizer(&all, &config));
+        let built = credentials(&pg, &config, "appspace.app_user", "pw").expect("secret");
+        assert_eq!(built.metadata.namespace.as_deref(), Some("dbs"));
+        assert!(built.metadata.owner_references.is_some());
+    }
+
+    #[test]
+    fn a_user_named_after_the_cluster_namespace_stays_an_ordinary_secret() {
+        let pg = cluster(&["dbs.app"]);
+        let all = required_secrets(&pg, &cross()).expect("secrets");
+        let s = find(&all, "dbs.app");
+        assert_eq!((s.namespace.as_str(), s.cross_namespace), ("dbs", false));
+        assert!(!needs_finalizer(&all, &cross()));
+    }
+
+    #[test]
+    fn a_cross_namespace_secret_names_its_cluster_by_labels_and_has_no_owner_reference() {
+        let pg = cluster(&["appspace.app_user"]);
+        let s = credentials(&pg, &cross(), "appspace.app_user", "pw").expect("secret");
+        assert_eq!(s.metadata.namespace.as_deref(), Some("appspace"));
+        assert_eq!(
+            s.metadata.name.as_deref(),
+            Some("appspace.app-user.acid-x.credentials.postgresql.acid.zalan.do")
+        );
+        assert_eq!(s.metadata.owner_references, None);
+        assert_eq!(label(&s, naming::CLUSTER_NAMESPACE_LABEL), Some("dbs"));
+        assert_eq!(label(&s, "cluster-name"), Some("acid-x"));
+        assert_eq!(label(&s, "application"), Some("spilo"));
+        let data = s.data.as_ref().expect("data");
+        assert_eq!(
+            data.get(USERNAME_KEY).map(|b| b.0.as_slice()),
+            Some(&b"appspace.app_user"[..])
+        );
+        // The cluster's own Secrets are unchanged: owner reference, no namespace label.
+        let own = credentials(&pg, &cross(), "postgres", "pw").expect("secret");
+        assert_eq!(own.metadata.namespace.as_deref(), Some("dbs"));
+        assert!(own.metadata.owner_references.is_some());
+        assert_eq!(label(&own, naming::CLUSTER_NAMESPACE_LABEL), None);
+    }
+
+    #[test]
+    fn only_the_clusters_own_cross_namespace_secrets_are_managed_and_deleted() {
+        let pg = cluster(&["appspace.app_user"]);
+        let config = cross();
+        let mut ours = credentials(&pg, &config, "appspace.app_user", "pw").expect("secret");
+        ours.metadata.uid = Some("s-1".into());
+        let cluster_ref = ClusterRef::of(&pg);
+        assert!(is_managed(&ours, cluster_ref, &config));
+
+        // A cluster of the same name in another namespace made this one.
+        let mut theirs = ours.clone();
+        theirs
+            .metadata
+            .labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(naming::CLUSTER_NAMESPACE_LABEL.into(), "elsewhere".into());
+        assert!(!is_managed(&theirs, cluster_ref, &config));
+        // Someone else's Secret of that name (no cluster labels).
+        let mut foreign = ours.clone();
+        foreign.metadata.labels = None;
+        assert!(!is_managed(&foreign, cluster_ref, &config));
+        // A Secret in the cluster's namespace follows its owner reference instead.
+        let own = credentials(&pg, &config, "postgres", "pw").expect("secret");
+        assert!(is_managed(&own, cluster_ref, &config));
+
+        let all = [ours.clone(), theirs, foreign, own];
+        assert_eq!(
+            deletable_secrets(cluster_ref, &config, &all),
+            vec![SecretToDelete {
+                namespace: "appspace".into(),
+                name: "appspace.app-user.acid-x.credentials.postgresql.acid.zalan.do".into(),
+                uid: Some("s-1".into()),
+            }]
+        );
+        let keep = OperatorConfig {
+            enable_secrets_deletion: false,
+            ..config
+        };
+        assert_eq!(deletable_secrets(cluster_ref, &keep, &all), vec![]);
+        let required = required_secrets(&pg, &keep).expect("secrets");
+        assert!(!needs_finalizer(&required, &keep));
+    }
+
+    #[test]
+    fn finalizer_patches_add_and_remove_only_ours() {
+        let f = naming::SECRETS_FINALIZER;
+        assert_eq!(
+            add_finalizer_patch(None, Some("7")),
+            Some(json!({"metadata": {"resourceVersion": "7", "finalizers": [f]}}))
+        );
+        let other = vec!["example.com/keep".to_string()];
+        assert_eq!(
+            add_finalizer_patch(Some(&other), None),
+            Some(json!({"metadata": {"finalizers": ["example.com/keep", f]}}))
+        );
+        let both = vec!["example.com/keep".to_string(), f.to_string()];
+        assert_eq!(add_finalizer_patch(Some(&both), Some("7")), None);
+        assert_eq!(
+            remove_finalizer_patch(Some(&both), Some("8")),
+            Some(json!({"metadata": {"resourceVersion": "8", "finalizers": ["example.com/keep"]}}))
+        );
+        let ours = vec![f.to_string()];
+        assert_eq!(
+            remove_finalizer_patch(Some(&ours), None),
+            Some(json!({"metadata": {"finalizers": []}}))
+        );
+        assert_eq!(remove_finalizer_patch(Some(&other), Some("8")), None);
+        assert_eq!(remove_finalizer_patch(None, None), None);
+    }
+
+    #[test]
+    fn selectors_name_the_cluster_namespace() {
+        let config = OperatorConfig::default();
+        assert_eq!(
+            naming::cross_namespace_secret_selector(&config, Some("dbs")),
+            "application=spilo,pgctl.acid.zalan.do/cluster-namespace=dbs"
+        );
+        assert_eq!(
+            naming::cross_namespace_secret_selector(&config, None),
+            "application=spilo,pgctl.acid.zalan.do/cluster-namespace"
+        );
+        assert_eq!(
+            naming::selector(&naming::cross_namespace_secret_labels(
+                &config, "dbs", "acid-x"
+            )),
+            "application=spilo,cluster-name=acid-x,pgctl.acid.zalan.do/cluster-namespace=dbs"
+        );
+    }
 }

@@ -104,6 +104,7 @@ registry! {
         enable_password_rotation: Bool => "Whether the passwords of manifest users are rotated.";
         password_rotation_interval: Int::<u32> { min: 1 } => "Days between password rotations.";
         password_rotation_user_retention: Int::<u32> { min: 0 } => "Days after which the users created by rotation are dropped; raised to twice `password_rotation_interval` (with a warning) when lower.";
+        enable_cross_namespace_secret: Bool => "Whether a user named `namespace.user` gets its credentials Secret in namespace `namespace` (the role keeps the full name); with `enable_secrets_deletion` the controller deletes those Secrets when the cluster is deleted.";
     }
     "Kubernetes objects" {
         cluster_domain: Required {
@@ -305,7 +306,6 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
         &[
             "additional_pod_capabilities",
             "downscaler_annotations",
-            "enable_cross_namespace_secret",
             "enable_finalizers",
             "enable_patroni_failsafe_mode",
             "ignore_instance_limits_annotation_key",

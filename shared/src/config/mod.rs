@@ -12,7 +12,7 @@
 //! - [`reference_keys`], [`implemented_keys`] and [`not_implemented_keys`] list the keys, and
 //!   [`key_docs_markdown`] renders the tables of `docs/config.md`.
 
-mod codec;
+pub(crate) mod codec;
 mod duration;
 mod error;
 mod keys;
@@ -111,6 +111,8 @@ pub struct OperatorConfig {
     pub password_rotation_interval: u32,
     /// Days after which rotated users are dropped; at least twice the interval.
     pub password_rotation_user_retention: u32,
+    /// Whether a user named `namespace.user` gets its credential Secret in `namespace`.
+    pub enable_cross_namespace_secret: bool,
 
     // Kubernetes objects
     /// DNS domain of the Kubernetes cluster.
@@ -289,6 +291,7 @@ impl Default for OperatorConfig {
             enable_password_rotation: false,
             password_rotation_interval: 90,
             password_rotation_user_retention: 180,
+            enable_cross_namespace_secret: false,
 
             cluster_domain: "cluster.local".to_string(),
             cluster_labels: labels(&[("application", "spilo")]),

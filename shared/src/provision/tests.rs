@@ -343,6 +343,71 @@ fn rotation_rewrites_only_managed_secrets_of_rotating_users() {
     assert_eq!(secret_updates(&plain, &config, &fresh, now), Vec::new());
 }
 
+/// A Secret in namespace `namespace` of cluster `acid-x`, whose cross-namespace label (when
+/// given) names the cluster's namespace.
+fn secret_in(namespace: &str, name: &str, cluster_namespace: Option<&str>) -> Secret {
+    let mut s = secret(
+        name,
+        &[("username", "appspace.app_user"), ("password", "pw")],
+        true,
+    );
+    s.metadata.namespace = Some(namespace.into());
+    if let (Some(ns), Some(labels)) = (cluster_namespace, s.metadata.labels.as_mut()) {
+        labels.insert(naming_label().into(), ns.into());
+    }
+    s
+}
+
+fn naming_label() -> &'static str {
+    crate::naming::CLUSTER_NAMESPACE_LABEL
+}
+
+#[test]
+fn cross_namespace_credentials_come_from_the_clusters_own_secret_in_that_namespace() {
+    let on = OperatorConfig {
+        enable_cross_namespace_secret: true,
+        ..OperatorConfig::default()
+    };
+    let mut s = spec(&["appspace.app_user"]);
+    s.users_with_in_place_secret_rotation = Some(vec!["appspace.app_user".into()]);
+    let pg = cluster(s);
+    let name = secret_name("appspace.app_user");
+    let roles = |creds: &Credentials| creds.keys().cloned().collect::<Vec<_>>();
+
+    // The cluster's own Secret in appspace feeds the role and is rotated there.
+    let ours = vec![secret_in("appspace", &name, Some("ns"))];
+    assert_eq!(
+        roles(&credentials(&pg, &on, &ours)),
+        vec!["appspace.app_user"]
+    );
+    let updates = secret_updates(&pg, &on, &ours, ts("2025-03-07T10:00:00Z"));
+    assert_eq!(
+        updates
+            .iter()
+            .map(|u| (u.namespace.as_str(), u.secret_name.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("appspace", name.as_str())]
+    );
+
+    // A Secret of that name made for acid-x of another namespace is neither read nor written.
+    let theirs = vec![secret_in("appspace", &name, Some("elsewhere"))];
+    assert!(credentials(&pg, &on, &theirs).is_empty());
+    assert!(secret_updates(&pg, &on, &theirs, ts("2025-03-07T10:00:00Z")).is_empty());
+
+    // A Secret in the cluster's namespace is not the one of a cross-namespace user…
+    let home = vec![secret_in("ns", &name, None)];
+    assert!(credentials(&pg, &on, &home).is_empty());
+    // …but it is with the option off, where the dotted name is an ordinary role.
+    let off = OperatorConfig::default();
+    assert_eq!(
+        roles(&credentials(&pg, &off, &home)),
+        vec!["appspace.app_user"]
+    );
+    assert!(credentials(&pg, &off, &ours).is_empty());
+    assert!(role_settings(&on).enable_cross_namespace_secret);
+    assert!(!role_settings(&off).enable_cross_namespace_secret);
+}
+
 fn plan_for(pg: &Postgresql, observed: &Observed) -> (Desired, Plan) {
     let settings = role_settings(&OperatorConfig::default());
     let desired = roles::from_manifest(pg, &settings, &Credentials::new(), Timestamp::UNIX_EPOCH);

@@ -454,3 +454,304 @@ async fn three_clusters_run_at_once() -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// `enable_cross_namespace_secret`: a user named `OTHERNS.app_user` gets its Secret in OTHERNS
+/// (named from the full role name, without owner reference, with the finalizer on the cluster),
+/// the role keeps the full name and logs in with that Secret's password, an edit of that
+/// password converges, and deleting the cluster deletes the Secret. With the option off (turned
+/// off in the running controller's ConfigMap) the same dotted name is an ordinary role whose
+/// Secret lives in the cluster's namespace.
+#[tokio::test]
+async fn cross_namespace_secrets_follow_the_user_namespace() -> Result<()> {
+    use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+    use kube::api::{Patch, PatchParams};
+    use pgctl_shared::config::OperatorConfig;
+    use pgctl_shared::naming::{CLUSTER_NAMESPACE_LABEL, SECRETS_FINALIZER};
+
+    if skip() {
+        return Ok(());
+    }
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .copied()
+        .chain([("enable_cross_namespace_secret", "true")])
+        .collect();
+    let env = CliEnv::start_real("xns", &config).await?;
+    // The namespace of the application that gets the Secret (deleted with the test).
+    let apps = pgctl_e2e::TestNamespace::create(&env.client, "xns-apps").await?;
+    let user = format!("{}.app_user", apps.name());
+    let secret_name = OperatorConfig::default().secret_name(&user, "acid-xns");
+    ensure!(
+        secret_name
+            == format!(
+                "{}.app-user.acid-xns.credentials.postgresql.acid.zalan.do",
+                apps.name()
+            ),
+        "the Secret name follows the reference operator: {secret_name}"
+    );
+    let in_apps: Api<Secret> = Api::namespaced(env.client.clone(), apps.name());
+    let in_cluster_ns: Api<Secret> = Api::namespaced(env.client.clone(), env.namespace.name());
+    let superuser_sql = |cluster: &Cluster<'_>, ip: String, sql: String| {
+        let cluster_name = cluster.name.clone();
+        let client = cluster.client().clone();
+        let ns = cluster.ns().to_string();
+        async move {
+            let password = data_plane::password(&client, &ns, &cluster_name, "postgres").await?;
+            psql(&ip, "postgres", &password, "postgres", &sql)
+        }
+    };
+    let secret_password = |secret: &Secret| -> Result<String> {
+        let bytes = secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get("password"))
+            .context("the Secret has no password")?;
+        Ok(String::from_utf8(bytes.0.clone())?)
+    };
+
+    // A namespace that does not exist yet, for a second user.
+    let late_namespace = pgctl_e2e::unique_name("e2e-xns-late");
+    let late_user = format!("{late_namespace}.late_user");
+    let late_secret = OperatorConfig::default().secret_name(&late_user, "acid-xns");
+    let in_late: Api<Secret> = Api::namespaced(env.client.clone(), &late_namespace);
+
+    // --- On: the Secret lives in the user's namespace.
+    env.pgctl(&[
+        "create",
+        "acid-xns",
+        "--team",
+        "acid",
+        "--instances",
+        "1",
+        "--size",
+        "1Gi",
+        "--user",
+        &user,
+        "--user",
+        &late_user,
+        "--database",
+        &format!("xnsdb:{user}"),
+    ])
+    .expect_code(0)?;
+    let cluster = Cluster {
+        env: &env,
+        name: "acid-xns".to_string(),
+    };
+    let (_, ip, _) = cluster.topology(1).await?;
+    let secret = wait_until("the user's Secret in its namespace", BOOT, || async {
+        Ok(in_apps.get_opt(&secret_name).await?)
+    })
+    .await?;
+    let labels = secret.metadata.labels.clone().unwrap_or_default();
+    ensure!(
+        labels.get(CLUSTER_NAMESPACE_LABEL).map(String::as_str) == Some(env.namespace.name())
+            && labels.get("cluster-name").map(String::as_str) == Some("acid-xns"),
+        "the Secret names its cluster by labels: {labels:?}"
+    );
+    ensure!(
+        secret.metadata.owner_references.is_none(),
+        "an owner reference cannot cross namespaces"
+    );
+    ensure!(
+        secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get("username"))
+            .map(|b| b.0.as_slice())
+            == Some(user.as_bytes()),
+        "the Secret's username is the full role name"
+    );
+    ensure!(
+        in_cluster_ns.get_opt(&secret_name).await?.is_none(),
+        "no Secret of the user in the cluster's namespace"
+    );
+    let pg: Api<pgctl_shared::crd::Postgresql> =
+        Api::namespaced(env.client.clone(), env.namespace.name());
+    ensure!(
+        pg.get("acid-xns")
+            .await?
+            .metadata
+            .finalizers
+            .unwrap_or_default()
+            .contains(&SECRETS_FINALIZER.to_string()),
+        "the cluster carries the finalizer that deletes the Secret"
+    );
+    let password = secret_password(&secret)?;
+    wait_for(&format!("{user} to log in"), SQL, || async {
+        Ok(psql(&ip, &user, &password, "postgres", "select current_user").is_ok_and(|u| u == user))
+    })
+    .await?;
+    wait_for("xnsdb owned by the dotted role", SQL, || async {
+        Ok(superuser_sql(
+            &cluster,
+            ip.clone(),
+            "select pg_get_userbyid(datdba) from pg_database where datname = 'xnsdb'".into(),
+        )
+        .await
+        .is_ok_and(|owner| owner == user))
+    })
+    .await?;
+
+    // The user whose namespace is missing: the cluster runs, the sync is reported as failed
+    // naming the namespace; once the namespace exists, the Secret follows.
+    let missing = format!("namespace \"{late_namespace}\" does not exist");
+    wait_for("the missing namespace in the status", SQL, || async {
+        let status = cluster.status().await?;
+        // CreateFailed: the cluster never ran without a failure.
+        Ok(status["PostgresClusterStatus"] == "CreateFailed"
+            && status["messages"].as_array().is_some_and(|m| {
+                m.iter()
+                    .any(|m| m.as_str().is_some_and(|m| m.contains(&missing)))
+            }))
+    })
+    .await?;
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(env.client.clone());
+    namespaces
+        .create(
+            &Default::default(),
+            &serde_json::from_value(serde_json::json!({
+                "metadata": {
+                    "name": late_namespace,
+                    "labels": {pgctl_e2e::TEST_NAMESPACE_LABEL: "true"},
+                },
+            }))?,
+        )
+        .await?;
+    let late = wait_until("the Secret in the namespace made later", BOOT, || async {
+        Ok(in_late.get_opt(&late_secret).await?)
+    })
+    .await;
+    let late_password = match late.and_then(|s| secret_password(&s)) {
+        Ok(p) => p,
+        Err(e) => {
+            pgctl_e2e::controller::delete_namespace(&env.client, &late_namespace).await;
+            return Err(e);
+        }
+    };
+    let logged_in = wait_for(&format!("{late_user} to log in"), SQL, || async {
+        Ok(psql(
+            &ip,
+            &late_user,
+            &late_password,
+            "postgres",
+            "select current_user",
+        )
+        .is_ok_and(|u| u == late_user))
+    })
+    .await;
+    let running = wait_for("the status to be Running again", SQL, || async {
+        Ok(cluster.status().await?["PostgresClusterStatus"] == "Running")
+    })
+    .await;
+    if let Err(e) = logged_in.and(running) {
+        pgctl_e2e::controller::delete_namespace(&env.client, &late_namespace).await;
+        return Err(e);
+    }
+
+    // The Secret in the other namespace is the source of truth: a new password there
+    // reaches the role (the controller watches that Secret).
+    let edited = "edited-Password-for-xns-0123456789";
+    in_apps
+        .patch(
+            &secret_name,
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"stringData": {"password": edited}})),
+        )
+        .await?;
+    wait_for("the edited password to work", SQL, || async {
+        Ok(psql(&ip, &user, edited, "postgres", "select 1").is_ok())
+    })
+    .await?;
+
+    // Deleting the cluster deletes the Secret in the other namespace, then the resource goes.
+    env.pgctl(&["delete", "acid-xns", "--yes"]).expect_code(0)?;
+    let deleted = async {
+        pgctl_e2e::wait_deleted(&in_apps, &secret_name, FAILOVER).await?;
+        pgctl_e2e::wait_deleted(&in_late, &late_secret, FAILOVER).await?;
+        pgctl_e2e::wait_deleted(&pg, "acid-xns", FAILOVER).await
+    }
+    .await;
+    pgctl_e2e::controller::delete_namespace(&env.client, &late_namespace).await;
+    deleted?;
+    let log = std::fs::read_to_string(env.controller_log()).unwrap_or_default();
+    ensure!(
+        !log.contains(&password) && !log.contains(edited) && !log.contains(&late_password),
+        "the controller log holds a password"
+    );
+
+    // --- Off (changed while the controller runs): the dotted name is an ordinary role.
+    let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), env.controller_namespace.name());
+    cms.patch(
+        "postgres-operator",
+        &PatchParams::default(),
+        &Patch::Merge(serde_json::json!({"data": {"enable_cross_namespace_secret": "false"}})),
+    )
+    .await?;
+    wait_for(
+        "the controller to take the new configuration",
+        SQL,
+        || async {
+            let log = std::fs::read_to_string(env.controller_log()).unwrap_or_default();
+            Ok(log.contains("operator configuration changed"))
+        },
+    )
+    .await?;
+    let off_secret = OperatorConfig::default().secret_name(&user, "acid-xns-off");
+    env.pgctl(&[
+        "create",
+        "acid-xns-off",
+        "--team",
+        "acid",
+        "--instances",
+        "1",
+        "--size",
+        "1Gi",
+        "--user",
+        &user,
+    ])
+    .expect_code(0)?;
+    let off = Cluster {
+        env: &env,
+        name: "acid-xns-off".to_string(),
+    };
+    let (_, ip, _) = off.topology(1).await?;
+    let secret = wait_until(
+        "the user's Secret in the cluster's namespace",
+        BOOT,
+        || async { Ok(in_cluster_ns.get_opt(&off_secret).await?) },
+    )
+    .await?;
+    ensure!(
+        secret.metadata.owner_references.is_some(),
+        "an ordinary Secret has its owner reference"
+    );
+    ensure!(
+        in_apps.get_opt(&off_secret).await?.is_none(),
+        "no Secret in the other namespace with the option off"
+    );
+    let password = secret_password(&secret)?;
+    wait_for(
+        &format!("{user} to log in to acid-xns-off"),
+        SQL,
+        || async {
+            Ok(
+                psql(&ip, &user, &password, "postgres", "select current_user")
+                    .is_ok_and(|u| u == user),
+            )
+        },
+    )
+    .await?;
+    ensure!(
+        !pg.get("acid-xns-off")
+            .await?
+            .metadata
+            .finalizers
+            .unwrap_or_default()
+            .contains(&SECRETS_FINALIZER.to_string()),
+        "no finalizer without Secrets in other namespaces"
+    );
+    env.pgctl(&["delete", "acid-xns-off", "--yes"])
+        .expect_code(0)?;
+    pgctl_e2e::wait_deleted(&pg, "acid-xns-off", FAILOVER).await?;
+    Ok(())
+}
