@@ -41,6 +41,16 @@ pub struct Args {
     /// Identity of this replica in the Lease (defaults to the host name and process id).
     #[arg(long, env = "POD_NAME")]
     pub identity: Option<String>,
+    /// Clusters whose pods are replaced at the same time (after a `docker_image` change, many
+    /// roll together); the others wait their turn. Moving a master off a drained node never
+    /// waits.
+    #[arg(
+        long,
+        env = "MAX_CONCURRENT_ROLLOUTS",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_concurrent_rollouts: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -107,6 +107,11 @@ pub struct Context {
     /// and master pod (for `master_pod_move_timeout`). Kept in memory: a restarted controller
     /// starts counting again.
     stranded: Mutex<HashMap<String, (String, Instant)>>,
+    /// The clusters replacing pods now, at most `max_concurrent_rollouts` of them.
+    /// Shared by the loops of every watched namespace.
+    pub rollout_slots: Arc<Mutex<pgctl_shared::rollout_slots::RolloutSlots>>,
+    /// `--max-concurrent-rollouts`.
+    pub max_concurrent_rollouts: u32,
 }
 
 impl Context {
@@ -127,6 +132,8 @@ impl Context {
             resource,
             backoff: Mutex::new(HashMap::new()),
             stranded: Mutex::new(HashMap::new()),
+            rollout_slots: Arc::default(),
+            max_concurrent_rollouts: 1,
         }
     }
 
@@ -175,6 +182,29 @@ impl Context {
             *entry = (pod.to_string(), Instant::now());
         }
         entry.1.elapsed()
+    }
+
+    /// At most `limit` clusters replace pods at once, counted in `slots` (shared with the
+    /// loops of the other watched namespaces).
+    pub fn with_rollout_slots(
+        mut self,
+        slots: Arc<Mutex<pgctl_shared::rollout_slots::RolloutSlots>>,
+        limit: u32,
+    ) -> Self {
+        self.rollout_slots = slots;
+        self.max_concurrent_rollouts = limit.max(1);
+        self
+    }
+
+    /// Runs `f` on the rollout slots (a poisoned lock is taken over: the slots stay usable).
+    pub fn with_slots<T>(
+        &self,
+        f: impl FnOnce(&mut pgctl_shared::rollout_slots::RolloutSlots) -> T,
+    ) -> T {
+        match self.rollout_slots.lock() {
+            Ok(mut slots) => f(&mut slots),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
     }
 
     /// The master of cluster `key` no longer waits to leave a drained node.

@@ -166,6 +166,9 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
     if !stranded {
         ctx.not_stranded(&key);
     }
+    if !outdated {
+        ctx.with_slots(|slots| slots.release(&key));
+    }
     if !outdated && !stranded {
         return Pass {
             current: true,
@@ -215,6 +218,32 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
         None => rollout::plan(&input),
     };
     let evacuating = stranded;
+    // Pods are replaced in max_concurrent_rollouts clusters at a time; a drain never waits.
+    let started = previous_rollout.is_some_and(|r| r.updated > 0 && r.updated < r.total);
+    let step = ctx.with_slots(|slots| {
+        let now = std::time::Instant::now();
+        match step {
+            Step::ReplaceReplica { .. } | Step::ReplaceMaster { .. } | Step::Switchover { .. }
+                if !evacuating =>
+            {
+                match slots.acquire(&key, started, ctx.max_concurrent_rollouts, now) {
+                    Ok(()) => step,
+                    Err(queued) => Step::Wait(Wait::Queued {
+                        rolling: queued.rolling,
+                        limit: queued.limit,
+                    }),
+                }
+            }
+            Step::Wait(ref wait) if wait.degraded() => {
+                slots.release(&key);
+                step
+            }
+            _ => {
+                slots.touch(&key, now);
+                step
+            }
+        }
+    });
     tracing::debug!(%step, "rollout step");
     let previous_step = previous_rollout.and_then(|r| r.current_step.as_deref());
     let previous_error = previous_rollout.and_then(|r| r.last_error.as_deref());
@@ -234,6 +263,9 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                 config.pod_label_wait_timeout,
                 config.pod_deletion_wait_timeout,
             );
+            // A pod that is not up within its timeout blocks the rollout as much as a missing
+            // leader: the cluster is degraded until it is.
+            let stuck = overdue.is_some();
             let stranded_for = match &wait {
                 Wait::MasterStranded { master, .. } | Wait::NoSpareNode { master, .. } => {
                     ctx.stranded_for(&key, master)
@@ -279,10 +311,13 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                 report: Some(RolloutReport {
                     step: text.clone(),
                     error,
-                    blocked: wait.degraded().then_some(text),
+                    blocked: (wait.degraded() || stuck).then_some(text),
                 }),
                 acted: false,
-                requeue: Some(if wait.degraded() || wait == Wait::PatroniUnavailable {
+                requeue: Some(if matches!(wait, Wait::Queued { .. }) {
+                    // Hundreds of clusters may queue: look again now and then.
+                    config.ready_wait_interval.max(Duration::from_secs(5))
+                } else if wait.degraded() || wait == Wait::PatroniUnavailable {
                     config.ready_wait_interval.max(quick)
                 } else {
                     quick

@@ -200,6 +200,8 @@ async fn serve_clusters(
         args.config_map.clone(),
     );
     let (config_tx, _) = tokio::sync::broadcast::channel::<OperatorConfig>(4);
+    let rollout_slots: Arc<std::sync::Mutex<pgctl_shared::rollout_slots::RolloutSlots>> =
+        Arc::default();
     let mut loops = Vec::new();
     for namespace in namespaces {
         let ctx_config = config.clone();
@@ -211,6 +213,7 @@ async fn serve_clusters(
                 metrics.clone(),
                 recorder.clone(),
                 config_tx.subscribe(),
+                (rollout_slots.clone(), args.max_concurrent_rollouts),
             )
             .boxed(),
         );
@@ -277,6 +280,10 @@ async fn run_namespace(
     metrics: Arc<Metrics>,
     recorder: Recorder,
     mut config_updates: tokio::sync::broadcast::Receiver<OperatorConfig>,
+    (rollout_slots, max_concurrent_rollouts): (
+        Arc<std::sync::Mutex<pgctl_shared::rollout_slots::RolloutSlots>>,
+        u32,
+    ),
 ) -> anyhow::Result<()> {
     let ns = namespace.as_deref();
     let selector = config
@@ -350,14 +357,10 @@ async fn run_namespace(
 
     let applier = Applier::new(client.clone(), metrics.clone());
     let workers = u16::try_from(config.workers.max(1)).unwrap_or(u16::MAX);
-    let ctx = Arc::new(Context::new(
-        applier,
-        config,
-        stores,
-        metrics,
-        recorder,
-        resource.clone(),
-    ));
+    let ctx = Arc::new(
+        Context::new(applier, config, stores, metrics, recorder, resource.clone())
+            .with_rollout_slots(rollout_slots, max_concurrent_rollouts),
+    );
     let (resync_tx, resync_rx) = futures::channel::mpsc::unbounded::<()>();
     let ctx_for_updates = ctx.clone();
     tokio::spawn(async move {

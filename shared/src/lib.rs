@@ -14,6 +14,7 @@ pub mod quantity;
 pub mod requeue;
 pub mod roles;
 pub mod rollout;
+pub mod rollout_slots;
 pub mod status;
 pub mod validate;
 

@@ -353,6 +353,9 @@ pub enum Wait {
     MasterStranded { master: String, node: String },
     /// The only instance sits on such a node and no other node would take its pod.
     NoSpareNode { master: String, node: String },
+    /// `max_concurrent_rollouts` clusters are rolling already
+    /// ([`crate::rollout_slots`]).
+    Queued { rolling: usize, limit: u32 },
 }
 
 impl Wait {
@@ -435,6 +438,10 @@ impl fmt::Display for Wait {
             Wait::NoSpareNode { master, node } => write!(
                 f,
                 "waiting: the only instance {master} must leave node {node} (cordoned or not ready) but no other node accepts Postgres pods"
+            ),
+            Wait::Queued { rolling, limit } => write!(
+                f,
+                "waiting for its turn: {rolling} clusters are rolling (max_concurrent_rollouts {limit})"
             ),
         }
     }

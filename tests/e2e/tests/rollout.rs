@@ -655,9 +655,10 @@ async fn a_controller_killed_mid_rollout_resumes_without_replacing_a_pod_twice()
     Ok(())
 }
 
-/// A new `docker_image` in the operator ConfigMap rolls the cluster that has no
-/// `spec.dockerImage` — a single instance here, restarted in place with a warning — and leaves
-/// the one that names its image alone.
+/// A new `docker_image` in the operator ConfigMap rolls the clusters that have no
+/// `spec.dockerImage` — single instances here, restarted in place with a warning — one cluster
+/// at a time (`max_concurrent_rollouts` 1, the default), and leaves the one that names its
+/// image alone.
 #[tokio::test]
 async fn a_new_docker_image_in_the_configmap_rolls_only_clusters_without_their_own() -> Result<()> {
     if data_plane::skip_without_real_pods() {
@@ -668,6 +669,7 @@ async fn a_new_docker_image_in_the_configmap_rolls_only_clusters_without_their_o
     let own_image = "ghcr.io/zalando/spilo-17:4.0-p3";
     let (own_pod, _) = create_cluster_with(&env, "acid-own", 1, &["--image", own_image]).await?;
     let (default_pod, _) = create_cluster(&env, "acid-default", 1).await?;
+    create_cluster(&env, "acid-second", 1).await?;
     let uid = |pods: Vec<Pod>| pods.first().and_then(|p| p.metadata.uid.clone());
     let own_uid = uid(data_plane::pods(&env.client, &ns, "acid-own").await?);
     let default_uid = uid(data_plane::pods(&env.client, &ns, "acid-default").await?);
@@ -718,6 +720,41 @@ async fn a_new_docker_image_in_the_configmap_rolls_only_clusters_without_their_o
     ensure!(
         warnings.len() == 1 && warnings[0].contains("down until it is ready"),
         "{warnings:?}"
+    );
+
+    // The second cluster rolls too, but only once the first is done: its new pod was created
+    // no earlier than the other's new pod was ready.
+    let follow = env
+        .command(&["rollout", "status", "acid-second", "--timeout", "5m"])
+        .stdin(Stdio::null())
+        .spawn()?;
+    let followed = tokio::task::spawn_blocking(move || follow.wait_with_output()).await??;
+    ensure!(followed.status.success(), "rollout status acid-second");
+    all_current(&env.client, &ns, "acid-second").await?;
+    let mut rolled = Vec::new();
+    for cluster in ["acid-default", "acid-second"] {
+        let pod = data_plane::pods(&env.client, &ns, cluster)
+            .await?
+            .pop()
+            .context("a pod")?;
+        let created = pod.metadata.creation_timestamp.clone().context("created")?;
+        let ready = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|c| c.iter().find(|c| c.type_ == "Ready" && c.status == "True"))
+            .and_then(|c| c.last_transition_time.clone())
+            .context("ready since")?;
+        rolled.push((created.0, ready.0, cluster));
+    }
+    rolled.sort();
+    ensure!(
+        rolled[1].0 >= rolled[0].1,
+        "{} was re-created at {} before {} was ready again at {}: the rollouts overlapped",
+        rolled[1].2,
+        rolled[1].0,
+        rolled[0].2,
+        rolled[0].1
     );
 
     // The cluster with its own image keeps its pod.
@@ -999,4 +1036,150 @@ async fn cordoning_the_masters_node_moves_the_master_before_its_eviction() -> Re
     );
     drop(pool);
     Ok(())
+}
+
+/// The `Degraded` condition of the cluster: its status, reason and message.
+async fn degraded(env: &CliEnv, name: &str) -> Result<Option<(String, String, String)>> {
+    let api: Api<kube::core::DynamicObject> = Api::namespaced_with(
+        env.client.clone(),
+        env.namespace.name(),
+        &kube::core::ApiResource::from_gvk_with_plural(
+            &kube::core::GroupVersionKind::gvk("acid.zalan.do", "v1", "postgresql"),
+            "postgresqls",
+        ),
+    );
+    let object = api.get(name).await?;
+    let conditions = object.data["status"]["conditions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    Ok(conditions
+        .iter()
+        .find(|c| c["type"] == "Degraded")
+        .map(|c| {
+            let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (text("status"), text("reason"), text("message"))
+        }))
+}
+
+/// A rollout whose only candidate is unhealthy keeps the master: the master is flagged for
+/// replacement while its replica hangs (SIGSTOP). The rollout waits, reports `Degraded`
+/// (`RolloutBlocked`) once the replica is not up within `pod_label_wait_timeout`, and neither
+/// deletes nor switches the master over. Once the replica runs again, the rollout completes
+/// with one switchover.
+#[tokio::test]
+async fn a_rollout_keeps_the_master_while_no_replica_is_healthy_and_reports_degraded() -> Result<()>
+{
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .copied()
+        .chain([("pod_label_wait_timeout", "15s")])
+        .collect();
+    let env = CliEnv::start_real("stuck", &config).await?;
+    let ns = env.namespace.name().to_string();
+    let name = "acid-stuck";
+    let (master, ip) = create_cluster(&env, name, 2).await?;
+    let (timeline_before, _) = timeline(&ip).await?;
+    let pods = data_plane::pods(&env.client, &ns, name).await?;
+    let master_uid = pods
+        .iter()
+        .find(|p| p.name_any() == master)
+        .and_then(|p| p.metadata.uid.clone())
+        .context("the master's uid")?;
+    let replica = pods
+        .iter()
+        .map(ResourceExt::name_any)
+        .find(|n| *n != master)
+        .context("a replica")?;
+
+    // The replica hangs, and the master alone is flagged for replacement.
+    let frozen = data_plane::pod_processes(&ns, &replica);
+    ensure!(!frozen.is_empty(), "no processes of {replica}");
+    data_plane::signal_all(&frozen, nix::sys::signal::Signal::SIGSTOP);
+    let thaw = scopeguard(frozen);
+    wait_for(&format!("{replica} to be not ready"), SQL, || async {
+        let pods = data_plane::pods(&env.client, &ns, name).await?;
+        Ok(pods.iter().any(|p| p.name_any() == replica && !is_ready(p)))
+    })
+    .await?;
+    Api::<Pod>::namespaced(env.client.clone(), &ns)
+        .patch(
+            &master,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(serde_json::json!({
+                "metadata": {"annotations": {FLAG: "true"}}
+            })),
+        )
+        .await?;
+
+    let (_, reason, message) = wait_until("Degraded", ROLLOUT, || async {
+        Ok(degraded(&env, name)
+            .await?
+            .filter(|(status, reason, _)| status == "True" && reason == "RolloutBlocked"))
+    })
+    .await?;
+    ensure!(message.contains(&replica), "{reason}: {message}");
+    // It stays that way: the master is neither deleted nor moved.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let pods = data_plane::pods(&env.client, &ns, name).await?;
+    let kept = pods
+        .iter()
+        .find(|p| p.name_any() == master)
+        .context("the master pod")?;
+    ensure!(
+        kept.metadata.uid.as_deref() == Some(master_uid.as_str())
+            && kept.metadata.deletion_timestamp.is_none()
+            && role(kept) == Some("master"),
+        "the master {master} was touched while no replica was healthy"
+    );
+    ensure!(
+        timeline(&ip).await?.0 == timeline_before,
+        "the timeline moved while no replica was healthy"
+    );
+    ensure!(
+        env.pgctl(&["rollout", "status", name, "--timeout", "2s"])
+            .code
+            == 3,
+        "rollout status must time out while the rollout is blocked"
+    );
+
+    // The replica comes back: one switchover, and the old master is replaced.
+    drop(thaw);
+    let follow = env
+        .command(&["rollout", "status", name, "--timeout", "5m"])
+        .stdin(Stdio::null())
+        .spawn()?;
+    let followed = tokio::task::spawn_blocking(move || follow.wait_with_output()).await??;
+    ensure!(
+        followed.status.success(),
+        "rollout status: {}",
+        String::from_utf8_lossy(&followed.stdout)
+    );
+    let (new_master, ip) = topology(&env.client, &ns, name, 2).await?;
+    ensure!(new_master == replica, "the replica {replica} took over");
+    ensure!(
+        timeline(&ip).await?.0 == timeline_before + 1,
+        "one switchover, no failover"
+    );
+    wait_until("Degraded to clear", SQL, || async {
+        Ok(degraded(&env, name)
+            .await?
+            .filter(|(status, _, _)| status == "False"))
+    })
+    .await?;
+    Ok(())
+}
+
+/// Sends SIGCONT to the frozen processes when dropped (also when the test fails).
+fn scopeguard(frozen: Vec<data_plane::PodProcess>) -> impl Drop {
+    struct Thaw(Vec<data_plane::PodProcess>);
+    impl Drop for Thaw {
+        fn drop(&mut self) {
+            data_plane::signal_all(&self.0, nix::sys::signal::Signal::SIGCONT);
+        }
+    }
+    Thaw(frozen)
 }
