@@ -156,13 +156,36 @@ where
         + Sync
         + 'static,
 {
+    trimmed_cache(api, selector, |object: &mut K| {
+        object.meta_mut().managed_fields = None;
+    })
+}
+
+/// Like [`cache`], keeping of each object what `trim` leaves.
+fn trimmed_cache<K>(
+    api: Api<K>,
+    selector: &str,
+    trim: fn(&mut K),
+) -> (
+    Store<K>,
+    impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
+)
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
     let (reader, writer) = reflector::store();
     let stream = watcher(
         api,
         watcher::Config::default().labels(selector).any_semantic(),
     )
     .default_backoff()
-    .modify(|object: &mut K| object.meta_mut().managed_fields = None)
+    .modify(trim)
     .reflect(writer)
     .touched_objects();
     (reader, stream)
@@ -313,7 +336,11 @@ async fn run_namespace(
         None => (None, None),
     };
     let (pdbs, pdb_stream) = cache(apis::<PodDisruptionBudget>(&client, ns), &selector);
-    let (pods, pod_stream) = cache(apis::<Pod>(&client, ns), &selector);
+    let (pods, pod_stream) = trimmed_cache(
+        apis::<Pod>(&client, ns),
+        &selector,
+        pgctl_shared::trim::pod,
+    );
     let (service_accounts, sa_stream) = cache(apis::<ServiceAccount>(&client, ns), &selector);
     let (role_bindings, rb_stream) = cache(apis::<RoleBinding>(&client, ns), &selector);
     // Claims are watched to notice when one binds (a pending resize can then proceed).

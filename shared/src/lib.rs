@@ -15,6 +15,7 @@ pub mod requeue;
 pub mod roles;
 pub mod rollout;
 pub mod rollout_slots;
+pub mod trim;
 pub mod status;
 pub mod validate;
 
