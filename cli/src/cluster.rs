@@ -1,8 +1,6 @@
 //! What a cluster looks like right now: its resource, pods, StatefulSet, Services, Secrets
 //! (names only) and events, and the views `status`, `rollout status` and `delete` show.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Endpoints, Event, PersistentVolumeClaim, Pod, Secret, Service};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
@@ -34,15 +32,6 @@ pub struct Observed {
     pub events: Vec<Event>,
 }
 
-/// `k=v,k=v` of a label map.
-pub fn selector(labels: &BTreeMap<String, String>) -> String {
-    labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// Reads a cluster and its objects. `events` also reads the namespace's events.
 pub async fn observe(
     kube: &Kube,
@@ -63,7 +52,8 @@ pub async fn observe_objects(
 ) -> anyhow::Result<Observed> {
     let name = pg.metadata.name.clone().unwrap_or_default();
     let ns = kube.namespace.clone();
-    let labels = ListParams::default().labels(&selector(&naming::cluster_labels(&config, &name)));
+    let labels =
+        ListParams::default().labels(&naming::selector(&naming::cluster_labels(&config, &name)));
     let what = format!("reading the objects of {name}");
     let err = |e| kube.explain(e, Subject::Other(&what));
     let pods: Api<Pod> = Api::namespaced(kube.client.clone(), &ns);
@@ -412,6 +402,7 @@ mod tests {
     use super::*;
     use pgctl_shared::crd::{PostgresSpec, PostgresStatus, RolloutStatus};
     use serde_json::json;
+    use std::collections::BTreeMap;
 
     fn pod(name: &str, ready: bool, flagged: bool) -> Pod {
         let mut annotations = BTreeMap::new();

@@ -309,12 +309,7 @@ async fn run_namespace(
     ),
 ) -> anyhow::Result<()> {
     let ns = namespace.as_deref();
-    let selector = config
-        .cluster_labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",");
+    let selector = pgctl_shared::naming::selector(&config.cluster_labels);
     let name_label = config.cluster_name_label.clone();
     let resource = postgresql_resource();
 
@@ -336,11 +331,8 @@ async fn run_namespace(
         None => (None, None),
     };
     let (pdbs, pdb_stream) = cache(apis::<PodDisruptionBudget>(&client, ns), &selector);
-    let (pods, pod_stream) = trimmed_cache(
-        apis::<Pod>(&client, ns),
-        &selector,
-        pgctl_shared::trim::pod,
-    );
+    let (pods, pod_stream) =
+        trimmed_cache(apis::<Pod>(&client, ns), &selector, pgctl_shared::trim::pod);
     let (service_accounts, sa_stream) = cache(apis::<ServiceAccount>(&client, ns), &selector);
     let (role_bindings, rb_stream) = cache(apis::<RoleBinding>(&client, ns), &selector);
     // Claims are watched to notice when one binds (a pending resize can then proceed).

@@ -15,8 +15,8 @@ pub mod requeue;
 pub mod roles;
 pub mod rollout;
 pub mod rollout_slots;
-pub mod trim;
 pub mod status;
+pub mod trim;
 pub mod validate;
 
 #[cfg(test)]

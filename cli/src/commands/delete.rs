@@ -231,7 +231,7 @@ async fn wait_gone(
     timeout: std::time::Duration,
 ) -> anyhow::Result<()> {
     let name = observed.pg.metadata.name.clone().unwrap_or_default();
-    let labels = cluster::selector(&naming::cluster_labels(&observed.config, &name));
+    let labels = naming::selector(&naming::cluster_labels(&observed.config, &name));
     let pods: Api<Pod> = kube.api();
     let statefulsets: Api<StatefulSet> = kube.api();
     let clusters = kube.clusters(&kube.namespace);
