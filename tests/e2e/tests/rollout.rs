@@ -884,6 +884,18 @@ fn node_of(pod: &Pod) -> Option<String> {
     pod.spec.as_ref()?.node_name.clone()
 }
 
+/// Cordons node `name` (`unschedulable`), or uncordons it.
+async fn cordon(client: &Client, name: &str, unschedulable: bool) -> Result<()> {
+    Api::<k8s_openapi::api::core::v1::Node>::all(client.clone())
+        .patch(
+            name,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(serde_json::json!({"spec": {"unschedulable": unschedulable}})),
+        )
+        .await?;
+    Ok(())
+}
+
 /// Evicts `pod` through the Eviction API, as `kubectl drain` does, once: `Ok(true)` once
 /// granted, `Ok(false)` when a PodDisruptionBudget refuses it (429). The client does not retry
 /// a 429 itself (kube's default would, for minutes).
@@ -953,14 +965,7 @@ async fn cordoning_the_masters_node_moves_the_master_before_its_eviction() -> Re
 
     // Without a controller, the PDB holds the master where it is.
     env.kill_controller();
-    let nodes: Api<k8s_openapi::api::core::v1::Node> = Api::all(env.client.clone());
-    nodes
-        .patch(
-            &drained,
-            &kube::api::PatchParams::default(),
-            &kube::api::Patch::Merge(serde_json::json!({"spec": {"unschedulable": true}})),
-        )
-        .await?;
+    cordon(&env.client, &drained, true).await?;
     // The disruption controller may not have counted the PDB yet: wait for its verdict.
     wait_for(
         "the PDB to count the master as the one pod it keeps",
@@ -1016,13 +1021,7 @@ async fn cordoning_the_masters_node_moves_the_master_before_its_eviction() -> Re
     )
     .await?;
     eprintln!("{:?} old master evicted", started.elapsed());
-    nodes
-        .patch(
-            &drained,
-            &kube::api::PatchParams::default(),
-            &kube::api::Patch::Merge(serde_json::json!({"spec": {"unschedulable": false}})),
-        )
-        .await?;
+    cordon(&env.client, &drained, false).await?;
     let (_, ip) = running_cluster(&env, name, 2).await?;
     eprintln!("{:?} old master back as a replica", started.elapsed());
     let (timeline_after, _) = timeline(&ip).await?;
@@ -1040,26 +1039,14 @@ async fn cordoning_the_masters_node_moves_the_master_before_its_eviction() -> Re
 
 /// The `Degraded` condition of the cluster: its status, reason and message.
 async fn degraded(env: &CliEnv, name: &str) -> Result<Option<(String, String, String)>> {
-    let api: Api<kube::core::DynamicObject> = Api::namespaced_with(
-        env.client.clone(),
-        env.namespace.name(),
-        &kube::core::ApiResource::from_gvk_with_plural(
-            &kube::core::GroupVersionKind::gvk("acid.zalan.do", "v1", "postgresql"),
-            "postgresqls",
-        ),
-    );
-    let object = api.get(name).await?;
-    let conditions = object.data["status"]["conditions"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    Ok(conditions
-        .iter()
-        .find(|c| c["type"] == "Degraded")
-        .map(|c| {
-            let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
-            (text("status"), text("reason"), text("message"))
-        }))
+    let cluster =
+        Api::<pgctl_shared::crd::Postgresql>::namespaced(env.client.clone(), env.namespace.name())
+            .get(name)
+            .await?;
+    Ok(cluster.status.as_ref().and_then(|status| {
+        pgctl_shared::status::condition(status, pgctl_shared::status::DEGRADED)
+            .map(|c| (c.status.clone(), c.reason.clone(), c.message.clone()))
+    }))
 }
 
 /// A rollout whose only candidate is unhealthy keeps the master: the master is flagged for
@@ -1099,7 +1086,7 @@ async fn a_rollout_keeps_the_master_while_no_replica_is_healthy_and_reports_degr
     let frozen = data_plane::pod_processes(&ns, &replica);
     ensure!(!frozen.is_empty(), "no processes of {replica}");
     data_plane::signal_all(&frozen, nix::sys::signal::Signal::SIGSTOP);
-    let thaw = scopeguard(frozen);
+    let thaw = thaw_on_drop(frozen);
     wait_for(&format!("{replica} to be not ready"), SQL, || async {
         let pods = data_plane::pods(&env.client, &ns, name).await?;
         Ok(pods.iter().any(|p| p.name_any() == replica && !is_ready(p)))
@@ -1174,7 +1161,7 @@ async fn a_rollout_keeps_the_master_while_no_replica_is_healthy_and_reports_degr
 }
 
 /// Sends SIGCONT to the frozen processes when dropped (also when the test fails).
-fn scopeguard(frozen: Vec<data_plane::PodProcess>) -> impl Drop {
+fn thaw_on_drop(frozen: Vec<data_plane::PodProcess>) -> impl Drop {
     struct Thaw(Vec<data_plane::PodProcess>);
     impl Drop for Thaw {
         fn drop(&mut self) {
