@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{
-    Node, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
+    Endpoints, Node, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::RoleBinding;
@@ -84,6 +84,9 @@ pub struct Stores {
     pub cross_namespace_secrets: Option<Store<Secret>>,
     pub statefulsets: Store<StatefulSet>,
     pub services: Store<Service>,
+    /// Endpoints by name and labels only (`shared::trim::endpoints`): whether the master
+    /// Endpoints that the operator creates for Patroni exist.
+    pub endpoints: Store<Endpoints>,
     pub secrets: Store<Secret>,
     pub pdbs: Store<PodDisruptionBudget>,
     pub pods: Store<Pod>,

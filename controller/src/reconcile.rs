@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Endpoints, PersistentVolumeClaim, Pod, PodTemplateSpec, Secret};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, PodTemplateSpec, Secret};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, Preconditions};
@@ -519,14 +519,9 @@ async fn sync(
         );
     }
     if let Some(endpoints) = &desired.master_endpoints {
-        let api: Api<Endpoints> = Api::namespaced(applier.client().clone(), namespace);
-        let exists = api
-            .get_metadata_opt(&endpoints.name_any())
-            .await
-            .map_err(kube_error(
-                "get",
-                format!("Endpoints {}", endpoints.name_any()),
-            ))?
+        let exists = stores
+            .endpoints
+            .get(&at(namespace, &endpoints.name_any()))
             .is_some();
         report.note(
             applier.create_if_absent(endpoints, exists).await?,

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use anyhow::Context as _;
-use futures::{FutureExt, StreamExt, future};
+use futures::{FutureExt, StreamExt, TryStreamExt, future};
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Node, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
+    ConfigMap, Endpoints, Node, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::RoleBinding;
@@ -191,6 +191,43 @@ where
     (reader, stream)
 }
 
+/// Like [`trimmed_cache`], but the stream yields only deleted objects: for a kind whose
+/// updates come from others all the time (Patroni renews its leader annotation on the master
+/// Endpoints every `loop_wait`), where only a deletion is drift the controller repairs.
+fn deletions_cache<K>(
+    api: Api<K>,
+    selector: &str,
+    trim: fn(&mut K),
+) -> (
+    Store<K>,
+    impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
+)
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    let (reader, writer) = reflector::store();
+    let stream = watcher(
+        api,
+        watcher::Config::default().labels(selector).any_semantic(),
+    )
+    .default_backoff()
+    .modify(trim)
+    .reflect(writer)
+    .try_filter_map(|event| {
+        future::ready(Ok(match event {
+            watcher::Event::Delete(object) => Some(object),
+            _ => None,
+        }))
+    });
+    (reader, stream)
+}
+
 fn apis<K>(client: &Client, namespace: Option<&str>) -> Api<K>
 where
     K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>,
@@ -315,6 +352,11 @@ async fn run_namespace(
 
     let (statefulsets, sts_stream) = cache(apis::<StatefulSet>(&client, ns), &selector);
     let (services, svc_stream) = cache(apis::<Service>(&client, ns), &selector);
+    let (endpoints, endpoints_stream) = deletions_cache(
+        apis::<Endpoints>(&client, ns),
+        &selector,
+        pgctl_shared::trim::endpoints,
+    );
     let (secrets, secret_stream) = cache(apis::<Secret>(&client, ns), &selector);
     // Credential Secrets that the clusters of this namespace keep in other namespaces
     // (enable_cross_namespace_secret): a watch of every namespace, selected by the labels that
@@ -344,6 +386,7 @@ async fn run_namespace(
         claims,
         statefulsets,
         services,
+        endpoints,
         secrets,
         pdbs,
         pods,
@@ -399,6 +442,7 @@ async fn run_namespace(
         )
         .watches_stream(sts_stream, cluster_of(&name_label, &resource))
         .watches_stream(svc_stream, cluster_of(&name_label, &resource))
+        .watches_stream(endpoints_stream, cluster_of(&name_label, &resource))
         .watches_stream(secret_stream, secret_cluster_of(&name_label, &resource))
         .watches_stream(pdb_stream, cluster_of(&name_label, &resource))
         .watches_stream(pod_stream, cluster_of(&name_label, &resource))

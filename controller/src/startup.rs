@@ -124,6 +124,8 @@ pub async fn check_permissions(
         need("list", "", "nodes"),
         need("watch", "", "nodes"),
         need("patch", "", "endpoints"),
+        need("list", "", "endpoints"),
+        need("watch", "", "endpoints"),
         need("patch", "policy", "poddisruptionbudgets"),
         need("patch", "", "serviceaccounts"),
         need("patch", "rbac.authorization.k8s.io", "rolebindings"),

@@ -2,7 +2,7 @@
 //! watch of a thousand pods does not hold a thousand full pod specs (environment with the
 //! Spilo configuration, volumes, probes …).
 
-use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod, PodSpec, PodStatus};
+use k8s_openapi::api::core::v1::{Container, ContainerStatus, Endpoints, Pod, PodSpec, PodStatus};
 
 /// Reduces a cached pod to its metadata, its node, the name and image of each container, and
 /// the status the controller reads (phase, conditions, IP, container readiness).
@@ -45,9 +45,37 @@ pub fn pod(pod: &mut Pod) {
     }
 }
 
+/// Reduces a cached Endpoints object to its metadata without annotations: the controller only
+/// needs to know that the master Endpoints exist, while Patroni rewrites their addresses and
+/// leader annotations all the time.
+pub fn endpoints(endpoints: &mut Endpoints) {
+    endpoints.metadata.managed_fields = None;
+    endpoints.metadata.annotations = None;
+    endpoints.subsets = None;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimmed_endpoints_keep_name_and_labels_only() {
+        let mut full: Endpoints = serde_json::from_value(serde_json::json!({
+            "metadata": {
+                "name": "acid-a", "namespace": "ns", "uid": "u1",
+                "labels": {"cluster-name": "acid-a"},
+                "annotations": {"leader": "acid-a-0", "renewTime": "2026-11-26T03:00:00Z"},
+                "managedFields": [{"manager": "patroni"}],
+            },
+            "subsets": [{"addresses": [{"ip": "10.0.0.1"}], "ports": [{"port": 5432}]}],
+        }))
+        .expect("endpoints");
+        endpoints(&mut full);
+        assert_eq!(full.metadata.name.as_deref(), Some("acid-a"));
+        assert_eq!(full.metadata.labels.as_ref().map(|l| l.len()), Some(1));
+        assert!(full.metadata.annotations.is_none() && full.metadata.managed_fields.is_none());
+        assert!(full.subsets.is_none());
+    }
 
     #[test]
     fn a_trimmed_pod_keeps_what_the_controller_reads() {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Secret, Service};
+use k8s_openapi::api::core::v1::{Endpoints, Event, PersistentVolumeClaim, Secret, Service};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::core::{DynamicObject, GroupVersionKind};
@@ -277,6 +277,30 @@ async fn repairs_a_deleted_service_and_an_edited_statefulset() -> Result<()> {
     let sts: Api<StatefulSet> = f.api();
     wait_until("the StatefulSet", SHORT, || async {
         Ok(sts.get_opt("acid-drift").await?)
+    })
+    .await?;
+    // The master Endpoints of a Running cluster: the pods here are simulated (no Patroni), so
+    // only the controller can bring them back, once its Endpoints cache has seen the deletion.
+    wait_for_pods(
+        &f.client,
+        f.ns.name(),
+        "acid-drift",
+        1,
+        Duration::from_secs(60),
+    )
+    .await?;
+    act_as_patroni(&f.client, f.ns.name(), "acid-drift").await?;
+    f.wait_status("acid-drift", "Running", SHORT).await?;
+    let endpoints: Api<Endpoints> = f.api();
+    let before = endpoints.get("acid-drift").await?;
+    endpoints
+        .delete("acid-drift", &DeleteParams::default())
+        .await?;
+    wait_for("the master Endpoints to come back", SHORT, || async {
+        Ok(endpoints
+            .get_opt("acid-drift")
+            .await?
+            .is_some_and(|e| e.uid() != before.uid()))
     })
     .await?;
     let before = services.get("acid-drift-repl").await?;
