@@ -8,7 +8,7 @@ use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, ListParams};
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::{Postgresql, cluster_status};
-use pgctl_shared::naming;
+use pgctl_shared::{build, naming};
 use serde::Serialize;
 
 use crate::k8s::{Kube, Subject};
@@ -27,6 +27,10 @@ pub struct Observed {
     pub endpoints: Vec<Endpoints>,
     /// Names only: a Secret's contents are never read.
     pub secrets: Vec<String>,
+    /// Credential Secrets kept in other namespaces (`enable_cross_namespace_secret`, users
+    /// named `namespace.user`), as `namespace/name`. They have no owner reference: only
+    /// `enable_secrets_deletion` decides whether they go with the cluster.
+    pub other_namespace_secrets: Vec<String>,
     pub pvcs: Vec<String>,
     pub pdbs: Vec<String>,
     pub events: Vec<Event>,
@@ -86,6 +90,7 @@ pub async fn observe_objects(
         }
     }
     let secret_names = names(secret_list.items);
+    let other_namespace_secrets = other_namespace_secrets(kube, &pg, &config).await;
     let pvc_names = names(pvc_list.items);
     let pdb_names = names(pdb_list.items);
     let event_list = if events {
@@ -105,10 +110,50 @@ pub async fn observe_objects(
         services: service_list,
         endpoints: endpoint_list,
         secrets: secret_names,
+        other_namespace_secrets,
         pvcs: pvc_names,
         pdbs: pdb_names,
         events: event_list,
     })
+}
+
+/// The cluster's credential Secrets in other namespaces, as `namespace/name`: listed by their
+/// labels in each namespace the manifest's `namespace.user` names point to. A namespace that
+/// cannot be read (no permission there) is left out, not an error of the whole command.
+async fn other_namespace_secrets(
+    kube: &Kube,
+    pg: &Postgresql,
+    config: &OperatorConfig,
+) -> Vec<String> {
+    let (Some(name), Some(ns)) = (
+        pg.metadata.name.as_deref(),
+        pg.metadata.namespace.as_deref(),
+    ) else {
+        return Vec::new();
+    };
+    let mut namespaces: Vec<String> = build::secret::required_secrets(pg, config)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.cross_namespace)
+        .map(|s| s.namespace)
+        .collect();
+    namespaces.sort();
+    namespaces.dedup();
+    let labels = ListParams::default().labels(&naming::selector(
+        &naming::cross_namespace_secret_labels(config, ns, name),
+    ));
+    let mut found = Vec::new();
+    for other in namespaces {
+        let api: Api<Secret> = Api::namespaced(kube.client.clone(), &other);
+        if let Ok(list) = api.list_metadata(&labels).await {
+            found.extend(
+                names(list.items)
+                    .into_iter()
+                    .map(|n| format!("{other}/{n}")),
+            );
+        }
+    }
+    found
 }
 
 fn names<K>(items: Vec<kube::core::PartialObjectMeta<K>>) -> Vec<String> {

@@ -196,6 +196,11 @@ pub fn describe_plan(observed: &Observed, ui: &Ui) -> String {
     for secret in &observed.secrets {
         push(secrets_go, format!("secret {secret}"));
     }
+    // No owner reference across namespaces: the controller deletes these itself (finalizer)
+    // when enable_secrets_deletion is on, whatever enable_owner_references says.
+    for secret in &observed.other_namespace_secrets {
+        push(config.enable_secrets_deletion, format!("secret {secret}"));
+    }
     let pvcs_go =
         config.persistent_volume_claim_retention_policy.when_deleted == PvcRetention::Delete;
     for pvc in &observed.pvcs {
@@ -295,6 +300,37 @@ mod tests {
     }
 
     #[test]
+    fn secrets_in_other_namespaces_follow_enable_secrets_deletion_only() {
+        let mut pg = Postgresql::new("acid-foo", PostgresSpec::default());
+        pg.metadata.namespace = Some("ns".into());
+        let mut observed = Observed {
+            pg,
+            config: OperatorConfig {
+                enable_owner_references: false,
+                enable_secrets_deletion: true,
+                ..OperatorConfig::default()
+            },
+            pods: vec![],
+            statefulset: None,
+            services: vec![],
+            endpoints: vec![],
+            secrets: vec!["own".into()],
+            other_namespace_secrets: vec!["apps/theirs".into()],
+            pvcs: vec![],
+            pdbs: vec![],
+            events: vec![],
+        };
+        let plan = describe_plan(&observed, &Ui::plain());
+        let (goes, stays) = plan.split_once("stays:").expect("a stays section");
+        assert!(goes.contains("secret apps/theirs"), "{plan}");
+        assert!(stays.contains("secret own"), "{plan}");
+        observed.config.enable_secrets_deletion = false;
+        let plan = describe_plan(&observed, &Ui::plain());
+        let (_, stays) = plan.split_once("stays:").expect("a stays section");
+        assert!(stays.contains("secret apps/theirs"), "{plan}");
+    }
+
+    #[test]
     fn plan_says_what_stays() {
         let mut pg = Postgresql::new("acid-foo", PostgresSpec::default());
         pg.metadata.namespace = Some("ns".into());
@@ -306,6 +342,9 @@ mod tests {
             services: vec![],
             endpoints: vec![],
             secrets: vec!["postgres.acid-foo.credentials.postgresql.acid.zalan.do".into()],
+            other_namespace_secrets: vec![
+                "apps/apps.app.acid-foo.credentials.postgresql.acid.zalan.do".into(),
+            ],
             pvcs: vec!["pgdata-acid-foo-0".into()],
             pdbs: vec![],
             events: vec![],

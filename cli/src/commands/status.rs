@@ -336,7 +336,12 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
         status: summary,
         instances,
         services,
-        secrets: observed.secrets.clone(),
+        secrets: observed
+            .secrets
+            .iter()
+            .chain(&observed.other_namespace_secrets)
+            .cloned()
+            .collect(),
         volumes: observed.pvcs.clone(),
         rollout,
         events,
@@ -693,6 +698,7 @@ mod tests {
             services: vec![],
             endpoints: vec![],
             secrets: vec!["postgres.acid-foo.credentials.postgresql.acid.zalan.do".into()],
+            other_namespace_secrets: vec![],
             pvcs: vec![],
             pdbs: vec![],
             events: vec![],

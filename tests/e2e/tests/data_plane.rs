@@ -576,6 +576,26 @@ async fn cross_namespace_secrets_follow_the_user_namespace() -> Result<()> {
             .contains(&SECRETS_FINALIZER.to_string()),
         "the cluster carries the finalizer that deletes the Secret"
     );
+    // The CLI shows that Secret, and that it goes with the cluster.
+    let shown = format!("{}/{secret_name}", apps.name());
+    let out = env
+        .pgctl(&["status", "acid-xns", "-o", "json"])
+        .expect_code(0)?;
+    let status: serde_json::Value = serde_json::from_str(&out.stdout)?;
+    ensure!(
+        status["secrets"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|v| v.as_str() == Some(shown.as_str()))),
+        "pgctl status lists {shown}: {}",
+        out.stdout
+    );
+    let out = env.pgctl(&["delete", "acid-xns"]).expect_code(2)?;
+    let goes = out.stderr.split("stays:").next().unwrap_or("");
+    ensure!(
+        goes.contains(&format!("secret {shown}")),
+        "pgctl delete's plan deletes {shown}:\n{}",
+        out.stderr
+    );
     let password = secret_password(&secret)?;
     wait_for(&format!("{user} to log in"), SQL, || async {
         Ok(psql(&ip, &user, &password, "postgres", "select current_user").is_ok_and(|u| u == user))
