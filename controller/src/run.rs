@@ -139,93 +139,88 @@ async fn shutdown_signal() {
     }
 }
 
-/// A label-selected, managedFields-free cache of one kind, and the stream of its changes.
-fn cache<K>(
-    api: Api<K>,
-    selector: &str,
-) -> (
-    Store<K>,
-    impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
-)
-where
+/// What a kind needs to be cached from a watch.
+trait Cached:
+    Resource<DynamicType = ()> + Clone + DeserializeOwned + std::fmt::Debug + Send + Sync + 'static
+{
+}
+
+impl<K> Cached for K where
     K: Resource<DynamicType = ()>
         + Clone
         + DeserializeOwned
         + std::fmt::Debug
         + Send
         + Sync
-        + 'static,
+        + 'static
 {
+}
+
+/// A label-selected, managedFields-free cache of one kind, and the stream of its changes.
+fn cache<K: Cached>(
+    api: Api<K>,
+    selector: &str,
+) -> (
+    Store<K>,
+    impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
+) {
     trimmed_cache(api, selector, |object: &mut K| {
         object.meta_mut().managed_fields = None;
     })
 }
 
 /// Like [`cache`], keeping of each object what `trim` leaves.
-fn trimmed_cache<K>(
+fn trimmed_cache<K: Cached>(
     api: Api<K>,
     selector: &str,
     trim: fn(&mut K),
 ) -> (
     Store<K>,
     impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
-)
-where
-    K: Resource<DynamicType = ()>
-        + Clone
-        + DeserializeOwned
-        + std::fmt::Debug
-        + Send
-        + Sync
-        + 'static,
-{
-    let (reader, writer) = reflector::store();
-    let stream = watcher(
-        api,
-        watcher::Config::default().labels(selector).any_semantic(),
-    )
-    .default_backoff()
-    .modify(trim)
-    .reflect(writer)
-    .touched_objects();
-    (reader, stream)
+) {
+    let (reader, events) = reflected(api, selector, trim);
+    (reader, events.touched_objects())
 }
 
 /// Like [`trimmed_cache`], but the stream yields only deleted objects: for a kind whose
 /// updates come from others all the time (Patroni renews its leader annotation on the master
 /// Endpoints every `loop_wait`), where only a deletion is drift the controller repairs.
-fn deletions_cache<K>(
+fn deletions_cache<K: Cached>(
     api: Api<K>,
     selector: &str,
     trim: fn(&mut K),
 ) -> (
     Store<K>,
     impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
-)
-where
-    K: Resource<DynamicType = ()>
-        + Clone
-        + DeserializeOwned
-        + std::fmt::Debug
-        + Send
-        + Sync
-        + 'static,
-{
-    let (reader, writer) = reflector::store();
-    let stream = watcher(
-        api,
-        watcher::Config::default().labels(selector).any_semantic(),
-    )
-    .default_backoff()
-    .modify(trim)
-    .reflect(writer)
-    .try_filter_map(|event| {
+) {
+    let (reader, events) = reflected(api, selector, trim);
+    let deleted = events.try_filter_map(|event| {
         future::ready(Ok(match event {
             watcher::Event::Delete(object) => Some(object),
             _ => None,
         }))
     });
-    (reader, stream)
+    (reader, deleted)
+}
+
+/// The label-selected watch of one kind, trimmed by `trim`, feeding a store.
+fn reflected<K: Cached>(
+    api: Api<K>,
+    selector: &str,
+    trim: fn(&mut K),
+) -> (
+    Store<K>,
+    impl futures::Stream<Item = Result<watcher::Event<K>, watcher::Error>> + Send + 'static,
+) {
+    let (reader, writer) = reflector::store();
+    let events = watcher(
+        api,
+        watcher::Config::default().labels(selector).any_semantic(),
+    )
+    .default_backoff()
+    .modify(trim)
+    .reflect(writer);
+    (reader, events)
 }
 
 fn apis<K>(client: &Client, namespace: Option<&str>) -> Api<K>

@@ -269,6 +269,22 @@ async fn scales_two_three_one() -> Result<()> {
     Ok(())
 }
 
+/// Deletes `name` and waits until an object of that name with another uid exists.
+async fn deleted_comes_back<K>(api: &Api<K>, name: &str, what: &str) -> Result<()>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let before = api.get(name).await?;
+    api.delete(name, &DeleteParams::default()).await?;
+    wait_for(&format!("{what} to come back"), SHORT, || async {
+        Ok(api
+            .get_opt(name)
+            .await?
+            .is_some_and(|o| o.uid() != before.uid()))
+    })
+    .await
+}
+
 #[tokio::test]
 async fn repairs_a_deleted_service_and_an_edited_statefulset() -> Result<()> {
     let f = fixture("drift", config(&[])).await?;
@@ -291,29 +307,8 @@ async fn repairs_a_deleted_service_and_an_edited_statefulset() -> Result<()> {
     .await?;
     act_as_patroni(&f.client, f.ns.name(), "acid-drift").await?;
     f.wait_status("acid-drift", "Running", SHORT).await?;
-    let endpoints: Api<Endpoints> = f.api();
-    let before = endpoints.get("acid-drift").await?;
-    endpoints
-        .delete("acid-drift", &DeleteParams::default())
-        .await?;
-    wait_for("the master Endpoints to come back", SHORT, || async {
-        Ok(endpoints
-            .get_opt("acid-drift")
-            .await?
-            .is_some_and(|e| e.uid() != before.uid()))
-    })
-    .await?;
-    let before = services.get("acid-drift-repl").await?;
-    services
-        .delete("acid-drift-repl", &DeleteParams::default())
-        .await?;
-    wait_for("the replica Service to come back", SHORT, || async {
-        Ok(services
-            .get_opt("acid-drift-repl")
-            .await?
-            .is_some_and(|s| s.uid() != before.uid()))
-    })
-    .await?;
+    deleted_comes_back(&f.api::<Endpoints>(), "acid-drift", "the master Endpoints").await?;
+    deleted_comes_back(&services, "acid-drift-repl", "the replica Service").await?;
     sts.patch(
         "acid-drift",
         &PatchParams::default(),
