@@ -138,7 +138,7 @@ async fn reconcile_cluster(
         .statefulsets
         .get(&at(namespace, &pgctl_shared::naming::statefulset(name)));
     let instances = pg.spec.number_of_instances;
-    match sync(&pg, object, ctx, &config, live_sts.as_deref()).await {
+    match sync(&pg, &target, ctx, &config, live_sts.as_deref()).await {
         Ok(mut report) => {
             // Secrets that could not be created in other namespaces: the cluster goes on (the
             // roles lack those passwords), and the sync is reported as failed and retried.
@@ -400,21 +400,12 @@ impl SyncReport {
 
 async fn sync(
     pg: &Postgresql,
-    object: &DynamicObject,
+    target: &Target<'_>,
     ctx: &Context,
     config: &OperatorConfig,
     live_sts: Option<&StatefulSet>,
 ) -> Result<SyncReport, Error> {
-    let namespace = object
-        .metadata
-        .namespace
-        .as_deref()
-        .ok_or(Error::Incomplete("metadata.namespace"))?;
-    let name = object
-        .metadata
-        .name
-        .as_deref()
-        .ok_or(Error::Incomplete("metadata.name"))?;
+    let (object, namespace, name) = (target.object, target.namespace, target.name);
     let desired = build::desired(pg, config).map_err(|e| Error::Build(e.to_string()))?;
     let applier = &ctx.applier;
     let stores = &ctx.stores;

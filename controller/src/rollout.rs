@@ -207,42 +207,18 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
         master_role: build::MASTER_ROLE,
         spare_node: spare_node(ctx, config, master_node),
     };
-    // A drain does not wait for a rollout: moving the master off the drained node comes
-    // first, unless it must wait and the rollout can go on meanwhile.
-    let step = match rollout::evacuate(&input) {
-        Some(Step::Wait(wait)) if outdated => match rollout::plan(&input) {
-            Step::Wait(_) | Step::Done => Step::Wait(wait),
-            step => step,
-        },
-        Some(step) => step,
-        None => rollout::plan(&input),
-    };
-    let evacuating = stranded;
-    // Pods are replaced in max_concurrent_rollouts clusters at a time; a drain never waits.
+    // A drain does not wait for a rollout, nor for a slot: pods are replaced in
+    // max_concurrent_rollouts clusters at a time.
     let started = previous_rollout.is_some_and(|r| r.updated > 0 && r.updated < r.total);
     let step = ctx.with_slots(|slots| {
-        let now = std::time::Instant::now();
-        match step {
-            Step::ReplaceReplica { .. } | Step::ReplaceMaster { .. } | Step::Switchover { .. }
-                if !evacuating =>
-            {
-                match slots.acquire(&key, started, ctx.max_concurrent_rollouts, now) {
-                    Ok(()) => step,
-                    Err(queued) => Step::Wait(Wait::Queued {
-                        rolling: queued.rolling,
-                        limit: queued.limit,
-                    }),
-                }
-            }
-            Step::Wait(ref wait) if wait.degraded() => {
-                slots.release(&key);
-                step
-            }
-            _ => {
-                slots.touch(&key, now);
-                step
-            }
-        }
+        slots.gate(
+            &key,
+            rollout::next_step(&input, outdated),
+            started,
+            stranded,
+            ctx.max_concurrent_rollouts,
+            std::time::Instant::now(),
+        )
     });
     tracing::debug!(%step, "rollout step");
     let previous_step = previous_rollout.and_then(|r| r.current_step.as_deref());
@@ -330,7 +306,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
         Step::ReplaceReplica { ref pod } | Step::ReplaceMaster { ref pod } => {
             let master = matches!(step, Step::ReplaceMaster { .. });
             // The only instance leaves a drained node whether or not it is outdated.
-            let moving = master && evacuating;
+            let moving = master && stranded;
             let text = if moving {
                 format!(
                     "moving the only instance {pod} off node {} (no replica: down until it is ready elsewhere)",
@@ -384,7 +360,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
             }
         }
         Step::Switchover { ref from, ref to } => {
-            let why = if evacuating {
+            let why = if stranded {
                 format!(
                     " to move the master off node {}",
                     master_node.unwrap_or("unknown")

@@ -178,7 +178,7 @@ fn trimmed_cache<K: Cached>(
     Store<K>,
     impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
 ) {
-    let (reader, events) = reflected(api, selector, trim);
+    let (reader, events) = reflected(api, selected(selector), trim);
     (reader, events.touched_objects())
 }
 
@@ -193,7 +193,7 @@ fn deletions_cache<K: Cached>(
     Store<K>,
     impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
 ) {
-    let (reader, events) = reflected(api, selector, trim);
+    let (reader, events) = reflected(api, selected(selector), trim);
     let deleted = events.try_filter_map(|event| {
         future::ready(Ok(match event {
             watcher::Event::Delete(object) => Some(object),
@@ -203,24 +203,27 @@ fn deletions_cache<K: Cached>(
     (reader, deleted)
 }
 
-/// The label-selected watch of one kind, trimmed by `trim`, feeding a store.
+/// The watch of one kind, its objects trimmed by `trim`, feeding a store.
 fn reflected<K: Cached>(
     api: Api<K>,
-    selector: &str,
+    config: watcher::Config,
     trim: fn(&mut K),
 ) -> (
     Store<K>,
     impl futures::Stream<Item = Result<watcher::Event<K>, watcher::Error>> + Send + 'static,
 ) {
     let (reader, writer) = reflector::store();
-    let events = watcher(
-        api,
-        watcher::Config::default().labels(selector).any_semantic(),
-    )
-    .default_backoff()
-    .modify(trim)
-    .reflect(writer);
+    let events = watcher(api, config)
+        .default_backoff()
+        .modify(trim)
+        .reflect(writer);
     (reader, events)
+}
+
+/// A watch of the objects that carry the labels of `selector`, served from the API server's
+/// cache.
+fn selected(selector: &str) -> watcher::Config {
+    watcher::Config::default().labels(selector).any_semantic()
 }
 
 fn apis<K>(client: &Client, namespace: Option<&str>) -> Api<K>
@@ -472,20 +475,12 @@ fn node_cache(
     Store<Node>,
     impl futures::Stream<Item = Result<Node, watcher::Error>> + Send + 'static,
 ) {
-    let (reader, writer) = reflector::store();
-    let stream = watcher(
+    let (reader, events) = reflected(
         Api::<Node>::all(client),
         watcher::Config::default().any_semantic(),
-    )
-    .default_backoff()
-    .modify(|node: &mut Node| {
-        node.metadata.managed_fields = None;
-        node.metadata.annotations = None;
-        node.status = None;
-    })
-    .reflect(writer)
-    .touched_objects()
-    .predicate_filter(
+        pgctl_shared::trim::node,
+    );
+    let stream = events.touched_objects().predicate_filter(
         |node: &Node| {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();

@@ -81,16 +81,15 @@ pub fn cross_namespace_secret_labels(
 /// namespace (`Some`), or of every namespace (`None`): `cluster_labels` and
 /// [`CLUSTER_NAMESPACE_LABEL`] (its value, or that it exists).
 pub fn cross_namespace_secret_selector(config: &OperatorConfig, namespace: Option<&str>) -> String {
-    let mut parts: Vec<String> = config
-        .cluster_labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    parts.push(match namespace {
+    let namespace = match namespace {
         Some(ns) => format!("{CLUSTER_NAMESPACE_LABEL}={ns}"),
         None => CLUSTER_NAMESPACE_LABEL.to_string(),
-    });
-    parts.join(",")
+    };
+    [selector(&config.cluster_labels), namespace]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A name the operator derives from the cluster name, with the limit Kubernetes puts on it.

@@ -648,6 +648,20 @@ pub fn evacuate(input: &Input<'_>) -> Option<Step> {
     )
 }
 
+/// The next step of a cluster: moving the master off a drained node ([`evacuate`]) comes
+/// before the rolling update ([`plan`]), unless that move must wait while `outdated` pods
+/// could be replaced meanwhile.
+pub fn next_step(input: &Input<'_>, outdated: bool) -> Step {
+    match evacuate(input) {
+        Some(Step::Wait(wait)) if outdated => match plan(input) {
+            Step::Wait(_) | Step::Done => Step::Wait(wait),
+            step => step,
+        },
+        Some(step) => step,
+        None => plan(input),
+    }
+}
+
 /// The replica to hand the master role to: a running, caught-up Patroni replica (not tagged
 /// `nofailover`) whose pod is ready, labelled replica, runs the new template (unless
 /// `allow_outdated`) and sits on a schedulable node; a synchronous standby first, then the

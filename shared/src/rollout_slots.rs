@@ -13,6 +13,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::rollout::{Step, Wait};
+
 /// A slot not refreshed for this long is freed.
 pub const STALE_AFTER: Duration = Duration::from_secs(600);
 
@@ -51,6 +53,42 @@ impl RolloutSlots {
                 rolling: self.held.len(),
                 limit,
             })
+        }
+    }
+
+    /// What becomes of the next `step` of cluster `key`: a step that replaces pods or moves the
+    /// master needs a slot ([`Wait::Queued`] without one), unless the cluster is `evacuating`
+    /// a drained node, which never waits; a degraded wait gives the slot up; any other wait
+    /// keeps it. `started`: as for [`Self::acquire`].
+    pub fn gate(
+        &mut self,
+        key: &str,
+        step: Step,
+        started: bool,
+        evacuating: bool,
+        limit: u32,
+        now: Instant,
+    ) -> Step {
+        match step {
+            Step::ReplaceReplica { .. } | Step::ReplaceMaster { .. } | Step::Switchover { .. }
+                if !evacuating =>
+            {
+                match self.acquire(key, started, limit, now) {
+                    Ok(()) => step,
+                    Err(queued) => Step::Wait(Wait::Queued {
+                        rolling: queued.rolling,
+                        limit: queued.limit,
+                    }),
+                }
+            }
+            Step::Wait(ref wait) if wait.degraded() => {
+                self.release(key);
+                step
+            }
+            _ => {
+                self.touch(key, now);
+                step
+            }
         }
     }
 
@@ -111,6 +149,40 @@ mod tests {
                 rolling: 2,
                 limit: 1
             })
+        );
+    }
+
+    #[test]
+    fn only_steps_that_replace_pods_queue_and_a_drain_never_does() {
+        let mut slots = RolloutSlots::default();
+        let now = Instant::now();
+        let replace = |pod: &str| Step::ReplaceReplica { pod: pod.into() };
+        assert_eq!(
+            slots.gate("a", replace("a-1"), false, false, 1, now),
+            replace("a-1")
+        );
+        assert_eq!(
+            slots.gate("b", replace("b-1"), false, false, 1, now),
+            Step::Wait(Wait::Queued {
+                rolling: 1,
+                limit: 1
+            })
+        );
+        // Moving a master off a drained node goes ahead without a slot.
+        let move_master = Step::Switchover {
+            from: "b-0".into(),
+            to: "b-1".into(),
+        };
+        assert_eq!(
+            slots.gate("b", move_master.clone(), false, true, 1, now),
+            move_master
+        );
+        // A degraded wait frees the slot for the next cluster.
+        let stuck = Step::Wait(Wait::NoLeader);
+        assert_eq!(slots.gate("a", stuck.clone(), false, false, 1, now), stuck);
+        assert_eq!(
+            slots.gate("b", replace("b-1"), false, false, 1, now),
+            replace("b-1")
         );
     }
 

@@ -2,7 +2,9 @@
 //! watch of a thousand pods does not hold a thousand full pod specs (environment with the
 //! Spilo configuration, volumes, probes …).
 
-use k8s_openapi::api::core::v1::{Container, ContainerStatus, Endpoints, Pod, PodSpec, PodStatus};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerStatus, Endpoints, Node, Pod, PodSpec, PodStatus,
+};
 
 /// Reduces a cached pod to its metadata, its node, the name and image of each container, and
 /// the status the controller reads (phase, conditions, IP, container readiness).
@@ -52,6 +54,14 @@ pub fn endpoints(endpoints: &mut Endpoints) {
     endpoints.metadata.managed_fields = None;
     endpoints.metadata.annotations = None;
     endpoints.subsets = None;
+}
+
+/// Reduces a cached node to what drains are decided from: its labels and `spec`
+/// (`unschedulable`), without the status that its heartbeats rewrite.
+pub fn node(node: &mut Node) {
+    node.metadata.managed_fields = None;
+    node.metadata.annotations = None;
+    node.status = None;
 }
 
 #[cfg(test)]
