@@ -18,6 +18,7 @@ use kube::runtime::reflector::{ObjectRef, Store};
 use pgctl_shared::config::OperatorConfig;
 
 use crate::apply::Applier;
+use crate::cluster_store::ClusterStore;
 use crate::error::{Error, kube as kube_error};
 use crate::metrics::Metrics;
 
@@ -87,12 +88,12 @@ pub struct Stores {
     /// Endpoints by name and labels only (`shared::trim::endpoints`): whether the master
     /// Endpoints that the operator creates for Patroni exist.
     pub endpoints: Store<Endpoints>,
-    pub secrets: Store<Secret>,
+    pub secrets: ClusterStore<Secret>,
     pub pdbs: Store<PodDisruptionBudget>,
-    pub pods: Store<Pod>,
+    pub pods: ClusterStore<Pod>,
     pub service_accounts: Store<ServiceAccount>,
     pub role_bindings: Store<RoleBinding>,
-    pub claims: Store<PersistentVolumeClaim>,
+    pub claims: ClusterStore<PersistentVolumeClaim>,
     /// Every node, reduced to its labels and spec (for drains: cordoned, or lacking
     /// `node_readiness_label`).
     pub nodes: Store<Node>,

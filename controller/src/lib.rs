@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod args;
+pub mod cluster_store;
 pub mod context;
 pub mod error;
 pub mod http;

@@ -116,7 +116,7 @@ async fn reconcile_cluster(
     };
 
     // Validation compares with the live claims to refuse a shrink.
-    let claims = of_cluster(&ctx.stores.claims, &config, namespace, name);
+    let claims = ctx.stores.claims.of_cluster(&config, namespace, name);
     let problems = validate::validate(&pg, &[], live_spec(&pg.spec, &claims).as_ref(), &config);
     for warning in problems
         .iter()
@@ -169,7 +169,10 @@ async fn reconcile_cluster(
                     return crate::provision::Provisioned::not_attempted();
                 }
                 let pods = cluster_pods(ctx, &config, namespace, name);
-                let secrets = of_cluster(&ctx.stores.secrets, &config, namespace, name)
+                let secrets = ctx
+                    .stores
+                    .secrets
+                    .of_cluster(&config, namespace, name)
                     .iter()
                     .map(|s| Secret::clone(s))
                     .chain(cross_namespace_secrets)
@@ -686,7 +689,7 @@ async fn resize_claims(
         return Ok(Vec::new());
     };
     let api: Api<PersistentVolumeClaim> = Api::namespaced(ctx.applier.client().clone(), namespace);
-    let claims = of_cluster(&ctx.stores.claims, config, namespace, name);
+    let claims = ctx.stores.claims.of_cluster(config, namespace, name);
     let mut resized = Vec::new();
     for claim in claims {
         let current = claim
@@ -727,26 +730,7 @@ pub(crate) fn cluster_pods(
     namespace: &str,
     name: &str,
 ) -> Vec<Arc<Pod>> {
-    of_cluster(&ctx.stores.pods, config, namespace, name)
-}
-
-/// The cached objects of one cluster (selected by its labels).
-fn of_cluster<K>(
-    store: &kube::runtime::reflector::Store<K>,
-    config: &OperatorConfig,
-    namespace: &str,
-    name: &str,
-) -> Vec<Arc<K>>
-where
-    K: Resource<DynamicType = ()> + Clone + 'static,
-{
-    let selector = pgctl_shared::naming::cluster_labels(config, name);
-    store
-        .state()
-        .into_iter()
-        .filter(|o| o.namespace().as_deref() == Some(namespace))
-        .filter(|o| selector.iter().all(|(k, v)| o.labels().get(k) == Some(v)))
-        .collect()
+    ctx.stores.pods.of_cluster(config, namespace, name)
 }
 
 fn pod_view(pod: &Pod, config: &OperatorConfig, template: Option<&PodTemplateSpec>) -> PodView {

@@ -25,6 +25,7 @@ use serde::de::DeserializeOwned;
 
 use crate::apply::Applier;
 use crate::args::Args;
+use crate::cluster_store::ClusterStore;
 use crate::context::{Context, Stores};
 use crate::http::Health;
 use crate::leader::LeaderElection;
@@ -164,9 +165,11 @@ fn cache<K: Cached>(
     Store<K>,
     impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
 ) {
-    trimmed_cache(api, selector, |object: &mut K| {
-        object.meta_mut().managed_fields = None;
-    })
+    trimmed_cache(api, selector, without_managed_fields)
+}
+
+fn without_managed_fields<K: Resource>(object: &mut K) {
+    object.meta_mut().managed_fields = None;
 }
 
 /// Like [`cache`], keeping of each object what `trim` leaves.
@@ -180,6 +183,24 @@ fn trimmed_cache<K: Cached>(
 ) {
     let (reader, events) = reflected(api, selected(selector), trim);
     (reader, events.touched_objects())
+}
+
+/// Like [`trimmed_cache`], indexed by the cluster-name `label` (a [`ClusterStore`]): for the
+/// kinds a reconcile looks up by cluster.
+fn indexed_cache<K: Cached>(
+    api: Api<K>,
+    selector: &str,
+    trim: fn(&mut K),
+    label: &str,
+) -> (
+    ClusterStore<K>,
+    impl futures::Stream<Item = Result<K, watcher::Error>> + Send + 'static,
+) {
+    let (reader, events) = reflected(api, selected(selector), trim);
+    let store = ClusterStore::new(reader, label);
+    let index = store.clone();
+    let events = events.inspect_ok(move |event| index.observe(event));
+    (store, events.touched_objects())
 }
 
 /// Like [`trimmed_cache`], but the stream yields only deleted objects: for a kind whose
@@ -355,7 +376,12 @@ async fn run_namespace(
         &selector,
         pgctl_shared::trim::endpoints,
     );
-    let (secrets, secret_stream) = cache(apis::<Secret>(&client, ns), &selector);
+    let (secrets, secret_stream) = indexed_cache(
+        apis::<Secret>(&client, ns),
+        &selector,
+        without_managed_fields,
+        &name_label,
+    );
     // Credential Secrets that the clusters of this namespace keep in other namespaces
     // (enable_cross_namespace_secret): a watch of every namespace, selected by the labels that
     // name this namespace as their cluster's. Watching every namespace, the cache above holds
@@ -371,12 +397,21 @@ async fn run_namespace(
         None => (None, None),
     };
     let (pdbs, pdb_stream) = cache(apis::<PodDisruptionBudget>(&client, ns), &selector);
-    let (pods, pod_stream) =
-        trimmed_cache(apis::<Pod>(&client, ns), &selector, pgctl_shared::trim::pod);
+    let (pods, pod_stream) = indexed_cache(
+        apis::<Pod>(&client, ns),
+        &selector,
+        pgctl_shared::trim::pod,
+        &name_label,
+    );
     let (service_accounts, sa_stream) = cache(apis::<ServiceAccount>(&client, ns), &selector);
     let (role_bindings, rb_stream) = cache(apis::<RoleBinding>(&client, ns), &selector);
     // Claims are watched to notice when one binds (a pending resize can then proceed).
-    let (claims, pvc_stream) = cache(apis::<PersistentVolumeClaim>(&client, ns), &selector);
+    let (claims, pvc_stream) = indexed_cache(
+        apis::<PersistentVolumeClaim>(&client, ns),
+        &selector,
+        without_managed_fields,
+        &name_label,
+    );
     let (nodes, node_stream) = node_cache(client.clone());
     let stores = Stores {
         namespace: namespace.clone(),

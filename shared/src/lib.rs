@@ -3,6 +3,7 @@
 //! No network I/O lives here.
 
 pub mod build;
+pub mod cluster_index;
 pub mod config;
 pub mod crd;
 pub mod diff;
