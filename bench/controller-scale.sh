@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: N postgresql resources (default 500) against the local control plane.
-# Measures: time until every cluster's StatefulSet exists, the duration and mutating-request
-# count of a full resync of the unchanged clusters, and the controller's resident memory.
+# Measures: time until every cluster's StatefulSet exists (and the CPU time the controller and
+# each control-plane component used meanwhile), the duration and mutating-request count of a
+# full resync of the unchanged clusters, and the controller's resident memory.
 #
 #   bench/controller-scale.sh [N]
 #
@@ -37,6 +38,20 @@ manifest=$(mktemp)
 for i in $(seq 1 "$N"); do
   printf -- '---\napiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata: {name: bench-%04d}\nspec: {teamId: bench, numberOfInstances: 1, volume: {size: 1Gi}, postgresql: {version: "17"}, users: {app: []}, databases: {app: app}}\n' "$i"
 done > "$manifest"
+# CPU seconds (user + system) used so far by the controller and by each control-plane
+# component (their pid files are in $CLUSTER_DIR/run).
+cpu_seconds() {
+  local pid=$1
+  [[ -r /proc/$pid/stat ]] || { echo 0; return; }
+  awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); print ($12 + $13) / hz}' "/proc/$pid/stat"
+}
+cpu_snapshot() {
+  echo "pgctl-controller $(cpu_seconds $CONTROLLER)"
+  for pidfile in "$CLUSTER_DIR"/run/*.pid; do
+    echo "$(basename "$pidfile" .pid) $(cpu_seconds "$(cat "$pidfile")")"
+  done
+}
+cpu_before=$(cpu_snapshot)
 start=$(date +%s.%N)
 $KUBECTL -n $NS create -f "$manifest" >/dev/null
 created=$(date +%s.%N)
@@ -57,9 +72,23 @@ until [[ $(statefulsets) -ge $N ]]; do sleep 0.5; done
 ready=$(date +%s.%N)
 echo "created $N postgresql resources in $(echo "$created - $start" | bc) s"
 echo "all $N StatefulSets exist $(echo "$ready - $start" | bc) s after the first create"
+echo "CPU seconds used meanwhile: $(join <(sort <<<"$cpu_before") <(cpu_snapshot | sort) |
+  awk '{printf "%s%s %.1f", sep, $1, $3 - $2; sep = ", "}')"
+echo "reconciles meanwhile: $(metric pgctl_reconciles_total)"
 
-# Let the clusters settle (status writes, Secrets), then resync everything once.
-sleep 20
+# Let the clusters settle: the pods are still being scheduled and started, and each change
+# is a status write. Settled = no write by the controller for 10 s (at most 3 minutes).
+settle_start=$(date +%s)
+last=-1 quiet=0
+while ((quiet < 10 && $(date +%s) - settle_start < 180)); do
+  now=$(metric pgctl_mutating_requests_total)
+  if [[ $now == "$last" ]]; then quiet=$((quiet + 1)); else quiet=0 last=$now; fi
+  sleep 1
+done
+echo "settled $(($(date +%s) - settle_start)) s later (no controller write for $quiet s)"
+mutations_by_kind() { curl -s 127.0.0.1:$PORT/metrics | grep '^pgctl_mutating_requests_total' | sort; }
+before_by_kind=$(mutations_by_kind)
+# Then resync everything once.
 before_reconciles=$(metric pgctl_reconciles_total)
 before_mutations=$(metric pgctl_mutating_requests_total)
 resync_start=$(date +%s.%N)
@@ -69,4 +98,5 @@ until [[ $(echo "$(metric pgctl_reconciles_total) >= $target" | bc) == 1 ]]; do 
 resync_end=$(date +%s.%N)
 after_mutations=$(metric pgctl_mutating_requests_total)
 echo "full resync of $N unchanged clusters: $(echo "$resync_end - $resync_start" | bc) s, $(echo "$after_mutations - $before_mutations" | bc) mutating requests"
+diff <(echo "$before_by_kind") <(mutations_by_kind) | sed -n 's/^> /  written during the resync: /p'
 echo "controller resident memory: $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$CONTROLLER/status), peak $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$CONTROLLER/status)"
