@@ -57,10 +57,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 
     // Permissions first, so that a missing one is named instead of surfacing as whichever
     // request happens to fail first (the namespace is the one given on the command line).
-    let namespace_from_args = args
-        .watched_namespace
-        .as_deref()
-        .filter(|ns| *ns != "*" && !ns.contains(','));
+    let namespace_from_args = namespace_from_args(&args);
     startup::check_permissions(&client, namespace_from_args, startup::Features::default()).await?;
     let config = startup::load_config(
         &client,
@@ -95,14 +92,33 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     startup::sync_delete_protection(&client, &config, &args.namespace).await?;
     health.ready.store(true, Ordering::Relaxed);
 
-    tokio::select! {
-        result = serve_clusters(client, config, &args, metrics.clone()) => result,
-        _ = election.hold() => anyhow::bail!("lost the leader lease; exiting so that only one replica writes"),
-        _ = shutdown_signal() => {
-            tracing::info!("shutting down");
-            Ok(())
+    let hold = election.hold();
+    let shutdown = shutdown_signal();
+    tokio::pin!(hold, shutdown);
+    let mut config = config;
+    loop {
+        tokio::select! {
+            result = serve_clusters(client.clone(), config.clone(), &args, metrics.clone()) => {
+                match result? {
+                    Some(new) => config = new,
+                    None => return Ok(()),
+                }
+            }
+            _ = &mut hold => anyhow::bail!("lost the leader lease; exiting so that only one replica writes"),
+            _ = &mut shutdown => {
+                tracing::info!("shutting down");
+                return Ok(());
+            }
         }
     }
+}
+
+/// The single namespace given by `--watched-namespace`, if it names one: the scope of the
+/// permission checks.
+fn namespace_from_args(args: &Args) -> Option<&str> {
+    args.watched_namespace
+        .as_deref()
+        .filter(|ns| *ns != "*" && !ns.contains(','))
 }
 
 async fn client(args: &Args) -> anyhow::Result<Client> {
@@ -257,12 +273,15 @@ where
     }
 }
 
+/// Serves every watched namespace until the operator configuration changes what the watches
+/// cover ([`OperatorConfig::changes_watches`]): then returns that configuration, to be served
+/// anew.
 async fn serve_clusters(
     client: Client,
     config: OperatorConfig,
     args: &Args,
     metrics: Arc<Metrics>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<OperatorConfig>> {
     let namespaces: Vec<Option<String>> = match &config.watched_namespace {
         WatchedNamespaces::All => vec![None],
         WatchedNamespaces::Some(list) => list.iter().cloned().map(Some).collect(),
@@ -294,6 +313,7 @@ async fn serve_clusters(
                 config_tx.subscribe(),
                 (rollout_slots.clone(), args.max_concurrent_rollouts),
             )
+            .map(|result| result.map(|()| None))
             .boxed(),
         );
     }
@@ -307,14 +327,32 @@ async fn serve_clusters(
             match startup::config_from_data(&data, args.watched_namespace.as_deref()) {
                 Ok(new) if new == current => {}
                 Ok(new) => {
+                    let restart = current.changes_watches(&new);
+                    if restart
+                        && let Err(error) = startup::check_permissions(
+                            &client_for_config,
+                            namespace_from_args(args),
+                            startup::Features::of(&new),
+                        )
+                        .await
+                    {
+                        tracing::error!(error = %format!("{error:#}"), "the changed operator configuration needs a permission the controller lacks; keeping the previous one");
+                        continue;
+                    }
                     current = new.clone();
-                    tracing::info!("operator configuration changed; resyncing every cluster");
                     if let Err(error) =
                         startup::sync_delete_protection(&client_for_config, &new, &args.namespace)
                             .await
                     {
                         tracing::error!(error = %format!("{error:#}"), "could not update delete protection");
                     }
+                    if restart {
+                        tracing::info!(
+                            "operator configuration changed what is watched; restarting the watches"
+                        );
+                        return Ok(Some(new));
+                    }
+                    tracing::info!("operator configuration changed; resyncing every cluster");
                     let _ = config_tx.send(new);
                 }
                 Err(error) => {
@@ -322,7 +360,7 @@ async fn serve_clusters(
                 }
             }
         }
-        Ok::<(), anyhow::Error>(())
+        Ok::<_, anyhow::Error>(None)
     };
     let (result, _, _) =
         future::select_all(loops.into_iter().chain(std::iter::once(relay.boxed()))).await;

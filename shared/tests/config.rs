@@ -1004,3 +1004,27 @@ fn docs_list_every_key_as_the_code_does() {
     }
     assert!(docs.contains("WATCHED_NAMESPACE"));
 }
+
+#[test]
+fn only_keys_that_shape_the_watches_restart_them() {
+    let base = parse(&[("watched_namespace", "team-a")]).expect("valid");
+    for (key, value) in [
+        ("watched_namespace", "team-a,team-b"),
+        ("cluster_labels", "application:spilo,environment:test"),
+        ("cluster_name_label", "cluster"),
+        ("enable_cross_namespace_secret", "true"),
+        ("workers", "16"),
+    ] {
+        let new = parse(&[("watched_namespace", "team-a"), (key, value)]).expect("valid");
+        assert!(base.changes_watches(&new), "{key}: {value}");
+    }
+    for (key, value) in [
+        ("docker_image", "registry.example/spilo:next"),
+        ("resync_period", "10m"),
+        ("enable_pod_antiaffinity", "true"),
+    ] {
+        let new = parse(&[("watched_namespace", "team-a"), (key, value)]).expect("valid");
+        assert!(!base.changes_watches(&new), "{key}: {value}");
+    }
+    assert!(!base.changes_watches(&base.clone()));
+}

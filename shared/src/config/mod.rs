@@ -364,6 +364,18 @@ impl Default for OperatorConfig {
 }
 
 impl OperatorConfig {
+    /// Whether going from `self` to `new` changes what the controller's watches cover or how
+    /// it runs them: the watched namespaces, the labels that select the operator's objects,
+    /// the cluster-name label, the watch of Secrets in other namespaces, or `workers`. Such a
+    /// change restarts the watches; any other is applied in place.
+    pub fn changes_watches(&self, new: &OperatorConfig) -> bool {
+        self.watched_namespace != new.watched_namespace
+            || self.cluster_labels != new.cluster_labels
+            || self.cluster_name_label != new.cluster_name_label
+            || self.enable_cross_namespace_secret != new.enable_cross_namespace_secret
+            || self.workers != new.workers
+    }
+
     /// Parses ConfigMap `data`. Keys that are absent keep their default; values are trimmed;
     /// an empty value of an optional key means "none".
     ///

@@ -34,6 +34,8 @@ pub struct ControllerProcess {
     pub metrics_port: u16,
     pub log: PathBuf,
     pub home: String,
+    /// The namespace of `--watched-namespace`; for a controller that reads it from its
+    /// ConfigMap, its own namespace (this names its log and its Lease).
     pub watched: String,
     pub identity: String,
 }
@@ -56,13 +58,26 @@ impl ControllerProcess {
         Ok(())
     }
 
-    /// Starts a controller; `identity` distinguishes replicas.
+    /// Starts a controller watching `watched` (`--watched-namespace`); `identity`
+    /// distinguishes replicas.
     pub fn start(home: &str, watched: &str, identity: &str) -> Result<Self> {
+        Self::spawn(home, Some(watched), identity)
+    }
+
+    /// Starts a controller that takes the namespaces it watches from the `watched_namespace`
+    /// key of its ConfigMap.
+    pub fn start_watching_per_config(home: &str, identity: &str) -> Result<Self> {
+        Self::spawn(home, None, identity)
+    }
+
+    fn spawn(home: &str, watched: Option<&str>, identity: &str) -> Result<Self> {
         let binary = workspace_binary("pgctl-controller");
         let kubeconfig =
             std::env::var(KUBECONFIG_ENV).map_err(|_| anyhow!("{KUBECONFIG_ENV} is not set"))?;
         let metrics_port = free_port()?;
-        let log = std::env::temp_dir().join(format!("pgctl-controller-{watched}-{identity}.log"));
+        // Names (log, lease) follow the watched namespace, else the controller's own.
+        let scope = watched.unwrap_or(home);
+        let log = std::env::temp_dir().join(format!("pgctl-controller-{scope}-{identity}.log"));
         let log_file = std::fs::File::create(&log)?;
         let child = Command::new(&binary)
             .args([
@@ -73,15 +88,20 @@ impl ControllerProcess {
                 "--config-map",
                 "postgres-operator",
             ])
+            .args(
+                watched
+                    .map(|ns| ["--watched-namespace", ns])
+                    .into_iter()
+                    .flatten(),
+            )
             .args([
-                "--watched-namespace",
-                watched,
                 "--identity",
                 identity,
                 "--lease-name",
-                &format!("pgctl-{watched}"),
+                &format!("pgctl-{scope}"),
             ])
             .args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
+            .env_remove("WATCHED_NAMESPACE")
             .env("RUST_LOG", "info,pgctl_controller=debug")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
@@ -93,7 +113,7 @@ impl ControllerProcess {
             metrics_port,
             log,
             home: home.to_string(),
-            watched: watched.to_string(),
+            watched: scope.to_string(),
             identity: identity.to_string(),
         })
     }

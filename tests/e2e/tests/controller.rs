@@ -707,6 +707,81 @@ async fn a_changed_operator_configmap_resyncs_every_cluster() -> Result<()> {
     Ok(())
 }
 
+async fn create_in(client: &Client, ns: &str, name: &str) -> Result<()> {
+    let pgs: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &resource());
+    pgs.create(
+        &PostParams::default(),
+        &serde_json::from_value(manifest(name, 1))?,
+    )
+    .await
+    .with_context(|| format!("creating postgresql {ns}/{name}"))?;
+    Ok(())
+}
+
+/// `watched_namespace` from the ConfigMap: a namespace added to it is served without a
+/// restart of the process (its watches restart), and the namespace served before still is.
+#[tokio::test]
+async fn a_namespace_added_to_the_configmap_is_served() -> Result<()> {
+    let client = client().await?;
+    install_crd(&client, &pgctl_shared::crd::crd(), SHORT).await?;
+    let first = TestNamespace::create(&client, "watch-first").await?;
+    let second = TestNamespace::create(&client, "watch-second").await?;
+    let home = TestNamespace::create(&client, "watch-ctl").await?;
+    ControllerProcess::prepare_home(
+        &client,
+        &home,
+        config(&[("watched_namespace", first.name())]),
+    )
+    .await?;
+    let mut controller = ControllerProcess::start_watching_per_config(home.name(), "a")?;
+    let first_sts: Api<StatefulSet> = Api::namespaced(client.clone(), first.name());
+    let second_sts: Api<StatefulSet> = Api::namespaced(client.clone(), second.name());
+    create_in(&client, first.name(), "acid-first").await?;
+    wait_until("the first namespace's StatefulSet", SHORT, || async {
+        Ok(first_sts.get_opt("acid-first").await?)
+    })
+    .await
+    .with_context(|| controller.log_text())?;
+    // Not watched yet: the cluster in the second namespace is left alone.
+    create_in(&client, second.name(), "acid-second").await?;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(
+        second_sts.get_opt("acid-second").await?.is_none(),
+        "a namespace that is not watched was served"
+    );
+
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(client.clone(), home.name());
+    let both = format!("{},{}", first.name(), second.name());
+    cms.patch(
+        "postgres-operator",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"watched_namespace": both}})),
+    )
+    .await?;
+    wait_until("the second namespace's StatefulSet", SHORT, || async {
+        Ok(second_sts.get_opt("acid-second").await?)
+    })
+    .await
+    .with_context(|| controller.log_text())?;
+    // The first namespace is still watched: drift there is still repaired.
+    let services: Api<Service> = Api::namespaced(client.clone(), first.name());
+    deleted_comes_back(
+        &services,
+        "acid-first",
+        "the first namespace's master Service",
+    )
+    .await
+    .with_context(|| controller.log_text())?;
+    assert!(controller.running(), "the controller process exited");
+    assert!(
+        controller.log_text().contains("restarting the watches"),
+        "no watch restart in the log:\n{}",
+        controller.log_text()
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn delete_protection_is_enforced_by_the_api_server() -> Result<()> {
     let f = fixture(
