@@ -9,22 +9,13 @@ use kube::{Resource, ResourceExt};
 use pgctl_shared::cluster_index::ClusterIndex;
 use pgctl_shared::config::OperatorConfig;
 
+#[derive(Clone)]
 pub struct ClusterStore<K: Resource<DynamicType = ()> + Clone + 'static> {
     store: Store<K>,
     index: Arc<RwLock<ClusterIndex>>,
     /// The label whose value names an object's cluster (`cluster_name_label` at start-up, as
     /// for the watch's selector).
     label: Arc<str>,
-}
-
-impl<K: Resource<DynamicType = ()> + Clone + 'static> Clone for ClusterStore<K> {
-    fn clone(&self) -> Self {
-        ClusterStore {
-            store: self.store.clone(),
-            index: self.index.clone(),
-            label: self.label.clone(),
-        }
-    }
 }
 
 impl<K: Resource<DynamicType = ()> + Clone + 'static> ClusterStore<K> {

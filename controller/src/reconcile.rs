@@ -168,7 +168,7 @@ async fn reconcile_cluster(
                 if rollout.acted {
                     return crate::provision::Provisioned::not_attempted();
                 }
-                let pods = cluster_pods(ctx, &config, namespace, name);
+                let pods = ctx.stores.pods.of_cluster(&config, namespace, name);
                 let secrets = ctx
                     .stores
                     .secrets
@@ -554,7 +554,7 @@ async fn sync(
     }
 
     // 6. Flag pods that run an older template; the rolling update replaces them.
-    for pod in cluster_pods(ctx, config, namespace, name) {
+    for pod in ctx.stores.pods.of_cluster(config, namespace, name) {
         let flagged = pod
             .annotations()
             .get(ROLLING_UPDATE_FLAG)
@@ -723,16 +723,6 @@ pub(crate) fn at<K: Resource<DynamicType = ()>>(namespace: &str, name: &str) -> 
     ObjectRef::new(name).within(namespace)
 }
 
-/// Pods of a cluster from the cache.
-pub(crate) fn cluster_pods(
-    ctx: &Context,
-    config: &OperatorConfig,
-    namespace: &str,
-    name: &str,
-) -> Vec<Arc<Pod>> {
-    ctx.stores.pods.of_cluster(config, namespace, name)
-}
-
 fn pod_view(pod: &Pod, config: &OperatorConfig, template: Option<&PodTemplateSpec>) -> PodView {
     let ready = pod
         .status
@@ -782,7 +772,10 @@ async fn write_status(
             .as_ref()
             .map(|s| &s.template)
     });
-    let pods: Vec<PodView> = cluster_pods(ctx, config, namespace, name)
+    let pods: Vec<PodView> = ctx
+        .stores
+        .pods
+        .of_cluster(config, namespace, name)
         .iter()
         .map(|p| pod_view(p, config, template))
         .collect();

@@ -150,8 +150,10 @@ pub struct Cluster<'a> {
 
 /// Runs one step of the rolling update of `cluster`.
 pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) -> Pass {
-    let pods: Vec<Arc<Pod>> =
-        crate::reconcile::cluster_pods(ctx, config, cluster.namespace, cluster.name);
+    let pods: Vec<Arc<Pod>> = ctx
+        .stores
+        .pods
+        .of_cluster(config, cluster.namespace, cluster.name);
     let lazy = config.enable_lazy_spilo_upgrade;
     let is_outdated = |pod: &Pod| rollout::pod_outdated(pod, cluster.template, lazy);
     let outdated = pods.iter().any(|p| is_outdated(p));
@@ -451,8 +453,10 @@ pub async fn note_done(ctx: &Context, cluster: &Cluster<'_>, pass: &Pass) {
 /// — in place, without re-creating pods. Nothing is asked of Patroni while `status.patroniConfig`
 /// already holds the desired configuration's hash.
 pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) -> Pass {
-    let pods: Vec<Arc<Pod>> =
-        crate::reconcile::cluster_pods(ctx, config, cluster.namespace, cluster.name);
+    let pods: Vec<Arc<Pod>> = ctx
+        .stores
+        .pods
+        .of_cluster(config, cluster.namespace, cluster.name);
     let pods = pods.as_slice();
     let Some(desired) = cluster.template.and_then(spilo::dynamic_part_of) else {
         return Pass::default();
