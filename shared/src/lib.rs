@@ -10,6 +10,7 @@ pub mod diff;
 pub mod manifest;
 pub mod naming;
 pub mod password;
+pub mod plan;
 pub mod provision;
 pub mod quantity;
 pub mod requeue;

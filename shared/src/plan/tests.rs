@@ -1,0 +1,297 @@
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::*;
+use crate::manifest::{self, DocumentContent};
+
+const MANIFEST: &str = r#"
+apiVersion: acid.zalan.do/v1
+kind: postgresql
+metadata:
+  name: acid-plan
+  namespace: ns
+  uid: 11111111-2222-3333-4444-555555555555
+spec:
+  teamId: acid
+  volume:
+    size: 1Gi
+  numberOfInstances: 2
+  users:
+    app: []
+  serviceAnnotations:
+    a: "1"
+    b: "2"
+  postgresql:
+    version: "17"
+"#;
+
+fn pg(text: &str) -> Postgresql {
+    let mut docs = manifest::parse_stream(text);
+    match std::mem::replace(&mut docs[0].content, DocumentContent::Empty) {
+        DocumentContent::Postgresql(parsed) => parsed.resource,
+        other => panic!("not a postgresql: {other:?}"),
+    }
+}
+
+fn config() -> OperatorConfig {
+    OperatorConfig::default()
+}
+
+/// What the API server holds after the controller applied every object of `plan`: the applied
+/// JSON with our field manager, plus fields the server adds.
+fn live_after(plan: &Plan) -> Snapshot {
+    let mut live = Snapshot::default();
+    for action in &plan.actions {
+        match action {
+            Action::Apply { object, .. } | Action::CreateIfAbsent { object, .. } => {
+                let mut value = object.to_json();
+                value["metadata"]["uid"] = json!(format!("uid-{}", object.name()));
+                value["metadata"]["resourceVersion"] = json!("7");
+                value["metadata"]["managedFields"] = json!([
+                    {"manager": CONTROLLER_FIELD_MANAGER, "operation": "Apply", "fieldsV1": {}}
+                ]);
+                let kind = object.kind();
+                live.insert(kind, value, true);
+            }
+            Action::EnsureSecret { secret, .. } => {
+                live.secrets
+                    .insert((secret.namespace.clone(), secret.name.clone()));
+            }
+            _ => {}
+        }
+    }
+    live
+}
+
+fn writes(plan: &Plan) -> Vec<(Kind, String)> {
+    plan.writes().map(Action::target).collect()
+}
+
+#[test]
+fn a_new_cluster_creates_everything_in_order() {
+    let plan = plan(&pg(MANIFEST), &config(), &Snapshot::default()).expect("plan");
+    let kinds: Vec<Kind> = plan.writes().map(|a| a.target().0).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Kind::ServiceAccount,
+            Kind::RoleBinding,
+            Kind::Secret,
+            Kind::Secret,
+            Kind::Secret,
+            Kind::Service,
+            Kind::Service,
+            Kind::Endpoints,
+            Kind::PodDisruptionBudget,
+            Kind::StatefulSet,
+        ]
+    );
+    for action in &plan.actions {
+        if let Action::Apply { object, change } = action {
+            assert_eq!(change, &Change::Create);
+            let hash = object
+                .meta()
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(APPLIED_HASH_ANNOTATION));
+            assert_eq!(hash.map(String::len), Some(64), "{}", object.name());
+        }
+    }
+}
+
+#[test]
+fn an_applied_cluster_needs_no_write() {
+    let pg = pg(MANIFEST);
+    let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");
+    let live = live_after(&first);
+    let again = plan(&pg, &config(), &live).expect("plan");
+    assert_eq!(writes(&again), vec![]);
+}
+
+#[test]
+fn a_removed_annotation_makes_the_service_apply_again() {
+    let before = pg(MANIFEST);
+    let first = plan(&before, &config(), &Snapshot::default()).expect("plan");
+    let mut live = live_after(&first);
+    // The server reports which fields the controller owns.
+    let master = live
+        .objects
+        .get_mut(&(Kind::Service, "acid-plan".to_string()))
+        .expect("master service");
+    master["metadata"]["managedFields"][0]["fieldsV1"] =
+        json!({"f:metadata": {"f:annotations": {"f:a": {}, "f:b": {}}}});
+
+    let after = pg(&MANIFEST.replace("    b: \"2\"\n", ""));
+    let second = plan(&after, &config(), &live).expect("plan");
+    assert_eq!(
+        writes(&second),
+        vec![
+            (Kind::Service, "acid-plan".to_string()),
+            (Kind::Service, "acid-plan-repl".to_string()),
+        ]
+    );
+    let change = second
+        .actions
+        .iter()
+        .find_map(|a| match a {
+            Action::Apply { object, change } if object.name() == "acid-plan" => Some(change),
+            _ => None,
+        })
+        .expect("the master service");
+    assert_eq!(
+        change,
+        &Change::Update {
+            changed: vec![],
+            removed: vec!["metadata.annotations.b".to_string()]
+        }
+    );
+}
+
+#[test]
+fn drift_by_someone_else_is_repaired() {
+    let pg = pg(MANIFEST);
+    let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");
+    let mut live = live_after(&first);
+    live.objects
+        .get_mut(&(Kind::Service, "acid-plan".to_string()))
+        .expect("service")["metadata"]["annotations"]["a"] = json!("changed");
+    let again = plan(&pg, &config(), &live).expect("plan");
+    assert_eq!(
+        writes(&again),
+        vec![(Kind::Service, "acid-plan".to_string())]
+    );
+}
+
+#[test]
+fn orphans_of_prunable_kinds_applied_by_the_controller_are_deleted() {
+    let pg = pg(MANIFEST);
+    let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");
+    let mut live = live_after(&first);
+    live.of_cluster.push(LiveObject {
+        kind: Kind::Service,
+        name: "acid-plan-old".into(),
+        uid: Some("u-old".into()),
+        applied_by_controller: true,
+    });
+    // Patroni's config Service carries the labels too, but another manager.
+    live.of_cluster.push(LiveObject {
+        kind: Kind::Service,
+        name: "acid-plan-config".into(),
+        uid: Some("u-config".into()),
+        applied_by_controller: false,
+    });
+    let again = plan(&pg, &config(), &live).expect("plan");
+    let deletions: Vec<&Action> = again
+        .actions
+        .iter()
+        .filter(|a| matches!(a, Action::Delete(_)))
+        .collect();
+    assert_eq!(
+        deletions,
+        vec![&Action::Delete(Orphan {
+            kind: Kind::Service,
+            name: "acid-plan-old".into(),
+            uid: Some("u-old".into())
+        })]
+    );
+}
+
+#[test]
+fn only_services_and_pdbs_are_prunable() {
+    for kind in [
+        Kind::Endpoints,
+        Kind::Secret,
+        Kind::PersistentVolumeClaim,
+        Kind::StatefulSet,
+        Kind::ServiceAccount,
+        Kind::RoleBinding,
+        Kind::Pod,
+    ] {
+        assert!(!kind.prunable(), "{kind}");
+    }
+}
+
+#[test]
+fn live_claim_templates_are_kept_and_count_in_the_hash() {
+    let pg = pg(MANIFEST);
+    let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");
+    let mut live = live_after(&first);
+    let sts = live
+        .objects
+        .get_mut(&(Kind::StatefulSet, "acid-plan".to_string()))
+        .expect("sts");
+    sts["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] =
+        json!("5Gi");
+    // A resize is not applied through the template: the live one stays, so the StatefulSet is
+    // unchanged as soon as it carries the hash of the object with the live templates.
+    let second = plan(&pg, &config(), &live).expect("plan");
+    let sts_change = second
+        .actions
+        .iter()
+        .find_map(|a| match a {
+            Action::Apply { object, change } if object.kind() == Kind::StatefulSet => {
+                Some((object.clone(), change.clone()))
+            }
+            _ => None,
+        })
+        .expect("sts");
+    let Object::StatefulSet(sts) = *sts_change.0 else {
+        panic!("not a statefulset");
+    };
+    let templates = sts
+        .spec
+        .and_then(|s| s.volume_claim_templates)
+        .expect("templates");
+    let requests = templates[0]
+        .spec
+        .as_ref()
+        .and_then(|s| s.resources.as_ref())
+        .and_then(|r| r.requests.clone())
+        .unwrap_or_default();
+    assert_eq!(requests.get("storage").map(|q| q.0.as_str()), Some("5Gi"));
+}
+
+#[test]
+fn outdated_unflagged_pods_are_flagged() {
+    let pg = pg(MANIFEST);
+    let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");
+    let mut live = live_after(&first);
+    let pod = |name: &str, hash: &str, flagged: bool| {
+        let mut annotations = BTreeMap::new();
+        annotations.insert(
+            crate::build::TEMPLATE_HASH_ANNOTATION.to_string(),
+            hash.to_string(),
+        );
+        if flagged {
+            annotations.insert(ROLLING_UPDATE_FLAG.to_string(), "true".to_string());
+        }
+        Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                annotations: Some(annotations),
+                ..ObjectMeta::default()
+            },
+            ..Pod::default()
+        }
+    };
+    let current = rollout::template_hash_of(first.template.as_ref().expect("template"))
+        .expect("hash")
+        .to_string();
+    live.pods = vec![
+        pod("acid-plan-0", &current, false),
+        pod("acid-plan-1", "old", false),
+        pod("acid-plan-2", "old", true),
+    ];
+    let again = plan(&pg, &config(), &live).expect("plan");
+    assert_eq!(writes(&again), vec![(Kind::Pod, "acid-plan-1".to_string())]);
+}
+
+#[test]
+fn the_hash_ignores_its_own_annotation() {
+    let without = json!({"metadata": {"name": "x"}});
+    let with = json!({"metadata": {"name": "x", "annotations": {APPLIED_HASH_ANNOTATION: "h"}}});
+    assert_eq!(applied_hash(&without), applied_hash(&with));
+    let other = json!({"metadata": {"name": "x", "annotations": {"k": "v"}}});
+    assert_ne!(applied_hash(&without), applied_hash(&other));
+}
