@@ -1,5 +1,5 @@
-//! Writing desired objects: server-side apply under one field manager, skipped when the live
-//! object already holds every desired value, so an unchanged cluster costs no write.
+//! Writing desired objects: server-side apply under one field manager. Whether to write at all
+//! is the plan's decision (`pgctl_shared::plan`), not this module's.
 
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -14,7 +14,8 @@ use crate::error::{Error, kube as kube_error};
 use crate::metrics::Metrics;
 
 /// The one field manager of everything the controller writes.
-pub const FIELD_MANAGER: &str = "pgctl-controller";
+pub use pgctl_shared::plan::CONTROLLER_FIELD_MANAGER as FIELD_MANAGER;
+use pgctl_shared::plan::Object;
 
 #[derive(Clone)]
 pub struct Applier {
@@ -55,8 +56,9 @@ impl Applier {
         Ok((Api::namespaced(self.client.clone(), &namespace), name))
     }
 
-    /// Applies `desired` unless `live` already matches it.
-    pub async fn apply<K>(&self, desired: &K, live: Option<&K>) -> Result<Applied, Error>
+    /// Server-side apply of `desired`, forcing ownership of its fields: fields this manager
+    /// set before and `desired` lacks are removed by the API server.
+    pub async fn apply<K>(&self, desired: &K) -> Result<Applied, Error>
     where
         K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
             + k8s_openapi::Resource
@@ -65,13 +67,6 @@ impl Applier {
             + Clone
             + Debug,
     {
-        if let Some(live) = live
-            && let (Ok(want), Ok(have)) =
-                (serde_json::to_value(desired), serde_json::to_value(live))
-            && pgctl_shared::diff::is_subset(&want, &have)
-        {
-            return Ok(Applied::Unchanged);
-        }
         let (api, name) = self.api(desired)?;
         api.patch(
             &name,
@@ -86,6 +81,30 @@ impl Applier {
         self.metrics
             .mutation("apply", <K as k8s_openapi::Resource>::KIND);
         Ok(Applied::Written)
+    }
+
+    /// [`Self::apply`] of a planned object.
+    pub async fn apply_object(&self, object: &Object) -> Result<Applied, Error> {
+        match object {
+            Object::ServiceAccount(o) => self.apply(o).await,
+            Object::RoleBinding(o) => self.apply(o).await,
+            Object::Service(o) => self.apply(o).await,
+            Object::Endpoints(o) => self.apply(o).await,
+            Object::PodDisruptionBudget(o) => self.apply(o).await,
+            Object::StatefulSet(o) => self.apply(o).await,
+        }
+    }
+
+    /// [`Self::create_if_absent`] of a planned object.
+    pub async fn create_object(&self, object: &Object, exists: bool) -> Result<Applied, Error> {
+        match object {
+            Object::ServiceAccount(o) => self.create_if_absent(o, exists).await,
+            Object::RoleBinding(o) => self.create_if_absent(o, exists).await,
+            Object::Service(o) => self.create_if_absent(o, exists).await,
+            Object::Endpoints(o) => self.create_if_absent(o, exists).await,
+            Object::PodDisruptionBudget(o) => self.create_if_absent(o, exists).await,
+            Object::StatefulSet(o) => self.create_if_absent(o, exists).await,
+        }
     }
 
     /// Creates `desired` unless an object of that name exists; an existing one is never touched.

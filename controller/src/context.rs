@@ -84,12 +84,15 @@ pub struct Stores {
     /// or every namespace is watched (then [`Self::secrets`] holds them).
     pub cross_namespace_secrets: Option<Store<Secret>>,
     pub statefulsets: Store<StatefulSet>,
-    pub services: Store<Service>,
+    /// Services and PodDisruptionBudgets keep of their managed fields only the controller's
+    /// entry, without the fields (whether the controller applied them: orphans are deleted
+    /// only then).
+    pub services: ClusterStore<Service>,
     /// Endpoints by name and labels only (`shared::trim::endpoints`): whether the master
     /// Endpoints that the operator creates for Patroni exist.
     pub endpoints: Store<Endpoints>,
     pub secrets: ClusterStore<Secret>,
-    pub pdbs: Store<PodDisruptionBudget>,
+    pub pdbs: ClusterStore<PodDisruptionBudget>,
     pub pods: ClusterStore<Pod>,
     pub service_accounts: Store<ServiceAccount>,
     pub role_bindings: Store<RoleBinding>,

@@ -10,7 +10,7 @@ pub enum Error {
         source: kube::Error,
     },
     #[error("cannot build the desired objects: {0}")]
-    Build(String),
+    Build(#[from] pgctl_shared::build::BuildError),
     #[error("the resource has no {0}")]
     Incomplete(&'static str),
     #[error("provisioning roles and databases: {0}")]

@@ -8,30 +8,30 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, PodTemplateSpec, Secret};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, Preconditions};
 use kube::core::DynamicObject;
 use kube::runtime::controller::Action;
-use kube::runtime::events::{Event, EventType};
+use kube::runtime::events::EventType;
 use kube::runtime::reflector::ObjectRef;
-use kube::{Api, Resource, ResourceExt};
+use kube::{Api, ResourceExt};
 use pgctl_shared::build;
 use pgctl_shared::config::OperatorConfig;
-use pgctl_shared::crd::{PostgresSpec, PostgresStatus, Postgresql};
+use pgctl_shared::crd::{PostgresStatus, Postgresql};
 use pgctl_shared::manifest::{self, DocumentContent};
-use pgctl_shared::naming::{self, ROLLING_UPDATE_FLAG};
+use pgctl_shared::naming;
 use pgctl_shared::rollout;
 use pgctl_shared::status::{self, Observed, PodView, RolesOutcome, RolloutReport, SyncOutcome};
 use pgctl_shared::validate;
 use serde_json::json;
 use tracing::Instrument;
 
-use crate::apply::{Applied, FIELD_MANAGER};
+use crate::apply::FIELD_MANAGER;
 use crate::context::Context;
 use crate::error::{Error, kube as kube_error};
+use crate::events::{Reason, publish};
 
 pub async fn reconcile(object: Arc<DynamicObject>, ctx: Arc<Context>) -> Result<Action, Error> {
     let namespace = object
@@ -117,7 +117,9 @@ async fn reconcile_cluster(
 
     // Validation compares with the live claims to refuse a shrink.
     let claims = ctx.stores.claims.of_cluster(&config, namespace, name);
-    let problems = validate::validate(&pg, &[], live_spec(&pg.spec, &claims).as_ref(), &config);
+    let claims: Vec<&PersistentVolumeClaim> = claims.iter().map(|c| &**c).collect();
+    let live = pgctl_shared::plan::live_spec(&pg.spec, &claims);
+    let problems = validate::validate(&pg, &[], live.as_ref(), &config);
     for warning in problems
         .iter()
         .filter(|p| p.severity == validate::Severity::Warning)
@@ -133,12 +135,8 @@ async fn reconcile_cluster(
         return report_invalid(&target, ctx, &config, pg.spec.number_of_instances, messages).await;
     }
 
-    let live_sts = ctx
-        .stores
-        .statefulsets
-        .get(&at(namespace, &pgctl_shared::naming::statefulset(name)));
     let instances = pg.spec.number_of_instances;
-    match sync(&pg, &target, ctx, &config, live_sts.as_deref()).await {
+    match crate::objects::sync(&pg, object, ctx, &config).await {
         Ok(mut report) => {
             // Secrets that could not be created in other namespaces: the cluster goes on (the
             // roles lack those passwords), and the sync is reported as failed and retried.
@@ -147,7 +145,7 @@ async fn reconcile_cluster(
             if !report.written.is_empty() {
                 tracing::info!(changes = ?report.written, "applied");
                 let note = format!("applied {}", report.written.join(", "));
-                publish(ctx, object, EventType::Normal, "Synced", &note).await;
+                publish(ctx, object, EventType::Normal, Reason::Synced, &note).await;
             }
             // One step of the rolling update, if pods run an older template.
             let cluster = crate::rollout::Cluster {
@@ -210,7 +208,14 @@ async fn reconcile_cluster(
                 } else {
                     tracing::info!(reason = note.reason, "{}", note.message);
                 }
-                publish(ctx, object, type_, note.reason, &note.message).await;
+                publish(
+                    ctx,
+                    object,
+                    type_,
+                    Reason::Provisioning(note.reason),
+                    &note.message,
+                )
+                .await;
             }
             for problem in &problems {
                 tracing::warn!(%problem, "credential Secret not created");
@@ -218,7 +223,7 @@ async fn reconcile_cluster(
                     ctx,
                     object,
                     EventType::Warning,
-                    problem.label(),
+                    Reason::Failed(problem.label()),
                     &problem.to_string(),
                 )
                 .await;
@@ -277,7 +282,14 @@ async fn reconcile_cluster(
                 None,
             )
             .await?;
-            publish(ctx, object, EventType::Warning, error.label(), &message).await;
+            publish(
+                ctx,
+                object,
+                EventType::Warning,
+                Reason::Failed(error.label()),
+                &message,
+            )
+            .await;
             Err(error)
         }
     }
@@ -325,7 +337,14 @@ async fn report_invalid(
         && previous.and_then(|s| s.observed_generation) == target.generation;
     if !already_reported {
         let note = format!("the manifest is invalid: {}", messages.join("; "));
-        publish(ctx, target.object, EventType::Warning, "Invalid", &note).await;
+        publish(
+            ctx,
+            target.object,
+            EventType::Warning,
+            Reason::Invalid,
+            &note,
+        )
+        .await;
     }
     Ok(Action::await_change())
 }
@@ -353,248 +372,6 @@ fn read(object: &DynamicObject, ctx: &Context) -> Result<Postgresql, Vec<String>
         }
         DocumentContent::Invalid { error, .. } => Err(vec![error.to_string()]),
         _ => Err(vec!["not a postgresql resource".to_string()]),
-    }
-}
-
-/// The spec as it is live, for checks between old and new (only the volume size matters).
-fn live_spec(spec: &PostgresSpec, claims: &[Arc<PersistentVolumeClaim>]) -> Option<PostgresSpec> {
-    // The claims hold the size in force (the StatefulSet's claim template never changes).
-    let size = claims
-        .iter()
-        .filter(|c| c.name_any().starts_with("pgdata-"))
-        .filter_map(|c| {
-            c.spec
-                .as_ref()?
-                .resources
-                .as_ref()?
-                .requests
-                .as_ref()?
-                .get("storage")
-                .cloned()
-        })
-        .max_by_key(|q| pgctl_shared::quantity::parse_bytes(&q.0).unwrap_or(0))?
-        .0;
-    let mut old = spec.clone();
-    old.volume.size = size;
-    Some(old)
-}
-
-#[derive(Default)]
-struct SyncReport {
-    written: Vec<String>,
-    image: Option<String>,
-    /// The desired pod template.
-    template: Option<PodTemplateSpec>,
-    /// The StatefulSet's desired replicas.
-    replicas: i32,
-    /// The cluster's credential Secrets in other namespaces that exist (for provisioning).
-    cross_namespace_secrets: Vec<Secret>,
-    /// Secrets in other namespaces that could not be created; the rest was applied.
-    problems: Vec<Error>,
-}
-
-impl SyncReport {
-    fn note(&mut self, applied: Applied, what: String) {
-        if applied == Applied::Written {
-            self.written.push(what);
-        }
-    }
-}
-
-async fn sync(
-    pg: &Postgresql,
-    target: &Target<'_>,
-    ctx: &Context,
-    config: &OperatorConfig,
-    live_sts: Option<&StatefulSet>,
-) -> Result<SyncReport, Error> {
-    let (object, namespace, name) = (target.object, target.namespace, target.name);
-    let desired = build::desired(pg, config).map_err(|e| Error::Build(e.to_string()))?;
-    let applier = &ctx.applier;
-    let stores = &ctx.stores;
-    let template = desired.statefulset.spec.as_ref().map(|s| &s.template);
-    let image = template.and_then(|t| {
-        t.spec
-            .as_ref()?
-            .containers
-            .iter()
-            .find(|c| c.name == "postgres")?
-            .image
-            .clone()
-    });
-    let mut report = SyncReport {
-        image,
-        template: template.cloned(),
-        replicas: desired
-            .statefulset
-            .spec
-            .as_ref()
-            .and_then(|s| s.replicas)
-            .unwrap_or(0),
-        ..Default::default()
-    };
-
-    // 1. Service account and the RoleBinding Patroni needs.
-    let sa = &desired.service_account;
-    let live = stores.service_accounts.get(&at(namespace, &sa.name_any()));
-    report.note(
-        applier.apply(sa, live.as_deref()).await?,
-        format!("ServiceAccount {}", sa.name_any()),
-    );
-    let rb = &desired.role_binding;
-    let live = stores.role_bindings.get(&at(namespace, &rb.name_any()));
-    report.note(
-        applier.apply(rb, live.as_deref()).await?,
-        format!("RoleBinding {}", rb.name_any()),
-    );
-
-    // 2. Secrets: created once with a fresh password, never overwritten. Before the first one
-    //    in another namespace (enable_cross_namespace_secret), the finalizer that deletes them
-    //    with the cluster, so that none is left behind by a cluster deleted right away.
-    if build::secret::needs_finalizer(&desired.secrets, config)
-        && let Some(patch) = build::secret::add_finalizer_patch(
-            object.metadata.finalizers.as_deref(),
-            object.metadata.resource_version.as_deref(),
-        )
-    {
-        let api: Api<DynamicObject> =
-            Api::namespaced_with(applier.client().clone(), namespace, &ctx.resource);
-        api.patch(name, &PatchParams::default(), &Patch::Merge(&patch))
-            .await
-            .map_err(kube_error(
-                "add the finalizer to",
-                format!("postgresql {namespace}/{name}"),
-            ))?;
-        ctx.metrics.mutation("patch", "postgresql");
-        report
-            .written
-            .push(format!("finalizer {}", naming::SECRETS_FINALIZER));
-    }
-    for required in &desired.secrets {
-        let what = if required.cross_namespace {
-            format!("Secret {}/{}", required.namespace, required.name)
-        } else {
-            format!("Secret {}", required.name)
-        };
-        let created = async {
-            if let Some(found) = ctx.secret(&required.namespace, &required.name).await? {
-                return Ok((Applied::Unchanged, Some(found)));
-            }
-            let password = pgctl_shared::password::generate(&mut rand::rng());
-            let secret =
-                build::secret::secret(pg, config, required, &required.username, password.expose())
-                    .map_err(|e| Error::Build(e.to_string()))?;
-            Ok::<_, Error>((applier.create_if_absent(&secret, false).await?, None))
-        };
-        match created.await {
-            Ok((applied, found)) => {
-                report.note(applied, what);
-                if required.cross_namespace {
-                    report
-                        .cross_namespace_secrets
-                        .extend(found.map(|s| Secret::clone(&s)));
-                }
-            }
-            Err(error) if required.cross_namespace => {
-                report
-                    .problems
-                    .push(cross_namespace_problem(required, error));
-            }
-            Err(error) => return Err(error),
-        }
-    }
-
-    // 3. Services, and the master Endpoints when the operator provides it for Patroni.
-    for service in [&desired.master_service, &desired.replica_service] {
-        let live = stores.services.get(&at(namespace, &service.name_any()));
-        report.note(
-            applier.apply(service, live.as_deref()).await?,
-            format!("Service {}", service.name_any()),
-        );
-    }
-    if let Some(endpoints) = &desired.master_endpoints {
-        let exists = stores
-            .endpoints
-            .get(&at(namespace, &endpoints.name_any()))
-            .is_some();
-        report.note(
-            applier.create_if_absent(endpoints, exists).await?,
-            format!("Endpoints {}", endpoints.name_any()),
-        );
-    }
-
-    // 4. PodDisruptionBudget.
-    let pdb = &desired.pod_disruption_budget;
-    let live = stores.pdbs.get(&at(namespace, &pdb.name_any()));
-    report.note(
-        applier.apply(pdb, live.as_deref()).await?,
-        format!("PodDisruptionBudget {}", pdb.name_any()),
-    );
-
-    // 5. The StatefulSet last. Kubernetes forbids changing volume claim templates, so the
-    //    live ones are kept; a larger volume is applied to the claims themselves.
-    let mut statefulset = desired.statefulset.clone();
-    if let (Some(spec), Some(live_spec)) = (
-        statefulset.spec.as_mut(),
-        live_sts.and_then(|s| s.spec.as_ref()),
-    ) {
-        spec.volume_claim_templates = live_spec.volume_claim_templates.clone();
-    }
-    report.note(
-        applier.apply(&statefulset, live_sts).await?,
-        format!("StatefulSet {name}"),
-    );
-    if live_sts.is_some() {
-        for claim in resize_claims(ctx, config, namespace, name, &pg.spec.volume.size).await? {
-            report.written.push(format!(
-                "PersistentVolumeClaim {claim} resized to {}",
-                pg.spec.volume.size
-            ));
-        }
-    }
-
-    // 6. Flag pods that run an older template; the rolling update replaces them.
-    for pod in ctx.stores.pods.of_cluster(config, namespace, name) {
-        let flagged = pod
-            .annotations()
-            .get(ROLLING_UPDATE_FLAG)
-            .map(String::as_str)
-            == Some("true");
-        if !flagged
-            && pod.metadata.deletion_timestamp.is_none()
-            && rollout::pod_outdated(&pod, template, config.enable_lazy_spilo_upgrade)
-        {
-            let api: Api<Pod> = Api::namespaced(applier.client().clone(), namespace);
-            let patch = json!({"metadata": {"annotations": {ROLLING_UPDATE_FLAG: "true"}}});
-            api.patch(
-                &pod.name_any(),
-                &PatchParams::default(),
-                &Patch::Merge(&patch),
-            )
-            .await
-            .map_err(kube_error("flag", format!("Pod {}", pod.name_any())))?;
-            ctx.metrics.mutation("patch", "Pod");
-            report
-                .written
-                .push(format!("rolling-update flag on Pod {}", pod.name_any()));
-        }
-    }
-    Ok(report)
-}
-
-/// What a failure to create a Secret in another namespace means: a missing namespace is named
-/// as such; anything else is the API's error.
-fn cross_namespace_problem(required: &build::secret::RequiredSecret, error: Error) -> Error {
-    match error {
-        Error::Kube {
-            source: kube::Error::Api(status),
-            ..
-        } if status.code == 404 => Error::SecretNamespaceMissing {
-            secret: required.name.clone(),
-            role: required.username.clone(),
-            namespace: required.namespace.clone(),
-        },
-        other => other,
     }
 }
 
@@ -654,7 +431,14 @@ async fn finalize(
     if !deleted.is_empty() {
         tracing::info!(secrets = ?deleted, "deleted the cluster's Secrets in other namespaces");
         let note = format!("deleted {}", deleted.join(", "));
-        publish(ctx, object, EventType::Normal, "SecretsDeleted", &note).await;
+        publish(
+            ctx,
+            object,
+            EventType::Normal,
+            Reason::SecretsDeleted,
+            &note,
+        )
+        .await;
     }
     let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &ctx.resource);
     match api
@@ -671,56 +455,6 @@ async fn finalize(
         }
     }
     Ok(Action::await_change())
-}
-
-/// Grows the data volume claims of a cluster to `size` (`storage_resize_mode: pvc`); returns
-/// the claims it changed. Claims are never shrunk (validation refuses that earlier).
-async fn resize_claims(
-    ctx: &Context,
-    config: &OperatorConfig,
-    namespace: &str,
-    name: &str,
-    size: &str,
-) -> Result<Vec<String>, Error> {
-    if config.storage_resize_mode != pgctl_shared::config::StorageResizeMode::Pvc {
-        return Ok(Vec::new());
-    }
-    let Some(wanted) = pgctl_shared::quantity::parse_bytes(size) else {
-        return Ok(Vec::new());
-    };
-    let api: Api<PersistentVolumeClaim> = Api::namespaced(ctx.applier.client().clone(), namespace);
-    let claims = ctx.stores.claims.of_cluster(config, namespace, name);
-    let mut resized = Vec::new();
-    for claim in claims {
-        let current = claim
-            .spec
-            .as_ref()
-            .and_then(|s| s.resources.as_ref()?.requests.as_ref()?.get("storage"))
-            .and_then(|q| pgctl_shared::quantity::parse_bytes(&q.0));
-        // Kubernetes only lets bound claims grow; a pending one is resized on a later sync.
-        let bound = claim.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Bound");
-        if bound && current.is_some_and(|c| c < wanted) && claim.name_any().starts_with("pgdata-") {
-            let patch = json!({"spec": {"resources": {"requests": {"storage": size}}}});
-            api.patch(
-                &claim.name_any(),
-                &PatchParams::default(),
-                &Patch::Merge(&patch),
-            )
-            .await
-            .map_err(kube_error(
-                "resize",
-                format!("PersistentVolumeClaim {}", claim.name_any()),
-            ))?;
-            ctx.metrics.mutation("patch", "PersistentVolumeClaim");
-            resized.push(claim.name_any());
-        }
-    }
-    Ok(resized)
-}
-
-/// Where a named object of this namespace sits in a cache.
-pub(crate) fn at<K: Resource<DynamicType = ()>>(namespace: &str, name: &str) -> ObjectRef<K> {
-    ObjectRef::new(name).within(namespace)
 }
 
 fn pod_view(pod: &Pod, config: &OperatorConfig, template: Option<&PodTemplateSpec>) -> PodView {
@@ -825,80 +559,10 @@ async fn write_status(
             ctx,
             object,
             EventType::Normal,
-            "StatusChanged",
+            Reason::StatusChanged,
             &format!("status is now {}", new.postgres_cluster_status),
         )
         .await;
     }
     Ok(new)
-}
-
-/// Publishes an Event; a failure to do so is logged, never fatal.
-pub(crate) async fn publish(
-    ctx: &Context,
-    object: &DynamicObject,
-    type_: EventType,
-    reason: &str,
-    note: &str,
-) {
-    publish_about(ctx, object, type_, reason, note, None).await;
-}
-
-/// Publishes an Event about the cluster and a `related` object (a pod being replaced or
-/// restarted). The recorder folds repeated Events of one reason into a series of the first;
-/// the related object keeps those about different pods apart.
-pub(crate) async fn publish_about(
-    ctx: &Context,
-    object: &DynamicObject,
-    type_: EventType,
-    reason: &str,
-    note: &str,
-    related: Option<k8s_openapi::api::core::v1::ObjectReference>,
-) {
-    let reference = object.object_ref(&ctx.resource);
-    let event = Event {
-        type_,
-        reason: reason.to_string(),
-        note: Some(note.chars().take(1000).collect()),
-        action: "Reconcile".to_string(),
-        secondary: related,
-    };
-    match ctx.recorder.publish(&event, &reference).await {
-        Ok(()) => ctx.metrics.mutation("create", "Event"),
-        Err(error) => tracing::warn!(%error, "could not publish an Event"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn required() -> build::secret::RequiredSecret {
-        build::secret::RequiredSecret {
-            username: "apps.app_user".into(),
-            name: "apps.app-user.acid-x.credentials.postgresql.acid.zalan.do".into(),
-            namespace: "apps".into(),
-            cross_namespace: true,
-        }
-    }
-
-    fn api_error(code: u16) -> Error {
-        let status = kube::core::Status::failure("boom", "NotFound").with_code(code);
-        kube_error("create", "Secret x")(kube::Error::Api(Box::new(status)))
-    }
-
-    #[test]
-    fn a_missing_namespace_is_named_as_such() {
-        let problem = cross_namespace_problem(&required(), api_error(404));
-        assert_eq!(problem.label(), "SecretNamespaceMissing");
-        let text = problem.to_string();
-        assert!(
-            text.contains(r#"namespace "apps" does not exist"#)
-                && text.contains("apps.app-user.acid-x.credentials.postgresql.acid.zalan.do")
-                && text.contains(r#"role "apps.app_user""#),
-            "{text}"
-        );
-        let other = cross_namespace_problem(&required(), api_error(403));
-        assert_eq!(other.label(), "ApiError");
-    }
 }

@@ -41,6 +41,7 @@ use pgctl_shared::rollout::{self, Input, PatroniCluster, PodState, RestartStep, 
 use pgctl_shared::status::RolloutReport;
 
 use crate::context::Context;
+use crate::events::Reason;
 use crate::patroni::{self, PatroniError};
 
 /// How long Patroni may take to answer `POST /switchover` or `POST /restart`: it answers once
@@ -195,7 +196,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
     let statefulset_current = ctx
         .stores
         .statefulsets
-        .get(&crate::reconcile::at(
+        .get(&crate::objects::at(
             cluster.namespace,
             &pgctl_shared::naming::statefulset(cluster.name),
         ))
@@ -262,11 +263,11 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
             let text = wait.to_string();
             if wait.degraded() && previous_step != Some(text.as_str()) {
                 tracing::warn!("{text}");
-                crate::reconcile::publish(
+                crate::events::publish(
                     ctx,
                     cluster.object,
                     EventType::Warning,
-                    "RolloutBlocked",
+                    Reason::RolloutBlocked,
                     &text,
                 )
                 .await;
@@ -276,11 +277,11 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                 && wait != Wait::PatroniUnavailable
             {
                 tracing::warn!("{error}");
-                crate::reconcile::publish(
+                crate::events::publish(
                     ctx,
                     cluster.object,
                     EventType::Warning,
-                    "RolloutStalled",
+                    Reason::RolloutStalled,
                     error,
                 )
                 .await;
@@ -322,7 +323,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                     let (type_, reason, note) = if moving {
                         (
                             EventType::Warning,
-                            "MovingOnlyInstance",
+                            Reason::MovingOnlyInstance,
                             format!(
                                 "deleting pod {pod}, the only instance, so that it starts on another node than {}: the cluster is down until it is ready",
                                 master_node.unwrap_or("unknown")
@@ -331,7 +332,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                     } else if master {
                         (
                             EventType::Warning,
-                            "RestartingOnlyInstance",
+                            Reason::RestartingOnlyInstance,
                             format!(
                                 "deleting pod {pod}, the only instance, to re-create it from the new template: the cluster is down until it is ready"
                             ),
@@ -339,14 +340,14 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                     } else {
                         (
                             EventType::Normal,
-                            "ReplacingPod",
+                            Reason::ReplacingPod,
                             format!(
                                 "deleting replica pod {pod} to re-create it from the new template"
                             ),
                         )
                     };
                     tracing::info!(pod = %pod, "{note}");
-                    crate::reconcile::publish_about(
+                    crate::events::publish_about(
                         ctx,
                         cluster.object,
                         type_,
@@ -383,11 +384,11 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                     };
                     let note = format!("switched over from {from} to {to}{timelines}{why}");
                     tracing::info!("{note}");
-                    crate::reconcile::publish_about(
+                    crate::events::publish_about(
                         ctx,
                         cluster.object,
                         EventType::Normal,
-                        "Switchover",
+                        Reason::Switchover,
                         &note,
                         Some(pod_reference(cluster.namespace, to)),
                     )
@@ -409,11 +410,11 @@ async fn failed(
 ) -> Pass {
     let message = error.to_string();
     tracing::warn!(error = %message, "rollout step failed");
-    crate::reconcile::publish(
+    crate::events::publish(
         ctx,
         cluster.object,
         EventType::Warning,
-        error.label(),
+        Reason::Failed(error.label()),
         &message,
     )
     .await;
@@ -435,11 +436,11 @@ async fn failed(
 pub async fn note_done(ctx: &Context, cluster: &Cluster<'_>, pass: &Pass) {
     let previous = cluster.previous.and_then(|s| s.rollout.as_ref());
     if previous.is_some() && pass.report.is_none() && pass.error.is_none() {
-        crate::reconcile::publish(
+        crate::events::publish(
             ctx,
             cluster.object,
             EventType::Normal,
-            "RolloutDone",
+            Reason::RolloutDone,
             "every pod runs the current pod template and configuration",
         )
         .await;
@@ -491,11 +492,11 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
         ctx.metrics.mutation("patch", "PatroniConfig");
         let note = format!("changed {changed} in Patroni's configuration");
         tracing::info!("{note}");
-        crate::reconcile::publish(
+        crate::events::publish(
             ctx,
             cluster.object,
             EventType::Normal,
-            "PatroniConfigChanged",
+            Reason::PatroniConfigChanged,
             &note,
         )
         .await;
@@ -566,11 +567,11 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
                 Ok(answer) => {
                     ctx.metrics.mutation("restart", "PostgreSQL");
                     let note = format!("restarted PostgreSQL of pod {pod} in place ({answer})");
-                    crate::reconcile::publish_about(
+                    crate::events::publish_about(
                         ctx,
                         cluster.object,
                         EventType::Normal,
-                        "RestartedPostgres",
+                        Reason::RestartedPostgres,
                         &note,
                         Some(pod_reference(cluster.namespace, &pod)),
                     )

@@ -188,6 +188,21 @@ fn without_managed_fields<K: Resource>(object: &mut K) {
     object.meta_mut().managed_fields = None;
 }
 
+/// Keeps of the managed fields only whether the controller is among the managers (the entry
+/// without its fields): the plan deletes an orphan only when the controller applied it.
+fn controller_manager_only<K: Resource>(object: &mut K) {
+    if let Some(entries) = object.meta_mut().managed_fields.as_mut() {
+        entries.retain(|e| e.manager.as_deref() == Some(crate::apply::FIELD_MANAGER));
+        entries.truncate(1);
+        for entry in entries.iter_mut() {
+            *entry = k8s_openapi::apimachinery::pkg::apis::meta::v1::ManagedFieldsEntry {
+                manager: entry.manager.take(),
+                ..Default::default()
+            };
+        }
+    }
+}
+
 /// Like [`cache`], keeping of each object what `trim` leaves.
 fn trimmed_cache<K: Cached>(
     api: Api<K>,
@@ -408,7 +423,12 @@ async fn run_namespace(
     let resource = postgresql_resource();
 
     let (statefulsets, sts_stream) = cache(apis::<StatefulSet>(&client, ns), &selector);
-    let (services, svc_stream) = cache(apis::<Service>(&client, ns), &selector);
+    let (services, svc_stream) = indexed_cache(
+        apis::<Service>(&client, ns),
+        &selector,
+        controller_manager_only,
+        &name_label,
+    );
     let (endpoints, endpoints_stream) = deletions_cache(
         apis::<Endpoints>(&client, ns),
         &selector,
@@ -434,7 +454,12 @@ async fn run_namespace(
         }
         None => (None, None),
     };
-    let (pdbs, pdb_stream) = cache(apis::<PodDisruptionBudget>(&client, ns), &selector);
+    let (pdbs, pdb_stream) = indexed_cache(
+        apis::<PodDisruptionBudget>(&client, ns),
+        &selector,
+        controller_manager_only,
+        &name_label,
+    );
     let (pods, pod_stream) = indexed_cache(
         apis::<Pod>(&client, ns),
         &selector,
