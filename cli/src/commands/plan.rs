@@ -1,13 +1,14 @@
-//! `pgctl plan NAME | -f FILE`: what the controller will create or change for a manifest,
-//! rendered by the controller's own builders (`shared::build`) and compared with the live
-//! objects (`shared::diff`).
+//! `pgctl plan NAME | -f FILE`: what the controller will create, change or delete for a
+//! manifest: the controller's own plan (`shared::plan`), computed against the live objects read
+//! from the API server instead of the controller's caches.
 
 use std::fmt::Write as _;
 
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::Postgresql;
 use pgctl_shared::manifest::DocumentContent;
-use pgctl_shared::{diff, validate};
+use pgctl_shared::plan::{self, Live, Snapshot};
+use pgctl_shared::validate;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -23,35 +24,11 @@ use super::create::resolve_namespace;
 /// Owner UID used when planning a cluster that does not exist yet.
 const PLACEHOLDER_UID: &str = "00000000-0000-0000-0000-000000000000";
 
-/// What the controller would build: the objects it applies, and the Secrets that must exist.
-pub struct Desired {
-    pub objects: Vec<Value>,
-    /// `(name, username, namespace)` of each credential Secret; the namespace only when it is
-    /// not the cluster's (`enable_cross_namespace_secret`).
-    pub secrets: Vec<(String, String, Option<String>)>,
-}
-
-/// The controller's desired objects, from the shared builders.
-pub fn desired(pg: &Postgresql, config: &OperatorConfig) -> anyhow::Result<Desired> {
-    let objects = pgctl_shared::build::desired(pg, config)?;
-    Ok(Desired {
-        objects: objects.to_json()?,
-        secrets: objects
-            .secrets
-            .iter()
-            .map(|s| {
-                let namespace = s.cross_namespace.then(|| s.namespace.clone());
-                (s.name.clone(), s.username.clone(), namespace)
-            })
-            .collect(),
-    })
-}
-
-/// One planned action.
+/// One planned action, as shown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Action {
-    /// `create`, `update`, `unchanged`, or for Secrets `keep`.
+    /// `create`, `update`, `unchanged`, `delete`, `resize`, `flag`, or for Secrets `keep`.
     pub action: String,
     pub kind: String,
     pub name: String,
@@ -124,7 +101,13 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
         };
         pg.metadata.uid = Some(live_uid.unwrap_or_else(|| PLACEHOLDER_UID.to_string()));
     }
-    let problems = validate::validate(&pg, &unknown_fields, None, &config);
+    let live = match &kube {
+        Some(kube) => observe(kube, &pg, &config, &ns).await?,
+        None => Snapshot::default(),
+    };
+    let claims: Vec<_> = live.claims.iter().collect();
+    let live_spec = plan::live_spec(&pg.spec, &claims);
+    let problems = validate::validate(&pg, &unknown_fields, live_spec.as_ref(), &config);
     for problem in &problems {
         eprintln!("{}: postgresql {ns}/{name}: {problem}", problem.severity);
     }
@@ -133,47 +116,28 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
             "postgresql {ns}/{name} is invalid: the controller would set status Invalid and change nothing"
         );
     }
-    let desired = desired(&pg, &config)?;
-    let mut actions = Vec::new();
-    for object in &desired.objects {
-        let live = match &kube {
-            Some(kube) => live_object(kube, object, &ns).await?,
-            None => None,
-        };
-        actions.push(action_for(object, live.as_ref()));
-    }
-    for (secret, username, secret_namespace) in &desired.secrets {
-        let secret_ns = secret_namespace.as_deref().unwrap_or(&ns);
-        let exists = match &kube {
-            Some(kube) => live_object(kube, &serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": secret, "namespace": secret_ns}}), &ns)
-                .await?
-                .is_some(),
-            None => false,
-        };
-        actions.push(Action {
-            action: if exists { "keep" } else { "create" }.to_string(),
-            kind: "Secret".to_string(),
-            // A Secret in another namespace is named with it.
-            name: match secret_namespace {
-                Some(other) => format!("{other}/{secret}"),
-                None => secret.clone(),
-            },
-            changes: vec![Change {
-                path: "data.username".into(),
-                live: Value::Null,
-                desired: Value::String(username.clone()),
-            }]
-            .into_iter()
-            .filter(|_| !exists)
-            .collect(),
-        });
-    }
+    let planned = plan::plan(&pg, &config, &live)?;
+    let objects = planned
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            plan::Action::Apply { object, .. } | plan::Action::CreateIfAbsent { object, .. } => {
+                Some(with_type(object))
+            }
+            _ => None,
+        })
+        .collect();
+    let actions = planned
+        .actions
+        .iter()
+        .map(|a| shown(a, &live, &ns, &name))
+        .collect();
     let plan = Plan {
         cluster: name,
         namespace: ns,
         operator_config: config_source,
         actions,
-        objects: desired.objects,
+        objects,
     };
     match args.output {
         OutputFormat::Json => print!("{}", output::json(&plan)?),
@@ -220,6 +184,107 @@ fn read_manifest(
     found.ok_or_else(|| anyhow::anyhow!("{}: no postgresql resource", file.display()))
 }
 
+/// What the controller's caches would hold for this cluster, read from the API server: the
+/// objects the plan names, the cluster's objects of the kinds it prunes, its Secrets, pods and
+/// claims.
+async fn observe(
+    kube: &Kube,
+    pg: &Postgresql,
+    config: &OperatorConfig,
+    namespace: &str,
+) -> anyhow::Result<Snapshot> {
+    let mut live = Snapshot::default();
+    let name = pg.metadata.name.clone().unwrap_or_default();
+    let Ok(desired) = pgctl_shared::build::desired(pg, config) else {
+        // The plan reports the build error itself.
+        return Ok(live);
+    };
+    for object in desired.to_json()? {
+        if let Some(kind) = kind_of(&object)
+            && let Some(found) = live_object(kube, &object, namespace).await?
+        {
+            live.insert(kind, found, false);
+        }
+    }
+    let selector =
+        pgctl_shared::naming::selector(&pgctl_shared::naming::cluster_labels(config, &name));
+    let params = kube::api::ListParams::default().labels(&selector);
+    for &kind in plan::Kind::PRUNABLE {
+        let api = k8s::dynamic_api(kube, api_version(kind), kind.as_str(), namespace).await?;
+        let what = format!("listing the {kind}s of {name}");
+        let listed = api
+            .list(&params)
+            .await
+            .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?;
+        for object in listed.items {
+            live.insert(kind, serde_json::to_value(object)?, true);
+        }
+    }
+    for secret in &desired.secrets {
+        let api: kube::Api<k8s_openapi::api::core::v1::Secret> =
+            kube::Api::namespaced(kube.client.clone(), &secret.namespace);
+        let what = format!("reading Secret {}/{}", secret.namespace, secret.name);
+        if api
+            .get_metadata_opt(&secret.name)
+            .await
+            .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?
+            .is_some()
+        {
+            live.secrets
+                .insert((secret.namespace.clone(), secret.name.clone()));
+        }
+    }
+    let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
+        kube::Api::namespaced(kube.client.clone(), namespace);
+    let what = format!("listing the pods of {name}");
+    live.pods = pods
+        .list(&params)
+        .await
+        .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?
+        .items;
+    let claims: kube::Api<k8s_openapi::api::core::v1::PersistentVolumeClaim> =
+        kube::Api::namespaced(kube.client.clone(), namespace);
+    let what = format!("listing the volume claims of {name}");
+    live.claims = claims
+        .list(&params)
+        .await
+        .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?
+        .items;
+    Ok(live)
+}
+
+fn kind_of(object: &Value) -> Option<plan::Kind> {
+    use plan::Kind;
+    Some(match object["kind"].as_str()? {
+        "ServiceAccount" => Kind::ServiceAccount,
+        "RoleBinding" => Kind::RoleBinding,
+        "Service" => Kind::Service,
+        "Endpoints" => Kind::Endpoints,
+        "PodDisruptionBudget" => Kind::PodDisruptionBudget,
+        "StatefulSet" => Kind::StatefulSet,
+        _ => return None,
+    })
+}
+
+fn api_version(kind: plan::Kind) -> &'static str {
+    use plan::Kind;
+    match kind {
+        Kind::PodDisruptionBudget => "policy/v1",
+        Kind::StatefulSet => "apps/v1",
+        Kind::RoleBinding => "rbac.authorization.k8s.io/v1",
+        _ => "v1",
+    }
+}
+
+/// A planned object as JSON with its `apiVersion` and `kind`.
+fn with_type(object: &plan::Object) -> Value {
+    let mut value = object.to_json();
+    let kind = object.kind();
+    value["apiVersion"] = Value::String(api_version(kind).to_string());
+    value["kind"] = Value::String(kind.as_str().to_string());
+    value
+}
+
 async fn live_object(
     kube: &Kube,
     object: &Value,
@@ -240,43 +305,87 @@ async fn live_object(
     Ok(live.map(serde_json::to_value).transpose()?)
 }
 
-/// The action for one desired object given the live one.
-pub fn action_for(desired: &Value, live: Option<&Value>) -> Action {
-    let kind = desired["kind"].as_str().unwrap_or_default().to_string();
-    let name = desired["metadata"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let Some(live) = live else {
-        return Action {
-            action: "create".into(),
-            kind,
-            name,
-            changes: Vec::new(),
-        };
-    };
-    let changes: Vec<Change> = diff::changed_paths(desired, live)
-        .into_iter()
-        .map(|path| Change {
-            live: lookup(live, &path).cloned().unwrap_or(Value::Null),
-            desired: lookup(desired, &path).cloned().unwrap_or(Value::Null),
-            path,
-        })
-        .collect();
-    Action {
-        action: if changes.is_empty() {
-            "unchanged"
-        } else {
-            "update"
-        }
-        .into(),
-        kind,
+/// How a planned action is shown.
+fn shown(action: &plan::Action, live: &Snapshot, namespace: &str, cluster: &str) -> Action {
+    let (kind, name) = action.target();
+    let show = |verb: &str, name: String, changes: Vec<Change>| Action {
+        action: verb.to_string(),
+        kind: kind.as_str().to_string(),
         name,
         changes,
+    };
+    match action {
+        plan::Action::Apply { object, change } => {
+            let desired = with_type(object);
+            let current = live.get(kind, &name);
+            match change {
+                plan::Change::Create => show("create", name, Vec::new()),
+                plan::Change::Unchanged => show("unchanged", name, Vec::new()),
+                plan::Change::Update { changed, removed } => {
+                    let current = current.unwrap_or(Value::Null);
+                    let mut changes: Vec<Change> = changed
+                        .iter()
+                        .map(|path| Change {
+                            live: lookup(&current, path).cloned().unwrap_or(Value::Null),
+                            desired: lookup(&desired, path).cloned().unwrap_or(Value::Null),
+                            path: path.clone(),
+                        })
+                        .collect();
+                    changes.extend(removed.iter().map(|path| Change {
+                        live: lookup(&current, path).cloned().unwrap_or(Value::Null),
+                        desired: Value::Null,
+                        path: path.clone(),
+                    }));
+                    show("update", name, changes)
+                }
+            }
+        }
+        plan::Action::CreateIfAbsent { exists, .. } => {
+            show(if *exists { "keep" } else { "create" }, name, Vec::new())
+        }
+        plan::Action::EnsureSecret { secret, exists } => {
+            // A Secret in another namespace is named with it.
+            let shown_name = if secret.cross_namespace {
+                format!("{}/{}", secret.namespace, secret.name)
+            } else {
+                secret.name.clone()
+            };
+            let changes = if *exists {
+                Vec::new()
+            } else {
+                vec![Change {
+                    path: "data.username".into(),
+                    live: Value::Null,
+                    desired: Value::String(secret.username.clone()),
+                }]
+            };
+            show(if *exists { "keep" } else { "create" }, shown_name, changes)
+        }
+        plan::Action::AddFinalizer { .. } => Action {
+            action: "update".into(),
+            kind: "postgresql".into(),
+            name: format!("{namespace}/{cluster}"),
+            changes: vec![Change {
+                path: "metadata.finalizers".into(),
+                live: Value::Null,
+                desired: Value::String(pgctl_shared::naming::SECRETS_FINALIZER.to_string()),
+            }],
+        },
+        plan::Action::Delete(_) => show("delete", name, Vec::new()),
+        plan::Action::ResizeClaim { size, .. } => show(
+            "resize",
+            name,
+            vec![Change {
+                path: "spec.resources.requests.storage".into(),
+                live: Value::Null,
+                desired: Value::String(size.clone()),
+            }],
+        ),
+        plan::Action::FlagOutdatedPod { .. } => show("flag", name, Vec::new()),
     }
 }
 
-/// The value at a path of [`diff::changed_paths`] (`a.b[2].c`); keys with dots are found too.
+/// The value at a path of `shared::diff::changed_paths` (`a.b[2].c`); keys with dots are found too.
 fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     if path.is_empty() {
         return Some(value);
@@ -329,16 +438,24 @@ fn render(plan: &Plan, ui: &Ui) -> String {
         plan.cluster,
         plan.operator_config
     );
-    let (mut create, mut update, mut same) = (0, 0, 0);
+    let (mut create, mut update, mut delete, mut same) = (0, 0, 0, 0);
     for action in &plan.actions {
         let (mark, tone) = match action.action.as_str() {
             "create" => {
                 create += 1;
                 ("+ create   ", Tone::Good)
             }
-            "update" => {
+            "update" | "resize" | "flag" => {
                 update += 1;
-                ("~ update   ", Tone::Warn)
+                match action.action.as_str() {
+                    "resize" => ("~ resize   ", Tone::Warn),
+                    "flag" => ("~ roll     ", Tone::Warn),
+                    _ => ("~ update   ", Tone::Warn),
+                }
+            }
+            "delete" => {
+                delete += 1;
+                ("- delete   ", Tone::Bad)
             }
             _ => {
                 same += 1;
@@ -348,6 +465,9 @@ fn render(plan: &Plan, ui: &Ui) -> String {
         let note = match (action.kind.as_str(), action.action.as_str()) {
             ("Secret", "create") => " (the controller generates the password)",
             ("Secret", "keep") => " (exists; its password is never regenerated)",
+            ("Endpoints", "keep") => " (exists; Patroni keeps it)",
+            (_, "delete") => " (the manifest no longer asks for it)",
+            ("Pod", "flag") => " (runs an older pod template; the rolling update replaces it)",
             _ => "",
         };
         let _ = writeln!(
@@ -357,7 +477,7 @@ fn render(plan: &Plan, ui: &Ui) -> String {
             action.kind,
             action.name
         );
-        if action.action == "update" {
+        if action.action == "update" || action.action == "resize" {
             for change in &action.changes {
                 let _ = writeln!(
                     out,
@@ -371,7 +491,7 @@ fn render(plan: &Plan, ui: &Ui) -> String {
     }
     let _ = writeln!(
         out,
-        "{create} to create, {update} to change, {same} unchanged"
+        "{create} to create, {update} to change, {delete} to delete, {same} unchanged"
     );
     out
 }
@@ -382,45 +502,58 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn create_update_unchanged() {
-        let desired = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "acid-foo", "labels": {"app.kubernetes.io/name": "x"}}, "spec": {"ports": [{"port": 5432}], "type": "ClusterIP"}});
-        assert_eq!(action_for(&desired, None).action, "create");
-        let live = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "acid-foo", "uid": "1", "labels": {"app.kubernetes.io/name": "y"}}, "spec": {"ports": [{"port": 5433, "protocol": "TCP"}], "type": "ClusterIP"}});
-        let action = action_for(&desired, Some(&live));
-        assert_eq!(action.action, "update");
-        assert_eq!(
-            action.changes,
-            vec![
-                Change {
-                    path: "metadata.labels.app.kubernetes.io/name".into(),
-                    live: json!("y"),
-                    desired: json!("x")
-                },
-                Change {
-                    path: "spec.ports[0].port".into(),
-                    live: json!(5433),
-                    desired: json!(5432)
-                },
-            ]
+    fn a_removed_field_is_shown_as_going_to_none() {
+        let object = plan::Object::Service(Default::default());
+        let action = plan::Action::Apply {
+            object: Box::new(object),
+            change: plan::Change::Update {
+                changed: vec![],
+                removed: vec!["metadata.annotations.b".into()],
+            },
+        };
+        let mut live = Snapshot::default();
+        live.insert(
+            plan::Kind::Service,
+            json!({"metadata": {"name": "", "annotations": {"b": "2"}}}),
+            false,
         );
-        assert_eq!(action_for(&desired, Some(&desired)).action, "unchanged");
+        let shown = shown(&action, &live, "ns", "acid-foo");
+        assert_eq!(shown.action, "update");
+        assert_eq!(
+            shown.changes,
+            vec![Change {
+                path: "metadata.annotations.b".into(),
+                live: json!("2"),
+                desired: Value::Null
+            }]
+        );
     }
 
     #[test]
-    fn desired_objects_come_from_the_shared_builders() {
+    fn a_new_cluster_is_planned_by_the_shared_plan() {
         let spec = crate::args::SpecArgs {
             team: Some("acid".into()),
             ..Default::default()
         };
         let mut pg = spec::new_cluster("acid-foo", "ns", &spec).expect("built");
         pg.metadata.uid = Some(PLACEHOLDER_UID.into());
-        let desired = desired(&pg, &OperatorConfig::default()).expect("built");
-        let kinds: Vec<&str> = desired
-            .objects
+        let planned =
+            plan::plan(&pg, &OperatorConfig::default(), &Snapshot::default()).expect("planned");
+        let shown: Vec<Action> = planned
+            .actions
             .iter()
-            .filter_map(|o| o["kind"].as_str())
+            .map(|a| shown(a, &Snapshot::default(), "ns", "acid-foo"))
             .collect();
-        assert!(kinds.contains(&"StatefulSet"), "{kinds:?}");
-        assert!(!desired.secrets.is_empty());
+        assert!(
+            shown
+                .iter()
+                .any(|a| a.kind == "StatefulSet" && a.action == "create"),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|a| a.kind == "Secret" && a.action == "create")
+        );
     }
 }
