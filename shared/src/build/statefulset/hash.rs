@@ -1,0 +1,111 @@
+//! The pod-template hash, [`TEMPLATE_HASH_ANNOTATION`](crate::build::TEMPLATE_HASH_ANNOTATION)
+//! on the pod template: a pod whose value differs from the StatefulSet's runs an outdated
+//! template and is replaced by the rolling update ([`crate::rollout::is_outdated`]). What the
+//! hash covers therefore decides which changes roll a cluster, and a change of what it covers
+//! rolls every cluster on controller upgrade.
+//!
+//! Exactly what it covers:
+//! - [`template_hash`] is the SHA-256, as 64 lowercase hex digits, of the pod spec (the
+//!   template's `spec`, not its `metadata`) serialised to JSON by k8s-openapi (unset fields
+//!   absent, arrays in their order) and written with object keys sorted at every level and no
+//!   whitespace ([`canonical_json`]). So every container counts (`postgres`, sidecars: image,
+//!   command, env, envFrom, ports, resources, probes, volume mounts, security context), as do the
+//!   init containers, volumes, pod security context, service account, termination grace
+//!   period, tolerations, affinity, topology spread constraints, scheduler name and priority
+//!   class. One thing is rewritten before hashing: in the container named `postgres`, the value
+//!   of every `SPILO_CONFIGURATION` variable that parses as JSON is replaced by its static part
+//!   ([`spilo::static_part`]: `bootstrap.dcs` emptied to `{}`, then canonical JSON), because the
+//!   dynamic configuration reaches running clusters through Patroni's `PATCH /config`. A value
+//!   that is not JSON is hashed as written.
+//! - Not covered: the pod template's labels and annotations (`podAnnotations`,
+//!   `custom_pod_annotations`, inherited annotations), which are patched on pods in place, and
+//!   everything of the StatefulSet outside the pod spec (replicas, selector, service name,
+//!   volume claim templates, update strategy, pod management policy, PVC retention policy).
+//! - [`restart_hash`]: when the `postgresql` resource carries a non-empty
+//!   [`RESTARTED_AT_ANNOTATION`] (`pgctl rollout restart`), the template's hash is instead the
+//!   SHA-256 (hex) of the text `{template_hash}\npgctl.acid.zalan.do/restartedAt={value}`, so
+//!   each restart request gives a new hash; without it the hash is [`template_hash`] unchanged.
+//! - [`hash_with_image`] is the hash a template would have if its `postgres` container ran
+//!   another image (same rules, the restart value read from the template's own annotation):
+//!   how `enable_lazy_spilo_upgrade` recognises a pod that differs only by its image.
+//!
+//! As the hash is taken over the serialised spec, anything that changes that text changes it:
+//! a field a builder starts to set, another default, another order of env variables,
+//! containers or volumes, another spelling of a quantity, a k8s-openapi upgrade that
+//! serialises differently. `shared/tests/template_hash.rs` pins the hashes of the fixture and
+//! reference manifests so that such a change is seen and decided, not shipped by accident.
+
+use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::build::{RESTARTED_AT_ANNOTATION, canonical_json, spilo};
+
+use super::CONTAINER_NAME;
+
+/// Stable hash of a pod spec: the SHA-256 (hex) of its JSON with sorted keys.
+///
+/// Only what needs a new pod counts. Labels and annotations of pods can be patched in place,
+/// so a change of them alone (e.g. `podAnnotations`) is no reason to replace pods; and the
+/// dynamic part of `SPILO_CONFIGURATION` (`bootstrap.dcs`: the DCS PostgreSQL parameters,
+/// `ttl`, `loop_wait` …) reaches running clusters through Patroni's `PATCH /config`, so it is
+/// left out ([`spilo::static_part`]).
+pub fn template_hash(spec: &PodSpec) -> Result<String, serde_json::Error> {
+    let mut value = serde_json::to_value(spec)?;
+    let postgres = value
+        .get_mut("containers")
+        .and_then(Value::as_array_mut)
+        .and_then(|c| c.iter_mut().find(|c| c["name"] == CONTAINER_NAME));
+    let env = postgres
+        .and_then(|c| c.get_mut("env"))
+        .and_then(Value::as_array_mut);
+    for var in env.into_iter().flatten() {
+        if var["name"] != spilo::ENV_NAME {
+            continue;
+        }
+        let parsed = var["value"]
+            .as_str()
+            .and_then(|text| serde_json::from_str::<Value>(text).ok());
+        if let Some(configuration) = parsed {
+            var["value"] = Value::String(canonical_json(&spilo::static_part(&configuration)));
+        }
+    }
+    let json = canonical_json(&value);
+    let digest = Sha256::digest(json.as_bytes());
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The template hash of a pod spec restarted at `restarted_at` (the value of
+/// [`RESTARTED_AT_ANNOTATION`]): the SHA-256 of the spec's hash and that value, so each restart
+/// request gives a new hash. Without a restart request the hash is [`template_hash`], so
+/// clusters that never asked for one keep their hash.
+pub fn restart_hash(spec_hash: &str, restarted_at: &str) -> String {
+    let digest = Sha256::digest(format!(
+        "{spec_hash}\n{RESTARTED_AT_ANNOTATION}={restarted_at}"
+    ));
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The template hash a pod made from `template` would carry if its `postgres` container ran
+/// `image` instead: how `enable_lazy_spilo_upgrade` recognises a pod that differs from the
+/// template only by its image. `None` when the template has no spec.
+pub fn hash_with_image(template: &PodTemplateSpec, image: &str) -> Option<String> {
+    let mut spec = template.spec.clone()?;
+    for container in spec
+        .containers
+        .iter_mut()
+        .filter(|c| c.name == CONTAINER_NAME)
+    {
+        container.image = Some(image.to_string());
+    }
+    let hash = template_hash(&spec).ok()?;
+    let restarted_at = template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.annotations.as_ref())
+        .and_then(|a| a.get(RESTARTED_AT_ANNOTATION));
+    Some(match restarted_at {
+        Some(at) => restart_hash(&hash, at),
+        None => hash,
+    })
+}

@@ -1,0 +1,129 @@
+//! Golden pod-template hashes: the [`TEMPLATE_HASH_ANNOTATION`] of the StatefulSet built from
+//! each fixture manifest (and each reference manifest, when `../shared` is present) with the
+//! default operator configuration.
+
+use std::path::{Path, PathBuf};
+
+use pgctl_shared::build::{ClusterContext, TEMPLATE_HASH_ANNOTATION, statefulset};
+use pgctl_shared::config::OperatorConfig;
+use pgctl_shared::crd::Postgresql;
+use pgctl_shared::manifest::{self, DocumentContent};
+
+const UID: &str = "6f3c2a8e-1d2b-4c5d-9e8f-0a1b2c3d4e5f";
+const NAMESPACE: &str = "default";
+
+// These pin what the pod-template hash covers. A change here rolls every running cluster on
+// controller upgrade (every pod whose hash differs is replaced), so changing a value must be a
+// deliberate decision, noted in the commit message, never a side effect of a refactor.
+
+/// `tests/fixtures/<name>` → its golden template hash.
+const FIXTURES: &[(&str, &str)] = &[
+    (
+        "minimal.yaml",
+        "89d5f05b3e487dd0cde94adb95dac5f8591d53146a6749381abca3cae539ad4a",
+    ),
+    (
+        "complete.yaml",
+        "b01d62fbb192722a46846e743bbb73f7bd059c29b6bf635e137e28d54486a87d",
+    ),
+    (
+        "standby.yaml",
+        "26ff8f5ff224c484ed453e26df13229501dfe2e6ae64141945610fdff53f3ff5",
+    ),
+    (
+        "lowest-version.yaml",
+        "aa75f743d16b860dbe061a1cc311700d89220adad8dcc8b1a5db38b6bf2643a9",
+    ),
+];
+
+/// `../../shared/reference/zalando/<name>` (the reference operator's example manifests) → its
+/// golden template hash.
+const REFERENCE: &[(&str, &str)] = &[
+    (
+        "minimal-postgres-manifest.yaml",
+        "6a499e1777f20edb9eeb3ff2c9f51b8a2e673f1c0c6d54e30f786a212c412e2f",
+    ),
+    (
+        "minimal-postgres-lowest-version-manifest.yaml",
+        "aa75f743d16b860dbe061a1cc311700d89220adad8dcc8b1a5db38b6bf2643a9",
+    ),
+    (
+        "complete-postgres-manifest.yaml",
+        "8f3960261250796b635e0740f35e3e68e59fee78493498ad994de249c38b08f6",
+    ),
+    (
+        "standby-manifest.yaml",
+        "198a5a59505593ba125598e691a30f58cf3b722c41de28986b700502e51f743e",
+    ),
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A manifest as the API server would hand it over: with namespace and uid.
+fn load(path: &Path) -> Postgresql {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let mut docs = manifest::parse_stream(&text);
+    let doc = docs
+        .iter_mut()
+        .find(|d| !matches!(d.content, DocumentContent::Empty))
+        .expect("a document");
+    let mut pg = match std::mem::replace(&mut doc.content, DocumentContent::Empty) {
+        DocumentContent::Postgresql(parsed) => parsed.resource,
+        other => panic!("{}: not a postgresql: {other:?}", path.display()),
+    };
+    pg.metadata.namespace = Some(NAMESPACE.to_string());
+    pg.metadata.uid = Some(UID.to_string());
+    pg
+}
+
+fn template_hash(path: &Path) -> String {
+    let pg = load(path);
+    let config = OperatorConfig::default();
+    let ctx = ClusterContext::new(&pg, &config).expect("context");
+    let sts = statefulset::statefulset(&ctx).expect("statefulset");
+    sts.spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.as_ref())
+        .and_then(|a| a.get(TEMPLATE_HASH_ANNOTATION))
+        .cloned()
+        .unwrap_or_else(|| panic!("{}: no template hash annotation", path.display()))
+}
+
+/// Compares every entry, then fails once listing all the differences (with the actual values,
+/// ready to paste after a deliberate change).
+fn check(dir: &Path, golden: &[(&str, &str)]) {
+    let mismatches: Vec<String> = golden
+        .iter()
+        .filter_map(|(name, want)| {
+            let got = template_hash(&dir.join(name));
+            (got != *want).then(|| format!("(\"{name}\", \"{got}\"), // was {want}"))
+        })
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "pod-template hashes changed (every running cluster would roll):\n{}",
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn fixture_template_hashes_are_golden() {
+    check(&root().join("tests/fixtures"), FIXTURES);
+}
+
+#[test]
+fn reference_template_hashes_are_golden() {
+    let dir = root().join("../../shared/reference/zalando");
+    if !dir.is_dir() {
+        eprintln!(
+            "SKIP: {} is absent (a clone without ../shared)",
+            dir.display()
+        );
+        return;
+    }
+    check(&dir, REFERENCE);
+}
