@@ -353,11 +353,16 @@ pub fn rollout_state(
     let total = (live.len() as i32).max(desired);
     let updated = live.iter().filter(|p| is_up_to_date(p, sts, lazy)).count() as i32;
     let ready = live.iter().filter(|p| is_ready(p)).count() as i32;
-    let observed = match (pg.metadata.generation, status.observed_generation) {
+    let generation_seen = match (pg.metadata.generation, status.observed_generation) {
         (Some(generation), Some(seen)) => seen >= generation,
         (Some(_), None) => false,
         (None, _) => true,
     };
+    // A request made through an annotation (a restart) counts once the controller has
+    // acknowledged it: before that, the pods still look up to date.
+    let pending = pgctl_shared::requests::pending(pg);
+    let paused = pgctl_shared::requests::paused(pg);
+    let observed = generation_seen && pending.is_empty() && !paused;
     let rollout = status.rollout.clone();
     let last_error = rollout
         .as_ref()
@@ -397,8 +402,23 @@ pub fn rollout_state(
     let current_step = rollout.and_then(|r| r.current_step).or_else(|| {
         if done {
             None
-        } else if !observed {
+        } else if paused {
+            Some(format!(
+                "reconciliation is paused ({}={}); remove the annotation to go on",
+                pgctl_shared::requests::PAUSE_ANNOTATION,
+                pgctl_shared::requests::PAUSED
+            ))
+        } else if !generation_seen {
             Some("waiting for the controller to see the change".to_string())
+        } else if !observed {
+            Some(format!(
+                "waiting for the controller to take up the request {}",
+                pending
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
         } else if (live.len() as i32) < desired {
             Some(format!("creating pods ({} of {desired})", live.len()))
         } else if (live.len() as i32) > desired {
@@ -574,5 +594,45 @@ mod tests {
         assert!(state.failed.is_some());
         let state = rollout_state(&cluster("Invalid", None, 2, 2), &pods, None, false);
         assert!(state.failed.expect("failed").contains("invalid"));
+    }
+
+    #[test]
+    fn a_restart_not_yet_acknowledged_is_not_done() {
+        use pgctl_shared::requests::{PAUSE_ANNOTATION, PAUSED, RESTARTED_AT_ANNOTATION};
+        let pods = [
+            pod("acid-foo-0", true, false),
+            pod("acid-foo-1", true, false),
+        ];
+        let mut pg = cluster("Running", Some("acid-foo-0"), 2, 2);
+        pg.metadata.annotations = Some(
+            [(RESTARTED_AT_ANNOTATION.to_string(), "t1".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        let state = rollout_state(&pg, &pods, None, false);
+        assert!(!state.done && !state.observed, "{state:?}");
+        assert!(
+            state
+                .current_step
+                .as_deref()
+                .is_some_and(|s| s.contains("take up the request") && s.contains("t1")),
+            "{state:?}"
+        );
+        if let Some(status) = pg.status.as_mut() {
+            status
+                .acknowledged
+                .insert(RESTARTED_AT_ANNOTATION.to_string(), "t1".to_string());
+        }
+        assert!(rollout_state(&pg, &pods, None, false).done);
+
+        if let Some(annotations) = pg.metadata.annotations.as_mut() {
+            annotations.insert(PAUSE_ANNOTATION.to_string(), PAUSED.to_string());
+        }
+        let state = rollout_state(&pg, &pods, None, false);
+        assert!(
+            !state.done,
+            "a paused cluster is not judged done: {state:?}"
+        );
+        assert!(state.current_step.is_some_and(|s| s.contains("paused")));
     }
 }

@@ -22,6 +22,7 @@ use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::{PostgresStatus, Postgresql};
 use pgctl_shared::manifest::{self, DocumentContent};
 use pgctl_shared::naming;
+use pgctl_shared::requests;
 use pgctl_shared::rollout;
 use pgctl_shared::status::{self, Observed, PodView, RolesOutcome, RolloutReport, SyncOutcome};
 use pgctl_shared::validate;
@@ -85,6 +86,8 @@ struct Target<'a> {
     name: &'a str,
     previous: Option<PostgresStatus>,
     generation: Option<i64>,
+    /// `status.acknowledged` to write: the previous one until this pass takes the requests up.
+    acknowledged: std::collections::BTreeMap<String, String>,
 }
 
 async fn reconcile_cluster(
@@ -99,14 +102,19 @@ async fn reconcile_cluster(
         // cannot reach is cleaned up.
         return finalize(object, namespace, name, ctx, &config).await;
     }
-    let target = Target {
+    let previous: Option<PostgresStatus> = object
+        .data
+        .get("status")
+        .and_then(|s| serde_json::from_value(s.clone()).ok());
+    let mut target = Target {
         object,
         namespace,
         name,
-        previous: object
-            .data
-            .get("status")
-            .and_then(|s| serde_json::from_value(s.clone()).ok()),
+        acknowledged: previous
+            .as_ref()
+            .map(|s| s.acknowledged.clone())
+            .unwrap_or_default(),
+        previous,
         generation: object.metadata.generation,
     };
 
@@ -114,6 +122,9 @@ async fn reconcile_cluster(
         Ok(pg) => pg,
         Err(problems) => return report_invalid(&target, ctx, &config, 0, problems).await,
     };
+    if requests::paused(&pg) {
+        return report_paused(&target, ctx).await;
+    }
 
     // Validation compares with the live claims to refuse a shrink.
     let claims = ctx.stores.claims.of_cluster(&config, namespace, name);
@@ -138,6 +149,8 @@ async fn reconcile_cluster(
     let instances = pg.spec.number_of_instances;
     match crate::objects::sync(&pg, object, ctx, &config).await {
         Ok(mut report) => {
+            // The objects carry every request of the resource now.
+            target.acknowledged = requests::acknowledged(&pg, target.previous.as_ref(), true);
             // Secrets that could not be created in other namespaces: the cluster goes on (the
             // roles lack those passwords), and the sync is reported as failed and retried.
             let problems = std::mem::take(&mut report.problems);
@@ -349,6 +362,56 @@ async fn report_invalid(
     Ok(Action::await_change())
 }
 
+/// A paused cluster ([`requests::PAUSE_ANNOTATION`]): nothing is written but the condition
+/// `Paused` (and an Event when it appears); the next change of the resource looks again.
+async fn report_paused(target: &Target<'_>, ctx: &Context) -> Result<Action, Error> {
+    let previous = target.previous.as_ref();
+    let now = Time(Timestamp::now());
+    let new = status::paused(previous, requests::PAUSE_ANNOTATION, &now);
+    if previous == Some(&new) {
+        return Ok(Action::await_change());
+    }
+    patch_status(ctx, target.namespace, target.name, &new).await?;
+    if previous.is_none_or(|p| status::condition(p, status::PAUSED).is_none()) {
+        tracing::info!("reconciliation paused");
+        let note = format!(
+            "annotation {}={} is set: the controller changes nothing in this cluster until it is removed",
+            requests::PAUSE_ANNOTATION,
+            requests::PAUSED
+        );
+        publish(ctx, target.object, EventType::Normal, Reason::Paused, &note).await;
+    }
+    Ok(Action::await_change())
+}
+
+/// Writes the status by server-side apply under the controller's field manager.
+async fn patch_status(
+    ctx: &Context,
+    namespace: &str,
+    name: &str,
+    status: &PostgresStatus,
+) -> Result<(), Error> {
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(ctx.applier.client().clone(), namespace, &ctx.resource);
+    let patch = json!({
+        "apiVersion": ctx.resource.api_version,
+        "kind": ctx.resource.kind,
+        "status": status,
+    });
+    api.patch_status(
+        name,
+        &PatchParams::apply(FIELD_MANAGER).force(),
+        &Patch::Apply(&patch),
+    )
+    .await
+    .map_err(kube_error(
+        "write status of",
+        format!("postgresql {namespace}/{name}"),
+    ))?;
+    ctx.metrics.mutation("apply", "postgresql/status");
+    Ok(())
+}
+
 /// Reads the object strictly; the messages say what is wrong.
 fn read(object: &DynamicObject, ctx: &Context) -> Result<Postgresql, Vec<String>> {
     let mut value = serde_json::to_value(object).map_err(|e| vec![e.to_string()])?;
@@ -523,6 +586,7 @@ async fn write_status(
         roles,
         rollout,
         patroni_config: patroni_config.or_else(|| previous.and_then(|p| p.patroni_config.clone())),
+        acknowledged: target.acknowledged.clone(),
     };
     let now = Time(Timestamp::now());
     let new = status::compute(&observed, previous, &now);
@@ -533,24 +597,21 @@ async fn write_status(
     if previous == Some(&new) {
         return Ok(new);
     }
-    let api: Api<DynamicObject> =
-        Api::namespaced_with(ctx.applier.client().clone(), namespace, &ctx.resource);
-    let patch = json!({
-        "apiVersion": ctx.resource.api_version,
-        "kind": ctx.resource.kind,
-        "status": new,
-    });
-    api.patch_status(
-        name,
-        &PatchParams::apply(FIELD_MANAGER).force(),
-        &Patch::Apply(&patch),
-    )
-    .await
-    .map_err(kube_error(
-        "write status of",
-        format!("postgresql {namespace}/{name}"),
-    ))?;
-    ctx.metrics.mutation("apply", "postgresql/status");
+    patch_status(ctx, namespace, name, &new).await?;
+    if previous.is_some_and(|p| status::condition(p, status::PAUSED).is_some()) {
+        tracing::info!("reconciliation resumed");
+        publish(
+            ctx,
+            object,
+            EventType::Normal,
+            Reason::Resumed,
+            &format!(
+                "annotation {} is gone: the controller reconciles the cluster again",
+                requests::PAUSE_ANNOTATION
+            ),
+        )
+        .await;
+    }
     if previous.map(|p| p.postgres_cluster_status.as_str())
         != Some(new.postgres_cluster_status.as_str())
     {

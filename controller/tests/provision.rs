@@ -109,6 +109,7 @@ fn status_after(outcome: &RolesOutcome, previous: Option<&PostgresStatus>) -> Po
         rollout: None,
         patroni_config: None,
         roles: outcome.clone(),
+        acknowledged: Default::default(),
     };
     status::compute(
         &observed,

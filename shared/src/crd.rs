@@ -580,6 +580,10 @@ pub struct PostgresStatus {
     /// Problems found by validation, the last error, or the warnings of role provisioning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
+    /// Requests made through annotations (`pgctl.acid.zalan.do/restartedAt`) that the
+    /// controller has carried into the cluster's objects: annotation → the value acted on.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub acknowledged: BTreeMap<String, String>,
 }
 
 /// Progress of a rolling update.

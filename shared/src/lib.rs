@@ -13,6 +13,7 @@ pub mod password;
 pub mod plan;
 pub mod provision;
 pub mod quantity;
+pub mod requests;
 pub mod requeue;
 pub mod roles;
 pub mod rollout;

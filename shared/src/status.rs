@@ -12,6 +12,9 @@ pub const PROGRESSING: &str = "Progressing";
 pub const DEGRADED: &str = "Degraded";
 /// Whether the roles and databases of the manifest are provisioned in PostgreSQL.
 pub const ROLES_SYNCED: &str = "RolesSynced";
+/// Condition present (True) only while the cluster is paused
+/// ([`crate::requests::PAUSE_ANNOTATION`]).
+pub const PAUSED: &str = "Paused";
 
 /// One pod of the cluster as the status needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +93,8 @@ pub struct Observed<'a> {
     pub roles: RolesOutcome,
     /// `status.patroniConfig` to write (the executor's, else the previous one).
     pub patroni_config: Option<String>,
+    /// `status.acknowledged` ([`crate::requests::acknowledged`]).
+    pub acknowledged: std::collections::BTreeMap<String, String>,
 }
 
 /// Computes the new status from the observation and the previous status.
@@ -318,7 +323,35 @@ pub fn compute(
         rollout,
         patroni_config: observed.patroni_config.clone(),
         messages,
+        acknowledged: observed.acknowledged.clone(),
     }
+}
+
+/// The status of a paused cluster ([`crate::requests::PAUSE_ANNOTATION`]): the previous status
+/// as it was (the controller observed nothing new, so `observedGeneration` stays), plus
+/// condition `Paused`.
+pub fn paused(previous: Option<&PostgresStatus>, annotation: &str, now: &Time) -> PostgresStatus {
+    let mut status = previous.cloned().unwrap_or_else(|| PostgresStatus {
+        postgres_cluster_status: cluster_status::CREATING.to_string(),
+        ..PostgresStatus::default()
+    });
+    let already = status
+        .conditions
+        .iter()
+        .find(|c| c.type_ == PAUSED && c.status == "True")
+        .map(|c| c.last_transition_time.clone());
+    status.conditions.retain(|c| c.type_ != PAUSED);
+    status.conditions.push(Condition {
+        type_: PAUSED.to_string(),
+        status: "True".to_string(),
+        reason: "ReconcilePaused".to_string(),
+        message: format!(
+            "annotation {annotation} is set: the controller changes nothing in this cluster until it is removed"
+        ),
+        observed_generation: status.observed_generation,
+        last_transition_time: already.unwrap_or_else(|| now.clone()),
+    });
+    status
 }
 
 /// The condition of a type, if present.
@@ -355,7 +388,44 @@ mod tests {
             rollout: None,
             patroni_config: None,
             roles: RolesOutcome::NotAttempted,
+            acknowledged: Default::default(),
         }
+    }
+
+    #[test]
+    fn pausing_keeps_the_status_and_adds_one_condition() {
+        let pods = [pod("a-0", true, Some("master"))];
+        let now = time("2026-12-01T00:00:00Z");
+        let running = compute(&observe(&pods, 1, SyncOutcome::Synced), None, &now);
+        let later = time("2026-12-01T01:00:00Z");
+        let paused_status = paused(Some(&running), "pgctl.acid.zalan.do/reconcile", &later);
+        assert_eq!(
+            paused_status.postgres_cluster_status,
+            running.postgres_cluster_status
+        );
+        assert_eq!(
+            paused_status.observed_generation,
+            running.observed_generation
+        );
+        let found = condition(&paused_status, PAUSED).expect("Paused");
+        assert_eq!(
+            (found.status.as_str(), &found.last_transition_time),
+            ("True", &later)
+        );
+        // Paused again later: nothing changes, so nothing is written.
+        let again = paused(
+            Some(&paused_status),
+            "pgctl.acid.zalan.do/reconcile",
+            &time("2026-12-01T02:00:00Z"),
+        );
+        assert_eq!(again, paused_status);
+        // Resumed: the computed status has no Paused condition.
+        let resumed = compute(
+            &observe(&pods, 1, SyncOutcome::Synced),
+            Some(&paused_status),
+            &later,
+        );
+        assert!(condition(&resumed, PAUSED).is_none());
     }
 
     #[test]
