@@ -919,3 +919,306 @@ async fn a_missing_permission_stops_start_up_naming_verb_and_resource() -> Resul
     );
     Ok(())
 }
+
+/// The value at `pointer` of an object, as text.
+fn text_at(object: &impl serde::Serialize, pointer: &str) -> Option<String> {
+    serde_json::to_value(object)
+        .ok()?
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// The env var `name` of the postgres container of a StatefulSet's template.
+fn sts_env(sts: &StatefulSet, name: &str) -> Option<String> {
+    sts.spec
+        .as_ref()?
+        .template
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == "postgres")?
+        .env
+        .as_ref()?
+        .iter()
+        .find(|e| e.name == name)
+        .and_then(|e| e.value.clone())
+}
+
+/// Waits until the controller has seen generation `generation` of `name`.
+async fn wait_observed(f: &Fixture, name: &str) -> Result<()> {
+    wait_for("the controller to observe the change", SHORT, || async {
+        let pg = f.pgs.get(name).await?;
+        let seen = pg.data["status"]["observedGeneration"].as_i64();
+        Ok(seen.is_some() && seen == pg.metadata.generation)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn removed_entries_are_removed_from_the_objects_and_a_resync_writes_nothing() -> Result<()> {
+    let f = fixture(
+        "prune",
+        config(&[("resync_period", "3s"), ("inherited_labels", "cost-center")]),
+    )
+    .await?;
+    // No pods: the objects are what this test is about, not a rolling update.
+    let mut body = manifest("acid-prune", 0);
+    body["metadata"]["labels"]["cost-center"] = json!("c1");
+    body["spec"]["serviceAnnotations"] = json!({"keep": "1", "drop": "2"});
+    body["spec"]["podAnnotations"] = json!({"keep-pod": "1", "drop-pod": "2"});
+    body["spec"]["env"] =
+        json!([{"name": "KEEP_ENV", "value": "1"}, {"name": "DROP_ENV", "value": "2"}]);
+    f.create(body).await?;
+    f.wait_status("acid-prune", "Running", SHORT).await?;
+    let services: Api<Service> = f.api();
+    let sets: Api<StatefulSet> = f.api();
+    let service = services.get("acid-prune").await?;
+    let sts = sets.get("acid-prune").await?;
+    assert_eq!(
+        text_at(&service, "/metadata/annotations/drop").as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        text_at(&service, "/metadata/labels/cost-center").as_deref(),
+        Some("c1")
+    );
+    assert_eq!(sts_env(&sts, "DROP_ENV").as_deref(), Some("2"));
+    assert_eq!(
+        text_at(&sts, "/spec/template/metadata/annotations/drop-pod").as_deref(),
+        Some("2")
+    );
+
+    // Remove one entry of each.
+    f.pgs
+        .patch(
+            "acid-prune",
+            &PatchParams::default(),
+            &Patch::Merge(json!({
+                "metadata": {"labels": {"cost-center": null}},
+                "spec": {
+                    "serviceAnnotations": {"drop": null},
+                    "podAnnotations": {"drop-pod": null},
+                    "env": [{"name": "KEEP_ENV", "value": "1"}],
+                }
+            })),
+        )
+        .await?;
+    wait_for("the removed entries to be gone", SHORT, || async {
+        let service = services.get("acid-prune").await?;
+        let sts = sets.get("acid-prune").await?;
+        Ok(text_at(&service, "/metadata/annotations/drop").is_none()
+            && text_at(&service, "/metadata/labels/cost-center").is_none()
+            && text_at(&sts, "/metadata/labels/cost-center").is_none()
+            && sts_env(&sts, "DROP_ENV").is_none()
+            && text_at(&sts, "/spec/template/metadata/annotations/drop-pod").is_none())
+    })
+    .await
+    .with_context(|| f.controller.log_text())?;
+    // What stays, stays.
+    let service = services.get("acid-prune").await?;
+    let sts = sets.get("acid-prune").await?;
+    assert_eq!(
+        text_at(&service, "/metadata/annotations/keep").as_deref(),
+        Some("1")
+    );
+    assert_eq!(sts_env(&sts, "KEEP_ENV").as_deref(), Some("1"));
+
+    // Adding them back re-adds them.
+    f.pgs
+        .patch(
+            "acid-prune",
+            &PatchParams::default(),
+            &Patch::Merge(json!({
+                "metadata": {"labels": {"cost-center": "c2"}},
+                "spec": {"serviceAnnotations": {"drop": "3"}},
+            })),
+        )
+        .await?;
+    wait_for("the entries to be back", SHORT, || async {
+        let service = services.get("acid-prune").await?;
+        Ok(
+            text_at(&service, "/metadata/annotations/drop").as_deref() == Some("3")
+                && text_at(&service, "/metadata/labels/cost-center").as_deref() == Some("c2"),
+        )
+    })
+    .await?;
+    wait_observed(&f, "acid-prune").await?;
+    f.wait_status("acid-prune", "Running", SHORT).await?;
+
+    // Then resyncs write nothing: anchored on reconciles that did run.
+    let reconciles = || f.controller.counter("pgctl_reconciles_total", |_| true);
+    let mutations = || {
+        f.controller.counter("pgctl_mutating_requests_total", |l| {
+            !l.contains("Lease") && !l.contains("Event")
+        })
+    };
+    let (before_mut, before_rec) = (mutations().await?, reconciles().await?);
+    wait_for("two resyncs", SHORT, || async {
+        Ok(reconciles().await? >= before_rec + 2.0)
+    })
+    .await?;
+    assert_eq!(
+        mutations().await?,
+        before_mut,
+        "mutating requests during unchanged resyncs\n{}",
+        f.controller.metrics().await?
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_object_the_plan_no_longer_contains_is_deleted_but_claims_and_others_objects_stay()
+-> Result<()> {
+    let f = fixture("orphans", config(&[])).await?;
+    f.create(manifest("acid-orph", 0)).await?;
+    f.wait_status("acid-orph", "Running", SHORT).await?;
+    let labels = json!({"application": "spilo", "cluster-name": "acid-orph", "team": "acid"});
+    // A claim and a Service of someone else, with the cluster's labels, first.
+    let claim = json!({
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "pgdata-acid-orph-9", "labels": labels},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+    });
+    let claims: Api<PersistentVolumeClaim> = f.api();
+    claims
+        .patch(
+            "pgdata-acid-orph-9",
+            &PatchParams::apply("pgctl-controller"),
+            &Patch::Apply(&claim),
+        )
+        .await?;
+    let service = |name: &str| {
+        json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": name, "labels": labels},
+            "spec": {"ports": [{"port": 5432}]},
+        })
+    };
+    let services: Api<Service> = f.api();
+    services
+        .patch(
+            "acid-orph-theirs",
+            &PatchParams::apply("someone-else"),
+            &Patch::Apply(&service("acid-orph-theirs")),
+        )
+        .await?;
+    // Then one that looks like the controller's: applied by its field manager.
+    let orphan = services
+        .patch(
+            "acid-orph-old",
+            &PatchParams::apply("pgctl-controller"),
+            &Patch::Apply(&service("acid-orph-old")),
+        )
+        .await?;
+    pgctl_e2e::wait_deleted(&services, "acid-orph-old", SHORT)
+        .await
+        .with_context(|| f.controller.log_text())?;
+    let events: Api<Event> = f.api();
+    wait_for("an Event about the deletion", SHORT, || async {
+        Ok(events
+            .list(&ListParams::default())
+            .await?
+            .items
+            .iter()
+            .any(|e| {
+                e.reason.as_deref() == Some("Deleted")
+                    && e.message
+                        .as_deref()
+                        .is_some_and(|m| m.contains("Service acid-orph-old"))
+            }))
+    })
+    .await?;
+    // The reconcile that deleted the orphan ran after the claim and the other Service existed:
+    // they are still there.
+    assert!(
+        claims.get_opt("pgdata-acid-orph-9").await?.is_some(),
+        "a claim is never pruned"
+    );
+    assert!(
+        services.get_opt("acid-orph-theirs").await?.is_some(),
+        "an object the controller did not apply stays"
+    );
+    assert!(orphan.uid().is_some());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_paused_cluster_is_left_alone_until_the_annotation_goes() -> Result<()> {
+    let f = fixture("pause", config(&[])).await?;
+    f.create(manifest("acid-pause", 0)).await?;
+    f.wait_status("acid-pause", "Running", SHORT).await?;
+    let pgs = &f.pgs;
+    let annotate = |value: Value| async move {
+        pgs.patch(
+            "acid-pause",
+            &PatchParams::default(),
+            &Patch::Merge(
+                json!({"metadata": {"annotations": {"pgctl.acid.zalan.do/reconcile": value}}}),
+            ),
+        )
+        .await
+    };
+    annotate(json!("paused")).await?;
+    let paused = |status: &Value| {
+        status["conditions"].as_array().is_some_and(|c| {
+            c.iter()
+                .any(|c| c["type"] == "Paused" && c["status"] == "True")
+        })
+    };
+    wait_for("condition Paused", SHORT, || async {
+        Ok(paused(&f.status("acid-pause").await?))
+    })
+    .await?;
+    // A change while paused is not applied, and not observed.
+    let services: Api<Service> = f.api();
+    f.pgs
+        .patch(
+            "acid-pause",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"serviceAnnotations": {"during": "pause"}}})),
+        )
+        .await?;
+    let generation = f.pgs.get("acid-pause").await?.metadata.generation;
+    // Positive anchor: the controller did reconcile after the change (it re-reads a paused
+    // cluster on each change), yet wrote nothing but the status.
+    let reconciles = f
+        .controller
+        .counter("pgctl_reconciles_total", |_| true)
+        .await?;
+    f.pgs
+        .patch(
+            "acid-pause",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"annotations": {"nudge": "1"}}})),
+        )
+        .await?;
+    wait_for("a reconcile of the paused cluster", SHORT, || async {
+        Ok(f.controller
+            .counter("pgctl_reconciles_total", |_| true)
+            .await?
+            > reconciles)
+    })
+    .await?;
+    let status = f.status("acid-pause").await?;
+    assert!(paused(&status), "{status}");
+    assert_ne!(
+        status["observedGeneration"].as_i64(),
+        generation,
+        "{status}"
+    );
+    let service = services.get("acid-pause").await?;
+    assert!(text_at(&service, "/metadata/annotations/during").is_none());
+
+    // Resumed: the change is applied and the condition is gone.
+    annotate(Value::Null).await?;
+    wait_for("the change to be applied after resuming", SHORT, || async {
+        let service = services.get("acid-pause").await?;
+        Ok(text_at(&service, "/metadata/annotations/during").as_deref() == Some("pause"))
+    })
+    .await?;
+    wait_observed(&f, "acid-pause").await?;
+    assert!(!paused(&f.status("acid-pause").await?));
+    Ok(())
+}

@@ -1170,3 +1170,47 @@ fn thaw_on_drop(frozen: Vec<data_plane::PodProcess>) -> impl Drop {
     }
     Thaw(frozen)
 }
+
+/// `pgctl rollout restart X` and right after it `pgctl rollout status X`: the status follows the
+/// restart (which changes no generation) to its end, every pod replaced once, and only then
+/// exits 0.
+#[tokio::test]
+async fn rollout_status_right_after_rollout_restart_follows_the_restart_to_its_end() -> Result<()> {
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("restart", CONFIG).await?;
+    let name = "acid-restart";
+    let ns = env.namespace.name().to_string();
+    create_cluster(&env, name, 2).await?;
+    let uids = || async {
+        let pods = data_plane::pods(&env.client, &ns, name).await?;
+        Ok::<_, anyhow::Error>(
+            pods.iter()
+                .map(|p| (p.name_any(), p.uid().unwrap_or_default()))
+                .collect::<BTreeMap<String, String>>(),
+        )
+    };
+    let before = uids().await?;
+    env.pgctl(&["rollout", "restart", name]).expect_code(0)?;
+    let out = env
+        .pgctl(&["rollout", "status", name, "--timeout", "600s"])
+        .expect_code(0)?;
+    let after = uids().await?;
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "{}",
+        out.all()
+    );
+    for (pod, uid) in &before {
+        assert_ne!(
+            after.get(pod),
+            Some(uid),
+            "pod {pod} was not replaced before rollout status exited 0:\n{}",
+            out.all()
+        );
+    }
+    assert!(out.stdout.contains("is up to date: 2/2"), "{}", out.all());
+    Ok(())
+}
