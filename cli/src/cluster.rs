@@ -561,6 +561,7 @@ mod tests {
                 total: 2,
                 current_step: Some("replacing replica acid-foo-1".into()),
                 last_error: None,
+                intent: None,
             });
         }
         let state = rollout_state(&pg, &pods, None, false);

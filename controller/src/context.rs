@@ -119,6 +119,9 @@ pub struct Context {
     pub rollout_slots: Arc<Mutex<pgctl_shared::rollout_slots::RolloutSlots>>,
     /// `--max-concurrent-rollouts`.
     pub max_concurrent_rollouts: u32,
+    /// Failures of Patroni requests sent in the background (a refused switchover), by cluster
+    /// key, for the next pass to report. The intent itself lives in the cluster's status.
+    pub background_failures: Arc<Mutex<HashMap<String, crate::rollout::RolloutError>>>,
 }
 
 impl Context {
@@ -141,6 +144,7 @@ impl Context {
             stranded: Mutex::new(HashMap::new()),
             rollout_slots: Arc::default(),
             max_concurrent_rollouts: 1,
+            background_failures: Arc::default(),
         }
     }
 
@@ -211,6 +215,14 @@ impl Context {
         match self.rollout_slots.lock() {
             Ok(mut slots) => f(&mut slots),
             Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
+    }
+
+    /// The failure of a background Patroni request of cluster `key`, if one was recorded.
+    pub fn take_background_failure(&self, key: &str) -> Option<crate::rollout::RolloutError> {
+        match self.background_failures.lock() {
+            Ok(mut map) => map.remove(key),
+            Err(poisoned) => poisoned.into_inner().remove(key),
         }
     }
 

@@ -36,8 +36,11 @@ use kube::{Api, ResourceExt};
 use pgctl_shared::build;
 use pgctl_shared::build::spilo;
 use pgctl_shared::config::OperatorConfig;
+use pgctl_shared::crd::PatroniIntent;
 use pgctl_shared::crd::PostgresStatus;
-use pgctl_shared::rollout::{self, Input, PatroniCluster, PodState, RestartStep, Step, Wait};
+use pgctl_shared::rollout::{
+    self, Input, PatroniCluster, PodState, RestartStep, Step, Wait, intent,
+};
 use pgctl_shared::status::RolloutReport;
 
 use crate::context::Context;
@@ -160,6 +163,19 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
     let outdated = pods.iter().any(|p| is_outdated(p));
     let previous_rollout = cluster.previous.and_then(|s| s.rollout.as_ref());
     let key = format!("{}/{}", cluster.namespace, cluster.name);
+    let quick = config
+        .patroni_api_check_interval
+        .max(Duration::from_secs(1));
+    // A switchover asked earlier (by this process or one before it) is observed, never asked
+    // again while it may still happen.
+    if let Some(intent) = previous_rollout
+        .and_then(|r| r.intent.as_ref())
+        .filter(|i| i.action == intent::SWITCHOVER)
+        && let Some(pass) =
+            observe_switchover(ctx, config, cluster, &key, &pods, intent, quick).await
+    {
+        return pass;
+    }
     let unschedulable = unschedulable_nodes(ctx, config, &pods);
     let master_node = pods
         .iter()
@@ -226,9 +242,6 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
     tracing::debug!(%step, "rollout step");
     let previous_step = previous_rollout.and_then(|r| r.current_step.as_deref());
     let previous_error = previous_rollout.and_then(|r| r.last_error.as_deref());
-    let quick = config
-        .patroni_api_check_interval
-        .max(Duration::from_secs(1));
 
     match step {
         Step::Done => Pass {
@@ -291,6 +304,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                     step: text.clone(),
                     error,
                     blocked: (wait.degraded() || stuck).then_some(text),
+                    intent: None,
                 }),
                 acted: false,
                 requeue: Some(if matches!(wait, Wait::Queued { .. }) {
@@ -372,33 +386,150 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                 String::new()
             };
             let text = format!("{step}{why}");
-            let before = patroni
-                .as_ref()
-                .and_then(|p| p.leader())
-                .and_then(|m| m.timeline);
-            match switchover(config, &pods, from, to).await {
-                Ok(after) => {
-                    let timelines = match (before, after) {
-                        (Some(b), Some(a)) if a > b => format!(" (timeline {b} → {a})"),
-                        _ => String::new(),
-                    };
-                    let note = format!("switched over from {from} to {to}{timelines}{why}");
-                    tracing::info!("{note}");
-                    crate::events::publish_about(
-                        ctx,
-                        cluster.object,
-                        EventType::Normal,
-                        Reason::Switchover,
-                        &note,
-                        Some(pod_reference(cluster.namespace, to)),
-                    )
-                    .await;
-                    Pass::stepped(text, true, quick)
+            match start_switchover(ctx, config, &key, &pods, from, to) {
+                Ok(intent) => {
+                    tracing::info!(from, to, "switchover requested{why}");
+                    Pass {
+                        report: Some(RolloutReport {
+                            step: text,
+                            intent: Some(intent),
+                            ..RolloutReport::default()
+                        }),
+                        acted: true,
+                        requeue: Some(quick),
+                        ..Pass::default()
+                    }
                 }
                 Err(error) => failed(ctx, cluster, text, error, quick).await,
             }
         }
     }
+}
+
+/// How long a switchover may take from the request to the candidate leading: Patroni's own
+/// time to answer, then `patroni_api_check_timeout`.
+fn switchover_limit(config: &OperatorConfig) -> Duration {
+    PATRONI_ACTION_TIMEOUT + config.patroni_api_check_timeout
+}
+
+/// Observes a switchover asked before: `None` once it is over (confirmed by the pods' role
+/// labels, with an Event), so that the rollout decides its next step; else the pass that
+/// waits for it, or reports it failed (refused by Patroni, or overdue: then the intent is
+/// dropped and a later pass may decide to ask again).
+async fn observe_switchover(
+    ctx: &Context,
+    config: &OperatorConfig,
+    cluster: &Cluster<'_>,
+    key: &str,
+    pods: &[Arc<Pod>],
+    intent: &PatroniIntent,
+    quick: Duration,
+) -> Option<Pass> {
+    let from = intent.from.clone().unwrap_or_default();
+    let to = intent.member.clone().unwrap_or_default();
+    let text = format!("switching over from {from} to {to}");
+    if let Some(error) = ctx.take_background_failure(key) {
+        return Some(failed(ctx, cluster, text, error, quick).await);
+    }
+    let leads = pods.iter().any(|p| {
+        p.name_any() == to && is_master(p, config) && p.metadata.deletion_timestamp.is_none()
+    });
+    let now = Timestamp::now().as_second();
+    let waited = now.saturating_sub(intent.since).max(0);
+    if leads {
+        let note = format!("switched over from {from} to {to}");
+        tracing::info!("{note}");
+        crate::events::publish_about(
+            ctx,
+            cluster.object,
+            EventType::Normal,
+            Reason::Switchover,
+            &note,
+            Some(pod_reference(cluster.namespace, &to)),
+        )
+        .await;
+        return None;
+    }
+    let limit = switchover_limit(config);
+    if waited < limit.as_secs() as i64 {
+        return Some(Pass {
+            report: Some(RolloutReport {
+                step: format!("{text}: asked {waited}s ago, waiting for Patroni"),
+                intent: Some(intent.clone()),
+                ..RolloutReport::default()
+            }),
+            acted: true,
+            requeue: Some(quick),
+            ..Pass::default()
+        });
+    }
+    let leader = pods
+        .iter()
+        .find(|p| is_master(p, config))
+        .map_or_else(|| "unknown".to_string(), |p| p.name_any());
+    let error = RolloutError::Unconfirmed {
+        from,
+        to,
+        leader,
+        waited: Duration::from_secs(waited.unsigned_abs()),
+    };
+    Some(failed(ctx, cluster, text, error, quick).await)
+}
+
+/// Asks the master's Patroni for a switchover from `from` to `to` in the background and
+/// returns the intent to record. Patroni answers only once the candidate has taken over (or
+/// not): a refusal (4xx) is kept for the next pass; anything else (no answer, the connection
+/// lost while the master demotes) is settled by observing the pods' roles.
+fn start_switchover(
+    ctx: &Context,
+    config: &OperatorConfig,
+    key: &str,
+    pods: &[Arc<Pod>],
+    from: &str,
+    to: &str,
+) -> Result<PatroniIntent, RolloutError> {
+    let ip = pods
+        .iter()
+        .find(|p| p.name_any() == from)
+        .and_then(|p| pod_ip(p))
+        .ok_or_else(|| RolloutError::NoMasterAddress {
+            from: from.to_string(),
+            to: to.to_string(),
+        })?
+        .to_string();
+    let timeout = PATRONI_ACTION_TIMEOUT.max(config.patroni_api_check_timeout);
+    let failures = ctx.background_failures.clone();
+    let (key, from_name, to_name) = (key.to_string(), from.to_string(), to.to_string());
+    ctx.metrics.mutation("switchover", "Patroni");
+    tokio::spawn(async move {
+        match patroni::switchover(&ip, &from_name, &to_name, timeout).await {
+            Ok(text) => tracing::info!(cluster = %key, answer = %text, "Patroni switched over"),
+            Err(
+                source @ PatroniError::Status {
+                    status: 400..=499, ..
+                },
+            ) => {
+                tracing::warn!(cluster = %key, error = %source, "Patroni refused the switchover");
+                let error = RolloutError::Switchover {
+                    from: from_name,
+                    to: to_name,
+                    source,
+                };
+                match failures.lock() {
+                    Ok(mut map) => map.insert(key, error),
+                    Err(poisoned) => poisoned.into_inner().insert(key, error),
+                };
+            }
+            Err(error) => {
+                tracing::info!(cluster = %key, %error, "no answer to the switchover; the pods' roles will tell");
+            }
+        }
+    });
+    Ok(PatroniIntent::switchover(
+        from,
+        to,
+        Timestamp::now().as_second(),
+    ))
 }
 
 async fn failed(
@@ -423,6 +554,7 @@ async fn failed(
             step,
             error: Some(message),
             blocked: None,
+            intent: None,
         }),
         acted: false,
         requeue: Some(requeue),
@@ -500,17 +632,13 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
             &note,
         )
         .await;
-        // Every member applies it in its next cycle (within loop_wait) and flags a restart
-        // the cycle after; wait for that here, so that the next reconcile sees the restarts.
-        let loop_wait = desired
-            .get("loop_wait")
-            .or_else(|| live.get("loop_wait"))
-            .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
-            .unwrap_or(10);
-        wait_for_members(config, pods, Duration::from_secs(2 * loop_wait + 2)).await;
+        // Every member applies it in its next cycle (within loop_wait) and flags a restart the
+        // cycle after: recorded, so that the next passes wait for that before deciding the
+        // restarts (without holding a worker).
         return Pass {
             report: Some(RolloutReport {
                 step,
+                intent: Some(PatroniIntent::configure(Timestamp::now().as_second())),
                 ..RolloutReport::default()
             }),
             acted: true,
@@ -520,9 +648,62 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
         };
     }
 
-    // The DCS holds the desired configuration: restarts, if a parameter needs one.
+    // The DCS holds the desired configuration: restarts, if a parameter needs one, once the
+    // members have applied it and a restart started earlier is over.
     let (view, _) = patroni_view(config, pods).await;
     let now = Timestamp::now().as_second();
+    let loop_wait = desired
+        .get("loop_wait")
+        .or_else(|| live.get("loop_wait"))
+        .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+        .unwrap_or(10);
+    if let Some(intent) = cluster
+        .previous
+        .and_then(|s| s.rollout.as_ref()?.intent.as_ref())
+    {
+        let (limit, what) = match intent.action.as_str() {
+            intent::CONFIGURE => (
+                2 * loop_wait as i64 + 2,
+                "waiting for the members to apply the Patroni configuration".to_string(),
+            ),
+            intent::RESTART => (
+                PATRONI_ACTION_TIMEOUT.max(timeout).as_secs() as i64,
+                format!(
+                    "waiting for PostgreSQL of {} to restart",
+                    intent.member.as_deref().unwrap_or("a member")
+                ),
+            ),
+            _ => (0, String::new()),
+        };
+        match intent::progress(intent, view.as_ref(), now, limit) {
+            intent::Progress::Waiting { waited } => {
+                return Pass {
+                    report: Some(RolloutReport {
+                        step: format!("{what} ({waited}s)"),
+                        intent: Some(intent.clone()),
+                        ..RolloutReport::default()
+                    }),
+                    acted: true,
+                    requeue: Some(quick),
+                    ..Pass::default()
+                };
+            }
+            intent::Progress::Done if intent.action == intent::RESTART => {
+                let pod = intent.member.clone().unwrap_or_default();
+                let note = format!("restarted PostgreSQL of pod {pod} in place");
+                crate::events::publish_about(
+                    ctx,
+                    cluster.object,
+                    EventType::Normal,
+                    Reason::RestartedPostgres,
+                    &note,
+                    Some(pod_reference(cluster.namespace, &pod)),
+                )
+                .await;
+            }
+            _ => {}
+        }
+    }
     let states: Vec<PodState> = pods
         .iter()
         .map(|p| PodState::from_pod(p, &config.pod_role_label, false, false, now))
@@ -562,77 +743,45 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
                 return Pass::default();
             };
             tracing::info!("{step}");
-            let restart_timeout = PATRONI_ACTION_TIMEOUT.max(timeout);
-            match patroni::restart(ip, restart_timeout).await {
-                Ok(answer) => {
-                    ctx.metrics.mutation("restart", "PostgreSQL");
-                    let note = format!("restarted PostgreSQL of pod {pod} in place ({answer})");
-                    crate::events::publish_about(
-                        ctx,
-                        cluster.object,
-                        EventType::Normal,
-                        Reason::RestartedPostgres,
-                        &note,
-                        Some(pod_reference(cluster.namespace, &pod)),
-                    )
-                    .await;
-                    Pass {
-                        report: Some(RolloutReport {
-                            step,
-                            ..RolloutReport::default()
-                        }),
-                        acted: true,
-                        requeue: Some(quick),
-                        ..Pass::default()
-                    }
-                }
-                // Patroni checks the pending restart itself: "conditions are not satisfied"
-                // means it has none any more (its member data in GET /cluster lags a cycle
-                // behind a restart that just happened).
-                Err(PatroniError::Status {
-                    status: 503, body, ..
-                }) if body.contains("conditions are not satisfied") => {
-                    tracing::debug!(pod = %pod, "no restart pending any more");
-                    Pass {
-                        report: Some(RolloutReport {
-                            step,
-                            ..RolloutReport::default()
-                        }),
-                        requeue: Some(quick),
-                        ..Pass::default()
-                    }
-                }
-                Err(source) => {
-                    failed(
-                        ctx,
-                        cluster,
-                        step,
-                        RolloutError::Restart { pod, source },
-                        quick,
-                    )
-                    .await
-                }
+            start_restart(ctx, cluster, &pod, ip, PATRONI_ACTION_TIMEOUT.max(timeout));
+            Pass {
+                report: Some(RolloutReport {
+                    step,
+                    intent: Some(PatroniIntent::restart(&pod, now)),
+                    ..RolloutReport::default()
+                }),
+                acted: true,
+                requeue: Some(quick),
+                ..Pass::default()
             }
         }
     }
 }
 
-/// Polls `GET /cluster` every `patroni_api_check_interval` for up to `limit`, and stops early
-/// once every member has a restart pending (all of them have applied the configuration).
-async fn wait_for_members(config: &OperatorConfig, pods: &[Arc<Pod>], limit: Duration) {
-    let interval = config
-        .patroni_api_check_interval
-        .max(Duration::from_millis(100));
-    let deadline = tokio::time::Instant::now() + limit;
-    while tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(interval).await;
-        if let (Some(view), _) = patroni_view(config, pods).await
-            && !view.members.is_empty()
-            && view.members.iter().all(|m| m.pending_restart)
-        {
-            return;
+/// Asks Patroni of pod `pod` at `ip` to restart PostgreSQL (if a restart is pending) in the
+/// background; the outcome is observed by later passes ([`intent::progress`]). The answer is
+/// logged, and an Event says when it was done.
+fn start_restart(ctx: &Context, cluster: &Cluster<'_>, pod: &str, ip: &str, limit: Duration) {
+    ctx.metrics.mutation("restart", "PostgreSQL");
+    let (pod, ip) = (pod.to_string(), ip.to_string());
+    let key = format!("{}/{}", cluster.namespace, cluster.name);
+    tokio::spawn(async move {
+        match patroni::restart(&ip, limit).await {
+            Ok(answer) => {
+                tracing::info!(cluster = %key, pod = %pod, %answer, "restarted PostgreSQL in place");
+            }
+            // Patroni checks the pending restart itself: "conditions are not satisfied" means
+            // it has none any more (its member data lags a cycle behind a restart just done).
+            Err(PatroniError::Status {
+                status: 503, body, ..
+            }) if body.contains("conditions are not satisfied") => {
+                tracing::debug!(cluster = %key, pod = %pod, "no restart pending any more");
+            }
+            Err(error) => {
+                tracing::warn!(cluster = %key, pod = %pod, %error, "restarting PostgreSQL failed; the next pass decides again");
+            }
         }
-    }
+    });
 }
 
 /// A reference to a pod of the cluster, for Events about it.
@@ -768,80 +917,5 @@ async fn replace(
         // Gone or re-created meanwhile: nothing to do.
         Err(kube::Error::Api(status)) if status.code == 404 || status.code == 409 => Ok(false),
         Err(source) => Err(error(source)),
-    }
-}
-
-/// Switches the master role from `from` to `to` through the Patroni API of `from`, then waits
-/// until Patroni shows `to` as the leader; returns its timeline.
-async fn switchover(
-    config: &OperatorConfig,
-    pods: &[Arc<Pod>],
-    from: &str,
-    to: &str,
-) -> Result<Option<u64>, RolloutError> {
-    let names = || (from.to_string(), to.to_string());
-    let ip = pods
-        .iter()
-        .find(|p| p.name_any() == from)
-        .and_then(|p| pod_ip(p))
-        .ok_or_else(|| {
-            let (from, to) = names();
-            RolloutError::NoMasterAddress { from, to }
-        })?;
-    tracing::info!(from, to, "switching over");
-    let timeout = PATRONI_ACTION_TIMEOUT.max(config.patroni_api_check_timeout);
-    let unanswered = match patroni::switchover(ip, from, to, timeout).await {
-        Ok(text) => {
-            tracing::info!(answer = %text, "Patroni accepted the switchover");
-            None
-        }
-        // A refusal (412: the candidate is not healthy, the leader is another) is final.
-        Err(
-            source @ PatroniError::Status {
-                status: 400..=499, ..
-            },
-        ) => {
-            let (from, to) = names();
-            return Err(RolloutError::Switchover { from, to, source });
-        }
-        // Anything else (503 "status unknown", a timeout, the connection lost while the master
-        // demotes) is settled by looking at the leader.
-        Err(error) => {
-            tracing::warn!(%error, "no answer to the switchover; checking the leader");
-            Some(error)
-        }
-    };
-    let interval = config
-        .patroni_api_check_interval
-        .max(Duration::from_millis(100));
-    let waited = config.patroni_api_check_timeout.max(interval);
-    let deadline = tokio::time::Instant::now() + waited;
-    let mut leader = String::from("unknown");
-    let addresses: Vec<&str> = pods.iter().filter_map(|p| pod_ip(p)).collect();
-    loop {
-        for address in &addresses {
-            if let Ok(view) = patroni::cluster(address, config.patroni_api_check_timeout).await {
-                if let Some(current) = view.leader() {
-                    if current.name == to && current.is_running() {
-                        return Ok(current.timeline);
-                    }
-                    leader.clone_from(&current.name);
-                }
-                break;
-            }
-        }
-        if tokio::time::Instant::now() >= deadline {
-            let (from, to) = names();
-            return Err(match unanswered {
-                Some(source) => RolloutError::Switchover { from, to, source },
-                None => RolloutError::Unconfirmed {
-                    from,
-                    to,
-                    leader,
-                    waited,
-                },
-            });
-        }
-        tokio::time::sleep(interval).await;
     }
 }

@@ -599,6 +599,27 @@ pub struct RolloutStatus {
     pub current_step: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// A Patroni operation the controller started and has not seen finish yet. It is kept
+    /// here, not in the controller's memory, so that a restarted controller observes the same
+    /// operation (and its deadline) instead of starting a second one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<PatroniIntent>,
+}
+
+/// A Patroni operation in progress ([`RolloutStatus::intent`]).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PatroniIntent {
+    /// `switchover`, `restart` or `configure`.
+    pub action: String,
+    /// The member the action is about: the switchover candidate, or the member restarted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// The master a switchover starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// When it was started, in seconds since the epoch.
+    pub since: i64,
 }
 
 fn users_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

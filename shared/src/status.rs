@@ -73,6 +73,8 @@ pub struct RolloutReport {
     /// Set when the rollout cannot go on by itself (no healthy replica to switch over to, no
     /// leader): condition `Degraded` with reason `RolloutBlocked` and this message.
     pub blocked: Option<String>,
+    /// A Patroni operation started and not yet seen to finish (`status.rollout.intent`).
+    pub intent: Option<crate::crd::PatroniIntent>,
 }
 
 /// Everything the status is computed from.
@@ -300,6 +302,7 @@ pub fn compute(
             total: instances.max(desired),
             current_step: Some(report.step.clone()),
             last_error: report.error.clone().or_else(|| failure.cloned()),
+            intent: report.intent.clone(),
         }),
         None if outdated > 0 => Some(RolloutStatus {
             updated: instances - outdated,
@@ -308,6 +311,8 @@ pub fn compute(
             last_error: failure
                 .cloned()
                 .or_else(|| previous_rollout.and_then(|r| r.last_error.clone())),
+            // The executor did not run: what it had started is still to be observed.
+            intent: previous_rollout.and_then(|r| r.intent.clone()),
         }),
         None => None,
     };
@@ -613,6 +618,7 @@ mod tests {
             step: "waiting: no healthy replica".into(),
             error: Some("pod a-1 lags".into()),
             blocked: Some("no healthy replica to switch over to".into()),
+            intent: None,
         });
         let s = compute(&observed, Some(&running), &t);
         let rollout = s.rollout.clone().expect("rollout");

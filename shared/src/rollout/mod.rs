@@ -24,10 +24,12 @@
 //! The decisions live in submodules, re-exported here: `outdated` (which pods must be
 //! replaced), `patroni` (Patroni's view of the cluster), `planner` (the rolling update, the
 //! restarts, the wait timeouts), `drain` (moving the master off a drained node) and
-//! `dynamic_config` (the `PATCH /config` of Patroni's dynamic configuration).
+//! `dynamic_config` (the `PATCH /config` of Patroni's dynamic configuration); [`intent`] says
+//! what became of a Patroni operation the controller started and does not wait for.
 
 mod drain;
 mod dynamic_config;
+pub mod intent;
 mod outdated;
 mod patroni;
 mod planner;
