@@ -551,7 +551,7 @@ async fn write_status(
     roles: RolesOutcome,
     template: Option<&PodTemplateSpec>,
     rollout: Option<RolloutReport>,
-    patroni_config: Option<String>,
+    patroni_config: Option<(String, Vec<String>)>,
 ) -> Result<PostgresStatus, Error> {
     let (object, namespace, name) = (target.object, target.namespace, target.name);
     let previous = target.previous.as_ref();
@@ -585,7 +585,15 @@ async fn write_status(
         master_role: build::MASTER_ROLE,
         roles,
         rollout,
-        patroni_config: patroni_config.or_else(|| previous.and_then(|p| p.patroni_config.clone())),
+        patroni_parameters: match &patroni_config {
+            Some((_, parameters)) => parameters.clone(),
+            None => previous
+                .map(|p| p.patroni_parameters.clone())
+                .unwrap_or_default(),
+        },
+        patroni_config: patroni_config
+            .map(|(hash, _)| hash)
+            .or_else(|| previous.and_then(|p| p.patroni_config.clone())),
         acknowledged: target.acknowledged.clone(),
     };
     let now = Time(Timestamp::now());

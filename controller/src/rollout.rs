@@ -120,7 +120,7 @@ pub struct Pass {
     pub error: Option<RolloutError>,
     /// `status.patroniConfig` to record: the dynamic configuration is in the DCS and no
     /// restart is pending. `None`: keep the previous value.
-    pub patroni_config: Option<String>,
+    pub patroni_config: Option<(String, Vec<String>)>,
     /// No pod is outdated: [`sync_config`] may run.
     pub current: bool,
 }
@@ -615,7 +615,11 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
     let quick = config
         .patroni_api_check_interval
         .max(Duration::from_secs(1));
-    if let Some(patch) = rollout::config_patch(&desired, &live) {
+    let previously_set = cluster
+        .previous
+        .map(|s| s.patroni_parameters.as_slice())
+        .unwrap_or_default();
+    if let Some(patch) = rollout::config_patch(&desired, &live, previously_set) {
         let changed = rollout::patch_paths(&patch).join(", ");
         let step = format!("applying the Patroni configuration ({changed})");
         if let Err(source) = patroni::patch_config(master_ip, &patch, timeout).await {
@@ -718,7 +722,7 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
     };
     match rollout::plan_restart(&input) {
         RestartStep::Done => Pass {
-            patroni_config: Some(hash),
+            patroni_config: Some((hash, spilo_parameters(&desired))),
             ..Pass::default()
         },
         RestartStep::Wait(wait) => Pass {
@@ -782,6 +786,15 @@ fn start_restart(ctx: &Context, cluster: &Cluster<'_>, pod: &str, ip: &str, limi
             }
         }
     });
+}
+
+/// The names of the `postgresql.parameters` of a dynamic configuration.
+fn spilo_parameters(dynamic: &serde_json::Value) -> Vec<String> {
+    dynamic
+        .pointer("/postgresql/parameters")
+        .and_then(serde_json::Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// A reference to a pod of the cluster, for Events about it.

@@ -108,6 +108,7 @@ fn status_after(outcome: &RolesOutcome, previous: Option<&PostgresStatus>) -> Po
         master_role: "master",
         rollout: None,
         patroni_config: None,
+        patroni_parameters: Vec::new(),
         roles: outcome.clone(),
         acknowledged: Default::default(),
     };

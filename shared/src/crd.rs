@@ -577,6 +577,11 @@ pub struct PostgresStatus {
     /// Patroni's REST API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patroni_config: Option<String>,
+    /// The `postgresql.parameters` the controller set in Patroni's dynamic configuration (with
+    /// `status.patroniConfig`): one removed from the manifest is removed from Patroni's
+    /// configuration, while a parameter set by hand (`patronictl edit-config`) is left alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patroni_parameters: Vec<String>,
     /// Problems found by validation, the last error, or the warnings of role provisioning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,

@@ -95,6 +95,8 @@ pub struct Observed<'a> {
     pub roles: RolesOutcome,
     /// `status.patroniConfig` to write (the executor's, else the previous one).
     pub patroni_config: Option<String>,
+    /// `status.patroniParameters` to write, with `patroni_config`.
+    pub patroni_parameters: Vec<String>,
     /// `status.acknowledged` ([`crate::requests::acknowledged`]).
     pub acknowledged: std::collections::BTreeMap<String, String>,
 }
@@ -327,6 +329,7 @@ pub fn compute(
         image: observed.image.clone(),
         rollout,
         patroni_config: observed.patroni_config.clone(),
+        patroni_parameters: observed.patroni_parameters.clone(),
         messages,
         acknowledged: observed.acknowledged.clone(),
     }
@@ -392,6 +395,7 @@ mod tests {
             master_role: "master",
             rollout: None,
             patroni_config: None,
+            patroni_parameters: Vec::new(),
             roles: RolesOutcome::NotAttempted,
             acknowledged: Default::default(),
         }

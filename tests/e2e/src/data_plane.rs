@@ -92,6 +92,35 @@ pub async fn password(
 }
 
 /// `GET path` of the Patroni REST API of the pod at `ip` (port 8008), as JSON.
+/// `PATCH /config` of the Patroni at `ip` with `patch`, as `patronictl edit-config` does.
+pub async fn patroni_patch_config(ip: &str, patch: &serde_json::Value) -> Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = patch.to_string();
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect((ip, 8008)).await?;
+        stream
+            .write_all(
+                format!(
+                    "PATCH /config HTTP/1.0\r\nHost: {ip}:8008\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            )
+            .await?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await?;
+        anyhow::Ok(answer)
+    };
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), exchange)
+        .await
+        .with_context(|| format!("PATCH http://{ip}:8008/config: no answer"))??;
+    let status = answer.lines().next().unwrap_or_default();
+    if !status.contains(" 200") {
+        bail!("PATCH http://{ip}:8008/config: {status}");
+    }
+    Ok(())
+}
+
 pub async fn patroni_get(ip: &str, path: &str) -> Result<serde_json::Value> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let exchange = async {

@@ -876,6 +876,38 @@ async fn parameters_apply_live_or_by_restarts_in_place_without_new_pods() -> Res
         "{status:?}"
     );
     eprintln!("{}", out.stdout.trim());
+
+    // Removed from the manifest: removed from Patroni's configuration, and PostgreSQL shows
+    // the value it had without it; a parameter set by hand in Patroni stays.
+    let (_, master_ip) = topology(&env.client, &ns, name, 3).await?;
+    data_plane::patroni_patch_config(
+        &master_ip,
+        &serde_json::json!({"postgresql": {"parameters": {"log_min_duration_statement": "1234"}}}),
+    )
+    .await?;
+    env.pgctl(&["update", name, "--remove-param", "work_mem"])
+        .expect_code(0)?;
+    let original_work_mem = before.values().next().context("a member")?.1.clone();
+    wait_for(
+        "work_mem back to its value without the parameter",
+        ROLLOUT,
+        || async {
+            let now = settings(&env.client, &ns, name, &password, "work_mem").await?;
+            Ok(now.len() == 3 && now.values().all(|(_, v)| *v == original_work_mem))
+        },
+    )
+    .await?;
+    let config = patroni_get(&master_ip, "/config").await?;
+    let parameters = &config["postgresql"]["parameters"];
+    ensure!(parameters.get("work_mem").is_none(), "{config}");
+    ensure!(
+        parameters["log_min_duration_statement"] == "1234",
+        "{config}"
+    );
+    ensure!(
+        parameters["max_connections"] == "150" || parameters["max_connections"] == 150,
+        "{config}"
+    );
     Ok(())
 }
 
