@@ -121,7 +121,7 @@ pub struct Context {
     pub max_concurrent_rollouts: u32,
     /// Failures of Patroni requests sent in the background (a refused switchover), by cluster
     /// key, for the next pass to report. The intent itself lives in the cluster's status.
-    pub background_failures: Arc<Mutex<HashMap<String, crate::rollout::RolloutError>>>,
+    pub background_failures: Arc<Mutex<HashMap<String, crate::error::RolloutError>>>,
 }
 
 impl Context {
@@ -219,7 +219,7 @@ impl Context {
     }
 
     /// The failure of a background Patroni request of cluster `key`, if one was recorded.
-    pub fn take_background_failure(&self, key: &str) -> Option<crate::rollout::RolloutError> {
+    pub fn take_background_failure(&self, key: &str) -> Option<crate::error::RolloutError> {
         match self.background_failures.lock() {
             Ok(mut map) => map.remove(key),
             Err(poisoned) => poisoned.into_inner().remove(key),

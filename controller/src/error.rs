@@ -1,5 +1,9 @@
 //! Errors of a reconcile, each with a static label for metrics and Event reasons.
 
+use std::time::Duration;
+
+use crate::patroni::PatroniError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{action} {object}: {source}")]
@@ -16,7 +20,7 @@ pub enum Error {
     #[error("provisioning roles and databases: {0}")]
     Sql(String),
     #[error("rolling update: {0}")]
-    Rollout(#[from] crate::rollout::RolloutError),
+    Rollout(#[from] RolloutError),
     /// A credential Secret belongs in a namespace that does not exist
     /// (`enable_cross_namespace_secret`).
     #[error(
@@ -51,5 +55,60 @@ pub fn kube(action: &'static str, object: impl Into<String>) -> impl FnOnce(kube
         action,
         object,
         source,
+    }
+}
+
+/// Why a rollout step failed. Each names the pod and what was tried.
+#[derive(Debug, thiserror::Error)]
+pub enum RolloutError {
+    #[error("replacing pod {pod}: {source}")]
+    Delete {
+        pod: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error("switchover from {from} to {to}: the master pod has no IP")]
+    NoMasterAddress { from: String, to: String },
+    #[error("switchover from {from} to {to}: {source}")]
+    Switchover {
+        from: String,
+        to: String,
+        #[source]
+        source: PatroniError,
+    },
+    #[error("applying the Patroni configuration: {source}")]
+    Config {
+        #[source]
+        source: PatroniError,
+    },
+    #[error("restarting PostgreSQL on pod {pod}: {source}")]
+    Restart {
+        pod: String,
+        #[source]
+        source: PatroniError,
+    },
+    #[error(
+        "switchover from {from} to {to}: Patroni did not confirm it within {}s (leader now: {leader})",
+        waited.as_secs()
+    )]
+    Unconfirmed {
+        from: String,
+        to: String,
+        leader: String,
+        waited: Duration,
+    },
+}
+
+impl RolloutError {
+    /// A bounded label for metrics and Event reasons.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RolloutError::Delete { .. } => "PodReplaceFailed",
+            RolloutError::Config { .. } => "PatroniConfigFailed",
+            RolloutError::Restart { .. } => "RestartFailed",
+            RolloutError::NoMasterAddress { .. }
+            | RolloutError::Switchover { .. }
+            | RolloutError::Unconfirmed { .. } => "SwitchoverFailed",
+        }
     }
 }

@@ -52,60 +52,7 @@ use crate::patroni::{self, PatroniError};
 /// PostgreSQL is back.
 pub const PATRONI_ACTION_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Why a rollout step failed. Each names the pod and what was tried.
-#[derive(Debug, thiserror::Error)]
-pub enum RolloutError {
-    #[error("replacing pod {pod}: {source}")]
-    Delete {
-        pod: String,
-        #[source]
-        source: kube::Error,
-    },
-    #[error("switchover from {from} to {to}: the master pod has no IP")]
-    NoMasterAddress { from: String, to: String },
-    #[error("switchover from {from} to {to}: {source}")]
-    Switchover {
-        from: String,
-        to: String,
-        #[source]
-        source: PatroniError,
-    },
-    #[error("applying the Patroni configuration: {source}")]
-    Config {
-        #[source]
-        source: PatroniError,
-    },
-    #[error("restarting PostgreSQL on pod {pod}: {source}")]
-    Restart {
-        pod: String,
-        #[source]
-        source: PatroniError,
-    },
-    #[error(
-        "switchover from {from} to {to}: Patroni did not confirm it within {}s (leader now: {leader})",
-        waited.as_secs()
-    )]
-    Unconfirmed {
-        from: String,
-        to: String,
-        leader: String,
-        waited: Duration,
-    },
-}
-
-impl RolloutError {
-    /// A bounded label for metrics and Event reasons.
-    pub fn label(&self) -> &'static str {
-        match self {
-            RolloutError::Delete { .. } => "PodReplaceFailed",
-            RolloutError::Config { .. } => "PatroniConfigFailed",
-            RolloutError::Restart { .. } => "RestartFailed",
-            RolloutError::NoMasterAddress { .. }
-            | RolloutError::Switchover { .. }
-            | RolloutError::Unconfirmed { .. } => "SwitchoverFailed",
-        }
-    }
-}
+pub use crate::error::RolloutError;
 
 /// What one rollout pass did.
 #[derive(Debug, Default)]

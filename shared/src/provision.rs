@@ -27,10 +27,7 @@ use crate::crd::{PostgresStatus, Postgresql};
 use crate::password::Password;
 use crate::roles::desired::{DesiredRole, RoleOrigin};
 use crate::roles::rotation::{self, NEXT_ROTATION_KEY, SecretAction, SecretState};
-use crate::roles::{
-    self, Credential, Credentials, Desired, ObjectRef, Plan, RoleSettings, RotationSettings,
-    SkipReason,
-};
+use crate::roles::{self, Credential, Credentials, Desired, ObjectRef, Plan, SkipReason};
 use crate::status::RolesOutcome;
 
 /// Condition reasons of `RolesSynced` decided here.
@@ -61,26 +58,7 @@ pub mod event {
     pub const ROLES_SYNC_FAILED: &str = "RolesSyncFailed";
 }
 
-/// The role-planner settings from the operator configuration.
-pub fn role_settings(config: &OperatorConfig) -> RoleSettings {
-    RoleSettings {
-        super_username: config.super_username.clone(),
-        replication_username: config.replication_username.clone(),
-        protected_roles: config
-            .protected_role_names
-            .iter()
-            .cloned()
-            .collect::<BTreeSet<_>>(),
-        secret_name_template: config.secret_name_template.clone(),
-        enable_cross_namespace_secret: config.enable_cross_namespace_secret,
-        rotation: RotationSettings {
-            enabled: config.enable_password_rotation,
-            interval_days: config.password_rotation_interval,
-            retention_days: config.password_rotation_user_retention,
-        },
-        ..RoleSettings::default()
-    }
-}
+pub use crate::roles::settings::role_settings;
 
 /// Where the controller connects: the master pod's IP.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -31,8 +31,8 @@ use serde_json::{Value, json};
 use crate::config::OperatorConfig;
 use crate::crd::{GROUP, KIND, Postgresql};
 use crate::naming;
-use crate::provision::role_settings;
 use crate::roles;
+use crate::roles::settings::role_settings;
 
 use super::{BuildError, ClusterContext};
 

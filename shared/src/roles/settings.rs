@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::config::OperatorConfig;
+
 /// Configuration of role and database provisioning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleSettings {
@@ -71,5 +73,26 @@ impl RoleSettings {
             || role == self.replication_username
             || self.protected_roles.contains(role)
             || role.starts_with("pg_")
+    }
+}
+
+/// The role-planner settings from the operator configuration.
+pub fn role_settings(config: &OperatorConfig) -> RoleSettings {
+    RoleSettings {
+        super_username: config.super_username.clone(),
+        replication_username: config.replication_username.clone(),
+        protected_roles: config
+            .protected_role_names
+            .iter()
+            .cloned()
+            .collect::<BTreeSet<_>>(),
+        secret_name_template: config.secret_name_template.clone(),
+        enable_cross_namespace_secret: config.enable_cross_namespace_secret,
+        rotation: RotationSettings {
+            enabled: config.enable_password_rotation,
+            interval_days: config.password_rotation_interval,
+            retention_days: config.password_rotation_user_retention,
+        },
+        ..RoleSettings::default()
     }
 }
