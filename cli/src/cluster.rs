@@ -562,6 +562,7 @@ mod tests {
                 current_step: Some("replacing replica acid-foo-1".into()),
                 last_error: None,
                 intent: None,
+                master_move: None,
             });
         }
         let state = rollout_state(&pg, &pods, None, false);

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{
@@ -110,10 +110,6 @@ pub struct Context {
     pub recorder: Recorder,
     pub resource: ApiResource,
     backoff: Mutex<HashMap<String, u32>>,
-    /// Since when a cluster's master has been waiting to leave a drained node, by cluster key
-    /// and master pod (for `master_pod_move_timeout`). Kept in memory: a restarted controller
-    /// starts counting again.
-    stranded: Mutex<HashMap<String, (String, Instant)>>,
     /// The clusters replacing pods now, at most `max_concurrent_rollouts` of them.
     /// Shared by the loops of every watched namespace.
     pub rollout_slots: Arc<Mutex<pgctl_shared::rollout_slots::RolloutSlots>>,
@@ -141,7 +137,6 @@ impl Context {
             recorder,
             resource,
             backoff: Mutex::new(HashMap::new()),
-            stranded: Mutex::new(HashMap::new()),
             rollout_slots: Arc::default(),
             max_concurrent_rollouts: 1,
             background_failures: Arc::default(),
@@ -180,21 +175,6 @@ impl Context {
         }
     }
 
-    /// How long the master `pod` of cluster `key` has been waiting to leave its drained node
-    /// (zero the first time it is asked).
-    pub fn stranded_for(&self, key: &str, pod: &str) -> Duration {
-        let Ok(mut map) = self.stranded.lock() else {
-            return Duration::ZERO;
-        };
-        let entry = map
-            .entry(key.to_string())
-            .or_insert_with(|| (pod.to_string(), Instant::now()));
-        if entry.0 != pod {
-            *entry = (pod.to_string(), Instant::now());
-        }
-        entry.1.elapsed()
-    }
-
     /// At most `limit` clusters replace pods at once, counted in `slots` (shared with the
     /// loops of the other watched namespaces).
     pub fn with_rollout_slots(
@@ -223,13 +203,6 @@ impl Context {
         match self.background_failures.lock() {
             Ok(mut map) => map.remove(key),
             Err(poisoned) => poisoned.into_inner().remove(key),
-        }
-    }
-
-    /// The master of cluster `key` no longer waits to leave a drained node.
-    pub fn not_stranded(&self, key: &str) {
-        if let Ok(mut map) = self.stranded.lock() {
-            map.remove(key);
         }
     }
 }

@@ -36,8 +36,8 @@ use kube::{Api, ResourceExt};
 use pgctl_shared::build;
 use pgctl_shared::build::spilo;
 use pgctl_shared::config::OperatorConfig;
-use pgctl_shared::crd::PatroniIntent;
 use pgctl_shared::crd::PostgresStatus;
+use pgctl_shared::crd::{MasterMove, PatroniIntent};
 use pgctl_shared::rollout::{
     self, Input, PatroniCluster, PodState, RestartStep, Step, Wait, intent,
 };
@@ -129,9 +129,6 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
         .find(|p| is_master(p, config) && p.metadata.deletion_timestamp.is_none())
         .and_then(|p| p.spec.as_ref()?.node_name.as_deref());
     let stranded = master_node.is_some_and(|n| unschedulable.contains(n));
-    if !stranded {
-        ctx.not_stranded(&key);
-    }
     if !outdated {
         ctx.with_slots(|slots| slots.release(&key));
     }
@@ -205,12 +202,24 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
             // A pod that is not up within its timeout blocks the rollout as much as a missing
             // leader: the cluster is degraded until it is.
             let stuck = overdue.is_some();
-            let stranded_for = match &wait {
+            // Since when the master waits to leave its node: from the status, so that a
+            // restarted controller keeps the deadline.
+            let master_move = match &wait {
                 Wait::MasterStranded { master, .. } | Wait::NoSpareNode { master, .. } => {
-                    ctx.stranded_for(&key, master)
+                    let since = previous_rollout
+                        .and_then(|r| r.master_move.as_ref())
+                        .filter(|m| &m.master == master)
+                        .map_or(now, |m| m.since);
+                    Some(MasterMove {
+                        master: master.clone(),
+                        since,
+                    })
                 }
-                _ => Duration::ZERO,
+                _ => None,
             };
+            let stranded_for = master_move.as_ref().map_or(Duration::ZERO, |m| {
+                Duration::from_secs(now.saturating_sub(m.since).max(0).unsigned_abs())
+            });
             let error = overdue
                 .or_else(|| {
                     rollout::move_overdue(&wait, stranded_for, config.master_pod_move_timeout)
@@ -252,6 +261,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                     error,
                     blocked: (wait.degraded() || stuck).then_some(text),
                     intent: None,
+                    master_move,
                 }),
                 acted: false,
                 requeue: Some(if matches!(wait, Wait::Queued { .. }) {
@@ -502,6 +512,7 @@ async fn failed(
             error: Some(message),
             blocked: None,
             intent: None,
+            master_move: None,
         }),
         acted: false,
         requeue: Some(requeue),

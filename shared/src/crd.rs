@@ -609,6 +609,20 @@ pub struct RolloutStatus {
     /// operation (and its deadline) instead of starting a second one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<PatroniIntent>,
+    /// Since when the master has been waiting to leave a drained node (for
+    /// `master_pod_move_timeout`); kept here so that a restarted controller keeps the deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_move: Option<MasterMove>,
+}
+
+/// A master waiting to leave a drained node ([`RolloutStatus::master_move`]).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MasterMove {
+    /// The master pod.
+    pub master: String,
+    /// Since when, in seconds since the epoch.
+    pub since: i64,
 }
 
 /// A Patroni operation in progress ([`RolloutStatus::intent`]).

@@ -75,6 +75,8 @@ pub struct RolloutReport {
     pub blocked: Option<String>,
     /// A Patroni operation started and not yet seen to finish (`status.rollout.intent`).
     pub intent: Option<crate::crd::PatroniIntent>,
+    /// A master waiting to leave a drained node (`status.rollout.masterMove`).
+    pub master_move: Option<crate::crd::MasterMove>,
 }
 
 /// Everything the status is computed from.
@@ -305,6 +307,7 @@ pub fn compute(
             current_step: Some(report.step.clone()),
             last_error: report.error.clone().or_else(|| failure.cloned()),
             intent: report.intent.clone(),
+            master_move: report.master_move.clone(),
         }),
         None if outdated > 0 => Some(RolloutStatus {
             updated: instances - outdated,
@@ -315,6 +318,7 @@ pub fn compute(
                 .or_else(|| previous_rollout.and_then(|r| r.last_error.clone())),
             // The executor did not run: what it had started is still to be observed.
             intent: previous_rollout.and_then(|r| r.intent.clone()),
+            master_move: previous_rollout.and_then(|r| r.master_move.clone()),
         }),
         None => None,
     };
@@ -623,6 +627,7 @@ mod tests {
             error: Some("pod a-1 lags".into()),
             blocked: Some("no healthy replica to switch over to".into()),
             intent: None,
+            master_move: None,
         });
         let s = compute(&observed, Some(&running), &t);
         let rollout = s.rollout.clone().expect("rollout");
