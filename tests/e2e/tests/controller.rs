@@ -428,15 +428,23 @@ async fn a_resync_of_unchanged_clusters_sends_no_mutating_request() -> Result<()
         f.controller
             .counter("pgctl_mutating_requests_total", |l| !l.contains("Lease"))
     };
-    // Let the last writes settle, then count across several resync periods.
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Settled: two reconciles in a row that wrote nothing (the last status writes of the
+    // creation are done). Then count across four more resyncs.
+    wait_for("the clusters to settle", SHORT, || async {
+        let (m, r) = (mutations().await?, reconciles().await?);
+        wait_for("two reconciles", SHORT, || async {
+            Ok(reconciles().await? >= r + 2.0)
+        })
+        .await?;
+        Ok(mutations().await? == m)
+    })
+    .await?;
     let (before_mut, before_rec) = (mutations().await?, reconciles().await?);
-    tokio::time::sleep(Duration::from_secs(10)).await;
-    let (after_mut, after_rec) = (mutations().await?, reconciles().await?);
-    assert!(
-        after_rec >= before_rec + 4.0,
-        "resyncs ran: {before_rec} → {after_rec}"
-    );
+    wait_for("four resyncs", SHORT, || async {
+        Ok(reconciles().await? >= before_rec + 4.0)
+    })
+    .await?;
+    let after_mut = mutations().await?;
     assert_eq!(
         after_mut,
         before_mut,
@@ -512,7 +520,13 @@ async fn two_replicas_elect_one_leader_and_fail_over() -> Result<()> {
             .and_then(|l| l.spec?.holder_identity))
     })
     .await?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // The holder has noticed it leads (its gauge follows the Lease within a renewal).
+    wait_for("the holder's pgctl_leader gauge", SHORT, || async {
+        let a = f.controller.counter("pgctl_leader", |_| true).await?;
+        let b = second.counter("pgctl_leader", |_| true).await?;
+        Ok(a + b >= 1.0)
+    })
+    .await?;
     let leader_a = f.controller.counter("pgctl_leader", |_| true).await?;
     let leader_b = second.counter("pgctl_leader", |_| true).await?;
     assert_eq!(
@@ -742,9 +756,16 @@ async fn a_namespace_added_to_the_configmap_is_served() -> Result<()> {
     })
     .await
     .with_context(|| controller.log_text())?;
-    // Not watched yet: the cluster in the second namespace is left alone.
+    // Not watched yet: the cluster in the second namespace is left alone. Anchor: a cluster
+    // created after it in the watched namespace is served, so the controller has been at work
+    // since.
     create_in(&client, second.name(), "acid-second").await?;
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    create_in(&client, first.name(), "acid-first-b").await?;
+    wait_until("the anchor's StatefulSet", SHORT, || async {
+        Ok(first_sts.get_opt("acid-first-b").await?)
+    })
+    .await
+    .with_context(|| controller.log_text())?;
     assert!(
         second_sts.get_opt("acid-second").await?.is_none(),
         "a namespace that is not watched was served"
@@ -1221,4 +1242,131 @@ async fn a_paused_cluster_is_left_alone_until_the_annotation_goes() -> Result<()
     wait_observed(&f, "acid-pause").await?;
     assert!(!paused(&f.status("acid-pause").await?));
     Ok(())
+}
+
+/// `pgctl plan -f FILE -o json` against the live cluster, run as a user would.
+fn plan_writes(f: &Fixture, manifest: &Value) -> Result<BTreeMap<String, usize>> {
+    let (pgctl, _) = pgctl_e2e::cli::binaries()?;
+    let file = std::env::temp_dir().join(format!(
+        "{}.json",
+        pgctl_e2e::unique_name("pgctl-plan-writes")
+    ));
+    std::fs::write(&file, serde_json::to_string(manifest)?)?;
+    let out = std::process::Command::new(pgctl)
+        .args(["plan", "-f"])
+        .arg(&file)
+        .args(["-o", "json", "-n", f.ns.name(), "--kubeconfig"])
+        .arg(pgctl_e2e::cli::kubeconfig()?)
+        .env("PGCTL_CONTROLLER_NAMESPACE", &f.controller.home)
+        .env_remove("KUBECONFIG")
+        .output()?;
+    let _ = std::fs::remove_file(&file);
+    anyhow::ensure!(
+        out.status.success(),
+        "pgctl plan: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan: Value = serde_json::from_slice(&out.stdout)?;
+    let mut writes = BTreeMap::new();
+    for action in plan["actions"].as_array().context("actions")? {
+        if !matches!(action["action"].as_str(), Some("unchanged" | "keep")) {
+            let kind = action["kind"].as_str().unwrap_or_default().to_string();
+            *writes.entry(kind).or_default() += 1;
+        }
+    }
+    Ok(writes)
+}
+
+/// The controller's mutating requests so far, by kind (Events, Leases and the status aside).
+async fn controller_writes(f: &Fixture) -> Result<BTreeMap<String, usize>> {
+    let text = f.controller.metrics().await?;
+    let mut writes = BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("pgctl_mutating_requests_total{"))
+    {
+        let kind = line
+            .split("kind=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default();
+        if matches!(kind, "Event" | "Lease" | "postgresql/status") {
+            continue;
+        }
+        let count: f64 = line
+            .rsplit(' ')
+            .next()
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0.0);
+        *writes.entry(kind.to_string()).or_default() += count as usize;
+    }
+    Ok(writes)
+}
+
+fn delta(
+    after: &BTreeMap<String, usize>,
+    before: &BTreeMap<String, usize>,
+) -> BTreeMap<String, usize> {
+    after
+        .iter()
+        .map(|(k, v)| (k.clone(), v - before.get(k).copied().unwrap_or(0)))
+        .filter(|(_, v)| *v > 0)
+        .collect()
+}
+
+#[tokio::test]
+async fn pgctl_plan_lists_exactly_the_writes_the_controller_then_sends() -> Result<()> {
+    let f = fixture("planned", config(&[("inherited_labels", "environment")])).await?;
+    let mut body = manifest("acid-planned", 0);
+    body["metadata"]["namespace"] = json!(f.ns.name());
+    // A new cluster: every object is created.
+    let planned = plan_writes(&f, &body)?;
+    let before = controller_writes(&f).await?;
+    f.create(body.clone()).await?;
+    f.wait_status("acid-planned", "Running", SHORT).await?;
+    wait_observed(&f, "acid-planned").await?;
+    let sent = delta(&controller_writes(&f).await?, &before);
+    assert_eq!(sent, planned, "a new cluster");
+
+    // Changes of several kinds: an annotation added to the Services, a label removed from every
+    // object, the PDB's and the StatefulSet's with it.
+    let changes = [
+        json!({"spec": {"serviceAnnotations": {"planned": "yes"}}}),
+        json!({"spec": {"serviceAnnotations": {"planned": null}}, "metadata": {"labels": {"environment": null}}}),
+        json!({"spec": {"numberOfInstances": 0, "postgresql": {"version": "17", "parameters": {"max_connections": "60"}}}}),
+    ];
+    for change in changes {
+        let mut next = serde_json::to_value(f.pgs.get("acid-planned").await?)?;
+        json_patch_merge(&mut next, &change);
+        let planned = plan_writes(&f, &next)?;
+        let before = controller_writes(&f).await?;
+        f.pgs
+            .patch(
+                "acid-planned",
+                &PatchParams::default(),
+                &Patch::Merge(&change),
+            )
+            .await?;
+        wait_observed(&f, "acid-planned").await?;
+        let sent = delta(&controller_writes(&f).await?, &before);
+        assert_eq!(sent, planned, "after {change}\n{}", f.controller.log_text());
+    }
+    Ok(())
+}
+
+/// RFC 7386 merge of `patch` into `target`.
+fn json_patch_merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    json_patch_merge(t.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
 }
