@@ -168,6 +168,7 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
             l.unwrap_or_else(|| "-".into())
         ),
     };
+    let built = pgctl_shared::build::ClusterContext::new(pg, config).ok();
     let spec = SpecSummary {
         team: pg.spec.team_id.clone(),
         version: pg.spec.postgresql.version.clone(),
@@ -176,19 +177,21 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
         storage_class: pg.spec.volume.storage_class.clone(),
         cpu: pair(requests.cpu, limits.cpu),
         memory: pair(requests.memory, limits.memory),
-        image: pg
-            .spec
-            .docker_image
-            .clone()
-            .unwrap_or_else(|| config.docker_image.clone()),
+        // The controller's own rules (shared::build): an empty dockerImage is no image.
+        image: built
+            .as_ref()
+            .map(|ctx| pgctl_shared::build::statefulset::docker_image(ctx).to_string())
+            .or_else(|| status.image.clone())
+            .unwrap_or_default(),
         users: pg.spec.users.clone().unwrap_or_default(),
         databases: pg.spec.databases.clone().unwrap_or_default(),
         parameters: pg.spec.postgresql.parameters.clone().unwrap_or_default(),
-        master_load_balancer: pg
-            .spec
-            .enable_master_load_balancer
-            .or(pg.spec.use_load_balancer)
-            .unwrap_or(config.enable_master_load_balancer),
+        master_load_balancer: built.as_ref().is_some_and(|ctx| {
+            pgctl_shared::build::service::load_balancer_enabled(
+                ctx,
+                pgctl_shared::build::service::Role::Master,
+            )
+        }),
     };
     let up_to_date = match (pg.metadata.generation, status.observed_generation) {
         (Some(g), Some(o)) => o >= g,
@@ -675,6 +678,7 @@ mod tests {
             },
         );
         pg.metadata.namespace = Some("default".into());
+        pg.metadata.uid = Some("7a3b8c2e-0000-0000-0000-000000000001".into());
         pg.metadata.generation = Some(1);
         pg.status = Some(PostgresStatus {
             postgres_cluster_status: "Running".into(),
@@ -722,5 +726,16 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&json).expect("parses");
         assert_eq!(value["status"]["primary"], "acid-foo-0");
         assert_eq!(value["instances"][0]["role"], "master");
+    }
+
+    #[test]
+    fn image_and_load_balancer_follow_the_controllers_rules() {
+        let mut observed = observed();
+        observed.pg.spec.docker_image = Some(String::new());
+        observed.pg.spec.use_load_balancer = Some(true);
+        let report = build(&observed, 10, Timestamp::now());
+        // An empty dockerImage is no image: the configuration's, as the StatefulSet gets.
+        assert_eq!(report.spec.image, OperatorConfig::default().docker_image);
+        assert!(report.spec.master_load_balancer);
     }
 }
