@@ -344,7 +344,8 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
             };
             let text = format!("{step}{why}");
             match start_switchover(ctx, config, &key, &pods, from, to) {
-                Ok(intent) => {
+                Ok(mut intent) => {
+                    intent.reason = (!why.is_empty()).then(|| why.trim().to_string());
                     tracing::info!(from, to, "switchover requested{why}");
                     Pass {
                         report: Some(RolloutReport {
@@ -394,7 +395,12 @@ async fn observe_switchover(
     let now = Timestamp::now().as_second();
     let waited = now.saturating_sub(intent.since).max(0);
     if leads {
-        let note = format!("switched over from {from} to {to}");
+        let why = intent
+            .reason
+            .as_deref()
+            .map(|r| format!(" {r}"))
+            .unwrap_or_default();
+        let note = format!("switched over from {from} to {to}{why}");
         tracing::info!("{note}");
         crate::events::publish_about(
             ctx,
@@ -556,9 +562,30 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
     if cluster.previous.and_then(|s| s.patroni_config.as_deref()) == Some(hash.as_str()) {
         return Pass::default();
     }
+    let quick = config
+        .patroni_api_check_interval
+        .max(Duration::from_secs(1));
+    // While the master cannot be asked (a restart in progress makes it unready), an operation
+    // started before stays recorded: the next pass observes it.
+    let previous_intent = cluster
+        .previous
+        .and_then(|s| s.rollout.as_ref()?.intent.clone());
+    let unavailable = |why: &str| match &previous_intent {
+        Some(intent) => Pass {
+            report: Some(RolloutReport {
+                step: format!("waiting for the master's Patroni ({why})"),
+                intent: Some(intent.clone()),
+                ..RolloutReport::default()
+            }),
+            acted: true,
+            requeue: Some(quick),
+            ..Pass::default()
+        },
+        None => Pass::default(),
+    };
     // The same master the roles are provisioned on: running, ready, its container ready.
     let Ok(master) = pgctl_shared::provision::ready_master(config, pods) else {
-        return Pass::default();
+        return unavailable("the master is not ready");
     };
     let master_ip = master.host.as_str();
     let timeout = config.patroni_api_check_timeout;
@@ -567,12 +594,9 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
         Err(error) => {
             // Patroni not there (yet): the next reconcile tries again.
             tracing::debug!(%error, "cannot read Patroni's configuration");
-            return Pass::default();
+            return unavailable("its REST API does not answer");
         }
     };
-    let quick = config
-        .patroni_api_check_interval
-        .max(Duration::from_secs(1));
     let previously_set = cluster
         .previous
         .map(|s| s.patroni_parameters.as_slice())

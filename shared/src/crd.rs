@@ -639,6 +639,9 @@ pub struct PatroniIntent {
     pub from: Option<String>,
     /// When it was started, in seconds since the epoch.
     pub since: i64,
+    /// Why, when it is not the rolling update itself (e.g. `to move the master off node n1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 fn users_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

@@ -19,6 +19,7 @@ impl PatroniIntent {
             member: Some(to.to_string()),
             from: Some(from.to_string()),
             since: now,
+            reason: None,
         }
     }
 
@@ -28,6 +29,7 @@ impl PatroniIntent {
             member: Some(member.to_string()),
             from: None,
             since: now,
+            reason: None,
         }
     }
 
@@ -37,6 +39,7 @@ impl PatroniIntent {
             member: None,
             from: None,
             since: now,
+            reason: None,
         }
     }
 
