@@ -103,6 +103,26 @@ impl CliOutput {
 /// A `pgctl-controller` child process, stopped when dropped.
 pub struct ControllerProcess {
     child: Child,
+    metrics_port: u16,
+}
+
+impl ControllerProcess {
+    /// Sum of a counter family in the controller's /metrics, filtered by a label substring.
+    pub async fn counter(&self, family: &str, label_filter: impl Fn(&str) -> bool) -> Result<f64> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.metrics_port)).await?;
+        stream
+            .write_all(b"GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
+            .await?;
+        let mut text = String::new();
+        stream.read_to_string(&mut text).await?;
+        Ok(text
+            .lines()
+            .filter(|l| l.starts_with(family) && !l.starts_with('#'))
+            .filter(|l| label_filter(l))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum())
+    }
 }
 
 impl Drop for ControllerProcess {
@@ -193,6 +213,11 @@ impl CliEnv {
         self.controller.take();
     }
 
+    /// The running controller, if any.
+    pub fn controller(&self) -> Option<&ControllerProcess> {
+        self.controller.as_ref()
+    }
+
     /// Starts a controller again after [`Self::kill_controller`] (it takes over the leader
     /// Lease once the killed one's expires).
     pub async fn restart_controller(&mut self) -> Result<()> {
@@ -235,7 +260,10 @@ impl CliEnv {
             .stderr(log)
             .spawn()
             .context("starting pgctl-controller")?;
-        let process = ControllerProcess { child };
+        let process = ControllerProcess {
+            child,
+            metrics_port: port,
+        };
         let url = format!("127.0.0.1:{port}");
         wait_for(
             "the controller to serve /readyz",

@@ -1021,8 +1021,23 @@ async fn cordoning_the_masters_node_moves_the_master_before_its_eviction() -> Re
     );
     eprintln!("{:?} eviction refused", started.elapsed());
 
-    // The controller moves the master to the replica on another node.
+    // The controller moves the master to the replica on another node. It is killed as soon as
+    // it has asked Patroni for the switchover (the intent is in the status): the next process
+    // continues that move, with the same deadline, and asks for no second switchover.
     env.restart_controller().await?;
+    let pgs = Api::<pgctl_shared::crd::Postgresql>::namespaced(env.client.clone(), &ns);
+    let intent = wait_until("the switchover intent in the status", ROLLOUT, || async {
+        Ok(pgs
+            .get(name)
+            .await?
+            .status
+            .and_then(|s| s.rollout?.intent)
+            .filter(|i| i.action == "switchover"))
+    })
+    .await?;
+    env.kill_controller();
+    env.restart_controller().await?;
+    eprintln!("{:?} controller restarted mid-move", started.elapsed());
     let new_master = wait_until("the master to leave the cordoned node", ROLLOUT, || async {
         let pods = data_plane::pods(&env.client, &ns, name).await?;
         Ok(pods
@@ -1041,6 +1056,17 @@ async fn cordoning_the_masters_node_moves_the_master_before_its_eviction() -> Re
     ensure!(
         switchovers.len() == 1 && switchovers[0].contains(&format!("off node {drained}")),
         "one Switchover event naming the drained node: {switchovers:?}"
+    );
+    let asked_again = env
+        .controller()
+        .context("the second controller")?
+        .counter("pgctl_mutating_requests_total", |l| {
+            l.contains("verb=\"switchover\"")
+        })
+        .await?;
+    ensure!(
+        asked_again == 0.0,
+        "the restarted controller asked for another switchover (intent {intent:?})"
     );
 
     // The old master is a replica now: its eviction goes through once the disruption
