@@ -1270,5 +1270,43 @@ async fn rollout_status_right_after_rollout_restart_follows_the_restart_to_its_e
         );
     }
     assert!(out.stdout.contains("is up to date: 2/2"), "{}", out.all());
+
+    // A controller restarted with another, hash-neutral setting (repair_period) reconciles the
+    // settled cluster and keeps every pod.
+    let mut env = env;
+    env.kill_controller();
+    Api::<k8s_openapi::api::core::v1::ConfigMap>::namespaced(
+        env.client.clone(),
+        env.controller_namespace.name(),
+    )
+    .patch(
+        "postgres-operator",
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(serde_json::json!({"data": {"repair_period": "20s"}})),
+    )
+    .await?;
+    env.restart_controller().await?;
+    wait_for(
+        "the restarted controller to reconcile the cluster",
+        BOOT,
+        || async {
+            let controller = env.controller().context("controller")?;
+            Ok(controller
+                .counter("pgctl_reconciles_total", |l| l.contains("success"))
+                .await?
+                >= 2.0)
+        },
+    )
+    .await?;
+    let pods = data_plane::pods(&env.client, &ns, name).await?;
+    let kept: BTreeMap<String, String> = pods
+        .iter()
+        .map(|p| (p.name_any(), p.uid().unwrap_or_default()))
+        .collect();
+    assert_eq!(kept, after, "pods were replaced after a controller restart");
+    assert!(
+        pods.iter().all(|p| !p.annotations().contains_key(FLAG)),
+        "a pod was flagged for a rolling update"
+    );
     Ok(())
 }
