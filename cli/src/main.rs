@@ -8,6 +8,7 @@ mod cluster;
 mod commands;
 mod complete;
 mod exit;
+mod global;
 mod k8s;
 mod output;
 mod spec;
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
     let plugin = complete::called_as_plugin(argv.first());
     if argv.get(1).is_some_and(|a| a == complete::KUBECTL_COMPLETE) {
-        return complete::kubectl_plugin(&argv[2..]);
+        return complete::kubectl_plugin(args::command(true), &argv[2..]);
     }
     // Dynamic completion (`source <(COMPLETE=bash pgctl)`): returns at once unless $COMPLETE is set.
     clap_complete::CompleteEnv::with_factory(move || args::command(plugin)).complete();

@@ -4,8 +4,9 @@
 use pgctl_shared::manifest::DocumentContent;
 use serde_json::Value;
 
-use crate::args::{ApplyArgs, DryRun, GlobalArgs, OutputFormat};
+use crate::args::{ApplyArgs, DryRun, OutputFormat};
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, ApplyOptions};
 use crate::output;
 use crate::spec;

@@ -8,9 +8,10 @@ use kube::api::Api;
 use pgctl_shared::naming;
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::args::{ConnectArgs, GlobalArgs};
+use crate::args::ConnectArgs;
 use crate::cluster;
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube, Subject};
 use crate::ui::Ui;
 

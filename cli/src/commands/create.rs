@@ -5,8 +5,9 @@ use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::Postgresql;
 use pgctl_shared::manifest::DocumentContent;
 
-use crate::args::{CreateArgs, DryRun, GlobalArgs, OutputFormat};
+use crate::args::{CreateArgs, DryRun, OutputFormat};
 use crate::exit::{self, Code};
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Subject};
 use crate::output;
 use crate::spec::{self, Document};

@@ -11,9 +11,10 @@ use pgctl_shared::config::{OperatorConfig, PvcRetention};
 use pgctl_shared::crd::Postgresql;
 use pgctl_shared::naming;
 
-use crate::args::{DeleteArgs, GlobalArgs};
+use crate::args::DeleteArgs;
 use crate::cluster::{self, Observed};
 use crate::exit::{self, Code};
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube, Subject};
 use crate::output;
 use crate::ui::{Tone, Ui};

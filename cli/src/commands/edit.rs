@@ -6,8 +6,9 @@ use pgctl_shared::crd::Postgresql;
 use pgctl_shared::manifest::DocumentContent;
 use pgctl_shared::validate;
 
-use crate::args::{EditArgs, GlobalArgs};
+use crate::args::EditArgs;
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s;
 use crate::output;
 use crate::spec;

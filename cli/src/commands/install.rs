@@ -7,8 +7,9 @@ use kube::api::{Api, DeleteParams};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::args::{DryRun, GlobalArgs, InstallArgs, OutputFormat, UninstallArgs};
+use crate::args::{DryRun, InstallArgs, OutputFormat, UninstallArgs};
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, ApplyOptions, Kube, Subject};
 use crate::output;
 use crate::ui::Ui;

@@ -4,9 +4,10 @@ use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, ListParams};
 use pgctl_shared::crd::Postgresql;
 
-use crate::args::{GlobalArgs, ListArgs, OutputFormat};
+use crate::args::{ListArgs, OutputFormat};
 use crate::cluster::or_dash;
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Subject};
 use crate::output::{self, Styled};
 use crate::ui::{self, Tone, Ui};

@@ -18,8 +18,9 @@ mod update;
 mod validate;
 mod version;
 
-use crate::args::{Cli, Command, GlobalArgs, RolloutCommand};
+use crate::args::{Cli, Command, RolloutCommand};
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::ui::Ui;
 
 /// Runs the command the user asked for. Only commands that need the API build a runtime.

@@ -12,8 +12,9 @@ use pgctl_shared::validate;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::args::{GlobalArgs, OutputFormat, PlanArgs};
+use crate::args::{OutputFormat, PlanArgs};
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube};
 use crate::output;
 use crate::spec;

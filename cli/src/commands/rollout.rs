@@ -6,9 +6,10 @@ use k8s_openapi::jiff::Timestamp;
 use kube::api::{Patch, PatchParams};
 use pgctl_shared::config::OperatorConfig;
 
-use crate::args::{GlobalArgs, RolloutRestartArgs, RolloutStatusArgs};
+use crate::args::{RolloutRestartArgs, RolloutStatusArgs};
 use crate::cluster::{self, RolloutState};
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube, Subject};
 use crate::output;
 use crate::ui::Ui;

@@ -1,7 +1,8 @@
 //! `pgctl scale NAME --instances N`.
 
-use crate::args::{GlobalArgs, ScaleArgs};
+use crate::args::ScaleArgs;
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s;
 use crate::output;
 use crate::ui::Ui;

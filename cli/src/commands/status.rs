@@ -9,9 +9,10 @@ use k8s_openapi::jiff::Timestamp;
 use pgctl_shared::status as conditions;
 use serde::Serialize;
 
-use crate::args::{GlobalArgs, OutputFormat, StatusArgs};
+use crate::args::{OutputFormat, StatusArgs};
 use crate::cluster::{self, InstanceView, Observed, RolloutState};
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s;
 use crate::output::{self, Styled};
 use crate::ui::{self, Tone, Ui};

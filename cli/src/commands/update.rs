@@ -3,8 +3,9 @@
 use kube::api::{Patch, PatchParams};
 use pgctl_shared::crd::Postgresql;
 
-use crate::args::{DryRun, GlobalArgs, OutputFormat, UpdateArgs};
+use crate::args::{DryRun, OutputFormat, UpdateArgs};
 use crate::exit::{self, Code};
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube, Subject};
 use crate::output;
 use crate::spec;

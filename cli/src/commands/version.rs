@@ -5,8 +5,9 @@ use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::Api;
 use serde::Serialize;
 
-use crate::args::{GlobalArgs, OutputFormat, VersionArgs};
+use crate::args::{OutputFormat, VersionArgs};
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s;
 use crate::output;
 
