@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap_complete::engine::CompletionCandidate;
 use kube::api::ListParams;
 
-use crate::args::{ColorChoice, GlobalArgs};
+use crate::global::{ColorChoice, GlobalArgs};
 
 /// The hidden first argument kubectl's plugin completion calls the binary with.
 pub const KUBECTL_COMPLETE: &str = "__complete";
@@ -28,16 +28,16 @@ pub fn called_as_plugin(argv0: Option<&OsString>) -> bool {
         .is_some_and(|name| name == "kubectl-pg")
 }
 
-/// Answers kubectl's plugin completion: the words typed after `kubectl pg`, the last being the
-/// one to complete; prints one candidate a line, then Cobra's directive.
-pub fn kubectl_plugin(words: &[OsString]) -> std::process::ExitCode {
+/// Answers kubectl's plugin completion for `command` (the command line as `kubectl pg`): the
+/// words typed after `kubectl pg`, the last being the one to complete; prints one candidate a
+/// line, then Cobra's directive.
+pub fn kubectl_plugin(mut command: clap::Command, words: &[OsString]) -> std::process::ExitCode {
     let mut args: Vec<OsString> = vec![OsString::from("kubectl-pg")];
     args.extend(words.iter().cloned());
     if words.is_empty() {
         args.push(OsString::new());
     }
     let index = args.len() - 1;
-    let mut command = crate::args::command(true);
     let current_dir = std::env::current_dir().ok();
     let candidates =
         clap_complete::engine::complete(&mut command, args, index, current_dir.as_deref())

@@ -12,7 +12,7 @@ use kube::{Client, Config};
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::Postgresql;
 
-use crate::args::GlobalArgs;
+use crate::global::GlobalArgs;
 
 /// Field manager of everything pgctl applies or patches.
 pub const FIELD_MANAGER: &str = "pgctl";

@@ -8,6 +8,7 @@ mod cluster;
 mod commands;
 mod complete;
 mod exit;
+mod global;
 mod k8s;
 mod output;
 mod spec;
@@ -24,15 +25,15 @@ fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
     let plugin = complete::called_as_plugin(argv.first());
     if argv.get(1).is_some_and(|a| a == complete::KUBECTL_COMPLETE) {
-        return complete::kubectl_plugin(&argv[2..]);
+        return complete::kubectl_plugin(commands::command(true), &argv[2..]);
     }
     // Dynamic completion (`source <(COMPLETE=bash pgctl)`): returns at once unless $COMPLETE is set.
-    clap_complete::CompleteEnv::with_factory(move || args::command(plugin)).complete();
-    let matches = match args::command(plugin).try_get_matches_from(&argv) {
+    clap_complete::CompleteEnv::with_factory(move || commands::command(plugin)).complete();
+    let matches = match commands::command(plugin).try_get_matches_from(&argv) {
         Ok(matches) => matches,
         Err(error) => error.exit(),
     };
-    let cli = match args::Cli::from_arg_matches(&matches) {
+    let cli = match commands::Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };

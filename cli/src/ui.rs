@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::args::ColorChoice;
 use crate::exit;
+use crate::global::ColorChoice;
 
 /// How the output may look and whether a person can be asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

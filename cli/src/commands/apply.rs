@@ -1,17 +1,41 @@
 //! `pgctl apply -f`: server-side apply of manifests, for GitOps and scripts. Every postgresql
 //! resource is validated before anything is sent.
 
+use std::path::PathBuf;
+
+use clap::Args;
 use pgctl_shared::manifest::DocumentContent;
 use serde_json::Value;
 
-use crate::args::{ApplyArgs, DryRun, GlobalArgs, OutputFormat};
+use crate::args::{DryRun, OutputFormat};
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, ApplyOptions};
-use crate::output;
-use crate::spec;
 use crate::ui::Ui;
+use crate::{output, spec};
 
 use super::create::resolve_namespace;
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Manifest file (`-` for standard input); repeat for several; each may hold several documents.
+    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// `client` prints the objects that would be applied; `server` has the API server check them.
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "client", default_value = "none")]
+    pub dry_run: DryRun,
+    /// Take over fields another field manager owns.
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// Output format: name (default) prints one line per object; json or yaml the applied objects.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl apply -f clusters.yaml
+  kustomize build overlays/prod | pgctl apply -f -
+  pgctl apply -f acid-foo.yaml --dry-run=server";
 
 pub async fn run(args: ApplyArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Result<Code> {
     let offline = args.dry_run == DryRun::Client;

@@ -1,9 +1,22 @@
 //! `pgctl completions SHELL`: print a completion script generated from the clap definitions.
 
-use clap::CommandFactory;
+use clap::{Args, CommandFactory};
 
-use crate::args::{Cli, CompletionsArgs};
 use crate::exit::Code;
+
+use super::Cli;
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl completions bash > /etc/bash_completion.d/pgctl
+  pgctl completions zsh > \"${fpath[1]}/_pgctl\"
+  source <(COMPLETE=bash pgctl)     # dynamic completion, including cluster names";
 
 pub fn run(args: &CompletionsArgs) -> anyhow::Result<Code> {
     let mut command = Cli::command();

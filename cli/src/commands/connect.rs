@@ -3,16 +3,49 @@
 
 use std::time::Duration;
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::api::core::v1::{Pod, Secret};
 use kube::api::Api;
 use pgctl_shared::naming;
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::args::{ConnectArgs, GlobalArgs};
 use crate::cluster;
+use crate::complete::cluster_names;
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube, Subject};
 use crate::ui::Ui;
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+    /// Connect to the replicas' Service instead of the master's.
+    #[arg(long)]
+    pub replica: bool,
+    /// Role to connect as (default: the superuser of the operator configuration).
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Database to connect to.
+    #[arg(long, value_name = "DATABASE", default_value = "postgres")]
+    pub database: String,
+    /// Put the password from the role's Secret into the URI.
+    #[arg(long)]
+    pub show_password: bool,
+    /// Open psql on the cluster (through the pod IP, or a port-forward when it is unreachable).
+    #[arg(long)]
+    pub psql: bool,
+    /// With --psql: always use a port-forward.
+    #[arg(long, requires = "psql")]
+    pub port_forward: bool,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl connect acid-foo
+  psql \"$(pgctl connect acid-foo --user app --database app --show-password)\"
+  pgctl connect acid-foo --psql";
 
 /// Port of PostgreSQL in the pods and Services.
 const POSTGRES_PORT: u16 = 5432;

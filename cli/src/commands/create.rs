@@ -1,19 +1,57 @@
 //! `pgctl create`: a cluster from flags, from files, or from the wizard.
 
+use std::path::PathBuf;
+
+use clap::Args;
 use kube::api::PostParams;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::Postgresql;
 use pgctl_shared::manifest::DocumentContent;
 
-use crate::args::{CreateArgs, DryRun, GlobalArgs, OutputFormat};
+use crate::args::{DryRun, OutputFormat, SpecArgs, WaitArgs};
 use crate::exit::{self, Code};
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Subject};
-use crate::output;
 use crate::spec::{self, Document};
 use crate::ui::Ui;
-use crate::wizard;
+use crate::{output, wizard};
 
 use super::rollout;
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Name of the cluster, e.g. `acid-foo` (asked for by the wizard when omitted at a terminal).
+    pub name: Option<String>,
+    /// Create from a manifest file instead of flags (`-` for standard input).
+    #[arg(
+        short = 'f',
+        long = "filename",
+        value_name = "FILE",
+        conflicts_with = "name"
+    )]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// `client` prints the manifest without contacting a cluster; `server` has the API server
+    /// validate it without creating it.
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "client", default_value = "none")]
+    pub dry_run: DryRun,
+    /// Output format of --dry-run (yaml or json) or of the created resource.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    /// Never start the wizard, even at a terminal without flags.
+    #[arg(long)]
+    pub no_wizard: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl create acid-foo --team acid --instances 2 --size 10Gi --pg-version 17
+  pgctl create acid-foo --team acid --user app:createdb --database app:app --param max_connections=200
+  pgctl create acid-foo --team acid --dry-run=client -o yaml > acid-foo.yaml
+  pgctl create -f acid-foo.yaml --wait --timeout 15m
+  pgctl create                      # at a terminal: a wizard asks for the essentials";
 
 /// A resource to create and the unknown fields its file had.
 struct Candidate {

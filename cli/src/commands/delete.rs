@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::jiff::Timestamp;
@@ -11,13 +13,35 @@ use pgctl_shared::config::{OperatorConfig, PvcRetention};
 use pgctl_shared::crd::Postgresql;
 use pgctl_shared::naming;
 
-use crate::args::{DeleteArgs, GlobalArgs};
+use crate::args::WaitArgs;
 use crate::cluster::{self, Observed};
+use crate::complete::cluster_names;
 use crate::exit::{self, Code};
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube, Subject};
 use crate::output;
 use crate::ui::{Tone, Ui};
 use crate::wait::{self, Poll};
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Names of the clusters.
+    #[arg(required = true, add = ArgValueCompleter::new(cluster_names))]
+    pub names: Vec<String>,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Set the delete-protection annotations the operator configuration requires, then delete.
+    #[arg(long)]
+    pub confirm_protected: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl delete acid-foo                       # at a terminal: shows what goes, asks for the name
+  pgctl delete acid-foo acid-bar --yes --wait
+  pgctl delete acid-foo --yes --confirm-protected";
 
 pub async fn run(args: DeleteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;

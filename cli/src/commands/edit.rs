@@ -1,19 +1,27 @@
 //! `pgctl edit NAME`: the manifest in $EDITOR (`KUBE_EDITOR`, `VISUAL`, `EDITOR`, else `vi`),
 //! validated before it is sent as a patch of labels, annotations and spec.
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::Postgresql;
 use pgctl_shared::manifest::DocumentContent;
 use pgctl_shared::validate;
 
-use crate::args::{EditArgs, GlobalArgs};
+use crate::complete::cluster_names;
 use crate::exit::Code;
-use crate::k8s;
-use crate::output;
-use crate::spec;
+use crate::global::GlobalArgs;
 use crate::ui::Ui;
+use crate::{k8s, output, spec};
 
 use super::update::send_patch;
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+}
 
 pub async fn run(args: EditArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;

@@ -1,5 +1,8 @@
 //! `pgctl install` and `pgctl uninstall`: the manifests of `manifests/`, embedded in the binary.
 
+use std::time::Duration;
+
+use clap::Args;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
@@ -7,12 +10,53 @@ use kube::api::{Api, DeleteParams};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::args::{DryRun, GlobalArgs, InstallArgs, OutputFormat, UninstallArgs};
+use crate::args::{DryRun, OutputFormat};
 use crate::exit::Code;
+use crate::global::{GlobalArgs, parse_duration};
 use crate::k8s::{self, ApplyOptions, Kube, Subject};
 use crate::output;
 use crate::ui::Ui;
 use crate::wait::{self, Poll};
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Namespaces whose clusters the controller manages (`*` for all, or `a,b`).
+    #[arg(long, value_name = "NAMESPACES", default_value = "*")]
+    pub watch_namespace: String,
+    /// Replicas of the controller Deployment.
+    #[arg(long, value_name = "N")]
+    pub replicas: Option<i32>,
+    /// Image of the controller.
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// `client` prints the manifests (with -o yaml or json) without contacting a cluster.
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "client", default_value = "none")]
+    pub dry_run: DryRun,
+    /// Output format of --dry-run.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    /// Do not wait for the controller to be ready.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// How long to wait for the controller.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl install
+  pgctl install -n pgctl-system --watch-namespace 'team-a,team-b' --replicas 1
+  pgctl install --dry-run=client -o yaml > pgctl.yaml";
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Also delete the CRD, which deletes every cluster and, by their retention policy, their data.
+    #[arg(long)]
+    pub delete_crd: bool,
+    /// Do not ask for confirmation (required with --delete-crd when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
 
 /// The manifests in apply order, as committed in `manifests/`.
 const MANIFESTS: [(&str, &str); 5] = [

@@ -1,15 +1,40 @@
 //! `pgctl list` (alias `get`): the clusters of a namespace or of all.
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Api, ListParams};
 use pgctl_shared::crd::Postgresql;
 
-use crate::args::{GlobalArgs, ListArgs, OutputFormat};
+use crate::args::OutputFormat;
 use crate::cluster::or_dash;
+use crate::complete::cluster_names;
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Subject};
 use crate::output::{self, Styled};
 use crate::ui::{self, Tone, Ui};
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only these clusters (all when none is given).
+    #[arg(value_name = "NAME", add = ArgValueCompleter::new(cluster_names))]
+    pub names: Vec<String>,
+    /// List clusters of every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Label selector, e.g. `team=acid,env!=prod`.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub output: OutputFormat,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl list
+  pgctl get -A -o wide
+  pgctl list -l team=acid -o name";
 
 pub async fn run(args: ListArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;

@@ -1,4 +1,5 @@
-//! One module per command.
+//! The command line, declared once (docs and completions are generated from it), and one
+//! module per command, which declares that command's arguments next to its code.
 
 mod apply;
 mod completions;
@@ -18,9 +19,98 @@ mod update;
 mod validate;
 mod version;
 
-use crate::args::{Cli, Command, GlobalArgs, RolloutCommand};
+use clap::{Parser, Subcommand};
+
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::ui::Ui;
+
+use rollout::RolloutCommand;
+
+/// Manage PostgreSQL clusters on Kubernetes (postgresql resources, acid.zalan.do/v1).
+///
+/// Works as `pgctl` and, installed as `kubectl-pg`, as `kubectl pg`. Exit codes: 0 success,
+/// 1 failure, 2 usage error, 3 a wait ran out of time.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pgctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The clap command; as `kubectl-pg` it calls itself `kubectl pg` in help and usage.
+pub fn command(plugin: bool) -> clap::Command {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    if plugin {
+        command
+            .name("kubectl-pg")
+            .bin_name("kubectl pg")
+            .display_name("kubectl pg")
+    } else {
+        command
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a cluster from flags, from a file (-f), or with a wizard at a terminal.
+    #[command(after_help = create::EXAMPLES)]
+    Create(create::CreateArgs),
+    /// Apply manifests with server-side apply (several documents, `-` for stdin).
+    #[command(after_help = apply::EXAMPLES)]
+    Apply(apply::ApplyArgs),
+    /// List clusters: name, team, version, instances, volume, status, age.
+    #[command(visible_alias = "get", after_help = list::EXAMPLES)]
+    List(list::ListArgs),
+    /// Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events.
+    #[command(visible_alias = "describe", after_help = status::EXAMPLES)]
+    Status(status::StatusArgs),
+    /// Change the number of instances.
+    #[command(after_help = scale::EXAMPLES)]
+    Scale(scale::ScaleArgs),
+    /// Change a cluster's spec with flags (a patch of the fields named).
+    #[command(after_help = update::EXAMPLES)]
+    Update(update::UpdateArgs),
+    /// Edit a cluster's manifest in $EDITOR; it is validated before it is sent.
+    Edit(edit::EditArgs),
+    /// Delete clusters, showing what goes and what stays first.
+    #[command(after_help = delete::EXAMPLES)]
+    Delete(delete::DeleteArgs),
+    /// Follow or trigger rolling updates.
+    #[command(subcommand)]
+    Rollout(rollout::RolloutCommand),
+    /// Show what the controller will create or change for a cluster (a diff against the live objects).
+    #[command(after_help = plan::EXAMPLES)]
+    Plan(plan::PlanArgs),
+    /// Print a connection URI for a cluster, or open psql on it.
+    #[command(after_help = connect::EXAMPLES)]
+    Connect(connect::ConnectArgs),
+    /// Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready.
+    #[command(after_help = install::EXAMPLES)]
+    Install(install::InstallArgs),
+    /// Remove the controller; the clusters and their data stay unless --delete-crd is given.
+    Uninstall(install::UninstallArgs),
+    /// Check postgresql manifests offline, without a cluster.
+    Validate(validate::ValidateArgs),
+    /// Print the CustomResourceDefinition of the postgresql resource.
+    Crd,
+    /// Print the client version and, when reachable, the controller's and the API server's.
+    Version(version::VersionArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(completions::CompletionsArgs),
+    /// Print the command reference as Markdown (for docs/cli.md).
+    #[command(hide = true)]
+    ReferenceMarkdown,
+}
 
 /// Runs the command the user asked for. Only commands that need the API build a runtime.
 pub fn run(cli: Cli) -> anyhow::Result<Code> {
@@ -62,5 +152,114 @@ async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Re
         | Command::ReferenceMarkdown => {
             unreachable!("handled without a runtime")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use std::time::Duration;
+
+    use crate::args::{DryRun, OutputFormat};
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("pgctl").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_go_anywhere() {
+        let cli = parse(&[
+            "list",
+            "-n",
+            "team-a",
+            "--context",
+            "prod",
+            "-A",
+            "-o",
+            "wide",
+        ])
+        .expect("parses");
+        assert_eq!(cli.global.namespace.as_deref(), Some("team-a"));
+        assert_eq!(cli.global.context.as_deref(), Some("prod"));
+        let Command::List(list) = cli.command else {
+            panic!("list")
+        };
+        assert!(list.all_namespaces);
+        assert_eq!(list.output, OutputFormat::Wide);
+        let cli = parse(&["--request-timeout", "5s", "get", "-l", "team=acid"]).expect("parses");
+        assert_eq!(cli.global.request_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn create_flags() {
+        let cli = parse(&[
+            "create",
+            "acid-foo",
+            "--team",
+            "acid",
+            "--instances",
+            "3",
+            "--pg-version",
+            "16",
+            "--user",
+            "app:createdb,login",
+            "--user",
+            "ro",
+            "--database",
+            "app:app",
+            "--param",
+            "max_connections=200",
+            "--load-balancer",
+            "--dry-run",
+            "-o",
+            "json",
+        ])
+        .expect("parses");
+        let Command::Create(create) = cli.command else {
+            panic!("create")
+        };
+        assert_eq!(create.name.as_deref(), Some("acid-foo"));
+        assert_eq!(create.spec.instances, Some(3));
+        assert_eq!(create.spec.users, vec!["app:createdb,login", "ro"]);
+        assert_eq!(create.spec.load_balancer, Some(true));
+        assert_eq!(create.dry_run, DryRun::Client);
+        assert_eq!(create.output, Some(OutputFormat::Json));
+        let cli = parse(&["create", "x", "--dry-run=server"]).expect("parses");
+        let Command::Create(create) = cli.command else {
+            panic!("create")
+        };
+        assert_eq!(create.dry_run, DryRun::Server);
+    }
+
+    #[test]
+    fn usage_errors() {
+        assert!(parse(&["create", "x", "--pg-version", "9"]).is_err());
+        assert!(parse(&["create", "x", "-f", "a.yaml"]).is_err());
+        assert!(parse(&["scale", "x"]).is_err());
+        assert!(parse(&["delete"]).is_err());
+        assert!(parse(&["list", "-o", "xml"]).is_err());
+    }
+
+    #[test]
+    fn rollout_watch_false_and_aliases() {
+        let cli = parse(&["rollout", "status", "acid-foo", "--watch=false"]).expect("parses");
+        let Command::Rollout(RolloutCommand::Status(status)) = cli.command else {
+            panic!("rollout status")
+        };
+        assert!(!status.watch);
+        assert!(matches!(
+            parse(&["get"]).expect("parses").command,
+            Command::List(_)
+        ));
+        assert!(matches!(
+            parse(&["describe", "x"]).expect("parses").command,
+            Command::Status(_)
+        ));
     }
 }

@@ -3,7 +3,10 @@
 //! from the API server instead of the controller's caches.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::Postgresql;
 use pgctl_shared::manifest::DocumentContent;
@@ -12,14 +15,39 @@ use pgctl_shared::validate;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::args::{GlobalArgs, OutputFormat, PlanArgs};
+use crate::args::OutputFormat;
+use crate::complete::cluster_names;
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube};
-use crate::output;
-use crate::spec;
 use crate::ui::{Tone, Ui};
+use crate::{output, spec};
 
 use super::create::resolve_namespace;
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Name of a live cluster.
+    #[arg(required_unless_present = "file", conflicts_with = "file", add = ArgValueCompleter::new(cluster_names))]
+    pub name: Option<String>,
+    /// A manifest to plan instead (`-` for standard input).
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Operator ConfigMap (YAML) to plan with, instead of the cluster's.
+    #[arg(long, value_name = "FILE")]
+    pub operator_config: Option<PathBuf>,
+    /// Plan without contacting a cluster (everything is a creation).
+    #[arg(long)]
+    pub offline: bool,
+    /// Output format: table (a readable plan), json or yaml (the plan with the desired objects).
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub output: OutputFormat,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl plan acid-foo
+  pgctl plan -f acid-foo.yaml
+  pgctl plan -f acid-foo.yaml --offline -o yaml";
 
 /// Owner UID used when planning a cluster that does not exist yet.
 const PLACEHOLDER_UID: &str = "00000000-0000-0000-0000-000000000000";

@@ -5,8 +5,9 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::args::Cli;
 use crate::exit::Code;
+
+use super::Cli;
 
 pub fn run() -> anyhow::Result<Code> {
     std::io::stdout().lock().write_all(render().as_bytes())?;

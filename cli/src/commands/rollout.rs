@@ -2,13 +2,16 @@
 
 use std::time::Duration;
 
+use clap::{ArgAction, Args, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::jiff::Timestamp;
 use kube::api::{Patch, PatchParams};
 use pgctl_shared::config::OperatorConfig;
 
-use crate::args::{GlobalArgs, RolloutRestartArgs, RolloutStatusArgs};
 use crate::cluster::{self, RolloutState};
+use crate::complete::cluster_names;
 use crate::exit::Code;
+use crate::global::{GlobalArgs, parse_duration};
 use crate::k8s::{self, Kube, Subject};
 use crate::output;
 use crate::ui::Ui;
@@ -17,6 +20,34 @@ use crate::wait::{self, Poll};
 /// Annotation `rollout restart` sets on the postgresql resource; the controller copies it into
 /// the pod template, whose hash then changes, and rolls every pod of the cluster.
 pub use pgctl_shared::build::RESTARTED_AT_ANNOTATION;
+
+#[derive(Debug, Subcommand)]
+pub enum RolloutCommand {
+    /// Follow a rolling update until it is done (exit 0), fails (1) or --timeout passes (3).
+    Status(RolloutStatusArgs),
+    /// Ask the controller for a rolling restart of a cluster's pods.
+    Restart(RolloutRestartArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutStatusArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+    /// Follow until done; `--watch=false` prints the state once.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub watch: bool,
+    /// Give up after this long, with exit code 3.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutRestartArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+}
 
 pub async fn status(args: RolloutStatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;

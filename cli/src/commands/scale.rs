@@ -1,13 +1,36 @@
 //! `pgctl scale NAME --instances N`.
 
-use crate::args::{GlobalArgs, ScaleArgs};
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::args::WaitArgs;
+use crate::complete::cluster_names;
 use crate::exit::Code;
-use crate::k8s;
-use crate::output;
+use crate::global::GlobalArgs;
 use crate::ui::Ui;
+use crate::{k8s, output};
 
 use super::rollout;
 use super::update::send_patch;
+
+#[derive(Debug, Args)]
+pub struct ScaleArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+    /// The new number of instances.
+    #[arg(long, value_name = "N", required = true)]
+    pub instances: i32,
+    /// Do not ask for confirmation (needed to scale to 0 when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl scale acid-foo --instances 3 --wait
+  pgctl scale acid-foo --instances 0 --yes";
 
 pub async fn run(args: ScaleArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     if args.instances < 0 {

@@ -5,16 +5,41 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::jiff::Timestamp;
 use pgctl_shared::status as conditions;
 use serde::Serialize;
 
-use crate::args::{GlobalArgs, OutputFormat, StatusArgs};
+use crate::args::OutputFormat;
 use crate::cluster::{self, InstanceView, Observed, RolloutState};
+use crate::complete::cluster_names;
 use crate::exit::Code;
+use crate::global::GlobalArgs;
 use crate::k8s;
 use crate::output::{self, Styled};
 use crate::ui::{self, Tone, Ui};
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+    /// Output format: table (a screen for people), json or yaml (the same information as data).
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub output: OutputFormat,
+    /// Refresh every two seconds until interrupted.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// How many of the latest events to show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub events: usize,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl status acid-foo
+  pgctl describe acid-foo -o json | jq .instances
+  pgctl status acid-foo --watch";
 
 /// Everything `status` shows.
 #[derive(Debug, Clone, Serialize)]

@@ -1,16 +1,53 @@
 //! `pgctl update NAME`: the spec flags of `create` as a patch of the live resource.
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use kube::api::{Patch, PatchParams};
 use pgctl_shared::crd::Postgresql;
 
-use crate::args::{DryRun, GlobalArgs, OutputFormat, UpdateArgs};
+use crate::args::{DryRun, OutputFormat, SpecArgs, WaitArgs};
+use crate::complete::cluster_names;
 use crate::exit::{self, Code};
+use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube, Subject};
-use crate::output;
-use crate::spec;
 use crate::ui::Ui;
+use crate::{output, spec};
 
 use super::rollout;
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// Add a role, `NAME[:FLAG,...]`; fails if it exists.
+    #[arg(long = "add-user", value_name = "NAME[:FLAG,...]")]
+    pub add_users: Vec<String>,
+    /// Add a database, `NAME:OWNER`; fails if it exists.
+    #[arg(long = "add-database", value_name = "NAME:OWNER")]
+    pub add_databases: Vec<String>,
+    /// Remove a role from spec.users (the role stays in PostgreSQL).
+    #[arg(long = "remove-user", value_name = "NAME")]
+    pub remove_users: Vec<String>,
+    /// Remove a PostgreSQL parameter.
+    #[arg(long = "remove-param", value_name = "KEY")]
+    pub remove_params: Vec<String>,
+    /// `client` prints the updated manifest; `server` has the API server check the patch.
+    #[arg(long, value_enum, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "client", default_value = "none")]
+    pub dry_run: DryRun,
+    /// Output format of --dry-run (yaml or json).
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  pgctl update acid-foo --memory 2Gi --memory-limit 2Gi
+  pgctl update acid-foo --add-user reporting:nologin --add-database reports:reporting
+  pgctl update acid-foo --param work_mem=64MB --remove-param max_connections --dry-run";
 
 pub async fn run(args: UpdateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
@@ -175,7 +212,6 @@ pub async fn send_patch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::args::{SpecArgs, WaitArgs};
 
     fn args() -> UpdateArgs {
         UpdateArgs {

@@ -1,15 +1,28 @@
 //! `pgctl validate`: offline checks of manifests with the same rules as the controller.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use clap::Args;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::manifest::{self, DocumentContent};
 use pgctl_shared::validate::{self, Severity};
 
-use crate::args::ValidateArgs;
 use crate::exit::Code;
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Manifest file to check, or `-` for standard input; repeat for several files.
+    #[arg(short = 'f', long = "filename", value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Treat warnings as errors (exit 1 when there is any).
+    #[arg(long)]
+    pub strict: bool,
+    /// Operator ConfigMap (YAML) whose settings apply, e.g. min_instances; defaults otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub operator_config: Option<PathBuf>,
+}
 
 pub fn run(args: &ValidateArgs) -> anyhow::Result<Code> {
     let config = match &args.operator_config {

@@ -1,14 +1,25 @@
 //! `pgctl version`: the client's version and, when reachable, the controller's and the API
 //! server's.
 
+use clap::Args;
 use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::Api;
 use serde::Serialize;
 
-use crate::args::{GlobalArgs, OutputFormat, VersionArgs};
+use crate::args::OutputFormat;
 use crate::exit::Code;
-use crate::k8s;
-use crate::output;
+use crate::global::GlobalArgs;
+use crate::{k8s, output};
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Print only the client version, without contacting a cluster.
+    #[arg(long)]
+    pub client: bool,
+    /// Output format: table, json or yaml.
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub output: OutputFormat,
+}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
