@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(PGCTL_CACHE_DIR)/target
 export PGCTL_CACHE_DIR CARGO_TARGET_DIR
 CARGO ?= cargo
 
-.PHONY: test lint fmt-check clippy unit test-e2e build install crd completions docs demo demo-down help
+.PHONY: test lint fmt-check clippy module-cycles unit test-e2e build install crd completions docs demo demo-down help
 
 help:
 	@echo "make demo       the main job: a local Kubernetes control plane with pgctl's CRD and a demo cluster"
@@ -17,7 +17,11 @@ help:
 ## test: everything CI runs, in order of cost.
 test: lint unit test-e2e
 
-lint: fmt-check clippy
+lint: fmt-check clippy module-cycles
+
+## module-cycles: no two modules of a crate import each other, directly or through others.
+module-cycles:
+	scripts/module-cycles shared/src controller/src cli/src
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
