@@ -43,6 +43,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a cluster''s manifest in $EDITOR; it is validated before it is sent')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete clusters, showing what goes and what stays first')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Follow or trigger rolling updates')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Make the controller leave a cluster alone (condition Paused) until `resume`')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let the controller reconcile a paused cluster again')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what the controller will create or change for a cluster (a diff against the live objects)')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Print a connection URI for a cluster, or open psql on it')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready')
@@ -344,6 +346,34 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
         'pgctl;rollout;help;help' {
             break
         }
+        'pgctl;pause' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;resume' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pgctl;plan' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A manifest to plan instead (`-` for standard input)')
             [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'A manifest to plan instead (`-` for standard input)')
@@ -510,6 +540,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a cluster''s manifest in $EDITOR; it is validated before it is sent')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete clusters, showing what goes and what stays first')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Follow or trigger rolling updates')
+            [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Make the controller leave a cluster alone (condition Paused) until `resume`')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let the controller reconcile a paused cluster again')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what the controller will create or change for a cluster (a diff against the live objects)')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Print a connection URI for a cluster, or open psql on it')
             [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready')
@@ -555,6 +587,12 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;help;rollout;restart' {
+            break
+        }
+        'pgctl;help;pause' {
+            break
+        }
+        'pgctl;help;resume' {
             break
         }
         'pgctl;help;plan' {

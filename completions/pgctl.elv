@@ -40,6 +40,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand edit 'Edit a cluster''s manifest in $EDITOR; it is validated before it is sent'
             cand delete 'Delete clusters, showing what goes and what stays first'
             cand rollout 'Follow or trigger rolling updates'
+            cand pause 'Make the controller leave a cluster alone (condition Paused) until `resume`'
+            cand resume 'Let the controller reconcile a paused cluster again'
             cand plan 'Show what the controller will create or change for a cluster (a diff against the live objects)'
             cand connect 'Print a connection URI for a cluster, or open psql on it'
             cand install 'Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready'
@@ -323,6 +325,32 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         }
         &'pgctl;rollout;help;help'= {
         }
+        &'pgctl;pause'= {
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;resume'= {
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pgctl;plan'= {
             cand -f 'A manifest to plan instead (`-` for standard input)'
             cand --filename 'A manifest to plan instead (`-` for standard input)'
@@ -480,6 +508,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand edit 'Edit a cluster''s manifest in $EDITOR; it is validated before it is sent'
             cand delete 'Delete clusters, showing what goes and what stays first'
             cand rollout 'Follow or trigger rolling updates'
+            cand pause 'Make the controller leave a cluster alone (condition Paused) until `resume`'
+            cand resume 'Let the controller reconcile a paused cluster again'
             cand plan 'Show what the controller will create or change for a cluster (a diff against the live objects)'
             cand connect 'Print a connection URI for a cluster, or open psql on it'
             cand install 'Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready'
@@ -514,6 +544,10 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         &'pgctl;help;rollout;status'= {
         }
         &'pgctl;help;rollout;restart'= {
+        }
+        &'pgctl;help;pause'= {
+        }
+        &'pgctl;help;resume'= {
         }
         &'pgctl;help;plan'= {
         }

@@ -10,6 +10,7 @@ mod delete;
 mod edit;
 mod install;
 mod list;
+mod pause;
 mod plan;
 mod reference;
 mod rollout;
@@ -87,6 +88,12 @@ pub enum Command {
     /// Follow or trigger rolling updates.
     #[command(subcommand)]
     Rollout(rollout::RolloutCommand),
+    /// Make the controller leave a cluster alone (condition Paused) until `resume`.
+    #[command(after_help = pause::PAUSE_EXAMPLES)]
+    Pause(pause::PauseArgs),
+    /// Let the controller reconcile a paused cluster again.
+    #[command(after_help = pause::PAUSE_EXAMPLES)]
+    Resume(pause::PauseArgs),
     /// Show what the controller will create or change for a cluster (a diff against the live objects).
     #[command(after_help = plan::EXAMPLES)]
     Plan(plan::PlanArgs),
@@ -141,6 +148,8 @@ async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Re
         Command::Delete(args) => delete::run(args, global, ui).await,
         Command::Rollout(RolloutCommand::Status(args)) => rollout::status(args, global, ui).await,
         Command::Rollout(RolloutCommand::Restart(args)) => rollout::restart(args, global).await,
+        Command::Pause(args) => pause::run(args, global, true).await,
+        Command::Resume(args) => pause::run(args, global, false).await,
         Command::Plan(args) => plan::run(args, global, ui).await,
         Command::Connect(args) => connect::run(args, global, ui).await,
         Command::Install(args) => install::install(args, global, ui).await,

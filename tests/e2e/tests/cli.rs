@@ -771,3 +771,37 @@ async fn the_wizard_creates_a_cluster_through_a_pseudo_terminal() -> Result<()> 
 fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
+
+#[tokio::test]
+async fn pause_and_resume() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let env = CliEnv::start("cli-pause", &[], true).await?;
+    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest("acid-pz", 0, ""))
+        .expect_code(0)?;
+    env.wait_status("acid-pz", "Running").await?;
+    let paused = || async {
+        let pg = clusters(&env).get("acid-pz").await?;
+        Ok::<_, anyhow::Error>(pg.status.is_some_and(|s| {
+            pgctl_shared::status::condition(&s, pgctl_shared::status::PAUSED).is_some()
+        }))
+    };
+    let out = env.pgctl(&["pause", "acid-pz"]).expect_code(0)?;
+    assert!(out.stdout.contains("paused"), "{}", out.all());
+    wait_for("condition Paused", Duration::from_secs(30), &paused).await?;
+    let out = env
+        .pgctl(&["rollout", "status", "acid-pz", "--watch=false"])
+        .expect_code(0)?;
+    assert!(out.stdout.contains("paused"), "{}", out.all());
+    let out = env.pgctl(&["status", "acid-pz"]).expect_code(0)?;
+    assert!(out.stdout.contains("Paused"), "{}", out.all());
+    env.pgctl(&["resume", "acid-pz"]).expect_code(0)?;
+    wait_for("condition Paused gone", Duration::from_secs(30), || async {
+        Ok(!paused().await?)
+    })
+    .await?;
+    // A missing cluster is named.
+    let out = env.pgctl(&["pause", "acid-missing"]);
+    assert_ne!(out.code, 0, "{}", out.all());
+    assert!(out.stderr.contains("acid-missing"), "{}", out.all());
+    Ok(())
+}
