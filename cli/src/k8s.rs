@@ -120,6 +120,38 @@ pub enum Subject<'a> {
 }
 
 impl Kube {
+    /// Sets (a string) or removes (`null`) annotations of the cluster `name` of the current
+    /// namespace by a merge patch under the CLI's field manager; `what` names the request in a
+    /// timeout message.
+    pub async fn annotate_cluster(
+        &self,
+        name: &str,
+        annotations: serde_json::Value,
+        what: &str,
+    ) -> anyhow::Result<()> {
+        let patch = serde_json::json!({"metadata": {"annotations": annotations}});
+        let params = kube::api::PatchParams {
+            field_manager: Some(FIELD_MANAGER.to_string()),
+            ..kube::api::PatchParams::default()
+        };
+        bounded(self.timeout, what, async {
+            self.clusters(&self.namespace)
+                .patch(name, &params, &kube::api::Patch::Merge(&patch))
+                .await
+                .map_err(|e| {
+                    self.explain(
+                        e,
+                        Subject::Cluster {
+                            name,
+                            namespace: &self.namespace,
+                        },
+                    )
+                })
+        })
+        .await?;
+        Ok(())
+    }
+
     /// The postgresql resources of a namespace.
     pub fn clusters(&self, namespace: &str) -> Api<Postgresql> {
         Api::namespaced(self.client.clone(), namespace)

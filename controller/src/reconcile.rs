@@ -23,7 +23,7 @@ use kube::runtime::events::EventType;
 use pgctl_shared::crd::{PostgresStatus, Postgresql};
 use pgctl_shared::manifest::{self, DocumentContent};
 use pgctl_shared::requests;
-use pgctl_shared::status::{RolesOutcome, SyncOutcome};
+use pgctl_shared::status::SyncOutcome;
 use pgctl_shared::validate;
 use serde_json::json;
 use tracing::Instrument;
@@ -31,7 +31,9 @@ use tracing::Instrument;
 use crate::context::Context;
 use crate::error::Error;
 use crate::events::{Reason, publish};
-use crate::status::{Target, next_check, report_invalid, report_paused, write_status};
+use crate::status::{
+    Target, next_check, report_invalid, report_paused, write_outcome, write_status,
+};
 
 pub async fn reconcile(object: Arc<DynamicObject>, ctx: Arc<Context>) -> Result<Action, Error> {
     let namespace = object
@@ -270,19 +272,7 @@ async fn reconcile_cluster(
         Err(error) => {
             let message = error.to_string();
             let outcome = SyncOutcome::Failed(message.clone());
-            write_status(
-                &target,
-                ctx,
-                &config,
-                instances,
-                None,
-                outcome,
-                RolesOutcome::NotAttempted,
-                None,
-                None,
-                None,
-            )
-            .await?;
+            write_outcome(&target, ctx, &config, instances, outcome).await?;
             publish(
                 ctx,
                 object,

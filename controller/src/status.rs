@@ -60,19 +60,7 @@ pub(crate) async fn report_invalid(
 ) -> Result<Action, Error> {
     tracing::warn!(problems = ?messages, "invalid manifest; waiting for a change");
     let outcome = SyncOutcome::Invalid(messages.clone());
-    write_status(
-        target,
-        ctx,
-        config,
-        desired_instances,
-        None,
-        outcome,
-        RolesOutcome::NotAttempted,
-        None,
-        None,
-        None,
-    )
-    .await?;
+    write_outcome(target, ctx, config, desired_instances, outcome).await?;
     let previous = target.previous.as_ref();
     let already_reported = previous.map(|s| s.postgres_cluster_status.as_str())
         == Some(pgctl_shared::crd::cluster_status::INVALID)
@@ -155,6 +143,29 @@ fn pod_view(pod: &Pod, config: &OperatorConfig, template: Option<&PodTemplateSpe
         outdated,
         terminating: pod.metadata.deletion_timestamp.is_some(),
     }
+}
+
+/// [`write_status`] of a pass that applied nothing (an invalid manifest, a failed sync).
+pub(crate) async fn write_outcome(
+    target: &Target<'_>,
+    ctx: &Context,
+    config: &OperatorConfig,
+    desired_instances: i32,
+    outcome: SyncOutcome,
+) -> Result<PostgresStatus, Error> {
+    write_status(
+        target,
+        ctx,
+        config,
+        desired_instances,
+        None,
+        outcome,
+        RolesOutcome::NotAttempted,
+        None,
+        None,
+        None,
+    )
+    .await
 }
 
 /// Computes the status from the caches and writes it only when it changed. `template` is the

@@ -11,10 +11,9 @@ use pgctl_shared::build::{
 };
 use pgctl_shared::config::{NodeReadinessLabelMerge, OperatorConfig, Toleration};
 use pgctl_shared::crd::{Postgresql, Tls};
-use pgctl_shared::manifest::{self, DocumentContent};
 
-const UID: &str = "6f3c2a8e-1d2b-4c5d-9e8f-0a1b2c3d4e5f";
-const NAMESPACE: &str = "default";
+mod common;
+use common::{NAMESPACE, UID};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -26,18 +25,7 @@ fn fixture_text(name: &str) -> String {
 
 /// A fixture manifest as the API server would hand it over: with namespace and uid.
 fn fixture(name: &str) -> Postgresql {
-    let mut docs = manifest::parse_stream(&fixture_text(name));
-    let doc = docs
-        .iter_mut()
-        .find(|d| !matches!(d.content, DocumentContent::Empty))
-        .expect("a document");
-    let mut pg = match std::mem::replace(&mut doc.content, DocumentContent::Empty) {
-        DocumentContent::Postgresql(parsed) => parsed.resource,
-        other => panic!("not a postgresql: {other:?}"),
-    };
-    pg.metadata.namespace = Some(NAMESPACE.to_string());
-    pg.metadata.uid = Some(UID.to_string());
-    pg
+    common::load(&common::root().join("tests/fixtures").join(name))
 }
 
 fn minimal() -> Postgresql {

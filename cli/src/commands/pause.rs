@@ -4,14 +4,13 @@
 
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
-use kube::api::{Patch, PatchParams};
 use pgctl_shared::requests::{PAUSE_ANNOTATION, PAUSED};
 use serde_json::{Value, json};
 
 use crate::complete::cluster_names;
 use crate::exit::Code;
 use crate::global::GlobalArgs;
-use crate::k8s::{self, Subject};
+use crate::k8s;
 use crate::output;
 
 pub const PAUSE_EXAMPLES: &str = "Examples:
@@ -33,27 +32,9 @@ pub async fn run(args: PauseArgs, global: &GlobalArgs, paused: bool) -> anyhow::
     } else {
         Value::Null
     };
-    let patch = json!({"metadata": {"annotations": {PAUSE_ANNOTATION: value}}});
-    let params = PatchParams {
-        field_manager: Some(k8s::FIELD_MANAGER.to_string()),
-        ..PatchParams::default()
-    };
     let what = if paused { "pausing" } else { "resuming" };
-    k8s::bounded(kube.timeout, what, async {
-        kube.clusters(&kube.namespace)
-            .patch(&args.name, &params, &Patch::Merge(&patch))
-            .await
-            .map_err(|e| {
-                kube.explain(
-                    e,
-                    Subject::Cluster {
-                        name: &args.name,
-                        namespace: &kube.namespace,
-                    },
-                )
-            })
-    })
-    .await?;
+    kube.annotate_cluster(&args.name, json!({PAUSE_ANNOTATION: value}), what)
+        .await?;
     if paused {
         println!(
             "{} paused ({PAUSE_ANNOTATION}={PAUSED}): the controller changes nothing in it until `pgctl resume {}`",

@@ -5,14 +5,13 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Subcommand};
 use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Patch, PatchParams};
 use pgctl_shared::config::OperatorConfig;
 
 use crate::cluster::{self, RolloutState};
 use crate::complete::cluster_names;
 use crate::exit::Code;
 use crate::global::{GlobalArgs, parse_duration};
-use crate::k8s::{self, Kube, Subject};
+use crate::k8s::{self, Kube};
 use crate::output;
 use crate::ui::Ui;
 use crate::wait::{self, Poll};
@@ -160,27 +159,11 @@ pub async fn wait_done(
 pub async fn restart(args: RolloutRestartArgs, global: &GlobalArgs) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
     let now = Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let patch = serde_json::json!({
-        "metadata": {"annotations": {RESTARTED_AT_ANNOTATION: now}}
-    });
-    let params = PatchParams {
-        field_manager: Some(k8s::FIELD_MANAGER.to_string()),
-        ..PatchParams::default()
-    };
-    k8s::bounded(kube.timeout, "asking for a restart", async {
-        kube.clusters(&kube.namespace)
-            .patch(&args.name, &params, &Patch::Merge(&patch))
-            .await
-            .map_err(|e| {
-                kube.explain(
-                    e,
-                    Subject::Cluster {
-                        name: &args.name,
-                        namespace: &kube.namespace,
-                    },
-                )
-            })
-    })
+    kube.annotate_cluster(
+        &args.name,
+        serde_json::json!({RESTARTED_AT_ANNOTATION: now}),
+        "asking for a restart",
+    )
     .await?;
     println!(
         "{} restart requested ({RESTARTED_AT_ANNOTATION}={now})",

@@ -109,19 +109,8 @@ pub struct ControllerProcess {
 impl ControllerProcess {
     /// Sum of a counter family in the controller's /metrics, filtered by a label substring.
     pub async fn counter(&self, family: &str, label_filter: impl Fn(&str) -> bool) -> Result<f64> {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.metrics_port)).await?;
-        stream
-            .write_all(b"GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
-            .await?;
-        let mut text = String::new();
-        stream.read_to_string(&mut text).await?;
-        Ok(text
-            .lines()
-            .filter(|l| l.starts_with(family) && !l.starts_with('#'))
-            .filter(|l| label_filter(l))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum())
+        let text = crate::scrape_metrics(self.metrics_port).await?;
+        Ok(crate::counter_sum(&text, family, label_filter))
     }
 }
 

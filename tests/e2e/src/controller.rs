@@ -140,25 +140,16 @@ impl ControllerProcess {
 
     /// Scrapes /metrics.
     pub async fn metrics(&self) -> Result<String> {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.metrics_port)).await?;
-        stream
-            .write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .await?;
-        let mut body = String::new();
-        stream.read_to_string(&mut body).await?;
-        Ok(body)
+        crate::scrape_metrics(self.metrics_port).await
     }
 
     /// Sum of a counter family in /metrics, filtered by a label substring.
     pub async fn counter(&self, family: &str, label_filter: impl Fn(&str) -> bool) -> Result<f64> {
-        let text = self.metrics().await?;
-        Ok(text
-            .lines()
-            .filter(|l| l.starts_with(family) && !l.starts_with('#'))
-            .filter(|l| label_filter(l))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum())
+        Ok(crate::counter_sum(
+            &self.metrics().await?,
+            family,
+            label_filter,
+        ))
     }
 }
 

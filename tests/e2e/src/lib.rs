@@ -330,3 +330,24 @@ pub fn expect_api_error<T: std::fmt::Debug>(result: kube::Result<T>, code: u16) 
         },
     }
 }
+
+/// The Prometheus text a controller serves on `127.0.0.1:port/metrics`.
+pub async fn scrape_metrics(port: u16) -> Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    stream
+        .write_all(b"GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .await?;
+    let mut body = String::new();
+    stream.read_to_string(&mut body).await?;
+    Ok(body)
+}
+
+/// Sum of the samples of a counter family in Prometheus text, filtered by a label substring.
+pub fn counter_sum(text: &str, family: &str, label_filter: impl Fn(&str) -> bool) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(family) && !l.starts_with('#'))
+        .filter(|l| label_filter(l))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
