@@ -344,6 +344,9 @@ pub fn plan_desired(
     // ones are kept; a larger volume is applied to the claims themselves.
     let sts_name = statefulset.metadata.name.clone().unwrap_or_default();
     let live_sts = live.get(Kind::StatefulSet, &sts_name);
+    // Hashed as built, before the live templates replace the built ones: the live ones carry
+    // server defaults, and would make the first pass after the creation write it again.
+    let sts_hash = applied_hash(&Object::StatefulSet(statefulset.clone()).to_json());
     if let (Some(spec), Some(templates)) = (
         statefulset.spec.as_mut(),
         live_sts
@@ -360,7 +363,11 @@ pub fn plan_desired(
         .and_then(|t| t.spec.as_ref())
         .and_then(|s| s.containers.iter().find(|c| c.name == "postgres"))
         .and_then(|c| c.image.clone());
-    actions.push(apply(Object::StatefulSet(statefulset), live));
+    actions.push(apply_hashed(
+        Object::StatefulSet(statefulset),
+        sts_hash,
+        live,
+    ));
 
     // What the plan no longer contains.
     for &kind in Kind::PRUNABLE {
@@ -409,8 +416,13 @@ pub fn plan_desired(
 
 /// The apply action of `object`: stamped with its [`applied_hash`], and compared with the live
 /// object of its name.
-fn apply(mut object: Object, live: &dyn Live) -> Action {
+fn apply(object: Object, live: &dyn Live) -> Action {
     let hash = applied_hash(&object.to_json());
+    apply_hashed(object, hash, live)
+}
+
+/// [`apply`] with the hash given.
+fn apply_hashed(mut object: Object, hash: String, live: &dyn Live) -> Action {
     object
         .meta_mut()
         .annotations

@@ -253,6 +253,22 @@ fn live_claim_templates_are_kept_and_count_in_the_hash() {
 }
 
 #[test]
+fn the_statefulset_is_not_written_again_for_the_server_defaults_of_its_claim_templates() {
+    let pg = pg(MANIFEST);
+    let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");
+    let mut live = live_after(&first);
+    let sts = live
+        .objects
+        .get_mut(&(Kind::StatefulSet, "acid-plan".to_string()))
+        .expect("sts");
+    // What the API server adds to a claim template.
+    sts["spec"]["volumeClaimTemplates"][0]["spec"]["volumeMode"] = json!("Filesystem");
+    sts["spec"]["volumeClaimTemplates"][0]["status"] = json!({"phase": "Pending"});
+    let again = plan(&pg, &config(), &live).expect("plan");
+    assert_eq!(writes(&again), vec![]);
+}
+
+#[test]
 fn outdated_unflagged_pods_are_flagged() {
     let pg = pg(MANIFEST);
     let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");

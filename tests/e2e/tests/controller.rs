@@ -1245,7 +1245,7 @@ async fn a_paused_cluster_is_left_alone_until_the_annotation_goes() -> Result<()
 }
 
 /// `pgctl plan -f FILE -o json` against the live cluster, run as a user would.
-fn plan_writes(f: &Fixture, manifest: &Value) -> Result<BTreeMap<String, usize>> {
+fn plan_writes(f: &Fixture, manifest: &Value) -> Result<(BTreeMap<String, usize>, Value)> {
     let (pgctl, _) = pgctl_e2e::cli::binaries()?;
     let file = std::env::temp_dir().join(format!(
         "{}.json",
@@ -1274,7 +1274,8 @@ fn plan_writes(f: &Fixture, manifest: &Value) -> Result<BTreeMap<String, usize>>
             *writes.entry(kind).or_default() += 1;
         }
     }
-    Ok(writes)
+    let actions = plan["actions"].clone();
+    Ok((writes, actions))
 }
 
 /// The controller's mutating requests so far, by kind (Events, Leases and the status aside).
@@ -1321,13 +1322,13 @@ async fn pgctl_plan_lists_exactly_the_writes_the_controller_then_sends() -> Resu
     let mut body = manifest("acid-planned", 0);
     body["metadata"]["namespace"] = json!(f.ns.name());
     // A new cluster: every object is created.
-    let planned = plan_writes(&f, &body)?;
+    let (planned, actions) = plan_writes(&f, &body)?;
     let before = controller_writes(&f).await?;
     f.create(body.clone()).await?;
     f.wait_status("acid-planned", "Running", SHORT).await?;
     wait_observed(&f, "acid-planned").await?;
     let sent = delta(&controller_writes(&f).await?, &before);
-    assert_eq!(sent, planned, "a new cluster");
+    assert_eq!(sent, planned, "a new cluster: {actions:#}");
 
     // Changes of several kinds: an annotation added to the Services, a label removed from every
     // object, the PDB's and the StatefulSet's with it.
@@ -1339,7 +1340,7 @@ async fn pgctl_plan_lists_exactly_the_writes_the_controller_then_sends() -> Resu
     for change in changes {
         let mut next = serde_json::to_value(f.pgs.get("acid-planned").await?)?;
         json_patch_merge(&mut next, &change);
-        let planned = plan_writes(&f, &next)?;
+        let (planned, actions) = plan_writes(&f, &next)?;
         let before = controller_writes(&f).await?;
         f.pgs
             .patch(
@@ -1350,7 +1351,12 @@ async fn pgctl_plan_lists_exactly_the_writes_the_controller_then_sends() -> Resu
             .await?;
         wait_observed(&f, "acid-planned").await?;
         let sent = delta(&controller_writes(&f).await?, &before);
-        assert_eq!(sent, planned, "after {change}\n{}", f.controller.log_text());
+        assert_eq!(
+            sent,
+            planned,
+            "after {change}\nplan: {actions:#}\n{}",
+            f.controller.log_text()
+        );
     }
     Ok(())
 }
