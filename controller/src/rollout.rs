@@ -10,16 +10,20 @@
 //!    - replace a pod: read it live first (same uid, not terminating, still outdated — so a
 //!      stale cache can never make a replaced pod go again), then delete it with a uid
 //!      precondition; the StatefulSet re-creates it from the new template;
-//!    - switch over: `POST /switchover` to the master's Patroni with leader and candidate, then
-//!      poll `GET /cluster` every `patroni_api_check_interval` (for up to
-//!      `patroni_api_check_timeout`) until the candidate holds the leader key;
+//!    - switch over: `POST /switchover` to the master's Patroni with leader and candidate, sent
+//!      in the background; the pass records the switchover in `status.rollout.intent` and
+//!      requeues. Later passes (of this process or of the next one) observe it: done when the
+//!      candidate carries the master role label, failed when Patroni refused it or it is not
+//!      done within `PATRONI_ACTION_TIMEOUT` plus `patroni_api_check_timeout`;
 //!    - wait: report why; a wait that outlasts `pod_label_wait_timeout` (a replacement not
 //!      running, ready, labelled or caught up) or `pod_deletion_wait_timeout` (a pod still
 //!      terminating) becomes the rollout's last error and a warning Event, and keeps waiting.
 //!
-//! The state of a rollout lives on the pods (their template hash and the rolling-update flag),
-//! so nothing here is remembered between reconciles: a restarted controller decides again from
-//! what it sees.
+//! The state of a rollout lives on the pods (their template hash and the rolling-update flag)
+//! and in the status (the Patroni operation under way, since when a master waits to leave a
+//! drained node), so a restarted controller decides again from what it sees, continuing what
+//! was started. Only the refusal of a background request and the rollout slots are kept in
+//! memory (the slots are rebuilt from the status: rollouts half done go first).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -661,6 +665,12 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
             ),
             _ => (0, String::new()),
         };
+        let key = format!("{}/{}", cluster.namespace, cluster.name);
+        if intent.action == intent::RESTART
+            && let Some(error) = ctx.take_background_failure(&key)
+        {
+            return failed(ctx, cluster, what, error, quick).await;
+        }
         match intent::progress(intent, view.as_ref(), now, limit) {
             intent::Progress::Waiting { waited } => {
                 return Pass {
@@ -745,12 +755,13 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
 }
 
 /// Asks Patroni of pod `pod` at `ip` to restart PostgreSQL (if a restart is pending) in the
-/// background; the outcome is observed by later passes ([`intent::progress`]). The answer is
-/// logged, and an Event says when it was done.
+/// background; the outcome is observed by later passes ([`intent::progress`]), which publish
+/// the Event once it is done, or report the failure Patroni answered.
 fn start_restart(ctx: &Context, cluster: &Cluster<'_>, pod: &str, ip: &str, limit: Duration) {
     ctx.metrics.mutation("restart", "PostgreSQL");
     let (pod, ip) = (pod.to_string(), ip.to_string());
     let key = format!("{}/{}", cluster.namespace, cluster.name);
+    let failures = ctx.background_failures.clone();
     tokio::spawn(async move {
         match patroni::restart(&ip, limit).await {
             Ok(answer) => {
@@ -763,8 +774,13 @@ fn start_restart(ctx: &Context, cluster: &Cluster<'_>, pod: &str, ip: &str, limi
             }) if body.contains("conditions are not satisfied") => {
                 tracing::debug!(cluster = %key, pod = %pod, "no restart pending any more");
             }
-            Err(error) => {
-                tracing::warn!(cluster = %key, pod = %pod, %error, "restarting PostgreSQL failed; the next pass decides again");
+            Err(source) => {
+                tracing::warn!(cluster = %key, pod = %pod, error = %source, "restarting PostgreSQL failed");
+                let error = RolloutError::Restart { pod, source };
+                match failures.lock() {
+                    Ok(mut map) => map.insert(key, error),
+                    Err(poisoned) => poisoned.into_inner().insert(key, error),
+                };
             }
         }
     });

@@ -116,6 +116,8 @@ pub async fn check_permissions(
         need("patch", "apps", "statefulsets"),
         need("create", "apps", "statefulsets"),
         need("patch", "", "services"),
+        // Orphans of the kinds the plan prunes (shared::plan::Kind::PRUNABLE).
+        need("delete", "", "services"),
         need("create", "", "secrets"),
         need("list", "", "secrets"),
         need("patch", "", "secrets"),
@@ -127,6 +129,7 @@ pub async fn check_permissions(
         need("list", "", "endpoints"),
         need("watch", "", "endpoints"),
         need("patch", "policy", "poddisruptionbudgets"),
+        need("delete", "policy", "poddisruptionbudgets"),
         need("patch", "", "serviceaccounts"),
         need("patch", "rbac.authorization.k8s.io", "rolebindings"),
         need("create", "", "events"),

@@ -238,7 +238,7 @@ async fn observe(
         pgctl_shared::naming::selector(&pgctl_shared::naming::cluster_labels(config, &name));
     let params = kube::api::ListParams::default().labels(&selector);
     for &kind in plan::Kind::PRUNABLE {
-        let api = k8s::dynamic_api(kube, api_version(kind), kind.as_str(), namespace).await?;
+        let api = k8s::dynamic_api(kube, kind.api_version(), kind.as_str(), namespace).await?;
         let what = format!("listing the {kind}s of {name}");
         let listed = api
             .list(&params)
@@ -294,21 +294,11 @@ fn kind_of(object: &Value) -> Option<plan::Kind> {
     })
 }
 
-fn api_version(kind: plan::Kind) -> &'static str {
-    use plan::Kind;
-    match kind {
-        Kind::PodDisruptionBudget => "policy/v1",
-        Kind::StatefulSet => "apps/v1",
-        Kind::RoleBinding => "rbac.authorization.k8s.io/v1",
-        _ => "v1",
-    }
-}
-
 /// A planned object as JSON with its `apiVersion` and `kind`.
 fn with_type(object: &plan::Object) -> Value {
     let mut value = object.to_json();
     let kind = object.kind();
-    value["apiVersion"] = Value::String(api_version(kind).to_string());
+    value["apiVersion"] = Value::String(kind.api_version().to_string());
     value["kind"] = Value::String(kind.as_str().to_string());
     value
 }

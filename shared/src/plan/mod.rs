@@ -79,6 +79,21 @@ impl Kind {
         }
     }
 
+    /// The `apiVersion` of the kind.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Kind::RoleBinding => "rbac.authorization.k8s.io/v1",
+            Kind::PodDisruptionBudget => "policy/v1",
+            Kind::StatefulSet => "apps/v1",
+            Kind::ServiceAccount
+            | Kind::Secret
+            | Kind::Service
+            | Kind::Endpoints
+            | Kind::Pod
+            | Kind::PersistentVolumeClaim => "v1",
+        }
+    }
+
     /// Kinds whose objects of a cluster are deleted when the plan no longer contains them.
     /// ServiceAccount and RoleBinding are shared by a namespace's clusters; Endpoints and
     /// ConfigMaps of a cluster are Patroni's; claims follow
