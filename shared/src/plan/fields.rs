@@ -62,10 +62,13 @@ fn walk(owned: &Value, desired: Option<&Value>, path: String, out: &mut Vec<Stri
         } else if let Some(keys) = key.strip_prefix("k:") {
             let wanted: Value = serde_json::from_str(keys).unwrap_or(Value::Null);
             let child = desired.and_then(Value::as_array).and_then(|items| {
+                // A merge key the desired item leaves out is the server's default
+                // (`protocol: TCP` of a port): it matches.
                 items.iter().find(|item| {
-                    wanted
-                        .as_object()
-                        .is_some_and(|w| w.iter().all(|(k, v)| item.get(k) == Some(v)))
+                    wanted.as_object().is_some_and(|w| {
+                        w.iter()
+                            .all(|(k, v)| item.get(k).is_none_or(|have| have == v))
+                    })
                 })
             });
             (child, format!("{path}[{}]", describe_keys(&wanted)))
@@ -165,6 +168,20 @@ mod tests {
             ]}}}
         });
         assert!(removed(owned, &all).is_empty());
+    }
+
+    #[test]
+    fn a_merge_key_the_server_defaulted_still_matches() {
+        let owned = json!({"f:spec": {"f:ports": {
+            "k:{\"port\":5432,\"protocol\":\"TCP\"}": {".": {}, "f:name": {}, "f:port": {}}
+        }}});
+        let desired = json!({"spec": {"ports": [{"name": "postgresql", "port": 5432}]}});
+        assert!(removed(&owned, &desired).is_empty());
+        let other = json!({"spec": {"ports": [{"name": "postgresql", "port": 5433}]}});
+        assert_eq!(
+            removed(&owned, &other),
+            vec!["spec.ports[port=5432,protocol=TCP]"]
+        );
     }
 
     #[test]

@@ -475,6 +475,16 @@ pub fn change(desired: &Value, live: Option<&Value>) -> Change {
     let Some(live) = live else {
         return Change::Create;
     };
+    // The type is the object's, whether or not a client's copy of the live object spells it.
+    let untyped = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("apiVersion");
+            map.remove("kind");
+        }
+        v
+    };
+    let (desired, live) = (&untyped(desired), &untyped(live));
     let stamp = |v: &Value| {
         v.pointer("/metadata/annotations")
             .and_then(|a| a.get(APPLIED_HASH_ANNOTATION))

@@ -149,6 +149,22 @@ fn a_removed_annotation_makes_the_service_apply_again() {
 }
 
 #[test]
+fn a_live_copy_without_its_type_is_unchanged() {
+    let pg = pg(MANIFEST);
+    let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");
+    let mut live = live_after(&first);
+    // A dynamic client's copy may lack apiVersion and kind.
+    for object in live.objects.values_mut() {
+        if let Some(map) = object.as_object_mut() {
+            map.remove("apiVersion");
+            map.remove("kind");
+        }
+    }
+    let again = plan(&pg, &config(), &live).expect("plan");
+    assert_eq!(writes(&again), vec![]);
+}
+
+#[test]
 fn drift_by_someone_else_is_repaired() {
     let pg = pg(MANIFEST);
     let first = plan(&pg, &config(), &Snapshot::default()).expect("plan");
