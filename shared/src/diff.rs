@@ -23,6 +23,21 @@ pub fn is_subset(desired: &Value, live: &Value) -> bool {
     }
 }
 
+/// [`is_subset`] of two objects, leaving out the top-level keys `skip` (e.g. `apiVersion` and
+/// `kind`, which a client's copy of a live object may not spell), without copying either.
+pub fn is_subset_except(desired: &Value, live: &Value, skip: &[&str]) -> bool {
+    match (desired, live) {
+        (Value::Object(want), Value::Object(have)) => want
+            .iter()
+            .filter(|(key, _)| !skip.contains(&key.as_str()))
+            .all(|(key, value)| {
+                is_subset(value, have.get(key).unwrap_or(&Value::Null))
+                    || is_empty(value) && !have.contains_key(key)
+            }),
+        _ => is_subset(desired, live),
+    }
+}
+
 /// Empty maps and lists are omitted by the server; treat them as equal to a missing field.
 fn is_empty(value: &Value) -> bool {
     match value {

@@ -36,7 +36,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::build::secret::RequiredSecret;
-use crate::build::{self, BuildError, DesiredObjects, canonical_json};
+use crate::build::{self, BuildError, DesiredObjects};
 use crate::config::{OperatorConfig, StorageResizeMode};
 use crate::crd::{PostgresSpec, Postgresql};
 use crate::naming::ROLLING_UPDATE_FLAG;
@@ -361,7 +361,8 @@ pub fn plan_desired(
     let live_sts = live.get(Kind::StatefulSet, &sts_name);
     // Hashed as built, before the live templates replace the built ones: the live ones carry
     // server defaults, and would make the first pass after the creation write it again.
-    let sts_hash = applied_hash(&Object::StatefulSet(statefulset.clone()).to_json());
+    // (A built object never carries the annotation: no need to take it out.)
+    let sts_hash = hash_typed(&statefulset);
     if let (Some(spec), Some(templates)) = (
         statefulset.spec.as_mut(),
         live_sts
@@ -432,7 +433,7 @@ pub fn plan_desired(
 /// The apply action of `object`: stamped with its [`applied_hash`], and compared with the live
 /// object of its name.
 fn apply(object: Object, live: &dyn Live) -> Action {
-    let hash = applied_hash(&object.to_json());
+    let hash = applied_hash(&object);
     apply_hashed(object, hash, live)
 }
 
@@ -452,22 +453,60 @@ fn apply_hashed(mut object: Object, hash: String, live: &dyn Live) -> Action {
 }
 
 /// The hash of a desired object (without its own [`APPLIED_HASH_ANNOTATION`]): SHA-256 of its
-/// canonical JSON.
-pub fn applied_hash(desired: &Value) -> String {
-    let mut value = desired.clone();
-    if let Some(annotations) = value
-        .pointer_mut("/metadata/annotations")
-        .and_then(Value::as_object_mut)
-    {
-        annotations.remove(APPLIED_HASH_ANNOTATION);
-        if annotations.is_empty()
-            && let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut)
-        {
-            metadata.remove("annotations");
+/// JSON as the typed object serialises it, streamed into the hash (the types' fields have a
+/// fixed order and their maps are sorted, so the same object always gives the same text).
+pub fn applied_hash(object: &Object) -> String {
+    let stamped = object
+        .meta()
+        .annotations
+        .as_ref()
+        .is_some_and(|a| a.contains_key(APPLIED_HASH_ANNOTATION));
+    if stamped {
+        let mut unstamped = object.clone();
+        if let Some(annotations) = unstamped.meta_mut().annotations.as_mut() {
+            annotations.remove(APPLIED_HASH_ANNOTATION);
+            if annotations.is_empty() {
+                unstamped.meta_mut().annotations = None;
+            }
         }
+        return applied_hash(&unstamped);
     }
-    let digest = Sha256::digest(canonical_json(&value).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    match object {
+        Object::ServiceAccount(o) => hash_typed(o),
+        Object::RoleBinding(o) => hash_typed(o),
+        Object::Service(o) => hash_typed(o),
+        Object::Endpoints(o) => hash_typed(o),
+        Object::PodDisruptionBudget(o) => hash_typed(o),
+        Object::StatefulSet(o) => hash_typed(o),
+    }
+}
+
+/// SHA-256 of the JSON of `value`, streamed into the hasher.
+fn hash_typed<T: Serialize>(value: &T) -> String {
+    let mut hasher = HashWriter(Sha256::new());
+    // Writing into a hasher cannot fail, nor can serialising the Kubernetes types.
+    let written = serde_json::to_writer(&mut hasher, value);
+    debug_assert!(written.is_ok());
+    hasher
+        .0
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An `io::Write` into a SHA-256 hasher.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// What applying `desired` (stamped with its hash) changes on `live`.
@@ -476,15 +515,7 @@ pub fn change(desired: &Value, live: Option<&Value>) -> Change {
         return Change::Create;
     };
     // The type is the object's, whether or not a client's copy of the live object spells it.
-    let untyped = |v: &Value| {
-        let mut v = v.clone();
-        if let Some(map) = v.as_object_mut() {
-            map.remove("apiVersion");
-            map.remove("kind");
-        }
-        v
-    };
-    let (desired, live) = (&untyped(desired), &untyped(live));
+    const TYPE: &[&str] = &["apiVersion", "kind"];
     let stamp = |v: &Value| {
         v.pointer("/metadata/annotations")
             .and_then(|a| a.get(APPLIED_HASH_ANNOTATION))
@@ -492,9 +523,20 @@ pub fn change(desired: &Value, live: Option<&Value>) -> Change {
             .map(str::to_string)
     };
     let same_as_applied = stamp(desired).is_some() && stamp(desired) == stamp(live);
-    if same_as_applied && diff::is_subset(desired, live) {
+    if same_as_applied && diff::is_subset_except(desired, live, TYPE) {
         return Change::Unchanged;
     }
+    // Something is written: name what (copies are fine on this path).
+    let untyped = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(map) = v.as_object_mut() {
+            for key in TYPE {
+                map.remove(*key);
+            }
+        }
+        v
+    };
+    let (desired, live) = (&untyped(desired), &untyped(live));
     let removed: Vec<String> = fields::owned_by(live, CONTROLLER_FIELD_MANAGER)
         .into_iter()
         .flat_map(|owned| fields::removed(owned, desired))

@@ -321,9 +321,28 @@ fn outdated_unflagged_pods_are_flagged() {
 
 #[test]
 fn the_hash_ignores_its_own_annotation() {
-    let without = json!({"metadata": {"name": "x"}});
-    let with = json!({"metadata": {"name": "x", "annotations": {APPLIED_HASH_ANNOTATION: "h"}}});
-    assert_eq!(applied_hash(&without), applied_hash(&with));
-    let other = json!({"metadata": {"name": "x", "annotations": {"k": "v"}}});
-    assert_ne!(applied_hash(&without), applied_hash(&other));
+    let service = |annotations: &[(&str, &str)]| {
+        let mut service = Service::default();
+        service.metadata.name = Some("x".into());
+        if !annotations.is_empty() {
+            service.metadata.annotations = Some(
+                annotations
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            );
+        }
+        Object::Service(service)
+    };
+    let without = service(&[]);
+    assert_eq!(
+        applied_hash(&without),
+        applied_hash(&service(&[(APPLIED_HASH_ANNOTATION, "h")]))
+    );
+    assert_ne!(
+        applied_hash(&without),
+        applied_hash(&service(&[("k", "v")]))
+    );
+    // The same object, the same hash.
+    assert_eq!(applied_hash(&without), applied_hash(&service(&[])));
 }
