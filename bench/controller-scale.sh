@@ -26,7 +26,7 @@ $KUBECTL create ns $NS >/dev/null
 $KUBECTL label ns $NS pgctl.test/pods=simulated >/dev/null
 $KUBECTL create ns $CTL >/dev/null
 $KUBECTL -n $CTL create configmap postgres-operator --from-literal=resync_period=30m --from-literal=workers=${PGCTL_BENCH_WORKERS:-16} >/dev/null
-$KUBECTL apply --server-side -f manifests/crd/postgresql.yaml >/dev/null
+$KUBECTL apply --server-side --force-conflicts -f manifests/crd/postgresql.yaml >/dev/null
 
 $BIN --kubeconfig "$KUBECONFIG" --namespace $CTL --watched-namespace $NS --metrics-addr 127.0.0.1:$PORT --identity bench >/tmp/pgctl-bench-controller.log 2>&1 &
 CONTROLLER=$!
@@ -100,3 +100,4 @@ after_mutations=$(metric pgctl_mutating_requests_total)
 echo "full resync of $N unchanged clusters: $(echo "$resync_end - $resync_start" | bc) s, $(echo "$after_mutations - $before_mutations" | bc) mutating requests"
 diff <(echo "$before_by_kind") <(mutations_by_kind) | sed -n 's/^> /  written during the resync: /p'
 echo "controller resident memory: $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$CONTROLLER/status), peak $(awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$CONTROLLER/status)"
+echo "  of which heap and stacks (RssAnon) $(awk '/RssAnon/ {print $2/1024 " MiB"}' /proc/$CONTROLLER/status), binary and libraries (RssFile) $(awk '/RssFile/ {print $2/1024 " MiB"}' /proc/$CONTROLLER/status)"
