@@ -98,16 +98,15 @@ impl<'a> Cached<'a> {
 impl Live for Cached<'_> {
     fn get(&self, kind: Kind, name: &str) -> Option<Value> {
         let stores = &self.ctx.stores;
-        let key = |name: &str| (self.namespace.to_string(), name.to_string());
-        let (namespace, name) = key(name);
+        let namespace = self.namespace;
         match kind {
-            Kind::ServiceAccount => Self::json(stores.service_accounts.get(&at(&namespace, &name))),
-            Kind::RoleBinding => Self::json(stores.role_bindings.get(&at(&namespace, &name))),
-            Kind::Service => Self::json(stores.services.get(&at(&namespace, &name))),
-            Kind::Endpoints => Self::json(stores.endpoints.get(&at(&namespace, &name))),
-            Kind::PodDisruptionBudget => Self::json(stores.pdbs.get(&at(&namespace, &name))),
-            Kind::StatefulSet => Self::json(stores.statefulsets.get(&at(&namespace, &name))),
-            Kind::Secret => Self::json(stores.secrets.get(&at(&namespace, &name))),
+            Kind::ServiceAccount => Self::json(stores.service_accounts.get(&at(namespace, name))),
+            Kind::RoleBinding => Self::json(stores.role_bindings.get(&at(namespace, name))),
+            Kind::Service => Self::json(stores.services.get(&at(namespace, name))),
+            Kind::Endpoints => Self::json(stores.endpoints.get(&at(namespace, name))),
+            Kind::PodDisruptionBudget => Self::json(stores.pdbs.get(&at(namespace, name))),
+            Kind::StatefulSet => Self::json(stores.statefulsets.get(&at(namespace, name))),
+            Kind::Secret => Self::json(stores.secrets.get(&at(namespace, name))),
             Kind::Pod | Kind::PersistentVolumeClaim => None,
         }
     }

@@ -393,47 +393,55 @@ async fn observe_switchover(
     if let Some(error) = ctx.take_background_failure(key) {
         return Some(failed(ctx, cluster, text, error, quick).await);
     }
-    let leads = pods.iter().any(|p| {
-        p.name_any() == to && is_master(p, config) && p.metadata.deletion_timestamp.is_none()
-    });
-    let now = Timestamp::now().as_second();
-    let waited = now.saturating_sub(intent.since).max(0);
-    if leads {
-        let why = intent
-            .reason
-            .as_deref()
-            .map(|r| format!(" {r}"))
-            .unwrap_or_default();
-        let note = format!("switched over from {from} to {to}{why}");
-        tracing::info!("{note}");
-        crate::events::publish_about(
-            ctx,
-            cluster.object,
-            EventType::Normal,
-            Reason::Switchover,
-            &note,
-            Some(pod_reference(cluster.namespace, &to)),
-        )
-        .await;
-        return None;
-    }
-    let limit = switchover_limit(config);
-    if waited < limit.as_secs() as i64 {
-        return Some(Pass {
-            report: Some(RolloutReport {
-                step: format!("{text}: asked {waited}s ago, waiting for Patroni"),
-                intent: Some(intent.clone()),
-                ..RolloutReport::default()
-            }),
-            acted: true,
-            requeue: Some(quick),
-            ..Pass::default()
-        });
-    }
-    let leader = pods
+    // The pod labelled master (Patroni sets the label) leads; while two carry the label for a
+    // moment, the candidate counts.
+    let masters: Vec<String> = pods
         .iter()
-        .find(|p| is_master(p, config))
-        .map_or_else(|| "unknown".to_string(), |p| p.name_any());
+        .filter(|p| is_master(p, config) && p.metadata.deletion_timestamp.is_none())
+        .map(|p| p.name_any())
+        .collect();
+    let leader = masters
+        .iter()
+        .find(|m| **m == to)
+        .or(masters.first())
+        .cloned();
+    let limit = switchover_limit(config).as_secs() as i64;
+    let now = Timestamp::now().as_second();
+    let waited = match intent::switchover_progress(intent, leader.as_deref(), now, limit) {
+        intent::Progress::Done => {
+            let why = intent
+                .reason
+                .as_deref()
+                .map(|r| format!(" {r}"))
+                .unwrap_or_default();
+            let note = format!("switched over from {from} to {to}{why}");
+            tracing::info!("{note}");
+            crate::events::publish_about(
+                ctx,
+                cluster.object,
+                EventType::Normal,
+                Reason::Switchover,
+                &note,
+                Some(pod_reference(cluster.namespace, &to)),
+            )
+            .await;
+            return None;
+        }
+        intent::Progress::Waiting { waited } => {
+            return Some(Pass {
+                report: Some(RolloutReport {
+                    step: format!("{text}: asked {waited}s ago, waiting for Patroni"),
+                    intent: Some(intent.clone()),
+                    ..RolloutReport::default()
+                }),
+                acted: true,
+                requeue: Some(quick),
+                ..Pass::default()
+            });
+        }
+        intent::Progress::Overdue { waited } => waited,
+    };
+    let leader = leader.unwrap_or_else(|| "unknown".to_string());
     let error = RolloutError::Unconfirmed {
         from,
         to,
@@ -650,20 +658,20 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
     if let Some(intent) = cluster
         .previous
         .and_then(|s| s.rollout.as_ref()?.intent.as_ref())
+        .filter(|i| matches!(i.action.as_str(), intent::CONFIGURE | intent::RESTART))
     {
         let (limit, what) = match intent.action.as_str() {
             intent::CONFIGURE => (
                 2 * loop_wait as i64 + 2,
                 "waiting for the members to apply the Patroni configuration".to_string(),
             ),
-            intent::RESTART => (
+            _ => (
                 PATRONI_ACTION_TIMEOUT.max(timeout).as_secs() as i64,
                 format!(
                     "waiting for PostgreSQL of {} to restart",
                     intent.member.as_deref().unwrap_or("a member")
                 ),
             ),
-            _ => (0, String::new()),
         };
         let key = format!("{}/{}", cluster.namespace, cluster.name);
         if intent.action == intent::RESTART

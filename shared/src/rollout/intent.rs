@@ -62,6 +62,25 @@ pub enum Progress {
     Overdue { waited: i64 },
 }
 
+/// What became of a switchover at `now` (seconds), allowed `limit` seconds, given the member
+/// that leads now (by Patroni's view, or by the pods' role labels, which Patroni sets): done
+/// when it is the candidate.
+pub fn switchover_progress(
+    intent: &PatroniIntent,
+    leader: Option<&str>,
+    now: i64,
+    limit: i64,
+) -> Progress {
+    let waited = now.saturating_sub(intent.since).max(0);
+    if leader.is_some() && leader == intent.member.as_deref() {
+        Progress::Done
+    } else if waited >= limit {
+        Progress::Overdue { waited }
+    } else {
+        Progress::Waiting { waited }
+    }
+}
+
 /// What became of `intent` at `now` (seconds), given Patroni's view, allowed `limit` seconds.
 /// - a switchover is done when its candidate is the running leader;
 /// - a restart is done when its member runs without a restart pending;
@@ -76,9 +95,13 @@ pub fn progress(
     let waited = now.saturating_sub(intent.since).max(0);
     let member = intent.member.as_deref();
     let done = match intent.action.as_str() {
-        SWITCHOVER => patroni
-            .and_then(PatroniCluster::leader)
-            .is_some_and(|l| Some(l.name.as_str()) == member && l.is_running()),
+        SWITCHOVER => {
+            let leader = patroni
+                .and_then(PatroniCluster::leader)
+                .filter(|l| l.is_running())
+                .map(|l| l.name.as_str());
+            return switchover_progress(intent, leader, now, limit);
+        }
         RESTART => patroni
             .and_then(|p| p.member(member?))
             .is_some_and(|m| m.is_running() && !m.pending_restart),
