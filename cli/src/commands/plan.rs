@@ -228,7 +228,7 @@ async fn observe(
         return Ok(live);
     };
     for object in desired.to_json()? {
-        if let Some(kind) = kind_of(&object)
+        if let Some(kind) = object["kind"].as_str().and_then(plan::Kind::parse)
             && let Some(found) = live_object(kube, &object, namespace).await?
         {
             live.insert(kind, found, false);
@@ -279,19 +279,6 @@ async fn observe(
         .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?
         .items;
     Ok(live)
-}
-
-fn kind_of(object: &Value) -> Option<plan::Kind> {
-    use plan::Kind;
-    Some(match object["kind"].as_str()? {
-        "ServiceAccount" => Kind::ServiceAccount,
-        "RoleBinding" => Kind::RoleBinding,
-        "Service" => Kind::Service,
-        "Endpoints" => Kind::Endpoints,
-        "PodDisruptionBudget" => Kind::PodDisruptionBudget,
-        "StatefulSet" => Kind::StatefulSet,
-        _ => return None,
-    })
 }
 
 /// A planned object as JSON with its `apiVersion` and `kind`.

@@ -79,6 +79,23 @@ impl Kind {
         }
     }
 
+    /// The kind named `name` (its `kind` field), of those the plan writes.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == name)
+    }
+
+    const ALL: &'static [Kind] = &[
+        Kind::ServiceAccount,
+        Kind::RoleBinding,
+        Kind::Secret,
+        Kind::Service,
+        Kind::Endpoints,
+        Kind::PodDisruptionBudget,
+        Kind::StatefulSet,
+        Kind::Pod,
+        Kind::PersistentVolumeClaim,
+    ];
+
     /// The `apiVersion` of the kind.
     pub fn api_version(self) -> &'static str {
         match self {

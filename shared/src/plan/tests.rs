@@ -346,3 +346,11 @@ fn the_hash_ignores_its_own_annotation() {
     // The same object, the same hash.
     assert_eq!(applied_hash(&without), applied_hash(&service(&[])));
 }
+
+#[test]
+fn kinds_parse_back_from_their_names() {
+    for kind in Kind::ALL {
+        assert_eq!(Kind::parse(kind.as_str()), Some(*kind));
+    }
+    assert_eq!(Kind::parse("ConfigMap"), None);
+}
