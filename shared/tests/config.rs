@@ -128,7 +128,7 @@ fn assert_same_as_empty_config_map(source: &str, source_data: &BTreeMap<String, 
     let empty = OperatorConfig::from_config_map_data(&BTreeMap::new())
         .expect("an empty ConfigMap is valid");
     assert!(empty.warnings.is_empty(), "{:?}", empty.warnings);
-    assert_eq!(empty.config, OperatorConfig::default());
+    assert_eq!(settings(empty.config.clone()), OperatorConfig::default());
 
     let parsed = loaded.config.to_config_map_data();
     let defaults = empty.config.to_config_map_data();
@@ -165,7 +165,11 @@ fn assert_same_as_empty_config_map(source: &str, source_data: &BTreeMap<String, 
         with_our_values.insert(key.to_string(), ours.to_string());
     }
     let patched = OperatorConfig::from_config_map_data(&with_our_values).expect("valid");
-    assert_eq!(patched.config, OperatorConfig::default(), "{source}");
+    assert_eq!(
+        settings(patched.config),
+        OperatorConfig::default(),
+        "{source}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +299,7 @@ fn default_config_round_trips() {
     let rendered = defaults.to_config_map_data();
     assert_eq!(rendered.len(), implemented_keys().len());
     let loaded = OperatorConfig::from_config_map_data(&rendered).expect("valid");
-    assert_eq!(loaded.config, defaults);
+    assert_eq!(settings(loaded.config), defaults);
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     assert_eq!(rendered["resync_period"], "30m");
     assert_eq!(rendered["watched_namespace"], "*");
@@ -305,6 +309,35 @@ fn default_config_round_trips() {
         "when_deleted:retain,when_scaled:retain"
     );
     assert_eq!(rendered["max_cpu_request"], "");
+}
+
+/// The settings of a configuration, without the digest of the data it was read from (which
+/// only equals for the same text): the defaults' digest, of no data.
+fn settings(config: OperatorConfig) -> OperatorConfig {
+    OperatorConfig {
+        data_digest: OperatorConfig::default().data_digest,
+        ..config
+    }
+}
+
+#[test]
+fn the_data_digest_follows_the_text_of_the_data() {
+    let a = parse(&[("workers", "4")]).expect("valid");
+    let b = parse(&[("workers", "4 ")]).expect("valid");
+    let c = parse(&[("workers", "5")]).expect("valid");
+    assert_eq!(parse(&[]).expect("valid"), OperatorConfig::default());
+    assert_eq!(settings(a.clone()), settings(b.clone()));
+    assert_ne!(a.data_digest, b.data_digest);
+    assert_ne!(a.data_digest, c.data_digest);
+    assert_eq!(
+        a.data_digest,
+        parse(&[("workers", "4")]).expect("valid").data_digest
+    );
+    // A key and its value cannot be shifted into each other.
+    assert_ne!(
+        pgctl_shared::config::data_digest(&data(&[("a", "b=c")])),
+        pgctl_shared::config::data_digest(&data(&[("a=b", "c")]))
+    );
 }
 
 fn custom_config() -> OperatorConfig {
@@ -414,6 +447,7 @@ fn custom_config() -> OperatorConfig {
         master_legacy_dns_name_format: "{cluster}.{namespace}.legacy.{hostedzone}".to_string(),
         replica_legacy_dns_name_format: "{cluster}-repl.{namespace}.legacy.{hostedzone}"
             .to_string(),
+        data_digest: String::new(),
     }
 }
 
@@ -423,7 +457,7 @@ fn custom_fixture_parses_to_the_expected_config() {
         OperatorConfig::from_config_map_data(&config_map_data(&fixture_text(CUSTOM_FIXTURE)))
             .expect("valid");
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    assert_eq!(loaded.config, custom_config());
+    assert_eq!(settings(loaded.config), settings(custom_config()));
 }
 
 #[test]
@@ -445,7 +479,7 @@ fn custom_config_round_trips() {
     let custom = custom_config();
     let rendered = custom.to_config_map_data();
     let loaded = OperatorConfig::from_config_map_data(&rendered).expect("valid");
-    assert_eq!(loaded.config, custom);
+    assert_eq!(settings(loaded.config), settings(custom));
     assert!(loaded.warnings.is_empty());
     assert_eq!(rendered["resync_period"], "1h30m");
     assert_eq!(rendered["patroni_api_check_interval"], "500ms");
@@ -805,7 +839,7 @@ fn not_implemented_key_warns_and_never_fails() {
         ("api_port", "not a number"),
     ]))
     .expect("not implemented keys are never errors");
-    assert_eq!(loaded.config, OperatorConfig::default());
+    assert_eq!(settings(loaded.config), OperatorConfig::default());
     let messages: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
         messages,

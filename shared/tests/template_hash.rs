@@ -1,6 +1,7 @@
 //! Golden pod-template hashes: the [`TEMPLATE_HASH_ANNOTATION`] of the StatefulSet built from
 //! each fixture manifest (and each reference manifest, when `../shared` is present) with the
-//! default operator configuration.
+//! default operator configuration; and the golden inputs hash (computed independently from its
+//! documented text).
 
 use std::path::Path;
 
@@ -97,4 +98,32 @@ fn reference_template_hashes_are_golden() {
         return;
     };
     check(&dir, REFERENCE);
+}
+
+/// The inputs hash decides whether a template of another build counts as current; a change of
+/// its text makes every StatefulSet's inputs look new once, so the next build that changes the
+/// template would roll every cluster. Pinned for one resource and two configurations.
+#[test]
+fn the_inputs_hash_is_golden() {
+    let mut pg = load(&root().join("tests/fixtures/minimal.yaml"));
+    pg.metadata.uid = Some("11111111-2222-3333-4444-555555555555".to_string());
+    pg.metadata.generation = Some(3);
+    let inputs = |pg: &pgctl_shared::crd::Postgresql, config: &OperatorConfig| {
+        statefulset::inputs_hash(&ClusterContext::new(pg, config).expect("context"))
+    };
+    let defaults = OperatorConfig::default();
+    let data = std::collections::BTreeMap::from([("workers".to_string(), "4".to_string())]);
+    let configured = OperatorConfig::from_config_map_data(&data)
+        .expect("config")
+        .config;
+    assert_eq!(
+        inputs(&pg, &defaults),
+        "da0f1f9c339c3c1ca59d5279ecc6aa506a579efca1397900891b877ad57b8af5",
+        "the inputs hash changed"
+    );
+    assert_eq!(
+        inputs(&pg, &configured),
+        "94e76d2dc4a7930b9e0debcbf42266a4f66e887e66f98fda3b2d858071378d5d",
+        "the inputs hash changed"
+    );
 }

@@ -117,17 +117,11 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
     let ns = pg.metadata.namespace.clone().unwrap_or(namespace);
     pg.metadata.namespace = Some(ns.clone());
     if pg.metadata.uid.is_none() {
-        let live_uid = match &kube {
-            Some(kube) => kube
-                .clusters(&ns)
-                .get_opt(&name)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|live| live.metadata.uid),
+        let live = match &kube {
+            Some(kube) => kube.clusters(&ns).get_opt(&name).await.ok().flatten(),
             None => None,
         };
-        pg.metadata.uid = Some(live_uid.unwrap_or_else(|| PLACEHOLDER_UID.to_string()));
+        as_applied(&mut pg, live.as_ref());
     }
     let live = match &kube {
         Some(kube) => observe(kube, &pg, &config, &ns).await?,
@@ -178,6 +172,26 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
         OutputFormat::Table | OutputFormat::Wide => print!("{}", render(&plan, ui)),
     }
     Ok(Code::Success)
+}
+
+/// Gives a manifest read from a file the uid and `metadata.generation` the resource will have
+/// once applied over `live` (they count in the StatefulSet's inputs hash): the live uid, and
+/// the live generation, plus one when the spec differs; a new resource gets generation 1.
+fn as_applied(pg: &mut Postgresql, live: Option<&Postgresql>) {
+    let spec_of = |pg: &Postgresql| serde_json::to_value(&pg.spec).ok();
+    let (uid, generation) = match live {
+        Some(live) => {
+            let generation = live.metadata.generation.unwrap_or(1);
+            let changed = spec_of(pg) != spec_of(live);
+            (
+                live.metadata.uid.clone(),
+                Some(generation + i64::from(changed)),
+            )
+        }
+        None => (None, Some(1)),
+    };
+    pg.metadata.uid = Some(uid.unwrap_or_else(|| PLACEHOLDER_UID.to_string()));
+    pg.metadata.generation = generation;
 }
 
 fn read_manifest(

@@ -57,6 +57,16 @@ pub const OPERATOR_PORT: i32 = 8080;
 /// differs from the StatefulSet's run an outdated template and need to be replaced.
 pub const TEMPLATE_HASH_ANNOTATION: &str = "pgctl.acid.zalan.do/template-hash";
 
+/// Annotation of the StatefulSet holding [`statefulset::inputs_hash`]: what its pod template
+/// was built from (the resource's uid and generation, the restart request, the operator
+/// ConfigMap's data).
+pub const INPUTS_HASH_ANNOTATION: &str = "pgctl.acid.zalan.do/inputs-hash";
+
+/// Annotation of the pod template listing, comma-separated, template hashes that count as
+/// current ([`statefulset::carry_equivalent_hashes`]): those of templates an earlier controller
+/// build made from the same inputs. Pods made by that build are not replaced for it.
+pub const EQUIVALENT_HASHES_ANNOTATION: &str = "pgctl.acid.zalan.do/equivalent-template-hashes";
+
 /// Annotation of the `postgresql` resource that `pgctl rollout restart` sets to the time of the
 /// request. Its value is copied to the pod template and counts in the template hash, so a new
 /// value makes every pod outdated and the rolling update restarts them all.

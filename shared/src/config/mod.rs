@@ -245,6 +245,28 @@ pub struct OperatorConfig {
     pub master_legacy_dns_name_format: String,
     /// Legacy DNS name of the replica load balancer (team-prefixed clusters).
     pub replica_legacy_dns_name_format: String,
+
+    /// Not a key: [`data_digest`] of the ConfigMap data this configuration was read from (of
+    /// no data for the defaults). Unlike the parsed fields it does not change when a build
+    /// changes a default, so the StatefulSet's inputs hash can tell a new build from a new
+    /// configuration (`build::statefulset::inputs_hash`).
+    pub data_digest: String,
+}
+
+/// The SHA-256 (hex) of ConfigMap data: for every pair, in key order, the key and the value,
+/// each as its length in bytes (decimal), `:`, and its bytes, so no two data give one text.
+pub fn data_digest(data: &BTreeMap<String, String>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for text in data.iter().flat_map(|(key, value)| [key, value]) {
+        hasher.update(format!("{}:", text.len()));
+        hasher.update(text.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -359,6 +381,8 @@ impl Default for OperatorConfig {
             replica_dns_name_format: "{cluster}-repl.{namespace}.{hostedzone}".to_string(),
             master_legacy_dns_name_format: "{cluster}.{team}.{hostedzone}".to_string(),
             replica_legacy_dns_name_format: "{cluster}-repl.{team}.{hostedzone}".to_string(),
+
+            data_digest: data_digest(&BTreeMap::new()),
         }
     }
 }
@@ -385,7 +409,10 @@ impl OperatorConfig {
     pub fn from_config_map_data(
         data: &BTreeMap<String, String>,
     ) -> Result<LoadedConfig, ConfigError> {
-        let mut config = OperatorConfig::default();
+        let mut config = OperatorConfig {
+            data_digest: data_digest(data),
+            ..OperatorConfig::default()
+        };
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         for (key, raw) in data {

@@ -379,6 +379,11 @@ pub fn plan_desired(
     // Hashed as built, before the live templates replace the built ones: the live ones carry
     // server defaults, and would make the first pass after the creation write it again.
     // (A built object never carries the annotation: no need to take it out.)
+    // Pods made by an earlier build from the same inputs stay current (see
+    // `build::statefulset::carry_equivalent_hashes`).
+    if let Some(live) = &live_sts {
+        build::statefulset::carry_equivalent_hashes(&mut statefulset, live);
+    }
     let sts_hash = hash_typed(&statefulset);
     if let (Some(spec), Some(templates)) = (
         statefulset.spec.as_mut(),

@@ -319,6 +319,173 @@ fn outdated_unflagged_pods_are_flagged() {
     assert_eq!(writes(&again), vec![(Kind::Pod, "acid-plan-1".to_string())]);
 }
 
+fn pod_with_hash(name: &str, hash: &str) -> Pod {
+    Pod {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            annotations: Some(BTreeMap::from([(
+                crate::build::TEMPLATE_HASH_ANNOTATION.to_string(),
+                hash.to_string(),
+            )])),
+            ..ObjectMeta::default()
+        },
+        ..Pod::default()
+    }
+}
+
+/// The live objects of `pg` as an earlier build left them: its template hashed `older`, and
+/// its pods made from it.
+fn made_by_an_older_build(pg: &Postgresql) -> Snapshot {
+    let first = plan(pg, &config(), &Snapshot::default()).expect("plan");
+    let mut live = live_after(&first);
+    let sts = live
+        .objects
+        .get_mut(&(Kind::StatefulSet, "acid-plan".to_string()))
+        .expect("sts");
+    let annotations = &mut sts["spec"]["template"]["metadata"]["annotations"];
+    annotations[crate::build::TEMPLATE_HASH_ANNOTATION] = json!("older");
+    // The older build set an env variable this one does not.
+    sts["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array_mut()
+        .expect("env")
+        .push(json!({"name": "OLDER_BUILD", "value": "1"}));
+    live.pods = vec![
+        pod_with_hash("acid-plan-0", "older"),
+        pod_with_hash("acid-plan-1", "older"),
+    ];
+    live
+}
+
+fn equivalent(plan: &Plan) -> Vec<&str> {
+    crate::build::statefulset::equivalent_hashes(plan.template.as_ref().expect("template"))
+        .collect()
+}
+
+#[test]
+fn a_template_changed_by_the_build_alone_keeps_the_pods() {
+    let mut pg = pg(MANIFEST);
+    pg.metadata.generation = Some(1);
+    let live = made_by_an_older_build(&pg);
+    let again = plan(&pg, &config(), &live).expect("plan");
+    // The template is brought to this build's (the env variable goes), the pods stay.
+    assert_eq!(
+        writes(&again),
+        vec![(Kind::StatefulSet, "acid-plan".to_string())]
+    );
+    assert_eq!(equivalent(&again), vec!["older"]);
+    for pod in &live.pods {
+        assert!(!rollout::pod_outdated(pod, again.template.as_ref(), false));
+    }
+
+    // Settled: the next pass writes nothing, and the list stays.
+    let mut settled = live_after(&again);
+    settled.pods = live.pods.clone();
+    let third = plan(&pg, &config(), &settled).expect("plan");
+    assert_eq!(writes(&third), vec![]);
+    assert_eq!(equivalent(&third), vec!["older"]);
+
+    // A change of the manifest that leaves the template as it is keeps the list…
+    let mut users = pg.clone();
+    users.metadata.generation = Some(2);
+    users
+        .spec
+        .users
+        .get_or_insert_with(Default::default)
+        .insert("other".to_string(), Vec::new());
+    let neutral = plan(&users, &config(), &settled).expect("plan");
+    assert_eq!(equivalent(&neutral), vec!["older"]);
+    assert!(!neutral.writes().any(|a| a.target().0 == Kind::Pod));
+
+    // …one that changes it rolls every pod not on the new template.
+    let mut image = pg.clone();
+    image.metadata.generation = Some(2);
+    image.spec.docker_image = Some("spilo:new".to_string());
+    let real = plan(&image, &config(), &settled).expect("plan");
+    assert!(equivalent(&real).is_empty());
+    let flagged: Vec<_> = real
+        .writes()
+        .map(Action::target)
+        .filter(|(kind, _)| *kind == Kind::Pod)
+        .collect();
+    assert_eq!(flagged.len(), 2, "{flagged:?}");
+}
+
+#[test]
+fn a_new_configuration_or_restart_request_with_a_new_template_rolls_the_pods() {
+    let mut pg = pg(MANIFEST);
+    pg.metadata.generation = Some(1);
+    let live = made_by_an_older_build(&pg);
+    // Another ConfigMap that changes the template: other inputs, another template.
+    let data = BTreeMap::from([("docker_image".to_string(), "spilo:other".to_string())]);
+    let other = OperatorConfig::from_config_map_data(&data)
+        .expect("config")
+        .config;
+    let planned = plan(&pg, &other, &live).expect("plan");
+    assert!(equivalent(&planned).is_empty());
+    assert_eq!(
+        planned
+            .writes()
+            .filter(|a| a.target().0 == Kind::Pod)
+            .count(),
+        2
+    );
+
+    // A restart request.
+    let mut restarted = pg.clone();
+    restarted.metadata.annotations = Some(BTreeMap::from([(
+        crate::build::RESTARTED_AT_ANNOTATION.to_string(),
+        "2026-12-04T00:00:00Z".to_string(),
+    )]));
+    let planned = plan(&restarted, &config(), &live).expect("plan");
+    assert!(equivalent(&planned).is_empty());
+    assert_eq!(
+        planned
+            .writes()
+            .filter(|a| a.target().0 == Kind::Pod)
+            .count(),
+        2
+    );
+
+    // A live StatefulSet without inputs hash (a build before this rule) is taken at its word:
+    // another template hash is an outdated template.
+    let mut unmarked = live.clone();
+    let sts = unmarked
+        .objects
+        .get_mut(&(Kind::StatefulSet, "acid-plan".to_string()))
+        .expect("sts");
+    sts["metadata"]["annotations"]
+        .as_object_mut()
+        .expect("annotations")
+        .remove(crate::build::INPUTS_HASH_ANNOTATION);
+    let planned = plan(&pg, &config(), &unmarked).expect("plan");
+    assert!(equivalent(&planned).is_empty());
+    assert_eq!(
+        planned
+            .writes()
+            .filter(|a| a.target().0 == Kind::Pod)
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn the_equivalent_hashes_are_bounded() {
+    let mut pg = pg(MANIFEST);
+    pg.metadata.generation = Some(1);
+    let mut live = made_by_an_older_build(&pg);
+    let list: Vec<String> = (0..20).map(|i| format!("b{i}")).collect();
+    live.objects
+        .get_mut(&(Kind::StatefulSet, "acid-plan".to_string()))
+        .expect("sts")["spec"]["template"]["metadata"]["annotations"]
+        [crate::build::EQUIVALENT_HASHES_ANNOTATION] = json!(list.join(","));
+    let planned = plan(&pg, &config(), &live).expect("plan");
+    let kept = equivalent(&planned);
+    assert_eq!(kept.len(), crate::build::statefulset::MAX_EQUIVALENT_HASHES);
+    // The newest: the live template's own hash last.
+    assert_eq!(kept.last(), Some(&"older"));
+    assert_eq!(kept.first(), Some(&"b13"));
+}
+
 #[test]
 fn the_hash_ignores_its_own_annotation() {
     let service = |annotations: &[(&str, &str)]| {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 
 use crate::build::TEMPLATE_HASH_ANNOTATION;
-use crate::build::statefulset::{CONTAINER_NAME, hash_with_image};
+use crate::build::statefulset::{CONTAINER_NAME, equivalent_hashes, hash_with_image};
 use crate::naming::ROLLING_UPDATE_FLAG;
 
 /// Whether a pod must be replaced: it carries the rolling-update flag, or its template hash
@@ -36,9 +36,11 @@ pub fn template_hash_of(template: &PodTemplateSpec) -> Option<&str> {
 }
 
 /// Whether `pod` must be replaced to run `desired`, the StatefulSet's pod template
-/// ([`is_outdated`]). With `lazy_image` (`enable_lazy_spilo_upgrade`) a pod that differs from
-/// the template only by the image of its `postgres` container is not: it picks the new image
-/// up whenever it is re-created for another reason.
+/// ([`is_outdated`]). Two exceptions, for pods not flagged: a pod whose hash the template lists
+/// as equivalent (made by an earlier controller build from the same inputs,
+/// [`equivalent_hashes`]) is not; and with `lazy_image` (`enable_lazy_spilo_upgrade`) a pod that
+/// differs from the template only by the image of its `postgres` container is not. Both pick
+/// the new template up whenever they are re-created for another reason.
 pub fn pod_outdated(pod: &Pod, desired: Option<&PodTemplateSpec>, lazy_image: bool) -> bool {
     let empty = BTreeMap::new();
     let annotations = pod.metadata.annotations.as_ref().unwrap_or(&empty);
@@ -47,7 +49,16 @@ pub fn pod_outdated(pod: &Pod, desired: Option<&PodTemplateSpec>, lazy_image: bo
         return false;
     }
     let flagged = annotations.get(ROLLING_UPDATE_FLAG).map(String::as_str) == Some("true");
-    if flagged || !lazy_image {
+    if flagged {
+        return true;
+    }
+    let pod_hash = annotations.get(TEMPLATE_HASH_ANNOTATION);
+    if let (Some(desired), Some(pod_hash)) = (desired, pod_hash)
+        && equivalent_hashes(desired).any(|h| h == pod_hash)
+    {
+        return false;
+    }
+    if !lazy_image {
         return true;
     }
     let image = pod
@@ -55,7 +66,6 @@ pub fn pod_outdated(pod: &Pod, desired: Option<&PodTemplateSpec>, lazy_image: bo
         .as_ref()
         .and_then(|s| s.containers.iter().find(|c| c.name == CONTAINER_NAME))
         .and_then(|c| c.image.as_deref());
-    let pod_hash = annotations.get(TEMPLATE_HASH_ANNOTATION);
     let only_the_image = match (desired, image, pod_hash) {
         (Some(desired), Some(image), Some(pod_hash)) => {
             hash_with_image(desired, image).as_ref() == Some(pod_hash)

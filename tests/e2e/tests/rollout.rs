@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use futures::StreamExt;
+use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Endpoints, Event, Pod};
 use kube::api::{Api, ListParams};
 use kube::runtime::{WatchStreamExt, watcher};
@@ -1231,7 +1232,9 @@ fn thaw_on_drop(frozen: Vec<data_plane::PodProcess>) -> impl Drop {
 
 /// `pgctl rollout restart X` and right after it `pgctl rollout status X`: the status follows the
 /// restart (which changes no generation) to its end, every pod replaced once, and only then
-/// exits 0.
+/// exits 0. Then upgrades of the controller keep every pod of the settled cluster: a restart
+/// with a hash-neutral setting, and the takeover of a cluster an older build made (another
+/// template hash from the same inputs).
 #[tokio::test]
 async fn rollout_status_right_after_rollout_restart_follows_the_restart_to_its_end() -> Result<()> {
     if data_plane::skip_without_real_pods() {
@@ -1308,5 +1311,124 @@ async fn rollout_status_right_after_rollout_restart_follows_the_restart_to_its_e
         pods.iter().all(|p| !p.annotations().contains_key(FLAG)),
         "a pod was flagged for a rolling update"
     );
+
+    // An older build made this cluster: its template had another hash (and an env variable
+    // this build does not set), its pods were made from it, the inputs were the same. Written
+    // as that build would have, by server-side apply with the controller's field manager.
+    env.kill_controller();
+    let sts_api = Api::<StatefulSet>::namespaced(env.client.clone(), &ns);
+    let mut sts = sts_api.get(name).await?;
+    let hash = sts
+        .spec
+        .as_ref()
+        .and_then(|s| {
+            s.template
+                .metadata
+                .as_ref()?
+                .annotations
+                .as_ref()?
+                .get(HASH)
+        })
+        .cloned()
+        .context("the template hash")?;
+    sts.metadata.managed_fields = None;
+    sts.metadata.resource_version = None;
+    sts.status = None;
+    let template = &mut sts.spec.as_mut().context("spec")?.template;
+    template
+        .metadata
+        .get_or_insert_with(Default::default)
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(HASH.to_string(), OLDER_BUILD.to_string());
+    template
+        .spec
+        .as_mut()
+        .and_then(|s| s.containers.iter_mut().find(|c| c.name == "postgres"))
+        .context("the postgres container")?
+        .env
+        .get_or_insert_with(Vec::new)
+        .push(k8s_openapi::api::core::v1::EnvVar {
+            name: "PGCTL_OLDER_BUILD".to_string(),
+            value: Some("1".to_string()),
+            ..Default::default()
+        });
+    sts_api
+        .patch(
+            name,
+            &kube::api::PatchParams::apply("pgctl-controller").force(),
+            &kube::api::Patch::Apply(&sts),
+        )
+        .await?;
+    for pod in kept.keys() {
+        Api::<Pod>::namespaced(env.client.clone(), &ns)
+            .patch(
+                pod,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(serde_json::json!({
+                    "metadata": {"annotations": {HASH: OLDER_BUILD}}
+                })),
+            )
+            .await?;
+    }
+
+    // This build takes over: the template becomes this build's again, the older hash counts
+    // as current, and no pod is flagged or replaced.
+    env.restart_controller().await?;
+    wait_for(
+        "this build's template, the older hash kept as current",
+        BOOT,
+        || async {
+            let sts = sts_api.get(name).await?;
+            let Some(template) = sts.spec.map(|s| s.template) else {
+                return Ok(false);
+            };
+            let annotations = template
+                .metadata
+                .and_then(|m| m.annotations)
+                .unwrap_or_default();
+            let env_gone = template.spec.is_some_and(|s| {
+                s.containers
+                    .iter()
+                    .flat_map(|c| c.env.iter().flatten())
+                    .all(|e| e.name != "PGCTL_OLDER_BUILD")
+            });
+            Ok(annotations.get(HASH) == Some(&hash)
+                && annotations.get(EQUIVALENT).map(String::as_str) == Some(OLDER_BUILD)
+                && env_gone)
+        },
+    )
+    .await?;
+    let reconciles = env
+        .controller()
+        .context("controller")?
+        .counter("pgctl_reconciles_total", |l| l.contains("success"))
+        .await?;
+    wait_for("two more reconciles of the cluster", BOOT, || async {
+        let controller = env.controller().context("controller")?;
+        Ok(controller
+            .counter("pgctl_reconciles_total", |l| l.contains("success"))
+            .await?
+            >= reconciles + 2.0)
+    })
+    .await?;
+    let pods = data_plane::pods(&env.client, &ns, name).await?;
+    let now: BTreeMap<String, String> = pods
+        .iter()
+        .map(|p| (p.name_any(), p.uid().unwrap_or_default()))
+        .collect();
+    assert_eq!(now, after, "a pod made by the older build was replaced");
+    assert!(
+        pods.iter().all(|p| !p.annotations().contains_key(FLAG)),
+        "a pod made by the older build was flagged"
+    );
+    let out = env
+        .pgctl(&["rollout", "status", name, "--timeout", "30s"])
+        .expect_code(0)?;
+    assert!(out.stdout.contains("is up to date: 2/2"), "{}", out.all());
     Ok(())
 }
+
+/// The template hash the test gives an "older build".
+const OLDER_BUILD: &str = "0000older0build0000";
+const EQUIVALENT: &str = "pgctl.acid.zalan.do/equivalent-template-hashes";

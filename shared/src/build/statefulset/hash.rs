@@ -33,13 +33,35 @@
 //! a field a builder starts to set, another default, another order of env variables,
 //! containers or volumes, another spelling of a quantity, a k8s-openapi upgrade that
 //! serialises differently. `shared/tests/template_hash.rs` pins the hashes of the fixture and
-//! reference manifests so that such a change is seen and decided, not shipped by accident.
+//! reference manifests, so that such a change is seen and decided, not shipped by accident.
+//!
+//! ## A new controller build never replaces pods by itself
+//!
+//! A build that changes what the hash covers would make every pod outdated. So the StatefulSet
+//! also records what its template was built from, [`inputs_hash`]
+//! ([`INPUTS_HASH_ANNOTATION`](crate::build::INPUTS_HASH_ANNOTATION)): the resource's uid and
+//! `metadata.generation` (every change of the spec), the restart request and the operator
+//! ConfigMap's data as written (not as parsed, which a build's defaults would change). When the
+//! plan replaces a live template whose inputs equal today's, the two templates differ only
+//! because the build did: the live hash joins
+//! [`EQUIVALENT_HASHES_ANNOTATION`](crate::build::EQUIVALENT_HASHES_ANNOTATION) on the new
+//! template ([`carry_equivalent_hashes`]), and pods carrying it count as current
+//! ([`crate::rollout::pod_outdated`]). They take the new template up when they are replaced for
+//! another reason, like pods under `enable_lazy_spilo_upgrade`. Once the inputs change and the
+//! template with them (a new image, resources, a restart request, a configuration key the
+//! template reads), the list is emptied and every pod not running the new template is rolled.
+//! A change of inputs that leaves the template as it was (a new user, another Service
+//! annotation) keeps the list.
 
+use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::build::{RESTARTED_AT_ANNOTATION, canonical_json, spilo};
+use crate::build::{
+    ClusterContext, EQUIVALENT_HASHES_ANNOTATION, INPUTS_HASH_ANNOTATION, RESTARTED_AT_ANNOTATION,
+    TEMPLATE_HASH_ANNOTATION, canonical_json, spilo,
+};
 
 use super::CONTAINER_NAME;
 
@@ -108,4 +130,112 @@ pub fn hash_with_image(template: &PodTemplateSpec, image: &str) -> Option<String
         Some(at) => restart_hash(&hash, at),
         None => hash,
     })
+}
+
+/// At most this many template hashes are kept as equivalent (the newest): pods made by a build
+/// more upgrades back than that are replaced.
+pub const MAX_EQUIVALENT_HASHES: usize = 8;
+
+/// What the StatefulSet's pod template is built from: the SHA-256 (hex) of the text
+/// `uid={uid}\ngeneration={generation}\nrestartedAt={value}\nconfig={digest}`, with the
+/// resource's uid and `metadata.generation` (empty when unset), the value of
+/// [`RESTARTED_AT_ANNOTATION`] (empty without one) and
+/// [`OperatorConfig::data_digest`](crate::config::OperatorConfig::data_digest). Nothing a build
+/// decides goes in, so two builds give the same value for the same inputs.
+pub fn inputs_hash(ctx: &ClusterContext<'_>) -> String {
+    let meta = &ctx.pg.metadata;
+    let restarted_at = meta
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(RESTARTED_AT_ANNOTATION))
+        .map(String::as_str)
+        .unwrap_or_default();
+    let text = format!(
+        "uid={}\ngeneration={}\nrestartedAt={restarted_at}\nconfig={}",
+        meta.uid.as_deref().unwrap_or_default(),
+        meta.generation.map(|g| g.to_string()).unwrap_or_default(),
+        ctx.config.data_digest,
+    );
+    Sha256::digest(text)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Decides the [`EQUIVALENT_HASHES_ANNOTATION`] of `desired`, the StatefulSet about to replace
+/// `live` (as JSON), and writes it on `desired`'s pod template:
+/// - same inputs ([`INPUTS_HASH_ANNOTATION`] equal on both), another template hash: the live
+///   template was made by another build from the same inputs, so its hash joins the live list;
+/// - other inputs, same template hash: the change does not touch the template; the live list
+///   is kept;
+/// - other inputs and another template (or a live StatefulSet without inputs hash): the change
+///   is a real one, the list is emptied.
+///
+/// The desired hash itself is never in the list, and at most [`MAX_EQUIVALENT_HASHES`] are kept.
+pub fn carry_equivalent_hashes(desired: &mut StatefulSet, live: &Value) {
+    let annotation = |value: Option<&Value>, key: &str| -> Option<String> {
+        value?
+            .get("metadata")?
+            .get("annotations")?
+            .get(key)?
+            .as_str()
+            .map(str::to_string)
+    };
+    let live_template = live.get("spec").and_then(|s| s.get("template"));
+    let live_inputs = annotation(Some(live), INPUTS_HASH_ANNOTATION);
+    let live_hash = annotation(live_template, TEMPLATE_HASH_ANNOTATION);
+    let live_list = annotation(live_template, EQUIVALENT_HASHES_ANNOTATION).unwrap_or_default();
+    let desired_inputs = desired
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(INPUTS_HASH_ANNOTATION))
+        .cloned();
+    let Some(template) = desired.spec.as_mut().map(|s| &mut s.template) else {
+        return;
+    };
+    let annotations = template
+        .metadata
+        .get_or_insert_with(Default::default)
+        .annotations
+        .get_or_insert_with(Default::default);
+    let desired_hash = annotations.get(TEMPLATE_HASH_ANNOTATION).cloned();
+    let same_inputs = live_inputs.is_some() && live_inputs == desired_inputs;
+    let same_template = live_hash.is_some() && live_hash == desired_hash;
+    let mut list: Vec<String> = Vec::new();
+    if same_inputs || same_template {
+        list.extend(
+            live_list
+                .split(',')
+                .filter(|h| !h.is_empty())
+                .map(str::to_string),
+        );
+    }
+    if same_inputs && let Some(hash) = live_hash {
+        list.push(hash);
+    }
+    list.retain(|h| Some(h) != desired_hash.as_ref());
+    let mut seen = std::collections::BTreeSet::new();
+    list.retain(|h| seen.insert(h.clone()));
+    let excess = list.len().saturating_sub(MAX_EQUIVALENT_HASHES);
+    list.drain(..excess);
+    if list.is_empty() {
+        annotations.remove(EQUIVALENT_HASHES_ANNOTATION);
+    } else {
+        annotations.insert(EQUIVALENT_HASHES_ANNOTATION.to_string(), list.join(","));
+    }
+}
+
+/// The template hashes `template` lists as equivalent to its own
+/// ([`EQUIVALENT_HASHES_ANNOTATION`]).
+pub fn equivalent_hashes(template: &PodTemplateSpec) -> impl Iterator<Item = &str> {
+    template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.annotations.as_ref())
+        .and_then(|a| a.get(EQUIVALENT_HASHES_ANNOTATION))
+        .map(String::as_str)
+        .unwrap_or_default()
+        .split(',')
+        .filter(|h| !h.is_empty())
 }

@@ -13,7 +13,9 @@
 //!   `pgdata` mount; init containers are taken as written.
 //! - The pod template carries [`super::TEMPLATE_HASH_ANNOTATION`] = [`template_hash`] of its
 //!   spec, and the resource's [`super::RESTARTED_AT_ANNOTATION`] (`pgctl rollout restart`),
-//!   which then counts in the hash too ([`restart_hash`]).
+//!   which then counts in the hash too ([`restart_hash`]). The StatefulSet carries
+//!   [`super::INPUTS_HASH_ANNOTATION`] = [`inputs_hash`], and the plan adds the template hashes
+//!   of earlier builds that count as current ([`carry_equivalent_hashes`]).
 //!
 //! The pieces live in submodules, re-exported here: `env` (the environment), `volumes`,
 //! `scheduling` (tolerations, affinity, topology spread) and `hash` (the template hash; its
@@ -40,7 +42,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use crate::naming;
 
 use super::{
-    BuildError, ClusterContext, OPERATOR_PORT, PATRONI_PORT, POSTGRES_PORT,
+    BuildError, ClusterContext, INPUTS_HASH_ANNOTATION, OPERATOR_PORT, PATRONI_PORT, POSTGRES_PORT,
     RESTARTED_AT_ANNOTATION, TEMPLATE_HASH_ANNOTATION, resources,
 };
 use env::{env_from, field_ref, push_absent, secret_ref, tls_env, value};
@@ -48,7 +50,10 @@ use scheduling::{affinity, tolerations, topology_spread_constraints};
 use volumes::{add_additional_volumes, data_volume_mount, volume_claim_template};
 
 pub use env::env;
-pub use hash::{hash_with_image, restart_hash, template_hash};
+pub use hash::{
+    MAX_EQUIVALENT_HASHES, carry_equivalent_hashes, equivalent_hashes, hash_with_image,
+    inputs_hash, restart_hash, template_hash,
+};
 
 /// Name of the Spilo container.
 pub const CONTAINER_NAME: &str = "postgres";
@@ -73,8 +78,13 @@ pub fn statefulset(ctx: &ClusterContext<'_>) -> Result<StatefulSet, BuildError> 
     let object = format!("StatefulSet {name}");
     let config = ctx.config;
     let retention = config.persistent_volume_claim_retention_policy;
+    let mut metadata = ctx.metadata(name);
+    metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(INPUTS_HASH_ANNOTATION.to_string(), inputs_hash(ctx));
     Ok(StatefulSet {
-        metadata: ctx.metadata(name),
+        metadata,
         spec: Some(StatefulSetSpec {
             replicas: Some(instances(ctx)),
             selector: LabelSelector {
