@@ -1432,3 +1432,157 @@ async fn rollout_status_right_after_rollout_restart_follows_the_restart_to_its_e
 /// The template hash the test gives an "older build".
 const OLDER_BUILD: &str = "0000older0build0000";
 const EQUIVALENT: &str = "pgctl.acid.zalan.do/equivalent-template-hashes";
+
+/// While eight clusters wait on a switchover that cannot happen (each master flagged for
+/// replacement, the candidate's Patroni stopped with SIGSTOP) and the controller has eight
+/// workers, a ninth new cluster gets its StatefulSet within 5 s of its creation: no worker is
+/// held by Patroni. (A worker held per stuck cluster would leave none for the ninth.)
+#[tokio::test]
+async fn a_new_cluster_gets_its_statefulset_while_eight_wait_on_a_stalled_switchover() -> Result<()>
+{
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .copied()
+        .chain([("workers", "8"), ("pod_label_wait_timeout", "15s")])
+        .collect();
+    let env = CliEnv::start_real("stall", &config).await?;
+    let ns = env.namespace.name().to_string();
+    let names: Vec<String> = (1..=8).map(|i| format!("acid-stall{i}")).collect();
+    for name in &names {
+        env.pgctl(&[
+            "create",
+            name,
+            "--team",
+            "acid",
+            "--instances",
+            "2",
+            "--size",
+            "1Gi",
+        ])
+        .expect_code(0)?;
+    }
+    let mut masters = BTreeMap::new();
+    for name in &names {
+        let (master, _) = running_cluster(&env, name, 2).await?;
+        masters.insert(name.clone(), master);
+    }
+
+    // Each candidate's Patroni stops; then its master is flagged for replacement.
+    let mut frozen = Vec::new();
+    for (name, master) in &masters {
+        let replica = data_plane::pods(&env.client, &ns, name)
+            .await?
+            .iter()
+            .map(ResourceExt::name_any)
+            .find(|n| n != master)
+            .context("a replica")?;
+        let patroni: Vec<_> = data_plane::pod_processes(&ns, &replica)
+            .into_iter()
+            .filter(|p| p.cmdline.contains("patroni.yml") && !p.cmdline.contains("unshare"))
+            .collect();
+        // Patroni as the pod's PID 1 forks: a parent that reaps orphans, a child that works.
+        ensure!(!patroni.is_empty(), "no Patroni process of {replica}");
+        data_plane::signal_all(&patroni, nix::sys::signal::Signal::SIGSTOP);
+        frozen.extend(patroni);
+    }
+    let thaw = thaw_on_drop(frozen);
+    for master in masters.values() {
+        Api::<Pod>::namespaced(env.client.clone(), &ns)
+            .patch(
+                master,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(serde_json::json!({
+                    "metadata": {"annotations": {FLAG: "true"}}
+                })),
+            )
+            .await?;
+    }
+    // The controller has taken every one of them up, and each waits for its switchover.
+    for name in &names {
+        wait_until(
+            &format!("{name} to report its blocked rollout"),
+            ROLLOUT,
+            || async {
+                Ok(degraded(&env, name)
+                    .await?
+                    .filter(|(status, reason, _)| status == "True" && reason == "RolloutBlocked"))
+            },
+        )
+        .await?;
+    }
+
+    // The ninth, created through the API while a watch of its StatefulSet runs.
+    let ninth = "acid-ninth";
+    let (seen_tx, seen_rx) = tokio::sync::oneshot::channel::<Instant>();
+    let sts_api = Api::<StatefulSet>::namespaced(env.client.clone(), &ns);
+    let watch = watcher(
+        sts_api.clone(),
+        watcher::Config::default().fields(&format!("metadata.name={ninth}")),
+    );
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<()>();
+    let watching = tokio::spawn(async move {
+        let mut stream = watch.boxed();
+        let mut ready_tx = Some(ready_tx);
+        let mut seen_tx = Some(seen_tx);
+        while let Some(event) = stream.next().await {
+            match event {
+                Ok(watcher::Event::InitDone) => {
+                    if let Some(tx) = ready_tx.take() {
+                        let _ = tx.send(());
+                    }
+                }
+                Ok(watcher::Event::Apply(_) | watcher::Event::InitApply(_)) => {
+                    if let Some(tx) = seen_tx.take() {
+                        let _ = tx.send(Instant::now());
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+    });
+    ready_rx.await.context("the StatefulSet watch started")?;
+    let resource: pgctl_shared::crd::Postgresql = serde_json::from_value(serde_json::json!({
+        "apiVersion": "acid.zalan.do/v1",
+        "kind": "postgresql",
+        "metadata": {"name": ninth},
+        "spec": {
+            "teamId": "acid",
+            "numberOfInstances": 1,
+            "volume": {"size": "1Gi"},
+            "postgresql": {"version": "17"}
+        }
+    }))?;
+    let created = Instant::now();
+    Api::<pgctl_shared::crd::Postgresql>::namespaced(env.client.clone(), &ns)
+        .create(&kube::api::PostParams::default(), &resource)
+        .await?;
+    let seen = tokio::time::timeout(Duration::from_secs(60), seen_rx)
+        .await
+        .context("no StatefulSet of the ninth cluster within 60 s")??;
+    watching.abort();
+    let took = seen.duration_since(created);
+    eprintln!("the ninth cluster's StatefulSet appeared {took:?} after its creation");
+    ensure!(
+        took < Duration::from_secs(5),
+        "the ninth cluster's StatefulSet took {took:?} (more than 5 s) while eight clusters wait"
+    );
+
+    // And the eight were still waiting all along: same masters, still flagged.
+    for (name, master) in &masters {
+        let pods = data_plane::pods(&env.client, &ns, name).await?;
+        let pod = pods
+            .iter()
+            .find(|p| p.name_any() == *master)
+            .with_context(|| format!("the master {master} of {name}"))?;
+        ensure!(
+            role(pod) == Some("master") && pod.annotations().contains_key(FLAG),
+            "{name}: the master {master} moved while its candidate was stopped"
+        );
+    }
+    drop(thaw);
+    Ok(())
+}
