@@ -116,7 +116,8 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
     let name = pg.metadata.name.clone().unwrap_or_default();
     let ns = pg.metadata.namespace.clone().unwrap_or(namespace);
     pg.metadata.namespace = Some(ns.clone());
-    if pg.metadata.uid.is_none() {
+    // A manifest from a file is planned as it will be once applied; a live one as it is.
+    if args.file.is_some() {
         let live = match &kube {
             Some(kube) => kube.clusters(&ns).get_opt(&name).await.ok().flatten(),
             None => None,
@@ -175,8 +176,9 @@ pub async fn run(args: PlanArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
 }
 
 /// Gives a manifest read from a file the uid and `metadata.generation` the resource will have
-/// once applied over `live` (they count in the StatefulSet's inputs hash): the live uid, and
-/// the live generation, plus one when the spec differs; a new resource gets generation 1.
+/// once applied over `live` (they count in the StatefulSet's inputs hash), whatever the file
+/// says: the live uid, and the live generation, plus one when the spec differs; a new resource
+/// gets generation 1 (and the uid written in the file, if any, else a placeholder).
 fn as_applied(pg: &mut Postgresql, live: Option<&Postgresql>) {
     let spec_of = |pg: &Postgresql| serde_json::to_value(&pg.spec).ok();
     let (uid, generation) = match live {
@@ -188,7 +190,7 @@ fn as_applied(pg: &mut Postgresql, live: Option<&Postgresql>) {
                 Some(generation + i64::from(changed)),
             )
         }
-        None => (None, Some(1)),
+        None => (pg.metadata.uid.clone(), Some(1)),
     };
     pg.metadata.uid = Some(uid.unwrap_or_else(|| PLACEHOLDER_UID.to_string()));
     pg.metadata.generation = generation;
@@ -519,6 +521,36 @@ fn render(plan: &Plan, ui: &Ui) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_manifest_is_planned_with_the_uid_and_generation_it_will_have() {
+        let pg = |instances: i32, uid: Option<&str>, generation: Option<i64>| {
+            let mut pg: Postgresql = serde_json::from_value(json!({
+                "apiVersion": "acid.zalan.do/v1",
+                "kind": "postgresql",
+                "metadata": {"name": "acid-a"},
+                "spec": {"teamId": "acid", "numberOfInstances": instances,
+                         "volume": {"size": "1Gi"}, "postgresql": {"version": "17"}}
+            }))
+            .expect("manifest");
+            pg.metadata.uid = uid.map(str::to_string);
+            pg.metadata.generation = generation;
+            pg
+        };
+        let live = pg(2, Some("live-uid"), Some(4));
+        // The same spec: no new generation, even if the file says another.
+        let mut same = pg(2, Some("stale"), Some(1));
+        as_applied(&mut same, Some(&live));
+        assert_eq!(same.metadata.uid.as_deref(), Some("live-uid"));
+        assert_eq!(same.metadata.generation, Some(4));
+        let mut changed = pg(3, None, Some(4));
+        as_applied(&mut changed, Some(&live));
+        assert_eq!(changed.metadata.generation, Some(5));
+        let mut new = pg(3, None, None);
+        as_applied(&mut new, None);
+        assert_eq!(new.metadata.uid.as_deref(), Some(PLACEHOLDER_UID));
+        assert_eq!(new.metadata.generation, Some(1));
+    }
 
     #[test]
     fn a_removed_field_is_shown_as_going_to_none() {
