@@ -184,6 +184,21 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
     // Endpoints (Patroni's) hold the master's address; the controller reports it.
     let (master, master_ip, replicas) = cluster.topology(3).await?;
     cluster.wait_streaming(&master_ip, 2).await?;
+    // Every pod runs Patroni 4 (from PyPI: tests/patroni/ensure), which calls its leader
+    // `primary` in its API while the pod keeps Spilo's `master` label.
+    for pod in data_plane::pods(cluster.client(), cluster.ns(), &cluster.name).await? {
+        let ip = pod_ip(&pod).context("a pod IP")?;
+        let patroni = data_plane::patroni_get(&ip, "/patroni").await?;
+        let version = patroni["patroni"]["version"].as_str().unwrap_or_default();
+        ensure!(
+            version.starts_with("4."),
+            "{} runs Patroni {version:?}",
+            pod.name_any()
+        );
+        if role(&pod) == Some("master") {
+            ensure!(patroni["role"] == "primary", "{patroni}");
+        }
+    }
     ensure!(
         cluster.master_endpoints().await? == vec![master_ip.clone()],
         "the master Endpoints should hold {master_ip} only"

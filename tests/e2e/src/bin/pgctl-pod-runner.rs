@@ -45,7 +45,8 @@ struct Args {
     /// that play Patroni themselves).
     #[arg(long, default_value = "pgctl.test/pods=simulated")]
     simulated_label: String,
-    #[arg(long, default_value = "/usr/bin/patroni")]
+    /// The Patroni program the pods run (what `tests/patroni/ensure` prints).
+    #[arg(long)]
     patroni: PathBuf,
     /// PostgreSQL's binaries (default: the newest under /usr/lib/postgresql).
     #[arg(long)]
@@ -67,7 +68,7 @@ async fn main() -> Result<()> {
     }
     if !args.patroni.exists() {
         bail!(
-            "{} not found: install Debian's patroni package (tests/postgres/ensure does)",
+            "{} not found: tests/patroni/ensure installs Patroni and prints its path",
             args.patroni.display()
         );
     }

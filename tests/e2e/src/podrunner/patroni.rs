@@ -180,6 +180,14 @@ pub fn config(
         "labels": labels,
         "scope_label": env.get("KUBERNETES_SCOPE_LABEL").map_or("cluster-name", String::as_str),
         "role_label": env.get("KUBERNETES_ROLE_LABEL").map_or("spilo-role", String::as_str),
+        // Patroni 4 labels a leader `primary` by default; Spilo keeps `master` (what the
+        // operator's Services select), and so does the runner.
+        "leader_label_value": env
+            .get("KUBERNETES_LEADER_LABEL_VALUE")
+            .map_or("master", String::as_str),
+        "standby_leader_label_value": env
+            .get("KUBERNETES_STANDBY_LEADER_LABEL_VALUE")
+            .map_or("master", String::as_str),
         "pod_ip": pod_ip,
         "ports": [{"name": "postgresql", "port": 5432}],
         "context": KUBE_CONTEXT,
@@ -303,12 +311,17 @@ mod tests {
         e.insert("KUBERNETES_ROLE_LABEL".into(), "role".into());
         let c = build(&e)?;
         assert_eq!(c["kubernetes"]["role_label"], "role");
+        // Spilo's label values, not Patroni 4's `primary`, unless the environment says.
+        assert_eq!(c["kubernetes"]["leader_label_value"], "master");
+        assert_eq!(c["kubernetes"]["standby_leader_label_value"], "master");
         assert_eq!(c["kubernetes"]["namespace"], "team");
         assert_eq!(c["kubernetes"]["labels"]["application"], "spilo");
         assert_eq!(c["kubernetes"]["use_endpoints"], true);
         e.insert("KUBERNETES_USE_CONFIGMAPS".into(), "true".into());
+        e.insert("KUBERNETES_LEADER_LABEL_VALUE".into(), "primary".into());
         let c = build(&e)?;
         assert!(c["kubernetes"].get("use_endpoints").is_none());
+        assert_eq!(c["kubernetes"]["leader_label_value"], "primary");
         Ok(())
     }
 
