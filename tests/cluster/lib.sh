@@ -31,11 +31,14 @@ pinned_version() { # MODULE_DIR MODULE_PATH
 KUBERNETES_VERSION="$(pinned_version kubernetes k8s.io/kubernetes)"
 ETCD_VERSION="$(pinned_version etcd go.etcd.io/etcd/server/v3)"
 KWOK_VERSION="$(pinned_version kwok sigs.k8s.io/kwok)"
+COREDNS_VERSION="$(pinned_version coredns github.com/coredns/coredns)"
 
 KUBERNETES_BIN_DIR="$PGCTL_CACHE_DIR/kubernetes-$KUBERNETES_VERSION/bin"
 ETCD_BIN_DIR="$PGCTL_CACHE_DIR/etcd-$ETCD_VERSION/bin"
 KWOK_BIN_DIR="$PGCTL_CACHE_DIR/kwok-$KWOK_VERSION/bin"
 PROVISIONER_BIN_DIR="$PGCTL_CACHE_DIR/hostpath-provisioner-$KUBERNETES_VERSION/bin"
+KUBE_PROXY_BIN_DIR="$PGCTL_CACHE_DIR/kube-proxy-$KUBERNETES_VERSION/bin"
+COREDNS_BIN_DIR="$PGCTL_CACHE_DIR/coredns-$COREDNS_VERSION/bin"
 
 # Where a component's binary is: a ready one in KUBEBUILDER_ASSETS (the
 # envtest convention) wins over the one tests/cluster/build makes.
@@ -50,6 +53,8 @@ component_binary() { # NAME
         etcd) echo "$ETCD_BIN_DIR/$name" ;;
         kwok) echo "$KWOK_BIN_DIR/$name" ;;
         pgctl-hostpath-provisioner) echo "$PROVISIONER_BIN_DIR/$name" ;;
+        kube-proxy) echo "$KUBE_PROXY_BIN_DIR/$name" ;;
+        pgctl-coredns) echo "$COREDNS_BIN_DIR/$name" ;;
         pgctl-pod-runner) echo "${CARGO_TARGET_DIR:-$PGCTL_CACHE_DIR/target}/debug/$name" ;;
         *) echo "tests/cluster: unknown component $name" >&2; return 1 ;;
     esac
@@ -62,6 +67,10 @@ load_settings() {
     if [[ -f "$PGCTL_CLUSTER_DIR/settings.env" ]]; then
         # shellcheck disable=SC1091
         source "$PGCTL_CLUSTER_DIR/settings.env"
+        # Settings newer than the recording cluster's: their defaults.
+        KUBE_PROXY_PORT="${KUBE_PROXY_PORT:-20256}"
+        KUBE_PROXY_METRICS_PORT="${KUBE_PROXY_METRICS_PORT:-20249}"
+        COREDNS_PORT="${COREDNS_PORT:-20253}"
         return 0
     fi
     ETCD_PORT="${PGCTL_ETCD_PORT:-22379}"
@@ -70,6 +79,9 @@ load_settings() {
     CONTROLLER_MANAGER_PORT="${PGCTL_CONTROLLER_MANAGER_PORT:-20257}"
     SCHEDULER_PORT="${PGCTL_SCHEDULER_PORT:-20259}"
     KWOK_PORT="${PGCTL_KWOK_PORT:-20247}"
+    KUBE_PROXY_PORT="${PGCTL_KUBE_PROXY_PORT:-20256}"
+    KUBE_PROXY_METRICS_PORT="${PGCTL_KUBE_PROXY_METRICS_PORT:-20249}"
+    COREDNS_PORT="${PGCTL_COREDNS_PORT:-20253}"
     NODE_COUNT="${PGCTL_CLUSTER_NODES:-3}"
     SPILO_PODS="${PGCTL_SPILO_PODS:-runner}"
     # The first two octets of the pod network (a /16): nodes get NET.N.0/24, the runner's
@@ -85,6 +97,9 @@ APISERVER_PORT=$APISERVER_PORT
 CONTROLLER_MANAGER_PORT=$CONTROLLER_MANAGER_PORT
 SCHEDULER_PORT=$SCHEDULER_PORT
 KWOK_PORT=$KWOK_PORT
+KUBE_PROXY_PORT=$KUBE_PROXY_PORT
+KUBE_PROXY_METRICS_PORT=$KUBE_PROXY_METRICS_PORT
+COREDNS_PORT=$COREDNS_PORT
 NODE_COUNT=$NODE_COUNT
 SPILO_PODS=$SPILO_PODS
 POD_NETWORK=$POD_NETWORK
@@ -95,12 +110,15 @@ EOF
 # shellcheck disable=SC2034 # used by the scripts that source this file
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok pgctl-hostpath-provisioner)
 
-# COMPONENTS plus the pod runner when the settings (load_settings) say it runs.
+# COMPONENTS plus the pod runner, kube-proxy and CoreDNS when the settings (load_settings)
+# say the pods run (they program the host's network).
 running_components() {
     local c
     for c in "${COMPONENTS[@]}"; do echo "$c"; done
     if [[ "${SPILO_PODS:-}" == runner || "${SPILO_PODS:-}" == external ]]; then
         echo pgctl-pod-runner
+        echo kube-proxy
+        echo pgctl-coredns
     fi
 }
 

@@ -102,4 +102,8 @@ make_pki() { # PKI_DIR POD_GATEWAY_IP
     # The harness's own helpers act on any object.
     make_cert "$dir" ca kwok "/O=system:masters/CN=pgctl-kwok" client
     make_cert "$dir" ca pgctl-hostpath-provisioner "/O=system:masters/CN=pgctl-hostpath-provisioner" client
+    # kube-proxy as the default RBAC policy knows it (system:node-proxier); CoreDNS reads
+    # Services, EndpointSlices and Namespaces cluster-wide.
+    make_cert "$dir" ca kube-proxy "/CN=system:kube-proxy" client
+    make_cert "$dir" ca pgctl-coredns "/O=system:masters/CN=pgctl-coredns" client
 }

@@ -71,6 +71,48 @@ pub fn psql(host: &str, user: &str, password: &str, database: &str, sql: &str) -
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// [`psql`] run inside pod `namespace/pod`: in its network namespace, with its
+/// `/etc/resolv.conf` (the cluster DNS; `ip netns exec` mounts the pod's), so `host` may be a
+/// Service name as a pod sees it (`NAME`, `NAME.NAMESPACE`, `NAME.NAMESPACE.svc.cluster.local`).
+pub fn psql_in_pod(
+    namespace: &str,
+    pod: &str,
+    host: &str,
+    user: &str,
+    password: &str,
+    sql: &str,
+) -> Result<String> {
+    let processes = pod_processes(namespace, pod);
+    let netns = processes
+        .iter()
+        .find_map(|p| {
+            let out = Command::new("ip")
+                .args(["netns", "identify", &p.pid.to_string()])
+                .output()
+                .ok()?;
+            let name = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            (!name.is_empty()).then_some(name)
+        })
+        .with_context(|| format!("the network namespace of pod {namespace}/{pod}"))?;
+    let out = Command::new("ip")
+        .args(["netns", "exec", &netns, "psql"])
+        .arg(format!(
+            "host={host} port=5432 user={user} dbname=postgres sslmode=require connect_timeout=5"
+        ))
+        .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .env("PGPASSWORD", password)
+        .env_remove("PGSERVICE")
+        .output()
+        .context("running psql in the pod's network namespace")?;
+    if !out.status.success() {
+        bail!(
+            "psql from {pod} to {user}@{host}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 /// The password in the credentials Secret of `user` of `cluster` (named by the default
 /// `secret_name_template`).
 pub async fn password(

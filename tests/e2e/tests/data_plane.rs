@@ -3,7 +3,7 @@
 //! leader, the controller provisions roles and databases. Needs the pod runner (skipped
 //! elsewhere).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use k8s_openapi::api::core::v1::Endpoints;
@@ -216,6 +216,30 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
     )
     .await?;
 
+    // Services by address and by name, from inside a pod (kube-proxy routes the ClusterIPs,
+    // CoreDNS answers, the pod's resolv.conf has the cluster's search path): the master
+    // Service by its short name reaches the master, the replica Service by its full name a
+    // replica.
+    let superuser = cluster.superuser().await?;
+    let ns = cluster.ns().to_string();
+    let in_pod = |pod: &str, host: &str, sql: &str| {
+        data_plane::psql_in_pod(&ns, pod, host, "postgres", &superuser, sql)
+    };
+    let role_sql = "select case when pg_is_in_recovery() then 'replica' else 'master' end";
+    wait_for("the master Service by its short name", SQL, || async {
+        Ok(in_pod(&master, &cluster.name, role_sql).is_ok_and(|r| r == "master"))
+    })
+    .await?;
+    let replica_fqdn = format!("{}-repl.{ns}.svc.cluster.local", cluster.name);
+    wait_for("the replica Service by its full name", SQL, || async {
+        Ok(in_pod(&master, &replica_fqdn, role_sql).is_ok_and(|r| r == "replica"))
+    })
+    .await?;
+    ensure!(
+        in_pod(&master, &format!("{}.{ns}", cluster.name), role_sql)? == "master",
+        "NAME.NAMESPACE should reach the master"
+    );
+
     // Roles and databases: every user logs in with its Secret's password; the database has
     // its owner.
     for user in ["app_owner", "reader"] {
@@ -232,7 +256,6 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
         })
         .await?;
     }
-    let superuser = cluster.superuser().await?;
     wait_for("appdb owned by app_owner", SQL, || async {
         Ok(psql(
             &master_ip,
@@ -310,6 +333,32 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
     .await;
     data_plane::signal_all(&frozen, Signal::SIGKILL);
     let new_master_ip = new_master_ip?;
+    // The master Service's name follows: from the moment Patroni's Endpoints name the new
+    // master, until a connection by that name (kube-proxy's rules) reaches it.
+    let followed = Instant::now();
+    let new_master_pod = data_plane::pods(cluster.client(), cluster.ns(), &cluster.name)
+        .await?
+        .into_iter()
+        .find(|p| pod_ip(p).as_deref() == Some(new_master_ip.as_str()))
+        .map(|p| p.name_any())
+        .context("the pod of the new master")?;
+    wait_for(
+        "the master Service name to reach the new master",
+        FAILOVER,
+        || async {
+            Ok(in_pod(
+                &new_master_pod,
+                &cluster.name,
+                "select host(inet_server_addr()) where not pg_is_in_recovery()",
+            )
+            .is_ok_and(|ip| ip == new_master_ip))
+        },
+    )
+    .await?;
+    eprintln!(
+        "the master Service name reached the new master {:?} after its Endpoints did",
+        followed.elapsed()
+    );
     ensure!(
         psql(
             &new_master_ip,

@@ -13,7 +13,8 @@ use kube::{Client, Config};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{Mutex, watch};
 
-use pgctl_e2e::podrunner::{self, forward, net::PodNetwork, pod::Shared};
+use pgctl_e2e::podrunner::net::{ClusterDns, PodNetwork};
+use pgctl_e2e::podrunner::{self, forward, pod::Shared};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -48,6 +49,13 @@ struct Args {
     /// The Patroni program the pods run (what `tests/patroni/ensure` prints).
     #[arg(long)]
     patroni: PathBuf,
+    /// The cluster DNS's address (the `kube-dns` Service), written into the pods'
+    /// `resolv.conf`; without it the pods have no DNS.
+    #[arg(long)]
+    cluster_dns: Option<std::net::Ipv4Addr>,
+    /// The cluster domain of the pods' DNS search path.
+    #[arg(long, default_value = "cluster.local")]
+    cluster_domain: String,
     /// PostgreSQL's binaries (default: the newest under /usr/lib/postgresql).
     #[arg(long)]
     pg_bin_dir: Option<PathBuf>,
@@ -110,6 +118,10 @@ async fn main() -> Result<()> {
         gateway,
         prefix_len,
         prefix: args.bridge.clone(),
+        dns: args.cluster_dns.map(|server| ClusterDns {
+            server,
+            domain: args.cluster_domain.clone(),
+        }),
     };
     let (stop, shutdown) = watch::channel(false);
     let shared = Arc::new(Shared {

@@ -42,6 +42,29 @@ pub struct PodNetwork {
     pub prefix_len: u8,
     /// Prefix of the namespace and interface names of this runner's pods.
     pub prefix: String,
+    /// The cluster's DNS, written into each pod's `resolv.conf`; `None`: no DNS.
+    pub dns: Option<ClusterDns>,
+}
+
+/// The cluster DNS a pod uses (`dnsPolicy: ClusterFirst`).
+#[derive(Debug, Clone)]
+pub struct ClusterDns {
+    /// The `kube-dns` Service's address.
+    pub server: Ipv4Addr,
+    /// The cluster domain (`cluster.local`).
+    pub domain: String,
+}
+
+impl ClusterDns {
+    /// The `resolv.conf` of a pod in `namespace`, as the kubelet writes it: the search path
+    /// `NAMESPACE.svc.DOMAIN svc.DOMAIN DOMAIN`, the cluster DNS, `ndots:5`.
+    pub fn resolv_conf(&self, namespace: &str) -> String {
+        let domain = &self.domain;
+        format!(
+            "search {namespace}.svc.{domain} svc.{domain} {domain}\nnameserver {}\noptions ndots:5\n",
+            self.server
+        )
+    }
 }
 
 /// One pod's network namespace.
@@ -120,8 +143,15 @@ impl PodNetwork {
     }
 
     /// Makes the pod's namespace with `address` on its `eth0`, its default route via the
-    /// gateway, and its own `/etc/hosts` and (empty: no DNS) `/etc/resolv.conf`.
-    pub async fn add(&self, netns: &PodNetns, address: Ipv4Addr, hostname: &str) -> Result<()> {
+    /// gateway, and its own `/etc/hosts` and `/etc/resolv.conf` (the cluster DNS for a pod of
+    /// `namespace`; without one, empty). `ip netns exec` mounts both over `/etc`.
+    pub async fn add(
+        &self,
+        netns: &PodNetns,
+        address: Ipv4Addr,
+        hostname: &str,
+        namespace: &str,
+    ) -> Result<()> {
         self.delete(netns).await;
         ip(&["netns", "add", &netns.name]).await?;
         ip(&[
@@ -138,6 +168,20 @@ impl PodNetwork {
         ])
         .await?;
         ip(&["link", "set", &netns.host_if, "master", &self.bridge, "up"]).await?;
+        // Hairpin, as the kubelet's `hairpin-veth` mode: with br_netfilter, a pod's packet to a
+        // Service that kube-proxy DNATs back to the same pod is bridged out of the port it came
+        // in by; without hairpin the bridge drops it, and a pod cannot reach its own Service.
+        ip(&[
+            "link",
+            "set",
+            "dev",
+            &netns.host_if,
+            "type",
+            "bridge_slave",
+            "hairpin",
+            "on",
+        ])
+        .await?;
         let cidr = format!("{address}/{}", self.prefix_len);
         ip(&["-n", &netns.name, "addr", "add", &cidr, "dev", "eth0"]).await?;
         ip(&["-n", &netns.name, "link", "set", "lo", "up"]).await?;
@@ -160,7 +204,11 @@ impl PodNetwork {
             format!("127.0.0.1 localhost\n::1 localhost\n{address} {hostname}\n"),
         )
         .await?;
-        tokio::fs::write(etc.join("resolv.conf"), "# no DNS inside pgctl test pods\n").await?;
+        let resolv_conf = match &self.dns {
+            Some(dns) => dns.resolv_conf(namespace),
+            None => "# no DNS inside pgctl test pods\n".to_string(),
+        };
+        tokio::fs::write(etc.join("resolv.conf"), resolv_conf).await?;
         Ok(())
     }
 
@@ -171,5 +219,22 @@ impl PodNetwork {
             let _ = ip(&["link", "delete", &netns.host_if]).await;
         }
         let _ = tokio::fs::remove_dir_all(netns.etc_dir()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolv_conf_is_the_kubelets_for_cluster_first() {
+        let dns = ClusterDns {
+            server: Ipv4Addr::new(10, 96, 0, 10),
+            domain: "cluster.local".to_string(),
+        };
+        assert_eq!(
+            dns.resolv_conf("team"),
+            "search team.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"
+        );
     }
 }

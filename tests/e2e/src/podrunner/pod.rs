@@ -471,7 +471,7 @@ impl RealPod {
 
         self.shared
             .network
-            .add(&self.netns, address, &self.name)
+            .add(&self.netns, address, &self.name, &self.namespace)
             .await
             .context("setting up the pod's network")?;
 
