@@ -356,6 +356,11 @@ fn made_by_an_older_build(pg: &Postgresql) -> Snapshot {
     live
 }
 
+/// How many pods `plan` flags for replacement.
+fn flagged_pods(plan: &Plan) -> usize {
+    plan.writes().filter(|a| a.target().0 == Kind::Pod).count()
+}
+
 fn equivalent(plan: &Plan) -> Vec<&str> {
     crate::build::statefulset::equivalent_hashes(plan.template.as_ref().expect("template"))
         .collect()
@@ -394,7 +399,7 @@ fn a_template_changed_by_the_build_alone_keeps_the_pods() {
         .insert("other".to_string(), Vec::new());
     let neutral = plan(&users, &config(), &settled).expect("plan");
     assert_eq!(equivalent(&neutral), vec!["older"]);
-    assert!(!neutral.writes().any(|a| a.target().0 == Kind::Pod));
+    assert_eq!(flagged_pods(&neutral), 0);
 
     // …one that changes it rolls every pod not on the new template.
     let mut image = pg.clone();
@@ -402,12 +407,7 @@ fn a_template_changed_by_the_build_alone_keeps_the_pods() {
     image.spec.docker_image = Some("spilo:new".to_string());
     let real = plan(&image, &config(), &settled).expect("plan");
     assert!(equivalent(&real).is_empty());
-    let flagged: Vec<_> = real
-        .writes()
-        .map(Action::target)
-        .filter(|(kind, _)| *kind == Kind::Pod)
-        .collect();
-    assert_eq!(flagged.len(), 2, "{flagged:?}");
+    assert_eq!(flagged_pods(&real), 2);
 }
 
 #[test]
@@ -422,13 +422,7 @@ fn a_new_configuration_or_restart_request_with_a_new_template_rolls_the_pods() {
         .config;
     let planned = plan(&pg, &other, &live).expect("plan");
     assert!(equivalent(&planned).is_empty());
-    assert_eq!(
-        planned
-            .writes()
-            .filter(|a| a.target().0 == Kind::Pod)
-            .count(),
-        2
-    );
+    assert_eq!(flagged_pods(&planned), 2);
 
     // A restart request.
     let mut restarted = pg.clone();
@@ -438,13 +432,7 @@ fn a_new_configuration_or_restart_request_with_a_new_template_rolls_the_pods() {
     )]));
     let planned = plan(&restarted, &config(), &live).expect("plan");
     assert!(equivalent(&planned).is_empty());
-    assert_eq!(
-        planned
-            .writes()
-            .filter(|a| a.target().0 == Kind::Pod)
-            .count(),
-        2
-    );
+    assert_eq!(flagged_pods(&planned), 2);
 
     // A live StatefulSet without inputs hash (a build before this rule) is taken at its word:
     // another template hash is an outdated template.
@@ -459,13 +447,7 @@ fn a_new_configuration_or_restart_request_with_a_new_template_rolls_the_pods() {
         .remove(crate::build::INPUTS_HASH_ANNOTATION);
     let planned = plan(&pg, &config(), &unmarked).expect("plan");
     assert!(equivalent(&planned).is_empty());
-    assert_eq!(
-        planned
-            .writes()
-            .filter(|a| a.target().0 == Kind::Pod)
-            .count(),
-        2
-    );
+    assert_eq!(flagged_pods(&planned), 2);
 }
 
 #[test]

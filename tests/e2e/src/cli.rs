@@ -272,6 +272,28 @@ impl CliEnv {
         self.pgctl_with_stdin(args, "")
     }
 
+    /// `pgctl create NAME --team acid --instances N --size 1Gi EXTRA...`, which must succeed.
+    pub fn create_cluster(
+        &self,
+        name: &str,
+        instances: usize,
+        extra: &[&str],
+    ) -> Result<CliOutput> {
+        let instances = instances.to_string();
+        let mut args = vec![
+            "create",
+            name,
+            "--team",
+            "acid",
+            "--instances",
+            &instances,
+            "--size",
+            "1Gi",
+        ];
+        args.extend_from_slice(extra);
+        self.pgctl(&args).expect_code(0)
+    }
+
     /// Like [`Self::pgctl`], with `stdin` as standard input.
     pub fn pgctl_with_stdin(&self, args: &[&str], stdin: &str) -> CliOutput {
         let mut child = match self.command(args).stdin(Stdio::piped()).spawn() {

@@ -53,7 +53,21 @@ pub async fn install_pod_cluster_role(client: &Client) -> Result<()> {
 /// Runs `sql` with psql on `host` as `user` over TLS (Spilo's pg_hba requires it off
 /// loopback); returns the unaligned, tuples-only output.
 pub fn psql(host: &str, user: &str, password: &str, database: &str, sql: &str) -> Result<String> {
-    let out = Command::new("psql")
+    run_psql(Command::new("psql"), host, user, password, database, sql)
+        .with_context(|| format!("psql as {user}@{host}/{database}"))
+}
+
+/// Runs `command` (psql, or a prefix that ends by running it) with the connection string and
+/// `sql`; the unaligned, tuples-only output.
+fn run_psql(
+    mut command: Command,
+    host: &str,
+    user: &str,
+    password: &str,
+    database: &str,
+    sql: &str,
+) -> Result<String> {
+    let out = command
         .arg(format!(
             "host={host} port=5432 user={user} dbname={database} sslmode=require connect_timeout=5"
         ))
@@ -63,10 +77,7 @@ pub fn psql(host: &str, user: &str, password: &str, database: &str, sql: &str) -
         .output()
         .context("running psql")?;
     if !out.status.success() {
-        bail!(
-            "psql as {user}@{host}/{database}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+        bail!("{}", String::from_utf8_lossy(&out.stderr).trim());
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
@@ -94,23 +105,10 @@ pub fn psql_in_pod(
             (!name.is_empty()).then_some(name)
         })
         .with_context(|| format!("the network namespace of pod {namespace}/{pod}"))?;
-    let out = Command::new("ip")
-        .args(["netns", "exec", &netns, "psql"])
-        .arg(format!(
-            "host={host} port=5432 user={user} dbname=postgres sslmode=require connect_timeout=5"
-        ))
-        .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
-        .env("PGPASSWORD", password)
-        .env_remove("PGSERVICE")
-        .output()
-        .context("running psql in the pod's network namespace")?;
-    if !out.status.success() {
-        bail!(
-            "psql from {pod} to {user}@{host}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let mut command = Command::new("ip");
+    command.args(["netns", "exec", &netns, "psql"]);
+    run_psql(command, host, user, password, "postgres", sql)
+        .with_context(|| format!("psql from {pod} to {user}@{host}"))
 }
 
 /// The password in the credentials Secret of `user` of `cluster` (named by the default

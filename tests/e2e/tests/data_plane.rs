@@ -476,17 +476,7 @@ async fn three_clusters_run_at_once() -> Result<()> {
     let env = CliEnv::start_real("dp3", CONFIG).await?;
     let names = ["acid-one", "acid-two", "acid-three"];
     for name in names {
-        env.pgctl(&[
-            "create",
-            name,
-            "--team",
-            "acid",
-            "--instances",
-            "2",
-            "--size",
-            "1Gi",
-        ])
-        .expect_code(0)?;
+        env.create_cluster(name, 2, &[])?;
     }
     let mut all = Vec::new();
     for name in names {

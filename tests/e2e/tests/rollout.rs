@@ -51,22 +51,7 @@ async fn create_cluster_with(
     instances: usize,
     extra: &[&str],
 ) -> Result<(String, String)> {
-    env.pgctl(
-        &[
-            "create",
-            name,
-            "--team",
-            "acid",
-            "--instances",
-            &instances.to_string(),
-            "--size",
-            "1Gi",
-        ]
-        .into_iter()
-        .chain(extra.iter().copied())
-        .collect::<Vec<_>>(),
-    )
-    .expect_code(0)?;
+    env.create_cluster(name, instances, extra)?;
     running_cluster(env, name, instances).await
 }
 
@@ -1452,17 +1437,7 @@ async fn a_new_cluster_gets_its_statefulset_while_eight_wait_on_a_stalled_switch
     let ns = env.namespace.name().to_string();
     let names: Vec<String> = (1..=8).map(|i| format!("acid-stall{i}")).collect();
     for name in &names {
-        env.pgctl(&[
-            "create",
-            name,
-            "--team",
-            "acid",
-            "--instances",
-            "2",
-            "--size",
-            "1Gi",
-        ])
-        .expect_code(0)?;
+        env.create_cluster(name, 2, &[])?;
     }
     let mut masters = BTreeMap::new();
     for name in &names {
