@@ -376,14 +376,14 @@ pub fn plan_desired(
     // ones are kept; a larger volume is applied to the claims themselves.
     let sts_name = statefulset.metadata.name.clone().unwrap_or_default();
     let live_sts = live.get(Kind::StatefulSet, &sts_name);
-    // Hashed as built, before the live templates replace the built ones: the live ones carry
-    // server defaults, and would make the first pass after the creation write it again.
-    // (A built object never carries the annotation: no need to take it out.)
     // Pods made by an earlier build from the same inputs stay current (see
     // `build::statefulset::carry_equivalent_hashes`).
     if let Some(live) = &live_sts {
         build::statefulset::carry_equivalent_hashes(&mut statefulset, live);
     }
+    // Hashed as built, before the live templates replace the built ones: the live ones carry
+    // server defaults, and would make the first pass after the creation write it again.
+    // (A built object never carries the annotation: no need to take it out.)
     let sts_hash = hash_typed(&statefulset);
     if let (Some(spec), Some(templates)) = (
         statefulset.spec.as_mut(),
