@@ -7,6 +7,7 @@ pub mod cluster_index;
 pub mod config;
 pub mod crd;
 pub mod diff;
+pub mod digest;
 pub mod manifest;
 pub mod naming;
 pub mod password;

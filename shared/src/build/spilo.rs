@@ -187,7 +187,7 @@ pub fn dynamic_part_of(template: &k8s_openapi::api::core::v1::PodTemplateSpec) -
 pub fn dynamic_hash(dynamic: &Value) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(canonical_json(dynamic).as_bytes());
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    crate::digest::hex(&digest[..16])
 }
 
 /// The configuration without its dynamic part (`bootstrap.dcs` emptied): what a pod must be

@@ -262,11 +262,7 @@ pub fn data_digest(data: &BTreeMap<String, String>) -> String {
         hasher.update(format!("{}:", text.len()));
         hasher.update(text.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::hex(&hasher.finalize())
 }
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

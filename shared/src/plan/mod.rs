@@ -509,12 +509,7 @@ fn hash_typed<T: Serialize>(value: &T) -> String {
     // Writing into a hasher cannot fail, nor can serialising the Kubernetes types.
     let written = serde_json::to_writer(&mut hasher, value);
     debug_assert!(written.is_ok());
-    hasher
-        .0
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::digest::hex(&hasher.0.finalize())
 }
 
 /// An `io::Write` into a SHA-256 hasher.

@@ -62,6 +62,7 @@ use crate::build::{
     ClusterContext, EQUIVALENT_HASHES_ANNOTATION, INPUTS_HASH_ANNOTATION, RESTARTED_AT_ANNOTATION,
     TEMPLATE_HASH_ANNOTATION, canonical_json, spilo,
 };
+use crate::digest::hex;
 
 use super::CONTAINER_NAME;
 
@@ -94,7 +95,7 @@ pub fn template_hash(spec: &PodSpec) -> Result<String, serde_json::Error> {
     }
     let json = canonical_json(&value);
     let digest = Sha256::digest(json.as_bytes());
-    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&digest))
 }
 
 /// The template hash of a pod spec restarted at `restarted_at` (the value of
@@ -105,7 +106,7 @@ pub fn restart_hash(spec_hash: &str, restarted_at: &str) -> String {
     let digest = Sha256::digest(format!(
         "{spec_hash}\n{RESTARTED_AT_ANNOTATION}={restarted_at}"
     ));
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&digest)
 }
 
 /// The template hash a pod made from `template` would carry if its `postgres` container ran
@@ -156,10 +157,7 @@ pub fn inputs_hash(ctx: &ClusterContext<'_>) -> String {
         meta.generation.map(|g| g.to_string()).unwrap_or_default(),
         ctx.config.data_digest,
     );
-    Sha256::digest(text)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(text))
 }
 
 /// Decides the [`EQUIVALENT_HASHES_ANNOTATION`] of `desired`, the StatefulSet about to replace
