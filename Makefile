@@ -29,10 +29,12 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-## unit: pure tests, plus the SQL tests against a real PostgreSQL the tests start themselves.
+## unit: pure tests, plus the SQL tests against a real PostgreSQL the tests start themselves,
+## and the Go tests of the test cluster's own programs.
 unit:
 	@if [ -x tests/postgres/ensure ]; then tests/postgres/ensure; fi
 	$(CARGO) test --locked
+	tests/cluster/test-go
 
 ## test-e2e: end-to-end tests against the local control plane (tests/cluster), or against
 ## the cluster named by PGCTL_E2E_KUBECONFIG.

@@ -37,6 +37,7 @@ KUBERNETES_BIN_DIR="$PGCTL_CACHE_DIR/kubernetes-$KUBERNETES_VERSION/bin"
 ETCD_BIN_DIR="$PGCTL_CACHE_DIR/etcd-$ETCD_VERSION/bin"
 KWOK_BIN_DIR="$PGCTL_CACHE_DIR/kwok-$KWOK_VERSION/bin"
 PROVISIONER_BIN_DIR="$PGCTL_CACHE_DIR/hostpath-provisioner-$KUBERNETES_VERSION/bin"
+KUBELET_BIN_DIR="$PGCTL_CACHE_DIR/pgctl-kubelet-$KUBERNETES_VERSION/bin"
 KUBE_PROXY_BIN_DIR="$PGCTL_CACHE_DIR/kube-proxy-$KUBERNETES_VERSION/bin"
 COREDNS_BIN_DIR="$PGCTL_CACHE_DIR/coredns-$COREDNS_VERSION/bin"
 
@@ -53,6 +54,7 @@ component_binary() { # NAME
         etcd) echo "$ETCD_BIN_DIR/$name" ;;
         kwok) echo "$KWOK_BIN_DIR/$name" ;;
         pgctl-hostpath-provisioner) echo "$PROVISIONER_BIN_DIR/$name" ;;
+        pgctl-kubelet) echo "$KUBELET_BIN_DIR/$name" ;;
         kube-proxy) echo "$KUBE_PROXY_BIN_DIR/$name" ;;
         pgctl-coredns) echo "$COREDNS_BIN_DIR/$name" ;;
         pgctl-pod-runner) echo "${CARGO_TARGET_DIR:-$PGCTL_CACHE_DIR/target}/debug/$name" ;;
@@ -71,6 +73,8 @@ load_settings() {
         KUBE_PROXY_PORT="${KUBE_PROXY_PORT:-20256}"
         KUBE_PROXY_METRICS_PORT="${KUBE_PROXY_METRICS_PORT:-20249}"
         COREDNS_PORT="${COREDNS_PORT:-20253}"
+        KUBELET_PORT="${KUBELET_PORT:-10250}"
+        KUBELET_HEALTHZ_PORT="${KUBELET_HEALTHZ_PORT:-20248}"
         return 0
     fi
     ETCD_PORT="${PGCTL_ETCD_PORT:-22379}"
@@ -82,6 +86,9 @@ load_settings() {
     KUBE_PROXY_PORT="${PGCTL_KUBE_PROXY_PORT:-20256}"
     KUBE_PROXY_METRICS_PORT="${PGCTL_KUBE_PROXY_METRICS_PORT:-20249}"
     COREDNS_PORT="${PGCTL_COREDNS_PORT:-20253}"
+    # pgctl-kubelet: the kubelet API on the nodes' addresses, its /healthz on 127.0.0.1.
+    KUBELET_PORT="${PGCTL_KUBELET_PORT:-10250}"
+    KUBELET_HEALTHZ_PORT="${PGCTL_KUBELET_HEALTHZ_PORT:-20248}"
     NODE_COUNT="${PGCTL_CLUSTER_NODES:-3}"
     SPILO_PODS="${PGCTL_SPILO_PODS:-runner}"
     # The first two octets of the pod network (a /16): nodes get NET.N.0/24, the runner's
@@ -100,6 +107,8 @@ KWOK_PORT=$KWOK_PORT
 KUBE_PROXY_PORT=$KUBE_PROXY_PORT
 KUBE_PROXY_METRICS_PORT=$KUBE_PROXY_METRICS_PORT
 COREDNS_PORT=$COREDNS_PORT
+KUBELET_PORT=$KUBELET_PORT
+KUBELET_HEALTHZ_PORT=$KUBELET_HEALTHZ_PORT
 NODE_COUNT=$NODE_COUNT
 SPILO_PODS=$SPILO_PODS
 POD_NETWORK=$POD_NETWORK
@@ -110,13 +119,14 @@ EOF
 # shellcheck disable=SC2034 # used by the scripts that source this file
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok pgctl-hostpath-provisioner)
 
-# COMPONENTS plus the pod runner, kube-proxy and CoreDNS when the settings (load_settings)
-# say the pods run (they program the host's network).
+# COMPONENTS plus the pod runner, its kubelet API, kube-proxy and CoreDNS when the settings
+# (load_settings) say the pods run (they program the host's network).
 running_components() {
     local c
     for c in "${COMPONENTS[@]}"; do echo "$c"; done
     if [[ "${SPILO_PODS:-}" == runner || "${SPILO_PODS:-}" == external ]]; then
         echo pgctl-pod-runner
+        echo pgctl-kubelet
         echo kube-proxy
         echo pgctl-coredns
     fi
@@ -126,6 +136,18 @@ running_components() {
 # state directory (interface names have at most 15 characters).
 pod_bridge() {
     echo "pgbr$(printf '%s' "$PGCTL_CLUSTER_DIR" | sha256sum | cut -c1-6)"
+}
+
+# The InternalIP of fake node N (1, 2, ...): 10.240.0.N.
+node_ip() { # N
+    echo "10.240.0.$1"
+}
+
+# The interface (a bridge without ports) that holds the node addresses on the host (runner
+# mode), so that the API server reaches pgctl-kubelet on them; named per state directory
+# like the pod bridge.
+node_interface() {
+    echo "pgnd$(printf '%s' "$PGCTL_CLUSTER_DIR" | sha256sum | cut -c1-6)"
 }
 
 pid_file() { echo "$PGCTL_CLUSTER_DIR/run/$1.pid"; }
@@ -168,9 +190,9 @@ show_log_tail() { # COMPONENT
     fi
 }
 
-# True when something accepts TCP connections on 127.0.0.1:PORT.
-port_in_use() { # PORT
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+# True when something accepts TCP connections on HOST:PORT (HOST 127.0.0.1 by default).
+port_in_use() { # PORT [HOST]
+    (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null
 }
 
 kubectl_admin() {

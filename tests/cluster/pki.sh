@@ -78,8 +78,8 @@ EOF
 }
 
 # Everything the cluster needs, in PKI_DIR.
-make_pki() { # PKI_DIR POD_GATEWAY_IP
-    local dir="$1" pod_gateway="$2"
+make_pki() { # PKI_DIR POD_GATEWAY_IP NODE_COUNT
+    local dir="$1" pod_gateway="$2" node_count="$3" i node_sans="IP:127.0.0.1"
     mkdir -p "$dir"
     chmod 700 "$dir"
     # The cluster's CA signs every serving and client certificate, and the
@@ -106,4 +106,10 @@ make_pki() { # PKI_DIR POD_GATEWAY_IP
     # Services, EndpointSlices and Namespaces cluster-wide.
     make_cert "$dir" ca kube-proxy "/CN=system:kube-proxy" client
     make_cert "$dir" ca pgctl-coredns "/O=system:masters/CN=pgctl-coredns" client
+    # pgctl-kubelet serves the kubelet API of every node on the node's InternalIP; the API
+    # server verifies that certificate with the cluster CA and shows its own client
+    # certificate, with the name kubeadm gives it.
+    for ((i = 1; i <= node_count; i++)); do node_sans+=",IP:$(node_ip "$i")"; done
+    make_cert "$dir" ca kubelet "/CN=pgctl-kubelet" server "$node_sans"
+    make_cert "$dir" ca apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" client
 }
