@@ -53,8 +53,28 @@ pub async fn install_pod_cluster_role(client: &Client) -> Result<()> {
 /// Runs `sql` with psql on `host` as `user` over TLS (Spilo's pg_hba requires it off
 /// loopback); returns the unaligned, tuples-only output.
 pub fn psql(host: &str, user: &str, password: &str, database: &str, sql: &str) -> Result<String> {
-    run_psql(Command::new("psql"), host, user, password, database, sql)
-        .with_context(|| format!("psql as {user}@{host}/{database}"))
+    psql_at(host, 5432, user, password, database, sql)
+}
+
+/// [`psql`] on another port than 5432 (a `kubectl port-forward`).
+pub fn psql_at(
+    host: &str,
+    port: u16,
+    user: &str,
+    password: &str,
+    database: &str,
+    sql: &str,
+) -> Result<String> {
+    run_psql(
+        Command::new("psql"),
+        host,
+        port,
+        user,
+        password,
+        database,
+        sql,
+    )
+    .with_context(|| format!("psql as {user}@{host}:{port}/{database}"))
 }
 
 /// Runs `command` (psql, or a prefix that ends by running it) with the connection string and
@@ -62,6 +82,7 @@ pub fn psql(host: &str, user: &str, password: &str, database: &str, sql: &str) -
 fn run_psql(
     mut command: Command,
     host: &str,
+    port: u16,
     user: &str,
     password: &str,
     database: &str,
@@ -69,7 +90,7 @@ fn run_psql(
 ) -> Result<String> {
     let out = command
         .arg(format!(
-            "host={host} port=5432 user={user} dbname={database} sslmode=require connect_timeout=5"
+            "host={host} port={port} user={user} dbname={database} sslmode=require connect_timeout=5"
         ))
         .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
         .env("PGPASSWORD", password)
@@ -107,7 +128,7 @@ pub fn psql_in_pod(
         .with_context(|| format!("the network namespace of pod {namespace}/{pod}"))?;
     let mut command = Command::new("ip");
     command.args(["netns", "exec", &netns, "psql"]);
-    run_psql(command, host, user, password, "postgres", sql)
+    run_psql(command, host, 5432, user, password, "postgres", sql)
         .with_context(|| format!("psql from {pod} to {user}@{host}"))
 }
 
@@ -323,4 +344,52 @@ pub fn cpu_ticks(processes: &[PodProcess]) -> u64 {
             Some(rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?)
         })
         .sum()
+}
+
+/// The variable naming the kubectl of the cluster under test (`tests/cluster/e2e` sets it).
+pub const KUBECTL_ENV: &str = "PGCTL_E2E_KUBECTL";
+
+/// What a kubectl command printed and how it ended.
+#[derive(Debug)]
+pub struct KubectlOutput {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// A kubectl command against the cluster under test (`PGCTL_E2E_KUBECTL`, else `kubectl`
+/// on the PATH), not yet run.
+pub fn kubectl_command(args: &[&str]) -> Result<Command> {
+    let program = std::env::var(KUBECTL_ENV).unwrap_or_else(|_| "kubectl".to_string());
+    let kubeconfig = std::env::var(crate::KUBECONFIG_ENV)
+        .with_context(|| format!("{} is not set", crate::KUBECONFIG_ENV))?;
+    let mut command = Command::new(program);
+    command.arg("--kubeconfig").arg(kubeconfig).args(args);
+    Ok(command)
+}
+
+/// Runs kubectl with `args`, whatever its exit code.
+pub fn kubectl(args: &[&str]) -> Result<KubectlOutput> {
+    let out = kubectl_command(args)?
+        .output()
+        .with_context(|| format!("running kubectl {}", args.join(" ")))?;
+    Ok(KubectlOutput {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    })
+}
+
+/// Runs kubectl with `args` and returns its output; fails unless it exits 0.
+pub fn kubectl_ok(args: &[&str]) -> Result<String> {
+    let out = kubectl(args)?;
+    if out.code != Some(0) {
+        bail!(
+            "kubectl {} exited {:?}: {}",
+            args.join(" "),
+            out.code,
+            out.stderr.trim()
+        );
+    }
+    Ok(out.stdout)
 }

@@ -829,3 +829,122 @@ async fn cross_namespace_secrets_follow_the_user_namespace() -> Result<()> {
     pgctl_e2e::wait_deleted(&pg, "acid-xns-off", FAILOVER).await?;
     Ok(())
 }
+
+/// A database pod as a user reaches it through the API server (pgctl-kubelet): `kubectl
+/// exec` runs psql and patronictl in the container, `kubectl logs` shows Patroni's log,
+/// `kubectl port-forward` reaches PostgreSQL; a Secret of `additionalVolumes` is mounted at its
+/// path and follows the Secret.
+#[tokio::test]
+async fn a_database_pod_is_exec_d_into_logged_and_forwarded_to() -> Result<()> {
+    use k8s_openapi::api::core::v1::Secret;
+    use kube::api::{Patch, PatchParams, PostParams};
+    use pgctl_e2e::data_plane::{kubectl_command, kubectl_ok};
+
+    if skip() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("dpk", CONFIG).await?;
+    let ns = env.namespace.name().to_string();
+    let secrets: Api<Secret> = Api::namespaced(env.client.clone(), &ns);
+    let secret: Secret = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "extra"}, "stringData": {"greeting": "hello"},
+    }))?;
+    secrets.create(&PostParams::default(), &secret).await?;
+    let manifest = format!(
+        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-kx\n  namespace: {ns}\n\
+         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n\
+         \x20 additionalVolumes:\n  - name: extra\n    mountPath: /etc/extra\n    volumeSource:\n      secret: {{secretName: extra}}\n"
+    );
+    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
+        .expect_code(0)?;
+    let cluster = Cluster {
+        env: &env,
+        name: "acid-kx".to_string(),
+    };
+    let (master, master_ip, _) = cluster.topology(1).await?;
+
+    let exec = |args: &[&str]| {
+        let mut all = vec!["exec", "-n", &ns, &master, "-c", "postgres", "--"];
+        all.extend_from_slice(args);
+        kubectl_ok(&all)
+    };
+    let one = exec(&["psql", "-U", "postgres", "-tAc", "select 1"])?;
+    ensure!(one.trim() == "1", "{one}");
+    let version = exec(&["patronictl", "version"])?;
+    ensure!(version.contains("patronictl version 4."), "{version}");
+    ensure!(exec(&["cat", "/etc/extra/greeting"])? == "hello");
+    secrets
+        .patch(
+            "extra",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"stringData": {"greeting": "bonjour"}})),
+        )
+        .await?;
+    wait_for("the mounted Secret to change", SQL, || async {
+        Ok(exec(&["cat", "/etc/extra/greeting"]).is_ok_and(|g| g == "bonjour"))
+    })
+    .await?;
+
+    let logs = kubectl_ok(&[
+        "logs", "-n", &ns, &master, "-c", "postgres", "--tail", "200",
+    ])?;
+    // Patroni's lines and PostgreSQL's (which Patroni runs), as the container printed them.
+    ensure!(
+        logs.contains("INFO: Lock owner") && logs.contains("I am acid-kx-0"),
+        "Patroni's log: {logs}"
+    );
+    ensure!(
+        logs.contains("database system is ready to accept connections"),
+        "PostgreSQL's log: {logs}"
+    );
+
+    // port-forward: kubectl prints the local port it chose; psql reaches the master through it.
+    let mut forward =
+        kubectl_command(&["port-forward", "-n", &ns, &format!("pod/{master}"), ":5432"])?
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("starting kubectl port-forward")?;
+    let stdout = forward.stdout.take().context("port-forward's stdout")?;
+    // kubectl prints a line per connection: its output is read to the end, or it would die
+    // writing to a closed pipe.
+    let (found, port) = std::sync::mpsc::channel::<u16>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        // "Forwarding from 127.0.0.1:PORT -> 5432"
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(p) = line
+                .strip_prefix("Forwarding from 127.0.0.1:")
+                .and_then(|r| r.split_whitespace().next())
+                .and_then(|p| p.parse::<u16>().ok())
+            {
+                let _ = found.send(p);
+            }
+        }
+    });
+    let port = tokio::task::spawn_blocking(move || port.recv_timeout(SQL))
+        .await?
+        .context("port-forward printed no local port")?;
+    let superuser = cluster.superuser().await?;
+    let through = data_plane::psql_at(
+        "127.0.0.1",
+        port,
+        "postgres",
+        &superuser,
+        "postgres",
+        "select inet_server_addr()",
+    );
+    let _ = forward.kill();
+    let _ = forward.wait();
+    let through = through?;
+    // Inside the pod, the forwarded connection arrives on its loopback, as a kubelet's does.
+    ensure!(
+        through.trim() == "127.0.0.1",
+        "port-forward reached {through} (master {master_ip})"
+    );
+    env.pgctl(&["delete", "acid-kx", "--yes"]).expect_code(0)?;
+    Ok(())
+}

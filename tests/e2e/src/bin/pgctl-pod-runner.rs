@@ -1,24 +1,31 @@
 //! `pgctl-pod-runner`: the kubelet of the test cluster's fake nodes for database pods. Started
 //! by `tests/cluster/up`; see docs/testing.md ("Real pods").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use kube::api::Api;
 use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::runtime::{WatchStreamExt, reflector, watcher};
 use kube::{Client, Config};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{Mutex, watch};
 
 use pgctl_e2e::podrunner::net::{ClusterDns, PodNetwork};
-use pgctl_e2e::podrunner::{self, forward, pod::Shared};
+use pgctl_e2e::podrunner::{
+    self, forward,
+    pod::{Shared, Stores},
+};
 
 #[derive(Parser, Debug)]
 #[command(
-    about = "Runs Patroni and PostgreSQL for the database pods of the test cluster's fake nodes"
+    about = "Plays the kubelet of the test cluster's fake nodes for the pods of the images it knows"
 )]
 struct Args {
     /// The kubeconfig the runner acts with (the cluster's admin).
@@ -27,7 +34,7 @@ struct Args {
     /// Per-pod directories (configuration, certificates, token).
     #[arg(long)]
     state_dir: PathBuf,
-    /// Per-pod logs go to DIR/NAMESPACE/POD.log.
+    /// Container logs go to DIR/NAMESPACE_POD_UID/CONTAINER/RESTARTS.log (the kubelet's).
     #[arg(long)]
     log_dir: PathBuf,
     /// The bridge of the pod network (created when missing; removed at exit).
@@ -39,11 +46,8 @@ struct Args {
     /// The cluster CA certificate that pods trust for the API server.
     #[arg(long)]
     ca_file: PathBuf,
-    /// The pods to run.
-    #[arg(long, default_value = "application=spilo")]
-    selector: String,
-    /// Pods in namespaces with this label are not run, only removed when deleted (tests
-    /// that play Patroni themselves).
+    /// Pods labelled application=spilo in namespaces with this label are not run, only
+    /// removed when deleted (tests that play Patroni themselves).
     #[arg(long, default_value = "pgctl.test/pods=simulated")]
     simulated_label: String,
     /// The Patroni program the pods run (what `tests/patroni/ensure` prints).
@@ -124,6 +128,7 @@ async fn main() -> Result<()> {
         }),
     };
     let (stop, shutdown) = watch::channel(false);
+    let stores = watch_objects(client.clone(), shutdown.clone()).await?;
     let shared = Arc::new(Shared {
         client,
         network: network.clone(),
@@ -136,6 +141,8 @@ async fn main() -> Result<()> {
         pg_bin_dir,
         simulated_label: (key.to_string(), value.to_string()),
         addresses: Mutex::new(BTreeMap::new()),
+        stores,
+        unknown_images: std::sync::Mutex::new(BTreeSet::new()),
         shutdown,
     });
 
@@ -150,15 +157,14 @@ async fn main() -> Result<()> {
     ));
     tracing::info!(
         bridge = %network.bridge, %gateway, postgres = %shared.pg_bin_dir.display(),
-        "running pods selected by {}", args.selector
+        "running the pods of known images"
     );
 
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     let runner = tokio::spawn({
         let shared = shared.clone();
-        let selector = args.selector.clone();
-        async move { podrunner::run(shared, &selector).await }
+        async move { podrunner::run(shared).await }
     });
     tokio::select! {
         _ = term.recv() => tracing::info!("SIGTERM: stopping every pod"),
@@ -174,4 +180,67 @@ async fn main() -> Result<()> {
     network.remove_all().await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Watches every Secret and ConfigMap (the pods' volumes follow them, as the kubelet's watch
+/// does), until `shutdown`. Returns once both stores hold the current objects.
+async fn watch_objects(client: Client, shutdown: watch::Receiver<bool>) -> Result<Stores> {
+    let (changed, changes) = watch::channel(0u64);
+    let changed = std::sync::Arc::new(changed);
+    let (secrets, secrets_writer) = reflector::store::<Secret>();
+    let (config_maps, config_maps_writer) = reflector::store::<ConfigMap>();
+    fn follow<K>(
+        api: Api<K>,
+        writer: reflector::store::Writer<K>,
+        changed: std::sync::Arc<watch::Sender<u64>>,
+        mut shutdown: watch::Receiver<bool>,
+    ) where
+        K: kube::Resource<DynamicType = ()>
+            + Clone
+            + std::fmt::Debug
+            + serde::de::DeserializeOwned
+            + Send
+            + Sync
+            + 'static,
+    {
+        tokio::spawn(async move {
+            let stream = reflector::reflector(
+                writer,
+                watcher::watcher(api, watcher::Config::default()).default_backoff(),
+            );
+            let mut stream = std::pin::pin!(stream);
+            loop {
+                tokio::select! {
+                    _ = shutdown.changed() => return,
+                    event = stream.next() => match event {
+                        Some(Ok(watcher::Event::Apply(_) | watcher::Event::Delete(_) | watcher::Event::InitDone)) => {
+                            changed.send_modify(|n| *n += 1);
+                        }
+                        Some(Ok(_)) => {}
+                        Some(Err(error)) => tracing::warn!("watching volumes' objects: {error}"),
+                        None => return,
+                    }
+                }
+            }
+        });
+    }
+    follow(
+        Api::<Secret>::all(client.clone()),
+        secrets_writer,
+        changed.clone(),
+        shutdown.clone(),
+    );
+    follow(
+        Api::<ConfigMap>::all(client),
+        config_maps_writer,
+        changed,
+        shutdown,
+    );
+    secrets.wait_until_ready().await?;
+    config_maps.wait_until_ready().await?;
+    Ok(Stores {
+        secrets,
+        config_maps,
+        changes,
+    })
 }

@@ -91,7 +91,8 @@ pub fn expand(value: &str, env: &BTreeMap<String, String>) -> String {
     out
 }
 
-fn field(pod: &Pod, pod_ip: &str, path: &str) -> Option<String> {
+/// The value of a `fieldRef` path of `pod` (whose IP is `pod_ip`), if supported.
+pub fn field(pod: &Pod, pod_ip: &str, path: &str) -> Option<String> {
     let meta = &pod.metadata;
     let bracket = |prefix: &str| {
         path.strip_prefix(prefix)

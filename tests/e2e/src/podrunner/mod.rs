@@ -1,23 +1,33 @@
-//! `pgctl-pod-runner`: plays the kubelet of the fake nodes for the pods of database clusters,
-//! running a real Patroni and PostgreSQL for each (see docs/testing.md, "Real pods").
+//! `pgctl-pod-runner`: plays the kubelet of the fake nodes for every pod with an image it
+//! knows (Spilo: real Patroni and PostgreSQL, or the command a Job gives), and hands the
+//! others to kwok (see docs/testing.md, "Real pods").
 //!
+//! - [`image`]: the images it knows and what they run (pure).
 //! - [`patroni`]: the Patroni configuration of a pod, as Spilo makes it (pure).
 //! - [`env`]: a container's environment as the kubelet resolves it (pure).
+//! - [`volume`]: Secret, ConfigMap, downward API and projected volumes (pure, and the
+//!   kubelet's atomic writer).
 //! - [`status`]: the pod status from what runs (pure).
+//! - [`probe`]: readiness probes.
 //! - [`ipam`]: pod addresses from the node's podCIDR (pure).
 //! - [`net`]: the bridge and the pods' network namespaces.
-//! - [`process`]: starting and stopping a pod's process tree.
+//! - [`process`]: a container's root file system and process tree.
+//! - [`logs`]: container logs in the kubelet's layout and format.
 //! - [`pod`]: the life of one pod.
 //! - [`forward`]: the API server on the pod network's gateway.
 
 pub mod env;
 pub mod forward;
+pub mod image;
 pub mod ipam;
+pub mod logs;
 pub mod net;
 pub mod patroni;
 pub mod pod;
+pub mod probe;
 pub mod process;
 pub mod status;
+pub mod volume;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -66,15 +76,14 @@ pub async fn clean_up_stale(shared: &Shared) -> Result<()> {
     Ok(())
 }
 
-/// Watches the pods that `selector` selects on all nodes, and runs each scheduled one until
-/// it is deleted or `shared.shutdown` fires.
-pub async fn run(shared: Arc<Shared>, selector: &str) -> Result<()> {
+/// Watches the pods of all nodes, and plays the kubelet of each scheduled one until it is
+/// deleted or `shared.shutdown` fires (or hands it to kwok).
+pub async fn run(shared: Arc<Shared>) -> Result<()> {
     tokio::fs::create_dir_all(&shared.state_dir)
         .await
         .with_context(|| format!("creating {}", shared.state_dir.display()))?;
     let api: Api<Pod> = Api::all(shared.client.clone());
-    let stream =
-        watcher::watcher(api, watcher::Config::default().labels(selector)).default_backoff();
+    let stream = watcher::watcher(api, watcher::Config::default()).default_backoff();
     let mut stream = std::pin::pin!(stream);
     let mut tasks: HashMap<String, PodTask> = HashMap::new();
     let mut shutdown = shared.shutdown.clone();
@@ -129,7 +138,19 @@ fn dispatch(shared: &Arc<Shared>, tasks: &mut HashMap<String, PodTask>, pod: Pod
         let _ = task.updates.send(Some(pod));
         return;
     }
-    if !scheduled || finished {
+    if !scheduled || pod::handed_to_kwok(&pod) {
+        return;
+    }
+    if finished {
+        // Ended before this runner saw it (a restart): nothing runs, only removal remains.
+        if pod.metadata.deletion_timestamp.is_some() {
+            let client = shared.client.clone();
+            tokio::spawn(async move {
+                if let Err(error) = pod::finalize(&client, &pod).await {
+                    tracing::warn!("removing a finished pod: {error:#}");
+                }
+            });
+        }
         return;
     }
     let (updates, receiver) = watch::channel(Some(pod));

@@ -27,6 +27,9 @@ pub struct PodPaths<'a> {
     pub kubeconfig: &'a Path,
 }
 
+/// Where PostgreSQL's socket is in the container, as in Spilo.
+pub const SOCKET_DIR: &str = "/var/run/postgresql";
+
 /// The context of the pod's kubeconfig that Patroni uses.
 pub const KUBE_CONTEXT: &str = "pod";
 
@@ -160,7 +163,8 @@ pub fn config(
         "ssl": "on",
         "ssl_cert_file": format!("{run_dir}/server.crt"),
         "ssl_key_file": format!("{run_dir}/server.key"),
-        "unix_socket_directories": run_dir,
+        // Spilo's socket directory (a directory of the container's own root here).
+        "unix_socket_directories": SOCKET_DIR,
         // Small, so that several clusters fit on a developer's machine.
         "shared_buffers": "32MB",
         "log_destination": "stderr",

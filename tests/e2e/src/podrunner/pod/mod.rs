@@ -1,42 +1,54 @@
-//! The life of one pod on a fake node, played as a kubelet would: set up its network and
-//! volumes, start its processes, report its status from what really runs, restart what dies,
-//! and on deletion stop it within the grace period and remove the pod object.
+//! The life of one pod on a fake node, played as a kubelet would: claim it (run it, leave it
+//! to kwok, or only remove it for tests that play Patroni), set up its network and volumes,
+//! run its init containers then its containers, report its status from what really runs,
+//! restart what dies as `restartPolicy` says, keep Secret and ConfigMap volumes current, and
+//! on deletion stop it within the grace period and remove the pod object.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
-use k8s_openapi::api::authentication::v1::{BoundObjectReference, TokenRequest, TokenRequestSpec};
-use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret,
-    ServiceAccount,
-};
-use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams, Preconditions};
+use anyhow::{Context, Result};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, Namespace, Pod, Secret};
+use kube::api::{Api, DeleteParams, Patch, PatchParams, Preconditions};
+use kube::runtime::reflector::Store;
 use kube::{Client, ResourceExt};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::process::Child;
-use tokio::sync::{Mutex, watch};
+use tokio::sync::{Mutex, mpsc, oneshot, watch};
+use tokio::time::Instant;
 
-use super::env::{self, Objects, Source};
-use super::ipam::{self, Cidr};
+mod setup;
+
+use super::image;
+use super::logs;
 use super::net::{PodNetns, PodNetwork};
-use super::patroni::{self, PodPaths};
-use super::process;
-use super::status::{self, MAIN_CONTAINER, Observed, Termination};
+use super::probe::{self, Probe};
+use super::process::{self, Launch};
+use super::status::{self, Observed, Phase, Termination};
+use super::volume::TokenKey;
 
-/// Where Spilo mounts the data volume and keeps `PGROOT`, when the env does not say.
-const DEFAULT_PGROOT: &str = "/home/postgres/pgdata/pgroot";
-/// How often readiness is probed (Patroni's `GET /health`).
+/// How often readiness is probed.
 const PROBE_INTERVAL: Duration = Duration::from_secs(2);
-/// The longest wait between restarts of a crashing pod, as the kubelet's back-off.
+/// How often volumes are checked even without a change event (tokens are renewed then).
+const VOLUME_RESYNC: Duration = Duration::from_secs(30);
+/// The longest wait between restarts of a crashing container, as the kubelet's back-off.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
-/// How long the pod's service-account token lives.
+/// How long the token of a Patroni container's kubeconfig lives.
 const TOKEN_SECONDS: i64 = 7 * 24 * 3600;
+/// The annotation by which the runner hands a pod to kwok (images it does not know); kwok's
+/// pod stages select on it (tests/cluster/kwok-stages.yaml).
+pub const KUBELET_ANNOTATION: &str = "pgctl.test/kubelet";
+
+/// The Secrets and ConfigMaps of the cluster, as the runner's watches see them.
+#[derive(Clone)]
+pub struct Stores {
+    pub secrets: Store<Secret>,
+    pub config_maps: Store<ConfigMap>,
+    /// Bumped on every change of either.
+    pub changes: watch::Receiver<u64>,
+}
 
 /// What every pod task shares.
 pub struct Shared {
@@ -50,16 +62,54 @@ pub struct Shared {
     pub log_dir: PathBuf,
     pub patroni: PathBuf,
     pub pg_bin_dir: PathBuf,
-    /// Pods in namespaces with this label (`key=value`) are not run, only removed on deletion.
+    /// Pods labelled `application=spilo` in namespaces with this label (`key=value`) are not
+    /// run, only removed on deletion.
     pub simulated_label: (String, String),
     /// Addresses this runner handed out, by node.
     pub addresses: Mutex<BTreeMap<String, BTreeSet<Ipv4Addr>>>,
+    pub stores: Stores,
+    /// Images already reported as unknown (each is logged once).
+    pub unknown_images: std::sync::Mutex<BTreeSet<String>>,
     /// Set when the runner stops: every pod's processes are killed, the pods stay.
     pub shutdown: watch::Receiver<bool>,
 }
 
 fn now() -> String {
     k8s_openapi::jiff::Timestamp::now().to_string()
+}
+
+/// Who plays a pod's kubelet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// The runner runs its containers of known images.
+    Run,
+    /// A database pod of a test that plays Patroni itself: only removed once deleted.
+    Simulated,
+    /// No image the runner knows: kwok's fake lifecycle.
+    Kwok,
+}
+
+/// Whether the runner runs `pod` (pure; `simulated_namespace`: its namespace carries the
+/// simulated label).
+pub fn claim(pod: &Pod, simulated_namespace: bool) -> Claim {
+    if simulated_namespace && pod.labels().get("application").map(String::as_str) == Some("spilo") {
+        return Claim::Simulated;
+    }
+    let known = pod.spec.iter().any(|s| {
+        s.containers
+            .iter()
+            .chain(s.init_containers.iter().flatten())
+            .any(|c| c.image.as_deref().and_then(image::family).is_some())
+    });
+    if known { Claim::Run } else { Claim::Kwok }
+}
+
+/// Whether the pod was handed to kwok.
+pub fn handed_to_kwok(pod: &Pod) -> bool {
+    pod.annotations()
+        .get(KUBELET_ANNOTATION)
+        .map(String::as_str)
+        == Some("kwok")
 }
 
 /// Runs one pod until it is deleted (or the runner stops). `updates` carries the pod's latest
@@ -73,14 +123,14 @@ pub async fn run(shared: Arc<Shared>, updates: watch::Receiver<Option<Pod>>) {
     let simulated = match is_simulated(&shared, &namespace).await {
         Ok(s) => s,
         Err(error) => {
-            tracing::warn!(pod = %name, %namespace, "cannot read the namespace, running the pod: {error:#}");
+            tracing::warn!(pod = %name, %namespace, "cannot read the namespace, taking it as not simulated: {error:#}");
             false
         }
     };
-    let result = if simulated {
-        run_simulated(&shared, updates).await
-    } else {
-        RealPod::new(shared.clone(), pod).run(updates).await
+    let result = match claim(&pod, simulated) {
+        Claim::Simulated => run_simulated(&shared, updates).await,
+        Claim::Kwok => hand_to_kwok(&shared, &pod).await,
+        Claim::Run => RealPod::new(shared.clone(), pod).run(updates).await,
     };
     if let Err(error) = result {
         tracing::error!(pod = %name, %namespace, "{error:#}");
@@ -93,6 +143,48 @@ async fn is_simulated(shared: &Shared, namespace: &str) -> Result<bool> {
         .await?;
     let (key, value) = &shared.simulated_label;
     Ok(ns.labels().get(key) == Some(value))
+}
+
+/// Marks the pod for kwok (which then plays its whole lifecycle), and logs each unknown
+/// image once.
+async fn hand_to_kwok(shared: &Shared, pod: &Pod) -> Result<()> {
+    for image in pod
+        .spec
+        .iter()
+        .flat_map(|s| {
+            s.containers
+                .iter()
+                .chain(s.init_containers.iter().flatten())
+        })
+        .filter_map(|c| c.image.clone())
+    {
+        let first = shared
+            .unknown_images
+            .lock()
+            .map(|mut seen| seen.insert(image.clone()))
+            .unwrap_or(false);
+        if first {
+            tracing::info!(
+                %image,
+                "image not known to pgctl-pod-runner: its pods get kwok's fake lifecycle (nothing runs)"
+            );
+        }
+    }
+    let api: Api<Pod> =
+        Api::namespaced(shared.client.clone(), &pod.namespace().unwrap_or_default());
+    let patch = serde_json::json!({"metadata": {"annotations": {KUBELET_ANNOTATION: "kwok"}}});
+    match api
+        .patch(
+            &pod.name_any(),
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(s)) if s.is_not_found() => Ok(()),
+        Err(e) => Err(e).context("handing the pod to kwok"),
+    }
 }
 
 /// A pod of a test that plays Patroni itself: only removed once deleted, as kwok does.
@@ -110,7 +202,7 @@ async fn run_simulated(shared: &Shared, mut updates: watch::Receiver<Option<Pod>
 }
 
 /// Removes a deleted pod's object, as the kubelet does once its containers have stopped.
-async fn finalize(client: &Client, pod: &Pod) -> Result<()> {
+pub async fn finalize(client: &Client, pod: &Pod) -> Result<()> {
     let api: Api<Pod> = Api::namespaced(client.clone(), &pod.namespace().unwrap_or_default());
     let params = DeleteParams {
         grace_period_seconds: Some(0),
@@ -127,31 +219,102 @@ async fn finalize(client: &Client, pod: &Pod) -> Result<()> {
     }
 }
 
+/// A container of a known image, ready to start.
+struct Prepared {
+    launch: Launch,
+    env: BTreeMap<String, String>,
+    probe: Probe,
+}
+
+/// A container process that runs.
+struct Running {
+    /// Ask it to stop within the grace period; dropped: killed at once.
+    stop: Option<oneshot::Sender<Duration>>,
+    started: String,
+}
+
+/// A container process ended.
+struct Exit {
+    name: String,
+    status: Option<std::process::ExitStatus>,
+    finished: String,
+}
+
+/// What woke the pod's loop.
+enum Event {
+    Exit(Option<Exit>),
+    Restart,
+    Shutdown,
+    /// The pod changed (false: its channel closed).
+    Pod(bool),
+    Probe,
+    Volumes,
+}
+
+/// The pod loop's own receivers and timers (kept across its turns, so that a change is seen
+/// once and a timer is not restarted by every other event).
+struct Ticks {
+    shutdown: watch::Receiver<bool>,
+    changes: watch::Receiver<u64>,
+    probe: tokio::time::Interval,
+    resync: tokio::time::Interval,
+}
+
+impl Ticks {
+    fn new(shared: &Shared) -> Self {
+        let mut changes = shared.stores.changes.clone();
+        changes.mark_unchanged();
+        let interval = |period| {
+            let mut i = tokio::time::interval_at(Instant::now() + period, period);
+            i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            i
+        };
+        Self {
+            shutdown: shared.shutdown.clone(),
+            changes,
+            probe: interval(PROBE_INTERVAL),
+            resync: interval(VOLUME_RESYNC),
+        }
+    }
+}
+
+/// What ended the pod's loop.
+enum End {
+    /// Deleted: processes stopped within the grace period; remove the object.
+    Deleted,
+    /// Gone from the API, or the runner stops: processes killed.
+    Gone,
+}
+
 /// A pod whose processes run here.
 struct RealPod {
     shared: Arc<Shared>,
     pod: Pod,
     name: String,
     namespace: String,
+    uid: String,
     node: String,
     dir: PathBuf,
     netns: PodNetns,
     address: Option<Ipv4Addr>,
     observed: Option<Observed>,
-}
-
-/// How one round of running the process ended.
-enum Outcome {
-    /// The pod was deleted and its processes stopped.
-    Deleted,
-    /// The pod vanished from the API, or the runner stops: processes killed.
-    Gone,
-    /// The process exited on its own.
-    Exited(Option<std::process::ExitStatus>, String),
+    /// Volume name → its directory (or file) on the host.
+    volumes: BTreeMap<String, PathBuf>,
+    /// Service-account tokens of projected volumes: token and when it was issued.
+    tokens: BTreeMap<TokenKey, (String, Instant)>,
+    prepared: BTreeMap<String, Prepared>,
+    running: BTreeMap<String, Running>,
+    /// Host PIDs of running containers (PID 1 of their PID namespace), for pod.json.
+    pids: BTreeMap<String, i32>,
+    backoff: BTreeMap<String, Duration>,
+    restart_at: BTreeMap<String, Instant>,
+    exits: (mpsc::UnboundedSender<Exit>, mpsc::UnboundedReceiver<Exit>),
+    ticks: Ticks,
 }
 
 impl RealPod {
     fn new(shared: Arc<Shared>, pod: Pod) -> Self {
+        let ticks = Ticks::new(&shared);
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         let netns = PodNetns::for_pod(&shared.network, &uid);
         let name = pod.name_any();
@@ -169,11 +332,21 @@ impl RealPod {
             pod,
             name,
             namespace,
+            uid,
             node,
             dir,
             netns,
             address: None,
             observed: None,
+            volumes: BTreeMap::new(),
+            tokens: BTreeMap::new(),
+            prepared: BTreeMap::new(),
+            running: BTreeMap::new(),
+            pids: BTreeMap::new(),
+            backoff: BTreeMap::new(),
+            restart_at: BTreeMap::new(),
+            exits: mpsc::unbounded_channel(),
+            ticks,
         }
     }
 
@@ -181,15 +354,32 @@ impl RealPod {
         Api::namespaced(self.shared.client.clone(), &self.namespace)
     }
 
-    fn log_path(&self) -> PathBuf {
-        self.shared
-            .log_dir
-            .join(&self.namespace)
-            .join(format!("{}.log", self.name))
+    fn spec_containers(&self) -> (Vec<Container>, Vec<Container>) {
+        let spec = self.pod.spec.clone().unwrap_or_default();
+        (spec.init_containers.unwrap_or_default(), spec.containers)
+    }
+
+    fn restart_policy(&self) -> String {
+        self.pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.restart_policy.clone())
+            .unwrap_or_else(|| "Always".to_string())
+    }
+
+    fn log_dir(&self, container: &str) -> PathBuf {
+        logs::container_dir(
+            &self.shared.log_dir,
+            &self.namespace,
+            &self.name,
+            &self.uid,
+            container,
+        )
     }
 
     async fn run(mut self, mut updates: watch::Receiver<Option<Pod>>) -> Result<()> {
         let result = self.lifecycle(&mut updates).await;
+        self.kill_all().await;
         self.cleanup().await;
         result
     }
@@ -198,7 +388,7 @@ impl RealPod {
         let mut shutdown = self.shared.shutdown.clone();
         // Set up until it works (a Secret or a claim may come later), unless deleted first.
         let mut attempt = 0u32;
-        let (config_path, env) = loop {
+        loop {
             if let Some(pod) = updates.borrow_and_update().clone() {
                 self.pod = pod;
             } else {
@@ -208,7 +398,7 @@ impl RealPod {
                 return finalize(&self.shared.client, &self.pod).await;
             }
             match self.set_up().await {
-                Ok(ready) => break ready,
+                Ok(()) => break,
                 Err(error) => {
                     attempt += 1;
                     let message = format!("{error:#}");
@@ -222,146 +412,409 @@ impl RealPod {
                     }
                 }
             }
-        };
-        let mut backoff = Duration::from_secs(1);
-        loop {
-            let started = now();
-            let mut child = process::start(&self.netns.name, &config_path, &env, &self.log_path())?;
-            if let Some(pid) = child.id() {
-                let _ = tokio::fs::write(self.dir.join("pid"), pid.to_string()).await;
+        }
+        let (init, _) = self.spec_containers();
+        // Init containers, one after the other, each to success.
+        for container in &init {
+            if !self.prepared.contains_key(&container.name) {
+                continue;
             }
-            tracing::info!(pod = %self.name, namespace = %self.namespace, ip = ?self.address, "started patroni");
-            if let Some(o) = self.observed.as_mut() {
-                o.running_since = Some(started.clone());
-                o.waiting = None;
-                o.ready = false;
-                o.ready_since = started.clone();
-            }
-            self.report().await;
-            match self.supervise(&mut child, updates).await {
-                Outcome::Deleted => return finalize(&self.shared.client, &self.pod).await,
-                Outcome::Gone => return Ok(()),
-                Outcome::Exited(status, finished) => {
-                    let code = status.and_then(|s| s.code()).unwrap_or(137);
-                    let signal =
-                        status.and_then(|s| std::os::unix::process::ExitStatusExt::signal(&s));
-                    tracing::warn!(pod = %self.name, namespace = %self.namespace, code, ?signal, "patroni exited; restarting in {backoff:?}");
-                    if let Some(o) = self.observed.as_mut() {
-                        o.restart_count += 1;
-                        o.running_since = None;
-                        o.ready = false;
-                        o.ready_since = finished.clone();
-                        o.last_termination = Some(Termination {
-                            exit_code: if signal.is_some() {
-                                128 + signal.unwrap_or(0)
-                            } else {
-                                code
-                            },
-                            signal,
-                            started_at: started,
-                            finished_at: finished,
-                        });
-                        o.waiting = Some((
-                            "CrashLoopBackOff".to_string(),
-                            format!(
-                                "back-off {}s restarting failed container",
-                                backoff.as_secs()
-                            ),
-                        ));
-                    }
-                    self.report().await;
-                    if !self.back_off(backoff, updates).await? {
-                        return Ok(());
-                    }
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
+            self.start(&container.name).await;
+            loop {
+                if let Err(end) = self.wait(updates).await {
+                    return self.end(end).await;
                 }
+                let done = self.observed.as_ref().is_some_and(|o| {
+                    o.init.iter().any(|c| {
+                        c.name == container.name
+                            && c.terminated.as_ref().is_some_and(|t| t.exit_code == 0)
+                    })
+                });
+                if done {
+                    break;
+                }
+                if self
+                    .observed
+                    .as_ref()
+                    .is_some_and(|o| o.phase == Phase::Failed)
+                {
+                    return self.wait_for_deletion(updates).await;
+                }
+            }
+        }
+        if let Some(o) = self.observed.as_mut() {
+            o.initialized = true;
+            o.phase = Phase::Running;
+        }
+        let (_, containers) = self.spec_containers();
+        for c in &containers {
+            if self.prepared.contains_key(&c.name) {
+                self.start(&c.name).await;
+            }
+        }
+        self.report().await;
+        loop {
+            if let Err(end) = self.wait(updates).await {
+                return self.end(end).await;
+            }
+            if self
+                .observed
+                .as_ref()
+                .is_some_and(|o| matches!(o.phase, Phase::Succeeded | Phase::Failed))
+            {
+                return self.wait_for_deletion(updates).await;
             }
         }
     }
 
-    /// Waits `backoff` before a restart. Returns false when the pod is gone (or deleted and
-    /// removed) or the runner stops.
-    async fn back_off(
-        &mut self,
-        backoff: Duration,
-        updates: &mut watch::Receiver<Option<Pod>>,
-    ) -> Result<bool> {
-        let mut shutdown = self.shared.shutdown.clone();
-        let deadline = tokio::time::Instant::now() + backoff;
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => return Ok(true),
-                _ = shutdown.changed() => return Ok(false),
-                changed = updates.changed() => {
-                    if changed.is_err() {
-                        return Ok(false);
-                    }
-                    let latest = updates.borrow_and_update().clone();
-                    let Some(pod) = latest else { return Ok(false) };
-                    self.pod = pod;
-                    if self.pod.metadata.deletion_timestamp.is_some() {
-                        finalize(&self.shared.client, &self.pod).await?;
-                        return Ok(false);
-                    }
-                }
-            }
+    async fn end(&mut self, end: End) -> Result<()> {
+        match end {
+            End::Deleted => finalize(&self.shared.client, &self.pod).await,
+            End::Gone => Ok(()),
         }
     }
 
-    /// Watches the running process: probes readiness, restarts nothing itself, and stops the
-    /// processes when the pod is deleted or the runner stops.
-    async fn supervise(
+    /// A finished pod (Succeeded or Failed) stays until deleted.
+    async fn wait_for_deletion(
         &mut self,
-        child: &mut Child,
         updates: &mut watch::Receiver<Option<Pod>>,
-    ) -> Outcome {
+    ) -> Result<()> {
         let mut shutdown = self.shared.shutdown.clone();
-        let mut probe = tokio::time::interval(PROBE_INTERVAL);
         loop {
             tokio::select! {
-                status = child.wait() => return Outcome::Exited(status.ok(), now()),
-                _ = shutdown.changed() => {
-                    process::kill_now(child).await;
-                    return Outcome::Gone;
-                }
+                _ = shutdown.changed() => return Ok(()),
                 changed = updates.changed() => {
                     let pod = if changed.is_ok() { updates.borrow_and_update().clone() } else { None };
-                    let Some(pod) = pod else {
-                        process::kill_now(child).await;
-                        return Outcome::Gone;
-                    };
+                    let Some(pod) = pod else { return Ok(()) };
                     self.pod = pod;
                     if self.pod.metadata.deletion_timestamp.is_some() {
-                        let grace = self.pod.metadata.deletion_grace_period_seconds.unwrap_or(30).max(0);
-                        tracing::info!(pod = %self.name, namespace = %self.namespace, "deleted; stopping patroni (grace {grace}s)");
-                        let status = process::stop(child, Duration::from_secs(grace.unsigned_abs())).await;
-                        tracing::info!(pod = %self.name, namespace = %self.namespace, ?status, "stopped");
-                        return Outcome::Deleted;
-                    }
-                }
-                _ = probe.tick() => {
-                    let ready = match self.address {
-                        Some(ip) => healthy(ip).await,
-                        None => false,
-                    };
-                    if let Some(o) = self.observed.as_mut()
-                        && o.ready != ready
-                    {
-                        o.ready = ready;
-                        o.ready_since = now();
-                        tracing::info!(pod = %self.name, namespace = %self.namespace, ready, "readiness changed");
-                        self.report().await;
+                        return finalize(&self.shared.client, &self.pod).await;
                     }
                 }
             }
         }
     }
 
-    /// Writes the observed status (errors are logged; the next change writes again).
+    /// Handles one event: a container's exit (with the restart policy), a due restart, a
+    /// change of the pod, a probe or a volume update. `Err`: the pod ends.
+    async fn wait(&mut self, updates: &mut watch::Receiver<Option<Pod>>) -> Result<(), End> {
+        let next_restart = self.restart_at.values().min().copied();
+        let due = async {
+            match next_restart {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        let ticks = &mut self.ticks;
+        let event = tokio::select! {
+            exit = self.exits.1.recv() => Event::Exit(exit),
+            _ = due => Event::Restart,
+            _ = ticks.shutdown.changed() => Event::Shutdown,
+            changed = updates.changed() => Event::Pod(changed.is_ok()),
+            _ = ticks.probe.tick() => Event::Probe,
+            _ = ticks.changes.changed() => Event::Volumes,
+            _ = ticks.resync.tick() => Event::Volumes,
+        };
+        match event {
+            Event::Exit(Some(exit)) => self.exited(exit).await,
+            Event::Exit(None) => {}
+            Event::Restart => {
+                let now = Instant::now();
+                let due: Vec<String> = self
+                    .restart_at
+                    .iter()
+                    .filter(|(_, at)| **at <= now)
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                for name in due {
+                    self.restart_at.remove(&name);
+                    self.start(&name).await;
+                }
+            }
+            Event::Shutdown => return Err(End::Gone),
+            Event::Pod(changed) => {
+                let pod = if changed {
+                    updates.borrow_and_update().clone()
+                } else {
+                    None
+                };
+                let Some(pod) = pod else {
+                    return Err(End::Gone);
+                };
+                self.pod = pod;
+                if self.pod.metadata.deletion_timestamp.is_some() {
+                    let grace = self
+                        .pod
+                        .metadata
+                        .deletion_grace_period_seconds
+                        .unwrap_or(30)
+                        .max(0);
+                    tracing::info!(pod = %self.name, namespace = %self.namespace, "deleted; stopping its containers (grace {grace}s)");
+                    self.stop_all(Duration::from_secs(grace.unsigned_abs()))
+                        .await;
+                    return Err(End::Deleted);
+                }
+            }
+            Event::Probe => self.probe().await,
+            Event::Volumes => self.sync_volumes_logged().await,
+        }
+        Ok(())
+    }
+
+    /// Starts container `name` (prepared): a fresh writable layer, a new log file.
+    async fn start(&mut self, name: &str) {
+        let Some(prepared) = self.prepared.get(name) else {
+            return;
+        };
+        let launch = &prepared.launch;
+        let restart_count = self
+            .observed
+            .as_ref()
+            .and_then(|o| {
+                o.init
+                    .iter()
+                    .chain(o.containers.iter())
+                    .find(|c| c.name == name)
+            })
+            .map_or(0, |c| c.restart_count);
+        let result: Result<Child> = async {
+            for sub in ["upper", "work"] {
+                let _ = tokio::fs::remove_dir_all(launch.dir.join(sub)).await;
+                tokio::fs::create_dir_all(launch.dir.join(sub)).await?;
+            }
+            tokio::fs::create_dir_all(launch.dir.join("root")).await?;
+            let script = launch.dir.join("start.sh");
+            tokio::fs::write(&script, process::start_script(launch)).await?;
+            process::start(&self.netns.name, &script, &prepared.env)
+        }
+        .await;
+        let started = now();
+        let mut child = match result {
+            Ok(child) => child,
+            Err(error) => {
+                let message = format!("{error:#}");
+                tracing::warn!(pod = %self.name, namespace = %self.namespace, container = name, "cannot start: {message}");
+                let _ = self.exits.0.send(Exit {
+                    name: name.to_string(),
+                    status: None,
+                    finished: started,
+                });
+                return;
+            }
+        };
+        let sink = match logs::open(&self.log_dir(name), restart_count).await {
+            Ok(sink) => Some(sink),
+            Err(error) => {
+                tracing::warn!(pod = %self.name, container = name, "cannot open the log: {error}");
+                None
+            }
+        };
+        if let Some(sink) = sink {
+            if let Some(out) = child.stdout.take() {
+                tokio::spawn(logs::copy(out, "stdout", sink.clone()));
+            }
+            if let Some(err) = child.stderr.take() {
+                tokio::spawn(logs::copy(err, "stderr", sink));
+            }
+        }
+        // PID 1 of the container's PID namespace appears once `unshare` has forked.
+        if let Some(outer) = child.id() {
+            for _ in 0..50 {
+                if let Some(inner) = process::inner_pid(outer) {
+                    self.pids.insert(name.to_string(), inner);
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        let (stop_tx, stop_rx) = oneshot::channel::<Duration>();
+        let exits = self.exits.0.clone();
+        let container = name.to_string();
+        tokio::spawn(async move {
+            let status = tokio::select! {
+                status = child.wait() => status.ok(),
+                grace = stop_rx => match grace {
+                    Ok(grace) => process::stop(&mut child, grace).await,
+                    Err(_) => process::kill_now(&mut child).await,
+                },
+            };
+            let _ = exits.send(Exit {
+                name: container,
+                status,
+                finished: now(),
+            });
+        });
+        self.running.insert(
+            name.to_string(),
+            Running {
+                stop: Some(stop_tx),
+                started: started.clone(),
+            },
+        );
+        tracing::info!(pod = %self.name, namespace = %self.namespace, container = name, ip = ?self.address, restart_count, "started");
+        if let Some(c) = self.observed.as_mut().and_then(|o| o.container_mut(name)) {
+            c.running_since = Some(started);
+            c.waiting = None;
+            c.terminated = None;
+            c.ready = false;
+        }
+        self.report().await;
+    }
+
+    /// Records a container's end and applies the restart policy.
+    async fn exited(&mut self, exit: Exit) {
+        let started = self
+            .running
+            .remove(&exit.name)
+            .map(|r| r.started)
+            .unwrap_or_else(|| exit.finished.clone());
+        self.pids.remove(&exit.name);
+        let code = exit.status.and_then(|s| s.code()).unwrap_or(137);
+        let signal = exit
+            .status
+            .and_then(|s| std::os::unix::process::ExitStatusExt::signal(&s));
+        let exit_code = signal.map_or(code, |s| 128 + s);
+        let termination = Termination {
+            exit_code,
+            signal,
+            started_at: started,
+            finished_at: exit.finished.clone(),
+        };
+        let is_init = self
+            .observed
+            .as_ref()
+            .is_some_and(|o| o.init.iter().any(|c| c.name == exit.name));
+        let policy = self.restart_policy();
+        let restart = match policy.as_str() {
+            "Never" => false,
+            "OnFailure" => exit_code != 0,
+            _ => !is_init || exit_code != 0,
+        };
+        tracing::info!(pod = %self.name, namespace = %self.namespace, container = %exit.name, exit_code, ?signal, restart, "exited");
+        let backoff = *self
+            .backoff
+            .get(&exit.name)
+            .unwrap_or(&Duration::from_secs(1));
+        if let Some(c) = self
+            .observed
+            .as_mut()
+            .and_then(|o| o.container_mut(&exit.name))
+        {
+            c.running_since = None;
+            c.ready = false;
+            if restart {
+                c.restart_count += 1;
+                c.last_termination = Some(termination);
+                c.waiting = Some((
+                    "CrashLoopBackOff".to_string(),
+                    format!(
+                        "back-off {}s restarting failed container",
+                        backoff.as_secs()
+                    ),
+                ));
+            } else {
+                c.terminated = Some(termination);
+            }
+        }
+        if restart {
+            self.restart_at
+                .insert(exit.name.clone(), Instant::now() + backoff);
+            self.backoff
+                .insert(exit.name.clone(), (backoff * 2).min(MAX_BACKOFF));
+        }
+        if let Some(o) = self.observed.as_mut() {
+            if is_init && !restart && exit_code != 0 {
+                o.phase = Phase::Failed;
+            } else if !is_init {
+                let all_done = o
+                    .containers
+                    .iter()
+                    .filter(|c| c.run)
+                    .all(|c| c.terminated.is_some());
+                if all_done && o.containers.iter().any(|c| c.run) {
+                    let failed = o
+                        .containers
+                        .iter()
+                        .filter_map(|c| c.terminated.as_ref())
+                        .any(|t| t.exit_code != 0);
+                    o.phase = if failed {
+                        Phase::Failed
+                    } else {
+                        Phase::Succeeded
+                    };
+                }
+            }
+            o.ready_since = now();
+        }
+        self.report().await;
+    }
+
+    /// Probes the running containers' readiness; reports a change.
+    async fn probe(&mut self) {
+        let Some(ip) = self.address else { return };
+        let mut changed = false;
+        let names: Vec<String> = self.running.keys().cloned().collect();
+        for name in names {
+            let Some(probe) = self.prepared.get(&name).map(|p| p.probe.clone()) else {
+                continue;
+            };
+            let ready = probe::check(&probe, ip).await;
+            if let Some(c) = self.observed.as_mut().and_then(|o| o.container_mut(&name))
+                && c.ready != ready
+                && c.running_since.is_some()
+            {
+                c.ready = ready;
+                changed = true;
+                tracing::info!(pod = %self.name, namespace = %self.namespace, container = %name, ready, "readiness changed");
+            }
+        }
+        if changed {
+            if let Some(o) = self.observed.as_mut() {
+                o.ready_since = now();
+            }
+            self.report().await;
+        }
+    }
+
+    async fn stop_all(&mut self, grace: Duration) {
+        for running in self.running.values_mut() {
+            if let Some(stop) = running.stop.take() {
+                let _ = stop.send(grace);
+            }
+        }
+        while !self.running.is_empty() {
+            match self.exits.1.recv().await {
+                Some(exit) => {
+                    tracing::info!(pod = %self.name, namespace = %self.namespace, container = %exit.name, status = ?exit.status, "stopped");
+                    self.running.remove(&exit.name);
+                }
+                None => break,
+            }
+        }
+    }
+
+    async fn kill_all(&mut self) {
+        // Dropping the stop channels kills at once.
+        for running in self.running.values_mut() {
+            running.stop.take();
+        }
+        while !self.running.is_empty() {
+            match tokio::time::timeout(Duration::from_secs(10), self.exits.1.recv()).await {
+                Ok(Some(exit)) => {
+                    self.running.remove(&exit.name);
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// Writes the observed status (errors are logged; the next change writes again), and
+    /// the pod's record for pgctl-kubelet.
     async fn report(&self) {
         let Some(observed) = &self.observed else {
             return;
         };
+        self.write_record(observed).await;
         let body = status::pod_status(&self.pod, observed);
         if let Err(error) = self
             .pods()
@@ -372,333 +825,55 @@ impl RealPod {
         }
     }
 
+    /// `pod.json`, what pgctl-kubelet reads to exec into, forward to and read the logs of
+    /// this pod's containers (replaced whole).
+    async fn write_record(&self, observed: &Observed) {
+        let containers: serde_json::Map<String, serde_json::Value> = observed
+            .init
+            .iter()
+            .chain(observed.containers.iter())
+            .filter(|c| c.run)
+            .map(|c| {
+                let mut v = serde_json::json!({
+                    "running": c.running_since.is_some(),
+                    "restartCount": c.restart_count,
+                    "logDir": self.log_dir(&c.name).display().to_string(),
+                });
+                if let Some(pid) = self.pids.get(&c.name).filter(|_| c.running_since.is_some()) {
+                    v["pid"] = serde_json::json!(pid);
+                }
+                (c.name.clone(), v)
+            })
+            .collect();
+        let record = serde_json::json!({
+            "namespace": self.namespace,
+            "name": self.name,
+            "uid": self.uid,
+            "netns": self.netns.name,
+            "ip": observed.pod_ip,
+            "containers": containers,
+        });
+        let tmp = self.dir.join("pod.json.tmp");
+        let result = async {
+            tokio::fs::write(&tmp, serde_json::to_vec_pretty(&record)?).await?;
+            tokio::fs::rename(&tmp, self.dir.join("pod.json")).await?;
+            Ok::<(), anyhow::Error>(())
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(pod = %self.name, "writing pod.json: {error:#}");
+        }
+    }
+
     async fn report_waiting(&mut self, reason: &str, message: &str) {
         if let Some(o) = self.observed.as_mut() {
-            o.waiting = Some((reason.to_string(), message.to_string()));
+            for c in o.init.iter_mut().chain(o.containers.iter_mut()) {
+                if c.run && c.running_since.is_none() {
+                    c.waiting = Some((reason.to_string(), message.to_string()));
+                }
+            }
             self.report().await;
         }
-    }
-
-    /// Network, volumes, credentials and configuration. Returns the Patroni configuration file
-    /// and the process environment.
-    async fn set_up(&mut self) -> Result<(PathBuf, BTreeMap<String, String>)> {
-        let container = self
-            .pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.containers.iter().find(|c| c.name == MAIN_CONTAINER))
-            .cloned()
-            .ok_or_else(|| anyhow!("the pod has no container named {MAIN_CONTAINER}"))?;
-        let node: Node = Api::all(self.shared.client.clone())
-            .get(&self.node)
-            .await
-            .with_context(|| format!("reading node {}", self.node))?;
-        if self.address.is_none() {
-            self.address = Some(self.allocate(&node).await?);
-        }
-        let address = self.address.ok_or_else(|| anyhow!("no address"))?;
-        let host_ip = node.status.as_ref().and_then(|s| {
-            s.addresses
-                .iter()
-                .flatten()
-                .find(|a| a.type_ == "InternalIP")
-                .map(|a| a.address.clone())
-        });
-        if self.observed.is_none() {
-            let t = now();
-            self.observed = Some(Observed {
-                pod_ip: address.to_string(),
-                host_ip,
-                start_time: t.clone(),
-                running_since: None,
-                ready: false,
-                ready_since: t,
-                restart_count: 0,
-                last_termination: None,
-                waiting: None,
-            });
-        }
-
-        let run_dir = self.dir.join("run");
-        tokio::fs::create_dir_all(&run_dir).await?;
-        if let Some(parent) = self.log_path().parent() {
-            tokio::fs::create_dir_all(parent).await?;
-        }
-        let (uid, gid) = database_user()?;
-        own(&self.dir, uid, gid, 0o700)?;
-        own(&run_dir, uid, gid, 0o700)?;
-
-        let mut mounts = self.mounts(&container).await?;
-        let pgroot = self.pgroot(&container, &mounts, uid, gid).await?;
-
-        let objects = self.fetch_objects(&container).await?;
-        let env = env::resolve(&self.pod, &container, &address.to_string(), &objects)?;
-
-        make_certificate(&run_dir, &self.name, uid, gid).await?;
-        let inside_run = PathBuf::from(process::CONTAINER_RUN_DIR);
-        let token = self.token().await?;
-        std::fs::write(run_dir.join("ca.crt"), &self.shared.ca_pem)?;
-        write_private(
-            &run_dir.join("kubeconfig"),
-            &self.kubeconfig(&token, &inside_run.join("ca.crt")),
-            uid,
-            gid,
-        )?;
-
-        let config = patroni::config(
-            &self.name,
-            &address.to_string(),
-            &env,
-            &PodPaths {
-                pgroot: &pgroot,
-                run_dir: &inside_run,
-                bin_dir: &self.shared.pg_bin_dir,
-                kubeconfig: &inside_run.join("kubeconfig"),
-            },
-        )?;
-        write_private(
-            &run_dir.join("patroni.yml"),
-            &serde_yaml::to_string(&config)?,
-            uid,
-            gid,
-        )?;
-        mounts.insert(0, (inside_run.clone(), run_dir.clone()));
-        let script = self.dir.join("start.sh");
-        std::fs::write(
-            &script,
-            process::start_script(&mounts, &self.shared.patroni),
-        )?;
-
-        self.shared
-            .network
-            .add(&self.netns, address, &self.name, &self.namespace)
-            .await
-            .context("setting up the pod's network")?;
-
-        let mut process_env: BTreeMap<String, String> = env
-            .into_iter()
-            .filter(|(k, _)| !k.starts_with("KUBERNETES_SERVICE") && !k.starts_with("PATRONI_"))
-            .collect();
-        process_env.insert("PATH".into(), "/usr/bin:/bin".into());
-        process_env.insert("HOME".into(), process::CONTAINER_RUN_DIR.into());
-        process_env.insert(
-            "KUBECONFIG".into(),
-            inside_run.join("kubeconfig").display().to_string(),
-        );
-        process_env.insert("LANG".into(), "C.UTF-8".into());
-        process_env.insert("LC_ALL".into(), "C.UTF-8".into());
-        Ok((script, process_env))
-    }
-
-    /// An address from the node's podCIDR: the one the pod already had (a runner restart),
-    /// else the highest one neither this runner nor another pod on the node uses.
-    async fn allocate(&self, node: &Node) -> Result<Ipv4Addr> {
-        let cidr: Cidr = node
-            .spec
-            .as_ref()
-            .and_then(|s| s.pod_cidr.clone())
-            .ok_or_else(|| anyhow!("node {} has no podCIDR", self.node))?
-            .parse()
-            .map_err(|e: String| anyhow!(e))?;
-        let others = Api::<Pod>::all(self.shared.client.clone())
-            .list(&ListParams::default().fields(&format!("spec.nodeName={}", self.node)))
-            .await?;
-        let mut addresses = self.shared.addresses.lock().await;
-        let ours = addresses.entry(self.node.clone()).or_default();
-        let mut in_use = ours.clone();
-        for other in &others.items {
-            if other.metadata.uid == self.pod.metadata.uid {
-                continue;
-            }
-            if let Some(ip) = other.status.as_ref().and_then(|s| s.pod_ip.as_ref())
-                && let Ok(ip) = ip.parse()
-            {
-                in_use.insert(ip);
-            }
-        }
-        let previous = self
-            .pod
-            .status
-            .as_ref()
-            .and_then(|s| s.pod_ip.as_ref())
-            .and_then(|ip| ip.parse::<Ipv4Addr>().ok())
-            .filter(|ip| cidr.contains(*ip) && !in_use.contains(ip));
-        let ip = previous
-            .or_else(|| ipam::allocate(&cidr, &in_use))
-            .ok_or_else(|| anyhow!("no free address left in {}'s podCIDR", self.node))?;
-        ours.insert(ip);
-        Ok(ip)
-    }
-
-    /// The container's mounts that have storage here and lie under `/home` (where the pod has
-    /// a file system of its own): mount path → host directory.
-    async fn mounts(&self, container: &Container) -> Result<Vec<(PathBuf, PathBuf)>> {
-        let volumes = self
-            .pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.volumes.clone())
-            .unwrap_or_default();
-        let mut out = Vec::new();
-        for mount in container.volume_mounts.iter().flatten() {
-            if !mount.mount_path.starts_with("/home/") {
-                tracing::debug!(pod = %self.name, "volume {} at {} is not mounted (outside /home)", mount.name, mount.mount_path);
-                continue;
-            }
-            let Some(volume) = volumes.iter().find(|v| v.name == mount.name) else {
-                continue;
-            };
-            let host = if let Some(claim) = &volume.persistent_volume_claim {
-                self.claim_path(&claim.claim_name).await?
-            } else if volume.empty_dir.is_some() {
-                let dir = self.dir.join("volumes").join(&volume.name);
-                tokio::fs::create_dir_all(&dir).await?;
-                dir
-            } else {
-                continue;
-            };
-            let host = match &mount.sub_path {
-                Some(sub) if !sub.is_empty() => host.join(sub),
-                _ => host,
-            };
-            out.push((PathBuf::from(&mount.mount_path), host));
-        }
-        Ok(out)
-    }
-
-    /// The host directory of a bound claim's hostPath volume.
-    async fn claim_path(&self, claim: &str) -> Result<PathBuf> {
-        let pvc: PersistentVolumeClaim =
-            Api::namespaced(self.shared.client.clone(), &self.namespace)
-                .get(claim)
-                .await
-                .with_context(|| format!("reading claim {claim}"))?;
-        let volume = pvc
-            .spec
-            .as_ref()
-            .and_then(|s| s.volume_name.clone())
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| anyhow!("claim {claim} is not bound yet"))?;
-        let pv: PersistentVolume = Api::all(self.shared.client.clone())
-            .get(&volume)
-            .await
-            .with_context(|| format!("reading volume {volume}"))?;
-        let spec = pv.spec.unwrap_or_default();
-        let path = spec
-            .host_path
-            .map(|h| h.path)
-            .or_else(|| spec.local.map(|l| l.path))
-            .ok_or_else(|| anyhow!("volume {volume} is neither hostPath nor local"))?;
-        tokio::fs::create_dir_all(&path).await?;
-        Ok(PathBuf::from(path))
-    }
-
-    /// `PGROOT` as the pod sees it; on the host, it and its volume's root are made the
-    /// database user's (as `fsGroup` would make them usable).
-    async fn pgroot(
-        &self,
-        container: &Container,
-        mounts: &[(PathBuf, PathBuf)],
-        uid: u32,
-        gid: u32,
-    ) -> Result<PathBuf> {
-        let pgroot = container
-            .env
-            .iter()
-            .flatten()
-            .find(|e| e.name == "PGROOT")
-            .and_then(|e| e.value.clone())
-            .unwrap_or_else(|| DEFAULT_PGROOT.to_string());
-        let Some(host) = translate(Path::new(&pgroot), mounts) else {
-            bail!("PGROOT {pgroot} is on no volume mounted under /home");
-        };
-        for (_, root) in mounts {
-            if host.starts_with(root) {
-                own(root, uid, gid, 0o755)?;
-            }
-        }
-        tokio::fs::create_dir_all(&host).await?;
-        own(&host, uid, gid, 0o700)?;
-        Ok(PathBuf::from(pgroot))
-    }
-
-    async fn fetch_objects(&self, container: &Container) -> Result<Objects> {
-        let mut objects = Objects::new();
-        for (source, name) in env::references(container) {
-            let data = match source {
-                Source::Secret => {
-                    let api: Api<Secret> =
-                        Api::namespaced(self.shared.client.clone(), &self.namespace);
-                    api.get_opt(&name).await?.map(|s| {
-                        s.data
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|(k, v)| (k, String::from_utf8_lossy(&v.0).into_owned()))
-                            .collect::<BTreeMap<_, _>>()
-                    })
-                }
-                Source::ConfigMap => {
-                    let api: Api<ConfigMap> =
-                        Api::namespaced(self.shared.client.clone(), &self.namespace);
-                    api.get_opt(&name)
-                        .await?
-                        .map(|c| c.data.unwrap_or_default().into_iter().collect())
-                }
-            };
-            if let Some(data) = data {
-                objects.insert((source, name), data);
-            }
-        }
-        Ok(objects)
-    }
-
-    /// A token of the pod's service account, bound to the pod (invalid once it is gone).
-    async fn token(&self) -> Result<String> {
-        let account = self
-            .pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.service_account_name.clone())
-            .unwrap_or_else(|| "default".to_string());
-        let request = TokenRequest {
-            spec: TokenRequestSpec {
-                audiences: Vec::new(),
-                expiration_seconds: Some(TOKEN_SECONDS),
-                bound_object_ref: Some(BoundObjectReference {
-                    api_version: Some("v1".into()),
-                    kind: Some("Pod".into()),
-                    name: Some(self.name.clone()),
-                    uid: self.pod.metadata.uid.clone(),
-                }),
-            },
-            ..TokenRequest::default()
-        };
-        let api: Api<ServiceAccount> = Api::namespaced(self.shared.client.clone(), &self.namespace);
-        let response = api
-            .create_token_request(&account, &PostParams::default(), &request)
-            .await
-            .with_context(|| format!("requesting a token of service account {account}"))?;
-        response
-            .status
-            .map(|s| s.token)
-            .ok_or_else(|| anyhow!("the token request of {account} returned no token"))
-    }
-
-    fn kubeconfig(&self, token: &str, ca: &Path) -> String {
-        let config = serde_json::json!({
-            "apiVersion": "v1",
-            "kind": "Config",
-            "current-context": patroni::KUBE_CONTEXT,
-            "clusters": [{"name": "pgctl", "cluster": {
-                "server": self.shared.api_server_for_pods,
-                "certificate-authority": ca.display().to_string(),
-            }}],
-            "users": [{"name": "pod", "user": {"token": token}}],
-            "contexts": [{"name": patroni::KUBE_CONTEXT, "context": {
-                "cluster": "pgctl", "user": "pod", "namespace": self.namespace,
-            }}],
-        });
-        serde_yaml::to_string(&config).unwrap_or_default()
     }
 
     /// Removes what the pod had here: network, address, private directory. Data on volumes
@@ -711,117 +886,37 @@ impl RealPod {
                 set.remove(&ip);
             }
         }
+        let _ = tokio::fs::remove_file(self.dir.join("pod.json")).await;
         let _ = tokio::fs::remove_dir_all(&self.dir).await;
     }
-}
-
-/// Where `path` of the container is on the host, by the longest mount that holds it.
-pub fn translate(path: &Path, mounts: &[(PathBuf, PathBuf)]) -> Option<PathBuf> {
-    mounts
-        .iter()
-        .filter_map(|(mount, host)| {
-            path.strip_prefix(mount)
-                .ok()
-                .map(|rest| (mount, host.join(rest)))
-        })
-        .max_by_key(|(mount, _)| mount.as_os_str().len())
-        .map(|(_, host)| host)
-}
-
-/// Patroni's `GET /health`: 200 while PostgreSQL runs.
-async fn healthy(ip: Ipv4Addr) -> bool {
-    let check = async {
-        let mut stream = TcpStream::connect((ip, 8008)).await?;
-        stream
-            .write_all(b"GET /health HTTP/1.0\r\nHost: pod\r\n\r\n")
-            .await?;
-        // Read the whole answer (HTTP/1.0: until the server closes), so that Patroni does not
-        // log a reset connection.
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).await?;
-        let status_line = answer.split(|b| *b == b'\n').next().unwrap_or_default();
-        Ok::<bool, std::io::Error>(String::from_utf8_lossy(status_line).contains(" 200"))
-    };
-    matches!(
-        tokio::time::timeout(Duration::from_secs(2), check).await,
-        Ok(Ok(true))
-    )
-}
-
-/// The uid and gid of the database user, from /etc/passwd.
-fn database_user() -> Result<(u32, u32)> {
-    let passwd = std::fs::read_to_string("/etc/passwd")?;
-    for line in passwd.lines() {
-        let fields: Vec<&str> = line.split(':').collect();
-        if fields.first() == Some(&process::DATABASE_USER) && fields.len() > 3 {
-            return Ok((fields[2].parse()?, fields[3].parse()?));
-        }
-    }
-    bail!(
-        "no user {} on this machine (install Debian's postgresql package: tests/postgres/ensure)",
-        process::DATABASE_USER
-    )
-}
-
-fn own(path: &Path, uid: u32, gid: u32, mode: u32) -> Result<()> {
-    std::os::unix::fs::chown(path, Some(uid), Some(gid))
-        .with_context(|| format!("chown {}", path.display()))?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .with_context(|| format!("chmod {}", path.display()))
-}
-
-fn write_private(path: &Path, contents: &str, uid: u32, gid: u32) -> Result<()> {
-    std::fs::write(path, contents).with_context(|| format!("writing {}", path.display()))?;
-    own(path, uid, gid, 0o600)
-}
-
-/// A self-signed server certificate, as Spilo makes one at start when none is given.
-async fn make_certificate(run_dir: &Path, name: &str, uid: u32, gid: u32) -> Result<()> {
-    let key = run_dir.join("server.key");
-    let crt = run_dir.join("server.crt");
-    if key.exists() && crt.exists() {
-        return Ok(());
-    }
-    let out = tokio::process::Command::new("openssl")
-        .args(["req", "-x509", "-nodes", "-days", "3650", "-newkey", "ec"])
-        .args(["-pkeyopt", "ec_paramgen_curve:prime256v1"])
-        .arg("-subj")
-        .arg(format!("/CN={name}"))
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&crt)
-        .output()
-        .await
-        .context("running openssl")?;
-    if !out.status.success() {
-        bail!("openssl: {}", String::from_utf8_lossy(&out.stderr).trim());
-    }
-    own(&key, uid, gid, 0o600)?;
-    own(&crt, uid, gid, 0o644)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn pod(v: serde_json::Value) -> Pod {
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
     #[test]
-    fn paths_translate_through_the_longest_mount() {
-        let mounts = vec![
-            (
-                PathBuf::from("/home/postgres/pgdata"),
-                PathBuf::from("/v/pv1"),
-            ),
-            (PathBuf::from("/home/postgres"), PathBuf::from("/e/home")),
-        ];
-        assert_eq!(
-            translate(Path::new("/home/postgres/pgdata/pgroot"), &mounts),
-            Some(PathBuf::from("/v/pv1/pgroot"))
+    fn pods_are_claimed_by_their_images() {
+        let spilo = pod(
+            serde_json::json!({"metadata": {"name": "a-0", "labels": {"application": "spilo"}},
+            "spec": {"containers": [{"name": "postgres", "image": "ghcr.io/zalando/spilo-17:4.0-p2"}]}}),
         );
-        assert_eq!(
-            translate(Path::new("/home/postgres/x"), &mounts),
-            Some(PathBuf::from("/e/home/x"))
+        assert_eq!(claim(&spilo, false), Claim::Run);
+        assert_eq!(claim(&spilo, true), Claim::Simulated);
+        let job = pod(serde_json::json!({"metadata": {"name": "j"},
+            "spec": {"containers": [{"name": "c", "image": "busybox"}],
+                     "initContainers": [{"name": "i", "image": "spilo-16:3"}]}}));
+        assert_eq!(claim(&job, true), Claim::Run);
+        let other = pod(
+            serde_json::json!({"metadata": {"name": "x", "annotations": {KUBELET_ANNOTATION: "kwok"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}}),
         );
-        assert_eq!(translate(Path::new("/srv"), &mounts), None);
+        assert_eq!(claim(&other, false), Claim::Kwok);
+        assert!(handed_to_kwok(&other));
+        assert!(!handed_to_kwok(&spilo));
     }
 }
