@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{Pod, Secret};
+use k8s_openapi::api::core::v1::{Pod, Secret, Service};
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
 use kube::{Client, ResourceExt};
 use pgctl_e2e::data_plane::{self, kubectl, kubectl_ok};
@@ -19,6 +19,24 @@ const START: Duration = Duration::from_secs(60);
 /// The kubelet's own bound on a Secret volume's update is its sync period (a minute) plus the
 /// watch; the runner follows the watch.
 const VOLUME_UPDATE: Duration = Duration::from_secs(60);
+
+/// The body of `GET path` on `host:port` (HTTP/1.0), if the answer is 200.
+async fn http_get(host: &str, port: i32, path: &str) -> Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(format!("{host}:{port}")).await?;
+        stream
+            .write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+            .await?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await?;
+        Ok::<String, std::io::Error>(answer)
+    };
+    let answer = tokio::time::timeout(Duration::from_secs(3), exchange).await??;
+    let (head, body) = answer.split_once("\r\n\r\n").context("no HTTP answer")?;
+    ensure!(head.starts_with("HTTP/1.0 200"), "{head}");
+    Ok(body.to_string())
+}
 
 fn job(name: &str, script: &str) -> Result<Job> {
     Ok(serde_json::from_value(json!({
@@ -149,7 +167,9 @@ async fn jobs_and_deployments_of_the_spilo_image_run_for_real() -> Result<()> {
                     "containers": [{
                         "name": "main",
                         "image": SPILO,
-                        "command": ["sh", "-c", "echo started; exec sleep 3600"],
+                        // Serves the Secret's files over HTTP (its log: the requests).
+                        "command": ["sh", "-c", "echo started; exec python3 -m http.server 8080 --directory /etc/creds"],
+                        "readinessProbe": {"tcpSocket": {"port": 8080}},
                         "volumeMounts": [{"name": "creds", "mountPath": "/etc/creds"}],
                     }],
                     "volumes": [{"name": "creds", "secret": {"secretName": "creds"}}],
@@ -195,8 +215,31 @@ async fn jobs_and_deployments_of_the_spilo_image_run_for_real() -> Result<()> {
         || async { Ok(read().is_ok_and(|t| t == "second")) },
     )
     .await?;
+    // A NodePort Service of the worker answers on every node's address (kube-proxy).
+    let service: Service = serde_json::from_value(json!({
+        "metadata": {"name": "worker"},
+        "spec": {"type": "NodePort", "selector": {"app": "worker"},
+                 "ports": [{"port": 80, "targetPort": 8080}]},
+    }))?;
+    let service = Api::<Service>::namespaced(client.clone(), ns)
+        .create(&PostParams::default(), &service)
+        .await?;
+    let node_port = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.as_ref()?.first()?.node_port)
+        .context("no nodePort")?;
+    for node in ["10.240.0.1", "10.240.0.3"] {
+        wait_for(&format!("the NodePort on {node}"), START, || async {
+            Ok(http_get(node, node_port, "/token")
+                .await
+                .is_ok_and(|b| b == "second"))
+        })
+        .await?;
+    }
     let logs = kubectl_ok(&["logs", "-n", ns, &worker])?;
-    ensure!(logs.trim() == "started", "{logs}");
+    ensure!(logs.starts_with("started\n"), "{logs}");
+    ensure!(logs.contains("\"GET /token HTTP/1.0\" 200"), "{logs}");
 
     // An image the runner does not know: handed to kwok, which reports it running.
     let other: Pod = serde_json::from_value(json!({
