@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Component, Path, PathBuf};
 
-use k8s_openapi::api::core::v1::{KeyToPath, Pod, Volume};
+use k8s_openapi::api::core::v1::{DownwardAPIVolumeFile, KeyToPath, Pod, Volume};
 
 use super::env::{self, Source};
 
@@ -216,6 +216,32 @@ fn downward_field(input: &Input<'_>, volume: &str, path: &str) -> Result<Vec<u8>
     Ok(text.into_bytes())
 }
 
+/// The files of downward API `items` (of a `downwardAPI` volume or a projected source).
+fn add_downward(
+    out: &mut Payload,
+    input: &Input<'_>,
+    volume: &str,
+    items: Option<&[DownwardAPIVolumeFile]>,
+    default_mode: i32,
+) -> Result<(), VolumeError> {
+    for item in items.into_iter().flatten() {
+        let Some(field) = &item.field_ref else {
+            return Err(VolumeError::Unsupported {
+                volume: volume.to_string(),
+                what: "resourceFieldRef".to_string(),
+            });
+        };
+        out.insert(
+            check_path(volume, &item.path)?,
+            File {
+                data: downward_field(input, volume, &field.field_path)?,
+                mode: mode_of(item.mode, default_mode),
+            },
+        );
+    }
+    Ok(())
+}
+
 /// What `volume` holds, if it is a volume of files (Secret, ConfigMap, downward API,
 /// projected); `None` for the others (emptyDir, claims, host paths).
 pub fn payload(volume: &Volume, input: &Input<'_>) -> Result<Option<Payload>, VolumeError> {
@@ -246,21 +272,7 @@ pub fn payload(volume: &Volume, input: &Input<'_>) -> Result<Option<Payload>, Vo
         )?;
     } else if let Some(d) = &volume.downward_api {
         let mode = d.default_mode.unwrap_or(DEFAULT_MODE);
-        for item in d.items.iter().flatten() {
-            let Some(field) = &item.field_ref else {
-                return Err(VolumeError::Unsupported {
-                    volume: name.to_string(),
-                    what: "resourceFieldRef".to_string(),
-                });
-            };
-            out.insert(
-                check_path(name, &item.path)?,
-                File {
-                    data: downward_field(input, name, &field.field_path)?,
-                    mode: mode_of(item.mode, mode),
-                },
-            );
-        }
+        add_downward(&mut out, input, name, d.items.as_deref(), mode)?;
     } else if let Some(p) = &volume.projected {
         let mode = p.default_mode.unwrap_or(DEFAULT_MODE);
         for source in p.sources.iter().flatten() {
@@ -289,21 +301,7 @@ pub fn payload(volume: &Volume, input: &Input<'_>) -> Result<Option<Payload>, Vo
                 )?;
             }
             if let Some(d) = &source.downward_api {
-                for item in d.items.iter().flatten() {
-                    let Some(field) = &item.field_ref else {
-                        return Err(VolumeError::Unsupported {
-                            volume: name.to_string(),
-                            what: "resourceFieldRef".to_string(),
-                        });
-                    };
-                    out.insert(
-                        check_path(name, &item.path)?,
-                        File {
-                            data: downward_field(input, name, &field.field_path)?,
-                            mode: mode_of(item.mode, mode),
-                        },
-                    );
-                }
+                add_downward(&mut out, input, name, d.items.as_deref(), mode)?;
             }
             if let Some(t) = &source.service_account_token {
                 let key = (
