@@ -247,6 +247,58 @@ async fn jobs_and_deployments_of_the_spilo_image_run_for_real() -> Result<()> {
     ensure!(logs.starts_with("started\n"), "{logs}");
     ensure!(logs.contains("\"GET /token HTTP/1.0\" 200"), "{logs}");
 
+    // `kubectl logs -f` streams a running container and ends when it does.
+    let talker: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "talker"},
+        "spec": {"restartPolicy": "Never", "containers": [{"name": "main", "image": SPILO,
+            "command": ["sh", "-c", "echo one; sleep 2; echo two"]}]},
+    }))?;
+    pods.create(&PostParams::default(), &talker).await?;
+    wait_for("the talker to run", START, || async {
+        let p = pods.get("talker").await?;
+        Ok(p.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Pending"))
+    })
+    .await?;
+    let follow = tokio::process::Command::from(data_plane::kubectl_command(&[
+        "logs", "-f", "-n", ns, "talker",
+    ])?)
+    .output();
+    let followed = tokio::time::timeout(START, follow)
+        .await
+        .context("kubectl logs -f did not end with the container")??;
+    let text = String::from_utf8_lossy(&followed.stdout);
+    ensure!(text == "one\ntwo\n", "{text:?}");
+
+    // A container that crashes is restarted (back-off), and `--previous` shows the run
+    // before the current one.
+    let crasher: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "crasher"},
+        "spec": {"containers": [{"name": "main", "image": SPILO,
+            "command": ["sh", "-c", "echo \"run $(date +%s%N)\"; exit 1"]}]},
+    }))?;
+    pods.create(&PostParams::default(), &crasher).await?;
+    wait_for("the crasher to be restarted", START, || async {
+        let p = pods.get("crasher").await?;
+        let status = p
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref()?.first().cloned());
+        Ok(status.is_some_and(|c| {
+            c.restart_count >= 2
+                && c.last_state
+                    .and_then(|l| l.terminated)
+                    .is_some_and(|t| t.exit_code == 1)
+        }))
+    })
+    .await?;
+    let previous = kubectl_ok(&["logs", "-n", ns, "crasher", "--previous"])?;
+    let current = kubectl_ok(&["logs", "-n", ns, "crasher"])?;
+    ensure!(previous.starts_with("run "), "{previous:?}");
+    ensure!(
+        current.starts_with("run ") && current != previous,
+        "{current:?} {previous:?}"
+    );
+
     // An image the runner does not know: handed to kwok, which reports it running.
     let other: Pod = serde_json::from_value(json!({
         "metadata": {"name": "other"},

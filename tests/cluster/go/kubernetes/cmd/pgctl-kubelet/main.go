@@ -273,6 +273,11 @@ func (s *server) containerLogs(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case opts.previous:
 		run--
+		if !container.Running && !fileExists(logFile(container.LogDir, run+1)) {
+			// Waiting to restart (a back-off): the latest run is the one that just ended,
+			// which plain logs show; the previous one is the run before it, as with a kubelet.
+			run--
+		}
 		following = false
 		if run < 0 || !fileExists(logFile(container.LogDir, run)) {
 			// The kubelet's wording.
