@@ -948,3 +948,69 @@ async fn a_database_pod_is_exec_d_into_logged_and_forwarded_to() -> Result<()> {
     env.pgctl(&["delete", "acid-kx", "--yes"]).expect_code(0)?;
     Ok(())
 }
+
+/// `spec.clone` from a running cluster (Spilo's `CLONE_WITH_BASEBACKUP`): the clone's first
+/// member is a base backup of the source, taken over its Service by name; it holds the
+/// source's rows and none written afterwards, logs in with its own Secrets, and the source
+/// keeps its master and timeline.
+#[tokio::test]
+async fn a_clone_of_a_running_cluster_holds_its_rows_and_goes_its_own_way() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("dpc", CONFIG).await?;
+    let ns = env.namespace.name().to_string();
+    env.create_cluster("acid-src", 1, &[])?;
+    let source = Cluster {
+        env: &env,
+        name: "acid-src".to_string(),
+    };
+    let (source_master, source_ip, _) = source.topology(1).await?;
+    let source_password = source.superuser().await?;
+    let sql = |ip: &str, password: &str, sql: &str| psql(ip, "postgres", password, "postgres", sql);
+    sql(
+        &source_ip,
+        &source_password,
+        "create table rows as select g from generate_series(1, 100000) g",
+    )?;
+    let timeline = "select timeline_id from pg_control_checkpoint()";
+    let source_timeline = sql(&source_ip, &source_password, timeline)?;
+
+    let manifest = format!(
+        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-copy\n  namespace: {ns}\n\
+         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n\
+         \x20 clone: {{cluster: acid-src}}\n"
+    );
+    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
+        .expect_code(0)?;
+    let clone = Cluster {
+        env: &env,
+        name: "acid-copy".to_string(),
+    };
+    let (_, clone_ip, _) = clone.topology(1).await?;
+    // The clone's own superuser password (its Secret, not the source's) logs in.
+    let clone_password = clone.superuser().await?;
+    ensure!(clone_password != source_password);
+    wait_for("the clone to hold the source's rows", SQL, || async {
+        Ok(sql(&clone_ip, &clone_password, "select count(*) from rows")
+            .is_ok_and(|n| n == "100000"))
+    })
+    .await?;
+    wait_for("the clone to be Running", BOOT, || async {
+        Ok(clone.status().await?["PostgresClusterStatus"] == "Running")
+    })
+    .await?;
+
+    sql(
+        &source_ip,
+        &source_password,
+        "insert into rows select 0 from generate_series(1, 10)",
+    )?;
+    ensure!(sql(&source_ip, &source_password, "select count(*) from rows")? == "100010");
+    ensure!(sql(&clone_ip, &clone_password, "select count(*) from rows")? == "100000");
+    // The source is untouched: same master, same timeline.
+    let (master_after, _, _) = source.topology(1).await?;
+    ensure!(master_after == source_master);
+    ensure!(sql(&source_ip, &source_password, timeline)? == source_timeline);
+    Ok(())
+}

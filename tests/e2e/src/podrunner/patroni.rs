@@ -81,6 +81,83 @@ fn default_pg_hba(replication_user: &str) -> Value {
     ])
 }
 
+/// Patroni's name of Spilo's bootstrap method that clones a running cluster.
+pub const CLONE_METHOD: &str = "clone_with_basebackup";
+/// The script of that method, in the pod's run directory.
+pub const CLONE_SCRIPT: &str = "clone-with-basebackup.sh";
+/// The password file of that script, in the pod's run directory.
+pub const CLONE_PGPASS: &str = "clone-pgpass";
+
+/// The running cluster a new one is cloned from (`CLONE_METHOD=CLONE_WITH_BASEBACKUP`, which
+/// the operator sets for `spec.clone` without a timestamp).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloneSource {
+    /// The source's master Service (its name, resolved by the cluster DNS).
+    pub host: String,
+    pub port: u16,
+    /// The source's replication user, and its password (from the source's Secret).
+    pub user: String,
+    pub password: String,
+}
+
+/// The clone source the environment names, if it asks for a clone from a running cluster.
+pub fn clone_source(env: &BTreeMap<String, String>) -> Result<Option<CloneSource>, ConfigError> {
+    if env.get("CLONE_METHOD").map(String::as_str) != Some("CLONE_WITH_BASEBACKUP") {
+        return Ok(None);
+    }
+    let port = match env.get("CLONE_PORT").filter(|p| !p.is_empty()) {
+        None => 5432,
+        Some(p) => p.parse().map_err(|_| ConfigError::Unreadable {
+            name: "CLONE_PORT",
+            message: format!("{p:?} is not a port"),
+        })?,
+    };
+    Ok(Some(CloneSource {
+        host: required(env, "CLONE_HOST")?.to_string(),
+        port,
+        user: required(env, "CLONE_USER")?.to_string(),
+        password: required(env, "CLONE_PASSWORD")?.to_string(),
+    }))
+}
+
+fn pgpass_field(value: &str) -> String {
+    value.replace('\\', "\\\\").replace(':', "\\:")
+}
+
+/// The password file of the clone (`host:port:*:user:password`).
+pub fn clone_pgpass(source: &CloneSource) -> String {
+    format!(
+        "{}:{}:*:{}:{}\n",
+        pgpass_field(&source.host),
+        source.port,
+        pgpass_field(&source.user),
+        pgpass_field(&source.password)
+    )
+}
+
+fn sh_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// The command of the clone bootstrap method, as Spilo's `clone_with_basebackup.py` does it
+/// with the machine's `pg_basebackup`: the whole source, WAL streamed alongside, over TLS (the
+/// source's `pg_hba` requires it), with the password from `pgpass` (a path in the pod).
+pub fn clone_script(source: &CloneSource, bin_dir: &Path, pgpass: &Path) -> String {
+    format!(
+        "#!/bin/sh\n# Written by pgctl-pod-runner: Spilo's clone_with_basebackup.\nset -e\n\
+         for arg; do case \"$arg\" in --datadir=*) datadir=\"${{arg#--datadir=}}\" ;; esac; done\n\
+         [ -n \"$datadir\" ] || {{ echo 'no --datadir given' >&2; exit 1; }}\n\
+         export PGPASSFILE={} PGSSLMODE=require\n\
+         exec {} --pgdata=\"$datadir\" --wal-method=stream --checkpoint=fast --no-password \
+         --host={} --port={} --username={}\n",
+        sh_quote(&pgpass.display().to_string()),
+        sh_quote(&bin_dir.join("pg_basebackup").display().to_string()),
+        sh_quote(&source.host),
+        source.port,
+        sh_quote(&source.user),
+    )
+}
+
 /// Merges `overlay` into `base`: objects key by key, everything else replaced.
 pub fn merge(base: &mut Value, overlay: &Value) {
     match (base, overlay) {
@@ -200,6 +277,21 @@ pub fn config(
         kubernetes["use_endpoints"] = json!(true);
     }
 
+    let mut bootstrap = json!({
+        "dcs": dcs,
+        "initdb": initdb,
+    });
+    if clone_source(env)?.is_some() {
+        // Spilo's custom bootstrap method; Patroni runs the command with `--scope=… --datadir=…`
+        // and afterwards sets the superuser's and replication user's passwords from this
+        // cluster's own Secrets (post_bootstrap), as after initdb.
+        bootstrap["method"] = json!(CLONE_METHOD);
+        bootstrap[CLONE_METHOD] = json!({
+            "command": format!("{run_dir}/{CLONE_SCRIPT}"),
+            "keep_existing_recovery_conf": false,
+        });
+    }
+
     Ok(json!({
         "scope": scope,
         "name": pod_name,
@@ -209,10 +301,7 @@ pub fn config(
             "connect_address": format!("{pod_ip}:8008"),
         },
         "kubernetes": kubernetes,
-        "bootstrap": {
-            "dcs": dcs,
-            "initdb": initdb,
-        },
+        "bootstrap": bootstrap,
         "postgresql": {
             "name": pod_name,
             "listen": "0.0.0.0:5432",
@@ -345,6 +434,52 @@ mod tests {
         );
         let c = build(&e)?;
         assert_eq!(c["postgresql"]["pg_hba"], json!(["host all all all trust"]));
+        Ok(())
+    }
+
+    #[test]
+    fn a_clone_bootstraps_with_a_base_backup_of_its_source() -> Result<(), ConfigError> {
+        let mut e = env();
+        assert_eq!(clone_source(&e)?, None);
+        assert!(build(&e)?["bootstrap"].get("method").is_none());
+        e.insert("CLONE_METHOD".into(), "CLONE_WITH_BASEBACKUP".into());
+        e.insert("CLONE_HOST".into(), "acid-source".into());
+        e.insert("CLONE_USER".into(), "standby".into());
+        assert_eq!(
+            clone_source(&e),
+            Err(ConfigError::Missing("CLONE_PASSWORD"))
+        );
+        e.insert("CLONE_PASSWORD".into(), "pa:ss\\".into());
+        let source = clone_source(&e)?.ok_or(ConfigError::Missing("CLONE_METHOD"))?;
+        assert_eq!(source.port, 5432);
+        assert_eq!(
+            clone_pgpass(&source),
+            "acid-source:5432:*:standby:pa\\:ss\\\\\n"
+        );
+        let c = build(&e)?;
+        assert_eq!(c["bootstrap"]["method"], CLONE_METHOD);
+        assert_eq!(
+            c["bootstrap"][CLONE_METHOD]["command"],
+            "/p/run/clone-with-basebackup.sh"
+        );
+        let script = clone_script(
+            &source,
+            Path::new("/usr/lib/postgresql/15/bin"),
+            Path::new("/p/run/clone-pgpass"),
+        );
+        assert!(script.contains("export PGPASSFILE='/p/run/clone-pgpass' PGSSLMODE=require\n"));
+        assert!(script.contains(
+            "exec '/usr/lib/postgresql/15/bin/pg_basebackup' --pgdata=\"$datadir\" --wal-method=stream --checkpoint=fast --no-password --host='acid-source' --port=5432 --username='standby'\n"
+        ));
+        assert!(!script.contains("pa:ss"));
+        e.insert("CLONE_PORT".into(), "x".into());
+        assert!(matches!(
+            clone_source(&e),
+            Err(ConfigError::Unreadable {
+                name: "CLONE_PORT",
+                ..
+            })
+        ));
         Ok(())
     }
 

@@ -401,6 +401,26 @@ impl RealPod {
             uid,
             gid,
         )?;
+        if let Some(source) = patroni::clone_source(&resolved)? {
+            write_private(
+                &run_dir.join(patroni::CLONE_PGPASS),
+                &patroni::clone_pgpass(&source),
+                uid,
+                gid,
+            )?;
+            let script = run_dir.join(patroni::CLONE_SCRIPT);
+            write_private(
+                &script,
+                &patroni::clone_script(
+                    &source,
+                    &self.shared.pg_bin_dir,
+                    &inside_run.join(patroni::CLONE_PGPASS),
+                ),
+                uid,
+                gid,
+            )?;
+            own(&script, uid, gid, 0o700)?;
+        }
         mounts.push(Mount {
             inside: inside_run.clone(),
             host: run_dir,
