@@ -1014,3 +1014,84 @@ async fn a_clone_of_a_running_cluster_holds_its_rows_and_goes_its_own_way() -> R
     ensure!(sql(&source_ip, &source_password, timeline)? == source_timeline);
     Ok(())
 }
+
+/// `spec.standby` with `standby_host` (Spilo's `STANDBY_HOST`): the standby cluster's leader
+/// is a Patroni standby leader that copies the source and then streams from it, with the
+/// source's replication and superuser credentials under the standby's Secret names (as the
+/// reference requires them); rows written to the source arrive, and the standby is
+/// read-only.
+#[tokio::test]
+async fn a_standby_cluster_streams_from_its_source() -> Result<()> {
+    use k8s_openapi::api::core::v1::Secret;
+    use kube::api::PostParams;
+
+    if skip() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("dps", CONFIG).await?;
+    let ns = env.namespace.name().to_string();
+    env.create_cluster("acid-main", 1, &[])?;
+    let source = Cluster {
+        env: &env,
+        name: "acid-main".to_string(),
+    };
+    let (_, source_ip, _) = source.topology(1).await?;
+    let password = source.superuser().await?;
+    let sql = |ip: &str, sql: &str| psql(ip, "postgres", &password, "postgres", sql);
+    sql(
+        &source_ip,
+        "create table rows as select g from generate_series(1, 1000) g",
+    )?;
+
+    // The source's credentials under the standby's names, before the standby exists.
+    let secrets: Api<Secret> = Api::namespaced(env.client.clone(), &ns);
+    let config = pgctl_shared::config::OperatorConfig::default();
+    for user in ["standby", "postgres"] {
+        let from = secrets.get(&config.secret_name(user, "acid-main")).await?;
+        let copy: Secret = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": config.secret_name(user, "acid-stby")},
+            "type": from.type_,
+            "data": from.data,
+        }))?;
+        secrets.create(&PostParams::default(), &copy).await?;
+    }
+    let manifest = format!(
+        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-stby\n  namespace: {ns}\n\
+         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n\
+         \x20 standby: {{standby_host: acid-main}}\n"
+    );
+    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
+        .expect_code(0)?;
+    let standby = Cluster {
+        env: &env,
+        name: "acid-stby".to_string(),
+    };
+    let (leader, standby_ip, _) = standby.topology(1).await?;
+    let patroni = data_plane::patroni_get(&standby_ip, "/patroni").await?;
+    ensure!(patroni["role"] == "standby_leader", "{leader}: {patroni}");
+    wait_for("the standby to hold the source's rows", SQL, || async {
+        Ok(sql(&standby_ip, "select count(*) from rows").is_ok_and(|n| n == "1000"))
+    })
+    .await?;
+    sql(
+        &source_ip,
+        "insert into rows select 0 from generate_series(1, 10)",
+    )?;
+    let started = Instant::now();
+    wait_for(
+        "rows written to the source to reach the standby",
+        SQL,
+        || async { Ok(sql(&standby_ip, "select count(*) from rows").is_ok_and(|n| n == "1010")) },
+    )
+    .await?;
+    eprintln!(
+        "a write reached the standby in {} ms",
+        started.elapsed().as_millis()
+    );
+    ensure!(
+        sql(&standby_ip, "insert into rows values (1)").is_err(),
+        "the standby accepted a write"
+    );
+    ensure!(sql(&standby_ip, "select pg_is_in_recovery()")? == "t");
+    Ok(())
+}

@@ -158,6 +158,35 @@ pub fn clone_script(source: &CloneSource, bin_dir: &Path, pgpass: &Path) -> Stri
     )
 }
 
+/// Spilo's standby cluster (`STANDBY_HOST`, `STANDBY_PORT`, `STANDBY_PRIMARY_SLOT_NAME`):
+/// Patroni's `standby_cluster` settings, so that the leader is a standby leader that
+/// bootstraps with a base backup of the remote primary and then streams from it (with this
+/// cluster's replication credentials, which the reference requires to be the source's).
+pub fn standby_cluster(env: &BTreeMap<String, String>) -> Result<Option<Value>, ConfigError> {
+    let Some(host) = env.get("STANDBY_HOST").filter(|h| !h.is_empty()) else {
+        return Ok(None);
+    };
+    let port: u16 = match env.get("STANDBY_PORT").filter(|p| !p.is_empty()) {
+        None => 5432,
+        Some(p) => p.parse().map_err(|_| ConfigError::Unreadable {
+            name: "STANDBY_PORT",
+            message: format!("{p:?} is not a port"),
+        })?,
+    };
+    let mut standby = json!({
+        "host": host,
+        "port": port,
+        "create_replica_methods": ["basebackup"],
+    });
+    if let Some(slot) = env
+        .get("STANDBY_PRIMARY_SLOT_NAME")
+        .filter(|s| !s.is_empty())
+    {
+        standby["primary_slot_name"] = json!(slot);
+    }
+    Ok(Some(standby))
+}
+
 /// Merges `overlay` into `base`: objects key by key, everything else replaced.
 pub fn merge(base: &mut Value, overlay: &Value) {
     match (base, overlay) {
@@ -229,6 +258,9 @@ pub fn config(
     let mut dcs = default_dcs();
     if let Some(overlay) = spilo.pointer("/bootstrap/dcs") {
         merge(&mut dcs, overlay);
+    }
+    if let Some(standby) = standby_cluster(env)? {
+        dcs["standby_cluster"] = standby;
     }
     let initdb = spilo
         .pointer("/bootstrap/initdb")
@@ -477,6 +509,33 @@ mod tests {
             clone_source(&e),
             Err(ConfigError::Unreadable {
                 name: "CLONE_PORT",
+                ..
+            })
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn a_standby_streams_from_its_remote_primary() -> Result<(), ConfigError> {
+        let mut e = env();
+        assert!(
+            build(&e)?["bootstrap"]["dcs"]
+                .get("standby_cluster")
+                .is_none()
+        );
+        e.insert("STANDBY_HOST".into(), "acid-src.team".into());
+        e.insert("STANDBY_PRIMARY_SLOT_NAME".into(), "standby_slot".into());
+        let c = build(&e)?;
+        assert_eq!(
+            c["bootstrap"]["dcs"]["standby_cluster"],
+            json!({"host": "acid-src.team", "port": 5432, "primary_slot_name": "standby_slot",
+                   "create_replica_methods": ["basebackup"]})
+        );
+        e.insert("STANDBY_PORT".into(), "70000".into());
+        assert!(matches!(
+            build(&e),
+            Err(ConfigError::Unreadable {
+                name: "STANDBY_PORT",
                 ..
             })
         ));
