@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -99,26 +99,50 @@ func TestContainerLogsFollowEndsWithTheRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	// The stream itself says when to go on: each line arrives before the next step.
+	lines := make(chan string)
 	go func() {
-		time.Sleep(300 * time.Millisecond)
-		f, _ := os.OpenFile(filepath.Join(logDir, "1.log"), os.O_APPEND|os.O_WRONLY, 0)
-		_, _ = f.WriteString("2026-12-04T16:05:40Z stderr F more\n")
-		f.Close()
-		time.Sleep(300 * time.Millisecond)
-		replace(t, file, podJSON(logDir, false, 1))
-	}()
-	done := make(chan string)
-	go func() {
-		body, _ := io.ReadAll(resp.Body)
-		done <- string(body)
-	}()
-	select {
-	case body := <-done:
-		if body != "second run\nmore\n" {
-			t.Errorf("got %q", body)
+		defer close(lines)
+		reader := bufio.NewReader(resp.Body)
+		for {
+			line, err := reader.ReadString('\n')
+			if line != "" {
+				lines <- line
+			}
+			if err != nil {
+				return
+			}
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("following did not end when the run ended")
+	}()
+	var body strings.Builder
+	next := func(what string) (string, bool) {
+		select {
+		case line, ok := <-lines:
+			body.WriteString(line)
+			return line, ok
+		case <-time.After(10 * time.Second):
+			t.Fatalf("waited 10 s for %s; got %q", what, body.String())
+			return "", false
+		}
+	}
+	if line, _ := next("the run's first line"); line != "second run\n" {
+		t.Fatalf("got %q", body.String())
+	}
+	f, err := os.OpenFile(filepath.Join(logDir, "1.log"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString("2026-12-04T16:05:40Z stderr F more\n")
+	f.Close()
+	if line, _ := next("a line written while following"); line != "more\n" {
+		t.Fatalf("got %q", body.String())
+	}
+	replace(t, file, podJSON(logDir, false, 1))
+	if _, ok := next("the end of the stream once the run ended"); ok {
+		t.Errorf("following went on after the run ended: %q", body.String())
+	}
+	if body.String() != "second run\nmore\n" {
+		t.Errorf("got %q", body.String())
 	}
 }
 
