@@ -15,7 +15,7 @@ use k8s_openapi::api::core::v1::{
     ServiceAccount,
 };
 use kube::api::{Api, ListParams, PostParams};
-use kube::runtime::reflector::ObjectRef;
+use kube::runtime::reflector::{ObjectRef, Store};
 use tokio::time::Instant;
 
 use super::super::env::{self, Objects, Source};
@@ -183,61 +183,44 @@ impl RealPod {
         source: Source,
         name: &str,
     ) -> Result<Option<BTreeMap<String, Vec<u8>>>> {
-        let client = self.shared.client.clone();
+        let stores = &self.shared.stores;
         Ok(match source {
-            Source::Secret => {
-                let secret = match self
-                    .shared
-                    .stores
-                    .secrets
-                    .get(&ObjectRef::new(name).within(&self.namespace))
-                {
-                    Some(s) => Some((*s).clone()),
-                    None => {
-                        Api::<Secret>::namespaced(client, &self.namespace)
-                            .get_opt(name)
-                            .await?
-                    }
-                };
-                secret.map(|s| {
-                    s.data
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(k, v)| (k, v.0))
+            Source::Secret => self.watched_or_read(&stores.secrets, name).await?.map(|s| {
+                s.data
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, v)| (k, v.0))
+                    .collect()
+            }),
+            Source::ConfigMap => self
+                .watched_or_read(&stores.config_maps, name)
+                .await?
+                .map(|c| {
+                    let text = c.data.unwrap_or_default().into_iter();
+                    let binary = c.binary_data.unwrap_or_default().into_iter();
+                    text.map(|(k, v)| (k, v.into_bytes()))
+                        .chain(binary.map(|(k, v)| (k, v.0)))
                         .collect()
-                })
-            }
-            Source::ConfigMap => {
-                let map = match self
-                    .shared
-                    .stores
-                    .config_maps
-                    .get(&ObjectRef::new(name).within(&self.namespace))
-                {
-                    Some(c) => Some((*c).clone()),
-                    None => {
-                        Api::<ConfigMap>::namespaced(client, &self.namespace)
-                            .get_opt(name)
-                            .await?
-                    }
-                };
-                map.map(|c| {
-                    let mut data: BTreeMap<String, Vec<u8>> = c
-                        .data
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(k, v)| (k, v.into_bytes()))
-                        .collect();
-                    data.extend(
-                        c.binary_data
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|(k, v)| (k, v.0)),
-                    );
-                    data
-                })
-            }
+                }),
         })
+    }
+
+    /// Object `name` of the pod's namespace: the watch's copy, else a read.
+    async fn watched_or_read<K>(&self, store: &Store<K>, name: &str) -> Result<Option<K>>
+    where
+        K: kube::Resource<Scope = kube::core::NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + std::fmt::Debug
+            + serde::de::DeserializeOwned,
+    {
+        if let Some(watched) = store.get(&ObjectRef::new(name).within(&self.namespace)) {
+            return Ok(Some((*watched).clone()));
+        }
+        Ok(
+            Api::<K>::namespaced(self.shared.client.clone(), &self.namespace)
+                .get_opt(name)
+                .await?,
+        )
     }
 
     /// The container's volume mounts, resolved to host paths (`subPath`s included).
