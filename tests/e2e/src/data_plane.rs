@@ -12,6 +12,7 @@ use kube::{Client, ResourceExt};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
+use crate::cli::CliOutput;
 use crate::{SPILO_PODS_ENV, is_harness};
 
 /// Whether database pods run for real here (the local test cluster with its pod runner).
@@ -349,14 +350,6 @@ pub fn cpu_ticks(processes: &[PodProcess]) -> u64 {
 /// The variable naming the kubectl of the cluster under test (`tests/cluster/e2e` sets it).
 pub const KUBECTL_ENV: &str = "PGCTL_E2E_KUBECTL";
 
-/// What a kubectl command printed and how it ended.
-#[derive(Debug)]
-pub struct KubectlOutput {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
 /// A kubectl command against the cluster under test (`PGCTL_E2E_KUBECTL`, else `kubectl`
 /// on the PATH), not yet run.
 pub fn kubectl_command(args: &[&str]) -> Result<Command> {
@@ -368,13 +361,13 @@ pub fn kubectl_command(args: &[&str]) -> Result<Command> {
     Ok(command)
 }
 
-/// Runs kubectl with `args`, whatever its exit code.
-pub fn kubectl(args: &[&str]) -> Result<KubectlOutput> {
+/// Runs kubectl with `args`, whatever its exit code (-1: killed by a signal).
+pub fn kubectl(args: &[&str]) -> Result<CliOutput> {
     let out = kubectl_command(args)?
         .output()
         .with_context(|| format!("running kubectl {}", args.join(" ")))?;
-    Ok(KubectlOutput {
-        code: out.status.code(),
+    Ok(CliOutput {
+        code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     })
@@ -382,14 +375,8 @@ pub fn kubectl(args: &[&str]) -> Result<KubectlOutput> {
 
 /// Runs kubectl with `args` and returns its output; fails unless it exits 0.
 pub fn kubectl_ok(args: &[&str]) -> Result<String> {
-    let out = kubectl(args)?;
-    if out.code != Some(0) {
-        bail!(
-            "kubectl {} exited {:?}: {}",
-            args.join(" "),
-            out.code,
-            out.stderr.trim()
-        );
-    }
+    let out = kubectl(args)?
+        .expect_code(0)
+        .with_context(|| format!("kubectl {}", args.join(" ")))?;
     Ok(out.stdout)
 }

@@ -201,7 +201,7 @@ async fn jobs_and_deployments_of_the_spilo_image_run_for_real() -> Result<()> {
     ensure!(read()? == "first", "{:?}", read());
     // An exec's exit code reaches kubectl.
     let failed = kubectl(&["exec", "-n", ns, &worker, "--", "sh", "-c", "exit 7"])?;
-    ensure!(failed.code == Some(7), "{failed:?}");
+    ensure!(failed.code == 7, "{}", failed.all());
     secrets
         .patch(
             "creds",
