@@ -830,6 +830,20 @@ async fn cross_namespace_secrets_follow_the_user_namespace() -> Result<()> {
     Ok(())
 }
 
+/// Applies, through `pgctl apply -f -`, a manifest as a user writes it for the reference:
+/// cluster `name` of one instance in the test namespace, with `spec_lines` (indented as under
+/// `spec:`) added.
+fn apply_one_instance(env: &CliEnv, name: &str, spec_lines: &str) -> Result<()> {
+    let manifest = format!(
+        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: {name}\n  namespace: {}\n\
+         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n{spec_lines}",
+        env.namespace.name()
+    );
+    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
+        .expect_code(0)?;
+    Ok(())
+}
+
 /// A database pod as a user reaches it through the API server (pgctl-kubelet): `kubectl
 /// exec` runs psql and patronictl in the container, `kubectl logs` shows Patroni's log,
 /// `kubectl port-forward` reaches PostgreSQL; a Secret of `additionalVolumes` is mounted at its
@@ -850,13 +864,11 @@ async fn a_database_pod_is_exec_d_into_logged_and_forwarded_to() -> Result<()> {
         "metadata": {"name": "extra"}, "stringData": {"greeting": "hello"},
     }))?;
     secrets.create(&PostParams::default(), &secret).await?;
-    let manifest = format!(
-        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-kx\n  namespace: {ns}\n\
-         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n\
-         \x20 additionalVolumes:\n  - name: extra\n    mountPath: /etc/extra\n    volumeSource:\n      secret: {{secretName: extra}}\n"
-    );
-    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
-        .expect_code(0)?;
+    apply_one_instance(
+        &env,
+        "acid-kx",
+        "  additionalVolumes:\n  - name: extra\n    mountPath: /etc/extra\n    volumeSource:\n      secret: {secretName: extra}\n",
+    )?;
     let cluster = Cluster {
         env: &env,
         name: "acid-kx".to_string(),
@@ -959,7 +971,6 @@ async fn a_clone_of_a_running_cluster_holds_its_rows_and_goes_its_own_way() -> R
         return Ok(());
     }
     let env = CliEnv::start_real("dpc", CONFIG).await?;
-    let ns = env.namespace.name().to_string();
     env.create_cluster("acid-src", 1, &[])?;
     let source = Cluster {
         env: &env,
@@ -976,13 +987,7 @@ async fn a_clone_of_a_running_cluster_holds_its_rows_and_goes_its_own_way() -> R
     let timeline = "select timeline_id from pg_control_checkpoint()";
     let source_timeline = sql(&source_ip, &source_password, timeline)?;
 
-    let manifest = format!(
-        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-copy\n  namespace: {ns}\n\
-         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n\
-         \x20 clone: {{cluster: acid-src}}\n"
-    );
-    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
-        .expect_code(0)?;
+    apply_one_instance(&env, "acid-copy", "  clone: {cluster: acid-src}\n")?;
     let clone = Cluster {
         env: &env,
         name: "acid-copy".to_string(),
@@ -1055,13 +1060,7 @@ async fn a_standby_cluster_streams_from_its_source() -> Result<()> {
         }))?;
         secrets.create(&PostParams::default(), &copy).await?;
     }
-    let manifest = format!(
-        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-stby\n  namespace: {ns}\n\
-         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n\
-         \x20 standby: {{standby_host: acid-main}}\n"
-    );
-    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
-        .expect_code(0)?;
+    apply_one_instance(&env, "acid-stby", "  standby: {standby_host: acid-main}\n")?;
     let standby = Cluster {
         env: &env,
         name: "acid-stby".to_string(),
