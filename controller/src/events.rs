@@ -38,6 +38,8 @@ pub enum Reason {
     Failed(&'static str),
     /// Role and database provisioning, by the reason the shared planner gives.
     Provisioning(&'static str),
+    /// A clone's or standby's source, or a promotion ([`pgctl_shared::origin::reason`]).
+    Origin(&'static str),
 }
 
 impl Reason {
@@ -59,7 +61,7 @@ impl Reason {
             Reason::RolloutDone => "RolloutDone",
             Reason::PatroniConfigChanged => "PatroniConfigChanged",
             Reason::RestartedPostgres => "RestartedPostgres",
-            Reason::Failed(label) | Reason::Provisioning(label) => label,
+            Reason::Failed(label) | Reason::Provisioning(label) | Reason::Origin(label) => label,
         }
     }
 }

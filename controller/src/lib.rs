@@ -11,6 +11,7 @@ pub mod http;
 pub mod leader;
 pub mod metrics;
 pub mod objects;
+pub mod origin;
 pub mod patroni;
 pub mod provision;
 pub mod reconcile;

@@ -1,5 +1,6 @@
 //! A small client of Patroni's REST API (port 8008 of every database pod): `GET /cluster` for
-//! the members' view, `POST /switchover`, `GET`/`PATCH /config` and `POST /restart`.
+//! the members' view, `GET /patroni` for one member's state, `POST /switchover`,
+//! `GET`/`PATCH /config` and `POST /restart`.
 //! Patroni's server speaks HTTP/1.0 and closes the connection after each answer, so one
 //! request is one connection; every request has a deadline.
 
@@ -94,6 +95,12 @@ pub async fn switchover(
             body: excerpt(&text),
         })
     }
+}
+
+/// The member's own state (`GET /patroni`): its role, `replication_state` and WAL positions
+/// (`xlog`).
+pub async fn member(ip: &str, timeout: Duration) -> Result<Value, PatroniError> {
+    json_call(ip, "GET", "/patroni", None, timeout).await
 }
 
 /// The dynamic configuration Patroni keeps in the DCS (`GET /config`), from the pod at `ip`.

@@ -162,6 +162,32 @@ pub async fn provision<P: Borrow<Pod>>(
         Err(e) => return Provisioned::failed(failure_reason(&e), Error::Sql(e.to_string())),
     };
     tracing::debug!(pod = %target.pod, host = %target.host, "connected to the master");
+    // A standby leader being promoted is labelled master before it takes writes.
+    match connector
+        .client()
+        .query_one("select pg_is_in_recovery()", &[])
+        .await
+    {
+        Ok(row) if row.get::<_, bool>(0) => {
+            return Provisioned::quiet(pgctl_shared::status::RolesOutcome::Waiting {
+                reason: "InRecovery".to_string(),
+                message: format!(
+                    "{} is still in recovery (a standby being promoted): roles wait until it takes writes",
+                    target.pod
+                ),
+            });
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let error = SqlError::Observe {
+                what: "whether the master is in recovery",
+                database: "postgres".to_string(),
+                message: e.to_string(),
+                code: e.code().map(|c| c.code().to_string()),
+            };
+            return Provisioned::failed(failure_reason(&error), Error::Sql(error.to_string()));
+        }
+    }
 
     let now = Timestamp::now();
     let mut events = Vec::new();

@@ -13,7 +13,7 @@
 //! `pgctl_shared`; the stages only do I/O.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Secret};
 use kube::ResourceExt;
@@ -195,7 +195,10 @@ async fn reconcile_cluster(
                     None
                 }
             };
-            let (provisioned, configured) = tokio::join!(provision, configure);
+            let observe_origin =
+                crate::origin::observe(ctx, &pg, object, &config, target.previous.as_ref());
+            let (provisioned, configured, origin) =
+                tokio::join!(provision, configure, observe_origin);
             if let Some(configured) = configured {
                 rollout = configured;
             }
@@ -253,6 +256,7 @@ async fn reconcile_cluster(
                 report.template.as_ref(),
                 rollout.report,
                 rollout.patroni_config,
+                origin.outcome,
             )
             .await?;
             if let Some(error) = problems.into_iter().next() {
@@ -265,9 +269,11 @@ async fn reconcile_cluster(
                 return Err(Error::Rollout(error));
             }
             let next = next_check(&status, &config);
-            Ok(Action::requeue(
-                rollout.requeue.map_or(next, |r| r.min(next)),
-            ))
+            let next = [rollout.requeue, origin.requeue]
+                .into_iter()
+                .flatten()
+                .fold(next, Duration::min);
+            Ok(Action::requeue(next))
         }
         Err(error) => {
             let message = error.to_string();

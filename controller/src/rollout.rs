@@ -39,13 +39,16 @@ use kube::runtime::reflector::ObjectRef;
 use kube::{Api, ResourceExt};
 use pgctl_shared::build;
 use pgctl_shared::build::spilo;
+use pgctl_shared::build::statefulset::CONTAINER_NAME;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::PostgresStatus;
 use pgctl_shared::crd::{MasterMove, PatroniIntent};
+use pgctl_shared::origin;
 use pgctl_shared::rollout::{
     self, Input, PatroniCluster, PodState, RestartStep, Step, Wait, intent,
 };
 use pgctl_shared::status::RolloutReport;
+use serde_json::{Value, json};
 
 use crate::context::Context;
 use crate::events::Reason;
@@ -567,10 +570,20 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
         .pods
         .of_cluster(config, cluster.namespace, cluster.name);
     let pods = pods.as_slice();
-    let Some(desired) = cluster.template.and_then(spilo::dynamic_part_of) else {
+    let Some(template) = cluster.template else {
         return Pass::default();
     };
-    let hash = spilo::dynamic_hash(&desired);
+    let Some(desired) = spilo::dynamic_part_of(template) else {
+        return Pass::default();
+    };
+    // Spilo writes `STANDBY_*` into the same dynamic configuration (`standby_cluster`); it is
+    // compared on its own terms ([`origin::standby_patch`]: never added to a primary).
+    let standby = origin::dcs_standby_cluster_of(template, CONTAINER_NAME);
+    let hash = if standby.is_null() {
+        spilo::dynamic_hash(&desired)
+    } else {
+        spilo::dynamic_hash(&json!({"dcs": desired, "standby_cluster": standby}))
+    };
     if cluster.previous.and_then(|s| s.patroni_config.as_deref()) == Some(hash.as_str()) {
         return Pass::default();
     }
@@ -613,14 +626,30 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
         .previous
         .map(|s| s.patroni_parameters.as_slice())
         .unwrap_or_default();
-    if let Some(patch) = rollout::config_patch(&desired, &live, previously_set) {
+    let mut patch = rollout::config_patch(&desired, &live, previously_set);
+    let standby_patch = origin::standby_patch(&standby, live.get("standby_cluster"));
+    let promotes = standby_patch.as_ref().is_some_and(Value::is_null);
+    if let Some(standby_patch) = standby_patch {
+        let root = patch.get_or_insert_with(|| json!({}));
+        root["standby_cluster"] = standby_patch;
+    }
+    if let Some(patch) = patch {
         let changed = rollout::patch_paths(&patch).join(", ");
-        let step = format!("applying the Patroni configuration ({changed})");
+        let step = if promotes {
+            "promoting the standby leader (standby_cluster removed from Patroni's configuration)"
+                .to_string()
+        } else {
+            format!("applying the Patroni configuration ({changed})")
+        };
         if let Err(source) = patroni::patch_config(master_ip, &patch, timeout).await {
             return failed(ctx, cluster, step, RolloutError::Config { source }, quick).await;
         }
         ctx.metrics.mutation("patch", "PatroniConfig");
-        let note = format!("changed {changed} in Patroni's configuration");
+        let note = if promotes {
+            "promoting: removed standby_cluster from Patroni's configuration; the standby leader becomes the master".to_string()
+        } else {
+            format!("changed {changed} in Patroni's configuration")
+        };
         tracing::info!("{note}");
         crate::events::publish(
             ctx,

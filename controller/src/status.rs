@@ -18,7 +18,9 @@ use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::PostgresStatus;
 use pgctl_shared::requests;
 use pgctl_shared::rollout;
-use pgctl_shared::status::{self, Observed, PodView, RolesOutcome, RolloutReport, SyncOutcome};
+use pgctl_shared::status::{
+    self, Observed, OriginOutcome, PodView, RolesOutcome, RolloutReport, SyncOutcome,
+};
 use serde_json::json;
 
 use crate::apply::FIELD_MANAGER;
@@ -164,6 +166,7 @@ pub(crate) async fn write_outcome(
         None,
         None,
         None,
+        OriginOutcome::NotObserved,
     )
     .await
 }
@@ -184,6 +187,7 @@ pub(crate) async fn write_status(
     template: Option<&PodTemplateSpec>,
     rollout: Option<RolloutReport>,
     patroni_config: Option<(String, Vec<String>)>,
+    origin: OriginOutcome,
 ) -> Result<PostgresStatus, Error> {
     let (object, namespace, name) = (target.object, target.namespace, target.name);
     let previous = target.previous.as_ref();
@@ -227,6 +231,7 @@ pub(crate) async fn write_status(
             .map(|(hash, _)| hash)
             .or_else(|| previous.and_then(|p| p.patroni_config.clone())),
         acknowledged: target.acknowledged.clone(),
+        origin,
     };
     let now = Time(Timestamp::now());
     let new = status::compute(&observed, previous, &now);

@@ -111,6 +111,7 @@ fn status_after(outcome: &RolesOutcome, previous: Option<&PostgresStatus>) -> Po
         patroni_parameters: Vec::new(),
         roles: outcome.clone(),
         acknowledged: Default::default(),
+        origin: pgctl_shared::status::OriginOutcome::NotObserved,
     };
     status::compute(
         &observed,

@@ -589,6 +589,32 @@ pub struct PostgresStatus {
     /// controller has carried into the cluster's objects: annotation → the value acted on.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub acknowledged: BTreeMap<String, String>,
+    /// Where the data comes from: a clone's or a standby's source, and how the copy or the
+    /// stream is going (with the condition `Cloned` or `Standby`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<OriginStatus>,
+}
+
+/// `status.origin`: a clone, a standby cluster, or a promoted one.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OriginStatus {
+    /// `clone`, `standby` or `promoted`.
+    pub mode: String,
+    /// The source: a cluster's name, `host:port`, or a WAL archive's path.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// `copying`, `bootstrapping`, `streaming`, `in archive recovery`, `promoting` …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Bytes of WAL the standby leader has still to replay: the source master's position (or,
+    /// for a source outside the Kubernetes cluster, the last position received) minus the
+    /// position replayed, when last observed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lag_bytes: Option<i64>,
+    /// Commit time of the last transaction the standby replayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replayed_at: Option<String>,
 }
 
 /// Progress of a rolling update.

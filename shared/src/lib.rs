@@ -10,6 +10,7 @@ pub mod diff;
 pub mod digest;
 pub mod manifest;
 pub mod naming;
+pub mod origin;
 pub mod password;
 pub mod plan;
 pub mod provision;

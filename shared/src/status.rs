@@ -101,6 +101,18 @@ pub struct Observed<'a> {
     pub patroni_parameters: Vec<String>,
     /// `status.acknowledged` ([`crate::requests::acknowledged`]).
     pub acknowledged: std::collections::BTreeMap<String, String>,
+    /// The clone or standby source and how it is going ([`crate::origin::assess`]).
+    pub origin: OriginOutcome,
+}
+
+/// Whether the origin of the cluster ([`crate::origin`]) was assessed in this reconcile.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum OriginOutcome {
+    /// Not observed (the sync failed before): the previous condition and `status.origin` stay.
+    #[default]
+    NotObserved,
+    /// Assessed; `None` for a cluster without origin.
+    Observed(Option<crate::origin::Assessment>),
 }
 
 /// Computes the new status from the observation and the previous status.
@@ -298,6 +310,22 @@ pub fn compute(
         }
     };
     conditions.extend(roles);
+    let origin = match &observed.origin {
+        OriginOutcome::NotObserved => {
+            conditions.extend(
+                previous_conditions
+                    .iter()
+                    .find(|c| c.type_ == crate::origin::CLONED || c.type_ == crate::origin::STANDBY)
+                    .cloned(),
+            );
+            previous.and_then(|p| p.origin.clone())
+        }
+        OriginOutcome::Observed(None) => None,
+        OriginOutcome::Observed(Some(a)) => {
+            conditions.push(condition(a.type_, a.status, a.reason, a.message.clone()));
+            Some(a.origin.clone())
+        }
+    };
 
     let previous_rollout = previous.and_then(|p| p.rollout.as_ref());
     let rollout = match &observed.rollout {
@@ -336,6 +364,7 @@ pub fn compute(
         patroni_parameters: observed.patroni_parameters.clone(),
         messages,
         acknowledged: observed.acknowledged.clone(),
+        origin,
     }
 }
 
@@ -402,6 +431,7 @@ mod tests {
             patroni_parameters: Vec::new(),
             roles: RolesOutcome::NotAttempted,
             acknowledged: Default::default(),
+            origin: OriginOutcome::NotObserved,
         }
     }
 

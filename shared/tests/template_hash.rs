@@ -23,11 +23,11 @@ const FIXTURES: &[(&str, &str)] = &[
     ),
     (
         "complete.yaml",
-        "b01d62fbb192722a46846e743bbb73f7bd059c29b6bf635e137e28d54486a87d",
+        "202403128a557880f9116d3dc850c2d149ed3d46f1a0ba615884313dff8b2754",
     ),
     (
         "standby.yaml",
-        "26ff8f5ff224c484ed453e26df13229501dfe2e6ae64141945610fdff53f3ff5",
+        "1bfeda69b6e8bd7b2c8c96c52caad602d7e25dc817ba410636a3c29788fc50d5",
     ),
     (
         "lowest-version.yaml",
@@ -52,7 +52,7 @@ const REFERENCE: &[(&str, &str)] = &[
     ),
     (
         "standby-manifest.yaml",
-        "198a5a59505593ba125598e691a30f58cf3b722c41de28986b700502e51f743e",
+        "1bfeda69b6e8bd7b2c8c96c52caad602d7e25dc817ba410636a3c29788fc50d5",
     ),
 ];
 

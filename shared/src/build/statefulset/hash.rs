@@ -16,7 +16,10 @@
 //!   of every `SPILO_CONFIGURATION` variable that parses as JSON is replaced by its static part
 //!   ([`spilo::static_part`]: `bootstrap.dcs` emptied to `{}`, then canonical JSON), because the
 //!   dynamic configuration reaches running clusters through Patroni's `PATCH /config`. A value
-//!   that is not JSON is hashed as written.
+//!   that is not JSON is hashed as written. And the `postgres` container's `CLONE_*` and
+//!   `STANDBY_*` variables are left out ([`crate::origin::is_bootstrap_only_env`]): Spilo reads
+//!   them only when a member bootstraps, and a standby's source and its promotion reach running
+//!   clusters through `PATCH /config` too.
 //! - Not covered: the pod template's labels and annotations (`podAnnotations`,
 //!   `custom_pod_annotations`, inherited annotations), which are patched on pods in place, and
 //!   everything of the StatefulSet outside the pod spec (replicas, selector, service name,
@@ -80,6 +83,19 @@ pub fn template_hash(spec: &PodSpec) -> Result<String, serde_json::Error> {
         .and_then(Value::as_array_mut)
         .and_then(|c| c.iter_mut().find(|c| c["name"] == CONTAINER_NAME));
     let env = postgres
+        .and_then(|c| c.get_mut("env"))
+        .and_then(Value::as_array_mut);
+    if let Some(env) = env {
+        env.retain(|var| {
+            !var["name"]
+                .as_str()
+                .is_some_and(crate::origin::is_bootstrap_only_env)
+        });
+    }
+    let env = value
+        .get_mut("containers")
+        .and_then(Value::as_array_mut)
+        .and_then(|c| c.iter_mut().find(|c| c["name"] == CONTAINER_NAME))
         .and_then(|c| c.get_mut("env"))
         .and_then(Value::as_array_mut);
     for var in env.into_iter().flatten() {
