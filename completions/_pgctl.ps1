@@ -33,6 +33,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Create a cluster that starts as a copy of a running one (same namespace)')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote a standby cluster: it stops following its source and takes writes')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply manifests with server-side apply (several documents, `-` for stdin)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clusters: name, team, version, instances, volume, status, age')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List clusters: name, team, version, instances, volume, status, age')
@@ -79,6 +81,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`client` prints the manifest without contacting a cluster; `server` has the API server validate it without creating it')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of --dry-run (yaml or json) or of the created resource')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of --dry-run (yaml or json) or of the created resource')
+            [CompletionResult]::new('--standby-of', '--standby-of', [CompletionResultType]::ParameterName, 'Make the cluster a standby of SOURCE, a cluster of the same namespace: it streams from SOURCE''s master Service, and SOURCE''s `standby` and `postgres` Secrets are copied under the new cluster''s names (the version and team default to SOURCE''s)')
+            [CompletionResult]::new('--standby-host', '--standby-host', [CompletionResultType]::ParameterName, 'Make the cluster a standby of a primary elsewhere (`spec.standby.standby_host`); its replication and superuser credentials must be in the new cluster''s Secrets first')
+            [CompletionResult]::new('--standby-port', '--standby-port', [CompletionResultType]::ParameterName, 'Port of --standby-host (default 5432)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits before giving up with exit code 3')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
@@ -88,6 +93,59 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
             [CompletionResult]::new('--no-wizard', '--no-wizard', [CompletionResultType]::ParameterName, 'Never start the wizard, even at a terminal without flags')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is done (the cluster Running, or gone for delete)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;clone' {
+            [CompletionResult]::new('--team', '--team', [CompletionResultType]::ParameterName, 'Team that owns the cluster (`spec.teamId`)')
+            [CompletionResult]::new('--instances', '--instances', [CompletionResultType]::ParameterName, 'Number of instances (pods) (`spec.numberOfInstances`)')
+            [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'PostgreSQL major version (`spec.postgresql.version`)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of each data volume, e.g. `10Gi` (`spec.volume.size`)')
+            [CompletionResult]::new('--storage-class', '--storage-class', [CompletionResultType]::ParameterName, 'Storage class of the data volumes (`spec.volume.storageClass`)')
+            [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU request of the postgres container, e.g. `500m`')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory request of the postgres container, e.g. `1Gi`')
+            [CompletionResult]::new('--cpu-limit', '--cpu-limit', [CompletionResultType]::ParameterName, 'CPU limit of the postgres container')
+            [CompletionResult]::new('--memory-limit', '--memory-limit', [CompletionResultType]::ParameterName, 'Memory limit of the postgres container')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'A role and its flags, e.g. `app:createdb,login`; repeat for several (sets the role''s flags)')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'A database and its owner, e.g. `app:app`; repeat for several')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A PostgreSQL parameter, e.g. `max_connections=200`; repeat for several')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'A label of the postgresql resource, `key=value`; repeat for several')
+            [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'An annotation of the postgresql resource, `key=value`; repeat for several')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Spilo image of the cluster (`spec.dockerImage`; default: the controller''s `docker_image`)')
+            [CompletionResult]::new('--load-balancer', '--load-balancer', [CompletionResultType]::ParameterName, 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`client` prints the clone''s manifest (the source is read, nothing is created); `server` has the API server validate it without creating it')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of --dry-run (yaml or json) or of the created resource')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of --dry-run (yaml or json) or of the created resource')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits before giving up with exit code 3')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is done (the cluster Running, or gone for delete)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;promote' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits before giving up with exit code 3')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is done (the cluster Running, or gone for delete)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -532,6 +590,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
         }
         'pgctl;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal')
+            [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Create a cluster that starts as a copy of a running one (same namespace)')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote a standby cluster: it stops following its source and takes writes')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply manifests with server-side apply (several documents, `-` for stdin)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clusters: name, team, version, instances, volume, status, age')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events')
@@ -555,6 +615,12 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;help;create' {
+            break
+        }
+        'pgctl;help;clone' {
+            break
+        }
+        'pgctl;help;promote' {
             break
         }
         'pgctl;help;apply' {

@@ -30,6 +30,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
+            cand clone 'Create a cluster that starts as a copy of a running one (same namespace)'
+            cand promote 'Promote a standby cluster: it stops following its source and takes writes'
             cand apply 'Apply manifests with server-side apply (several documents, `-` for stdin)'
             cand list 'List clusters: name, team, version, instances, volume, status, age'
             cand get 'List clusters: name, team, version, instances, volume, status, age'
@@ -75,6 +77,9 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --dry-run '`client` prints the manifest without contacting a cluster; `server` has the API server validate it without creating it'
             cand -o 'Output format of --dry-run (yaml or json) or of the created resource'
             cand --output 'Output format of --dry-run (yaml or json) or of the created resource'
+            cand --standby-of 'Make the cluster a standby of SOURCE, a cluster of the same namespace: it streams from SOURCE''s master Service, and SOURCE''s `standby` and `postgres` Secrets are copied under the new cluster''s names (the version and team default to SOURCE''s)'
+            cand --standby-host 'Make the cluster a standby of a primary elsewhere (`spec.standby.standby_host`); its replication and superuser credentials must be in the new cluster''s Secrets first'
+            cand --standby-port 'Port of --standby-host (default 5432)'
             cand --timeout 'How long --wait waits before giving up with exit code 3'
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: its current context)'
@@ -84,6 +89,57 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
             cand --no-wizard 'Never start the wizard, even at a terminal without flags'
+            cand --wait 'Wait until the change is done (the cluster Running, or gone for delete)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;clone'= {
+            cand --team 'Team that owns the cluster (`spec.teamId`)'
+            cand --instances 'Number of instances (pods) (`spec.numberOfInstances`)'
+            cand --pg-version 'PostgreSQL major version (`spec.postgresql.version`)'
+            cand --size 'Size of each data volume, e.g. `10Gi` (`spec.volume.size`)'
+            cand --storage-class 'Storage class of the data volumes (`spec.volume.storageClass`)'
+            cand --cpu 'CPU request of the postgres container, e.g. `500m`'
+            cand --memory 'Memory request of the postgres container, e.g. `1Gi`'
+            cand --cpu-limit 'CPU limit of the postgres container'
+            cand --memory-limit 'Memory limit of the postgres container'
+            cand --user 'A role and its flags, e.g. `app:createdb,login`; repeat for several (sets the role''s flags)'
+            cand --database 'A database and its owner, e.g. `app:app`; repeat for several'
+            cand --param 'A PostgreSQL parameter, e.g. `max_connections=200`; repeat for several'
+            cand --label 'A label of the postgresql resource, `key=value`; repeat for several'
+            cand --annotation 'An annotation of the postgresql resource, `key=value`; repeat for several'
+            cand --image 'Spilo image of the cluster (`spec.dockerImage`; default: the controller''s `docker_image`)'
+            cand --load-balancer 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)'
+            cand --dry-run '`client` prints the clone''s manifest (the source is read, nothing is created); `server` has the API server validate it without creating it'
+            cand -o 'Output format of --dry-run (yaml or json) or of the created resource'
+            cand --output 'Output format of --dry-run (yaml or json) or of the created resource'
+            cand --timeout 'How long --wait waits before giving up with exit code 3'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --wait 'Wait until the change is done (the cluster Running, or gone for delete)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;promote'= {
+            cand --timeout 'How long --wait waits before giving up with exit code 3'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --wait 'Wait until the change is done (the cluster Running, or gone for delete)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -500,6 +556,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         }
         &'pgctl;help'= {
             cand create 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
+            cand clone 'Create a cluster that starts as a copy of a running one (same namespace)'
+            cand promote 'Promote a standby cluster: it stops following its source and takes writes'
             cand apply 'Apply manifests with server-side apply (several documents, `-` for stdin)'
             cand list 'List clusters: name, team, version, instances, volume, status, age'
             cand status 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events'
@@ -522,6 +580,10 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pgctl;help;create'= {
+        }
+        &'pgctl;help;clone'= {
+        }
+        &'pgctl;help;promote'= {
         }
         &'pgctl;help;apply'= {
         }

@@ -3,12 +3,14 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use kube::api::PostParams;
 use pgctl_shared::config::OperatorConfig;
-use pgctl_shared::crd::Postgresql;
+use pgctl_shared::crd::{Postgresql, StandbyDescription};
 use pgctl_shared::manifest::DocumentContent;
 
 use crate::args::{DryRun, OutputFormat, SpecArgs, WaitArgs};
+use crate::complete::cluster_names;
 use crate::exit::{self, Code};
 use crate::global::GlobalArgs;
 use crate::k8s::{self, Subject};
@@ -42,6 +44,18 @@ pub struct CreateArgs {
     /// Never start the wizard, even at a terminal without flags.
     #[arg(long)]
     pub no_wizard: bool,
+    /// Make the cluster a standby of SOURCE, a cluster of the same namespace: it streams from
+    /// SOURCE's master Service, and SOURCE's `standby` and `postgres` Secrets are copied under
+    /// the new cluster's names (the version and team default to SOURCE's).
+    #[arg(long, value_name = "SOURCE", conflicts_with = "standby_host", add = ArgValueCompleter::new(cluster_names))]
+    pub standby_of: Option<String>,
+    /// Make the cluster a standby of a primary elsewhere (`spec.standby.standby_host`); its
+    /// replication and superuser credentials must be in the new cluster's Secrets first.
+    #[arg(long, value_name = "HOST")]
+    pub standby_host: Option<String>,
+    /// Port of --standby-host (default 5432).
+    #[arg(long, value_name = "PORT", requires = "standby_host")]
+    pub standby_port: Option<u16>,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
@@ -51,17 +65,25 @@ pub const EXAMPLES: &str = "Examples:
   pgctl create acid-foo --team acid --user app:createdb --database app:app --param max_connections=200
   pgctl create acid-foo --team acid --dry-run=client -o yaml > acid-foo.yaml
   pgctl create -f acid-foo.yaml --wait --timeout 15m
+  pgctl create acid-foo-dr --standby-of acid-foo --wait    # a standby cluster of acid-foo
   pgctl create                      # at a terminal: a wizard asks for the essentials";
 
 /// A resource to create and the unknown fields its file had.
-struct Candidate {
-    pg: Postgresql,
-    unknown_fields: Vec<String>,
+pub(crate) struct Candidate {
+    pub(crate) pg: Postgresql,
+    pub(crate) unknown_fields: Vec<String>,
 }
 
 pub async fn run(mut args: CreateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let offline = args.dry_run == DryRun::Client;
-    let kube = if offline {
+    let standby = args.standby_of.is_some() || args.standby_host.is_some();
+    if standby && !args.files.is_empty() {
+        return Err(exit::usage(
+            "--standby-of/--standby-host and -f do not mix: put spec.standby into the file",
+        ));
+    }
+    // A standby of a cluster reads its source even for --dry-run=client.
+    let kube = if offline && args.standby_of.is_none() {
         None
     } else {
         Some(k8s::connect(global).await?)
@@ -70,8 +92,27 @@ pub async fn run(mut args: CreateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::
         Some(kube) => kube.namespace.clone(),
         None => k8s::namespace_offline(global).await,
     };
+    if let (Some(source), Some(kube)) = (&args.standby_of, &kube) {
+        let source = kube.get_cluster(source).await?;
+        // The standby runs its source's major version, in the source's team by default.
+        args.spec.team.get_or_insert(source.spec.team_id.clone());
+        args.spec
+            .pg_version
+            .get_or_insert(source.spec.postgresql.version.clone());
+    }
     let candidates = if args.files.is_empty() {
-        vec![from_flags(&mut args, &namespace, ui)?]
+        let mut candidate = from_flags(&mut args, &namespace, ui)?;
+        if standby {
+            candidate.pg.spec.standby = Some(StandbyDescription {
+                standby_host: args
+                    .standby_of
+                    .clone()
+                    .or_else(|| args.standby_host.clone()),
+                standby_port: args.standby_port.map(|p| p.to_string()),
+                ..StandbyDescription::default()
+            });
+        }
+        vec![candidate]
     } else {
         if !args.spec.is_empty() {
             return Err(exit::usage(
@@ -81,6 +122,35 @@ pub async fn run(mut args: CreateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::
         from_files(&args, global, &namespace)?
     };
 
+    let standby = args
+        .standby_of
+        .clone()
+        .map(|source| StandbySource { source });
+    let kube = if offline { None } else { kube };
+    submit(
+        kube,
+        candidates,
+        args.output,
+        args.dry_run,
+        &args.wait,
+        ui,
+        standby,
+    )
+    .await
+}
+
+/// Validates every candidate, then creates them (or prints them for `--dry-run=client`,
+/// `kube` being `None`), prints each result, and waits with `--wait`. A standby's source
+/// credentials are copied first ([`StandbySource`]).
+pub(crate) async fn submit(
+    kube: Option<k8s::Kube>,
+    candidates: Vec<Candidate>,
+    format: Option<OutputFormat>,
+    dry_run: DryRun,
+    wait: &WaitArgs,
+    ui: &Ui,
+    standby: Option<StandbySource>,
+) -> anyhow::Result<Code> {
     let Some(kube) = kube else {
         let config = OperatorConfig::default();
         for candidate in &candidates {
@@ -90,11 +160,7 @@ pub async fn run(mut args: CreateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::
             .iter()
             .map(|c| spec::manifest_value(&c.pg))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        print_manifests(
-            &values,
-            args.output.unwrap_or(OutputFormat::Yaml),
-            &candidates,
-        )?;
+        print_manifests(&values, format.unwrap_or(OutputFormat::Yaml), &candidates)?;
         return Ok(Code::Success);
     };
 
@@ -103,11 +169,20 @@ pub async fn run(mut args: CreateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::
     for candidate in &candidates {
         spec::check(&candidate.pg, &candidate.unknown_fields, None, &config)?;
     }
-    let server_dry_run = args.dry_run == DryRun::Server;
+    let server_dry_run = dry_run == DryRun::Server;
     let params = PostParams {
         dry_run: server_dry_run,
         field_manager: Some(k8s::FIELD_MANAGER.to_string()),
     };
+    if let Some(standby) = &standby
+        && !server_dry_run
+    {
+        for candidate in &candidates {
+            standby
+                .copy_credentials(&kube, &config, &candidate.pg)
+                .await?;
+        }
+    }
     let mut created = Vec::new();
     for candidate in &candidates {
         let name = candidate.pg.metadata.name.clone().unwrap_or_default();
@@ -132,7 +207,12 @@ pub async fn run(mut args: CreateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::
                 })
         })
         .await?;
-        match args.output {
+        if let Some(standby) = &standby
+            && !server_dry_run
+        {
+            standby.adopt_credentials(&kube, &config, &result).await?;
+        }
+        match format {
             Some(OutputFormat::Json) => print!(
                 "{}",
                 output::json(&output::clean_object(serde_json::to_value(&result)?))?
@@ -154,19 +234,11 @@ pub async fn run(mut args: CreateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::
         }
         created.push((name, ns));
     }
-    if args.wait.wait && !server_dry_run {
+    if wait.wait && !server_dry_run {
         for (name, ns) in created {
             let mut scoped = kube.clone();
             scoped.namespace = ns;
-            rollout::wait_done(
-                &scoped,
-                &name,
-                &config,
-                args.wait.timeout,
-                ui,
-                "to be Running",
-            )
-            .await?;
+            rollout::wait_done(&scoped, &name, &config, wait.timeout, ui, "to be Running").await?;
         }
     }
     Ok(Code::Success)
@@ -281,4 +353,129 @@ fn print_manifests(
         }
     }
     Ok(())
+}
+
+/// The cluster a new standby copies its credentials from (`--standby-of`): its replication
+/// and superuser Secrets, under the new cluster's names and with its labels, as the reference
+/// operator requires them. They are created before the cluster, so the controller finds them
+/// and never makes its own; once the cluster exists, they get its owner reference.
+pub(crate) struct StandbySource {
+    pub(crate) source: String,
+}
+
+impl StandbySource {
+    fn users(config: &OperatorConfig) -> [&str; 2] {
+        [
+            config.replication_username.as_str(),
+            config.super_username.as_str(),
+        ]
+    }
+
+    async fn copy_credentials(
+        &self,
+        kube: &k8s::Kube,
+        config: &OperatorConfig,
+        pg: &Postgresql,
+    ) -> anyhow::Result<()> {
+        use k8s_openapi::api::core::v1::Secret;
+        use pgctl_shared::build::secret::{self, PASSWORD_KEY, RequiredSecret};
+
+        let namespace = pg.metadata.namespace.clone().unwrap_or_default();
+        let name = pg.metadata.name.clone().unwrap_or_default();
+        let api: kube::Api<Secret> = kube::Api::namespaced(kube.client.clone(), &namespace);
+        for user in Self::users(config) {
+            let from = config.secret_name(user, &self.source);
+            let to = config.secret_name(user, &name);
+            let found = api
+                .get_opt(&from)
+                .await
+                .map_err(|e| anyhow::anyhow!("reading Secret {namespace}/{from}: {e}"))?;
+            let Some(found) = found else {
+                anyhow::bail!(
+                    "--standby-of {}: Secret {namespace}/{from} does not exist (is {} a cluster of namespace {namespace}?); nothing was created",
+                    self.source,
+                    self.source
+                );
+            };
+            let password = found
+                .data
+                .as_ref()
+                .and_then(|d| d.get(PASSWORD_KEY))
+                .map(|p| p.0.clone())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("Secret {namespace}/{from} has no {PASSWORD_KEY}")
+                })?;
+            if let Some(existing) = api
+                .get_opt(&to)
+                .await
+                .map_err(|e| anyhow::anyhow!("reading Secret {namespace}/{to}: {e}"))?
+            {
+                let same = existing
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.get(PASSWORD_KEY))
+                    .is_some_and(|p| p.0 == password);
+                if same {
+                    continue;
+                }
+                anyhow::bail!(
+                    "Secret {namespace}/{to} exists with other credentials than {from}: delete it, or create the standby under another name; nothing was created"
+                );
+            }
+            let password = String::from_utf8(password).map_err(|_| {
+                anyhow::anyhow!("Secret {namespace}/{from}: the password is not UTF-8")
+            })?;
+            let required = RequiredSecret {
+                username: user.to_string(),
+                name: to.clone(),
+                namespace: namespace.clone(),
+                cross_namespace: false,
+            };
+            // The cluster does not exist yet: no owner reference until it does.
+            let before_the_cluster = OperatorConfig {
+                enable_owner_references: false,
+                ..config.clone()
+            };
+            let copy = secret::secret(pg, &before_the_cluster, &required, user, &password)?;
+            api.create(&kube::api::PostParams::default(), &copy)
+                .await
+                .map_err(|e| anyhow::anyhow!("creating Secret {namespace}/{to}: {e}"))?;
+            eprintln!("copied Secret {from} to {to}");
+        }
+        Ok(())
+    }
+
+    /// Gives the copied Secrets the new cluster's owner reference (when the operator
+    /// configuration asks for owner references), as the controller's own Secrets have.
+    async fn adopt_credentials(
+        &self,
+        kube: &k8s::Kube,
+        config: &OperatorConfig,
+        created: &Postgresql,
+    ) -> anyhow::Result<()> {
+        use k8s_openapi::api::core::v1::Secret;
+        use pgctl_shared::build::ClusterContext;
+
+        if !config.enable_secrets_deletion {
+            return Ok(());
+        }
+        let Some(owners) = ClusterContext::new(created, config)?.owner_references() else {
+            return Ok(());
+        };
+        let namespace = created.metadata.namespace.clone().unwrap_or_default();
+        let name = created.metadata.name.clone().unwrap_or_default();
+        let api: kube::Api<Secret> = kube::Api::namespaced(kube.client.clone(), &namespace);
+        for user in Self::users(config) {
+            let to = config.secret_name(user, &name);
+            let patch = serde_json::json!({"metadata": {"ownerReferences": owners}});
+            api.patch(
+                &to,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(&patch),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("setting the owner of Secret {namespace}/{to}: {e}"))?;
+        }
+        Ok(())
+    }
 }

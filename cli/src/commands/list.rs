@@ -147,7 +147,7 @@ pub fn render(
                 "AGE",
             ]);
             if wide {
-                headers.extend(["PRIMARY", "IMAGE"]);
+                headers.extend(["ROLE", "PRIMARY", "IMAGE"]);
                 if !all_namespaces {
                     headers.push("NAMESPACE");
                 }
@@ -196,6 +196,7 @@ fn row(pg: &Postgresql, wide: bool, all_namespaces: bool, now: Timestamp) -> Vec
         now,
     )));
     if wide {
+        row.push(Styled::from(pgctl_shared::origin::cluster_role(pg)));
         row.push(Styled::from(
             status.primary.clone().unwrap_or_else(|| "-".into()),
         ));

@@ -2,6 +2,7 @@
 //! module per command, which declares that command's arguments next to its code.
 
 mod apply;
+mod clone;
 mod completions;
 mod connect;
 mod crd;
@@ -12,6 +13,7 @@ mod install;
 mod list;
 mod pause;
 mod plan;
+mod promote;
 mod reference;
 mod rollout;
 mod scale;
@@ -65,6 +67,12 @@ pub enum Command {
     /// Create a cluster from flags, from a file (-f), or with a wizard at a terminal.
     #[command(after_help = create::EXAMPLES)]
     Create(create::CreateArgs),
+    /// Create a cluster that starts as a copy of a running one (same namespace).
+    #[command(after_help = clone::EXAMPLES)]
+    Clone(clone::CloneArgs),
+    /// Promote a standby cluster: it stops following its source and takes writes.
+    #[command(after_help = promote::EXAMPLES)]
+    Promote(promote::PromoteArgs),
     /// Apply manifests with server-side apply (several documents, `-` for stdin).
     #[command(after_help = apply::EXAMPLES)]
     Apply(apply::ApplyArgs),
@@ -139,6 +147,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Code> {
 async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     match command {
         Command::Create(args) => create::run(args, global, ui).await,
+        Command::Clone(args) => clone::run(args, global, ui).await,
+        Command::Promote(args) => promote::run(args, global, ui).await,
         Command::Apply(args) => apply::run(args, global, ui).await,
         Command::List(args) => list::run(args, global, ui).await,
         Command::Status(args) => status::run(args, global, ui).await,

@@ -90,6 +90,9 @@ pub struct StatusSummary {
     pub image: Option<String>,
     pub conditions: Vec<ConditionView>,
     pub messages: Vec<String>,
+    /// Clone or standby source and how it goes (`status.origin`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<pgctl_shared::crd::OriginStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,6 +248,7 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
             })
             .collect(),
         messages: status.messages.clone(),
+        origin: status.origin.clone(),
     };
     let services = observed
         .services
@@ -469,6 +473,9 @@ pub fn render(report: &StatusReport, ui: &Ui) -> String {
             )
         }
     );
+    if let Some(origin) = &s.origin {
+        let _ = writeln!(out, "Origin {}", pgctl_shared::origin::describe(origin));
+    }
     if !s.conditions.is_empty() {
         let rows: Vec<Vec<Styled>> = s
             .conditions
