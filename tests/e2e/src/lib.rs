@@ -10,6 +10,8 @@ pub mod controller;
 pub mod cli;
 
 pub mod data_plane;
+/// A database cluster of the data-plane tests.
+pub mod db;
 
 pub mod nodes;
 

@@ -6,18 +6,16 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
-use k8s_openapi::api::core::v1::Endpoints;
+use kube::ResourceExt;
 use kube::api::Api;
-use kube::{Client, ResourceExt};
 use nix::sys::signal::Signal;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, PodProcess, alive, pod_ip, pod_processes, psql, restarts, role};
+use pgctl_e2e::db::{BOOT, Cluster, SQL, apply_one_instance};
 use pgctl_e2e::{wait_for, wait_until};
 use serde_json::Value;
 
-const BOOT: Duration = Duration::from_secs(300);
 const FAILOVER: Duration = Duration::from_secs(180);
-const SQL: Duration = Duration::from_secs(120);
 
 /// The controller's configuration for these tests: quick re-checks.
 const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
@@ -41,103 +39,6 @@ async fn wait_rows(hosts: &[String], password: &str, rows: u32) -> Result<()> {
         .await?;
     }
     Ok(())
-}
-
-struct Cluster<'a> {
-    env: &'a CliEnv,
-    name: String,
-}
-
-impl Cluster<'_> {
-    fn ns(&self) -> &str {
-        self.env.namespace.name()
-    }
-
-    fn client(&self) -> &Client {
-        &self.env.client
-    }
-
-    async fn status(&self) -> Result<Value> {
-        let api: Api<pgctl_shared::crd::Postgresql> =
-            Api::namespaced(self.client().clone(), self.ns());
-        let pg = api.get(&self.name).await?;
-        Ok(serde_json::to_value(pg.status)?)
-    }
-
-    /// The one pod labelled master, its IP, and the others' IPs, once there is exactly one
-    /// master and `instances` ready pods.
-    async fn topology(&self, instances: usize) -> Result<(String, String, Vec<String>)> {
-        wait_until(
-            &format!(
-                "{} to have {instances} ready pods, one of them master",
-                self.name
-            ),
-            BOOT,
-            || async {
-                let pods = data_plane::pods(self.client(), self.ns(), &self.name).await?;
-                let ready = pods.iter().filter(|p| is_ready(p)).count();
-                let masters: Vec<_> = pods.iter().filter(|p| role(p) == Some("master")).collect();
-                if pods.len() != instances || ready != instances || masters.len() != 1 {
-                    return Ok(None);
-                }
-                let master = masters[0];
-                let Some(master_ip) = pod_ip(master) else {
-                    return Ok(None);
-                };
-                let replicas = pods
-                    .iter()
-                    .filter(|p| p.name_any() != master.name_any())
-                    .filter_map(pod_ip)
-                    .collect();
-                Ok(Some((master.name_any(), master_ip, replicas)))
-            },
-        )
-        .await
-    }
-
-    async fn superuser(&self) -> Result<String> {
-        data_plane::password(self.client(), self.ns(), &self.name, "postgres").await
-    }
-
-    /// Replicas streaming from the master at `ip`.
-    async fn wait_streaming(&self, ip: &str, count: usize) -> Result<()> {
-        let password = self.superuser().await?;
-        wait_for(
-            &format!("{count} streaming replicas on {ip}"),
-            SQL,
-            || async {
-                let n = psql(
-                    ip,
-                    "postgres",
-                    &password,
-                    "postgres",
-                    "select count(*) from pg_stat_replication where state = 'streaming'",
-                )?;
-                Ok(n == count.to_string())
-            },
-        )
-        .await
-    }
-
-    async fn master_endpoints(&self) -> Result<Vec<String>> {
-        let endpoints = Api::<Endpoints>::namespaced(self.client().clone(), self.ns())
-            .get(&self.name)
-            .await?;
-        Ok(endpoints
-            .subsets
-            .unwrap_or_default()
-            .into_iter()
-            .flat_map(|s| s.addresses.unwrap_or_default())
-            .map(|a| a.ip)
-            .collect())
-    }
-}
-
-fn is_ready(pod: &k8s_openapi::api::core::v1::Pod) -> bool {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
 /// All processes of all pods of the cluster now.
@@ -830,20 +731,6 @@ async fn cross_namespace_secrets_follow_the_user_namespace() -> Result<()> {
     Ok(())
 }
 
-/// Applies, through `pgctl apply -f -`, a manifest as a user writes it for the reference:
-/// cluster `name` of one instance in the test namespace, with `spec_lines` (indented as under
-/// `spec:`) added.
-fn apply_one_instance(env: &CliEnv, name: &str, spec_lines: &str) -> Result<()> {
-    let manifest = format!(
-        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: {name}\n  namespace: {}\n\
-         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n{spec_lines}",
-        env.namespace.name()
-    );
-    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
-        .expect_code(0)?;
-    Ok(())
-}
-
 /// A database pod as a user reaches it through the API server (pgctl-kubelet): `kubectl
 /// exec` runs psql and patronictl in the container, `kubectl logs` shows Patroni's log,
 /// `kubectl port-forward` reaches PostgreSQL; a Secret of `additionalVolumes` is mounted at its
@@ -958,139 +845,5 @@ async fn a_database_pod_is_exec_d_into_logged_and_forwarded_to() -> Result<()> {
         "port-forward reached {through} (master {master_ip})"
     );
     env.pgctl(&["delete", "acid-kx", "--yes"]).expect_code(0)?;
-    Ok(())
-}
-
-/// `spec.clone` from a running cluster (Spilo's `CLONE_WITH_BASEBACKUP`): the clone's first
-/// member is a base backup of the source, taken over its Service by name; it holds the
-/// source's rows and none written afterwards, logs in with its own Secrets, and the source
-/// keeps its master and timeline.
-#[tokio::test]
-async fn a_clone_of_a_running_cluster_holds_its_rows_and_goes_its_own_way() -> Result<()> {
-    if skip() {
-        return Ok(());
-    }
-    let env = CliEnv::start_real("dpc", CONFIG).await?;
-    env.create_cluster("acid-src", 1, &[])?;
-    let source = Cluster {
-        env: &env,
-        name: "acid-src".to_string(),
-    };
-    let (source_master, source_ip, _) = source.topology(1).await?;
-    let source_password = source.superuser().await?;
-    let sql = |ip: &str, password: &str, sql: &str| psql(ip, "postgres", password, "postgres", sql);
-    sql(
-        &source_ip,
-        &source_password,
-        "create table rows as select g from generate_series(1, 100000) g",
-    )?;
-    let timeline = "select timeline_id from pg_control_checkpoint()";
-    let source_timeline = sql(&source_ip, &source_password, timeline)?;
-
-    apply_one_instance(&env, "acid-copy", "  clone: {cluster: acid-src}\n")?;
-    let clone = Cluster {
-        env: &env,
-        name: "acid-copy".to_string(),
-    };
-    let (_, clone_ip, _) = clone.topology(1).await?;
-    // The clone's own superuser password (its Secret, not the source's) logs in.
-    let clone_password = clone.superuser().await?;
-    ensure!(clone_password != source_password);
-    wait_for("the clone to hold the source's rows", SQL, || async {
-        Ok(sql(&clone_ip, &clone_password, "select count(*) from rows")
-            .is_ok_and(|n| n == "100000"))
-    })
-    .await?;
-    wait_for("the clone to be Running", BOOT, || async {
-        Ok(clone.status().await?["PostgresClusterStatus"] == "Running")
-    })
-    .await?;
-
-    sql(
-        &source_ip,
-        &source_password,
-        "insert into rows select 0 from generate_series(1, 10)",
-    )?;
-    ensure!(sql(&source_ip, &source_password, "select count(*) from rows")? == "100010");
-    ensure!(sql(&clone_ip, &clone_password, "select count(*) from rows")? == "100000");
-    // The source is untouched: same master, same timeline.
-    let (master_after, _, _) = source.topology(1).await?;
-    ensure!(master_after == source_master);
-    ensure!(sql(&source_ip, &source_password, timeline)? == source_timeline);
-    Ok(())
-}
-
-/// `spec.standby` with `standby_host` (Spilo's `STANDBY_HOST`): the standby cluster's leader
-/// is a Patroni standby leader that copies the source and then streams from it, with the
-/// source's replication and superuser credentials under the standby's Secret names (as the
-/// reference requires them); rows written to the source arrive, and the standby is
-/// read-only.
-#[tokio::test]
-async fn a_standby_cluster_streams_from_its_source() -> Result<()> {
-    use k8s_openapi::api::core::v1::Secret;
-    use kube::api::PostParams;
-
-    if skip() {
-        return Ok(());
-    }
-    let env = CliEnv::start_real("dps", CONFIG).await?;
-    let ns = env.namespace.name().to_string();
-    env.create_cluster("acid-main", 1, &[])?;
-    let source = Cluster {
-        env: &env,
-        name: "acid-main".to_string(),
-    };
-    let (_, source_ip, _) = source.topology(1).await?;
-    let password = source.superuser().await?;
-    let sql = |ip: &str, sql: &str| psql(ip, "postgres", &password, "postgres", sql);
-    sql(
-        &source_ip,
-        "create table rows as select g from generate_series(1, 1000) g",
-    )?;
-
-    // The source's credentials under the standby's names, before the standby exists.
-    let secrets: Api<Secret> = Api::namespaced(env.client.clone(), &ns);
-    let config = pgctl_shared::config::OperatorConfig::default();
-    for user in ["standby", "postgres"] {
-        let from = secrets.get(&config.secret_name(user, "acid-main")).await?;
-        let copy: Secret = serde_json::from_value(serde_json::json!({
-            "metadata": {"name": config.secret_name(user, "acid-stby")},
-            "type": from.type_,
-            "data": from.data,
-        }))?;
-        secrets.create(&PostParams::default(), &copy).await?;
-    }
-    apply_one_instance(&env, "acid-stby", "  standby: {standby_host: acid-main}\n")?;
-    let standby = Cluster {
-        env: &env,
-        name: "acid-stby".to_string(),
-    };
-    let (leader, standby_ip, _) = standby.topology(1).await?;
-    let patroni = data_plane::patroni_get(&standby_ip, "/patroni").await?;
-    ensure!(patroni["role"] == "standby_leader", "{leader}: {patroni}");
-    wait_for("the standby to hold the source's rows", SQL, || async {
-        Ok(sql(&standby_ip, "select count(*) from rows").is_ok_and(|n| n == "1000"))
-    })
-    .await?;
-    sql(
-        &source_ip,
-        "insert into rows select 0 from generate_series(1, 10)",
-    )?;
-    let started = Instant::now();
-    wait_for(
-        "rows written to the source to reach the standby",
-        SQL,
-        || async { Ok(sql(&standby_ip, "select count(*) from rows").is_ok_and(|n| n == "1010")) },
-    )
-    .await?;
-    eprintln!(
-        "a write reached the standby in {} ms",
-        started.elapsed().as_millis()
-    );
-    ensure!(
-        sql(&standby_ip, "insert into rows values (1)").is_err(),
-        "the standby accepted a write"
-    );
-    ensure!(sql(&standby_ip, "select pg_is_in_recovery()")? == "t");
     Ok(())
 }

@@ -1,0 +1,134 @@
+//! A database cluster as the data-plane tests handle it: its status, its topology once
+//! Patroni has elected a master, its superuser password, its streaming replicas and the master
+//! Service's Endpoints; and a one-instance manifest applied as a user of the reference writes
+//! it.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use k8s_openapi::api::core::v1::Endpoints;
+use kube::api::Api;
+use kube::{Client, ResourceExt};
+use serde_json::Value;
+
+use crate::cli::CliEnv;
+use crate::data_plane::{self, pod_ip, psql, role};
+use crate::{wait_for, wait_until};
+
+/// How long a cluster may take to boot.
+pub const BOOT: Duration = Duration::from_secs(300);
+/// How long SQL results may take to show (replication, provisioning).
+pub const SQL: Duration = Duration::from_secs(120);
+
+/// A database cluster of a test, by name, in the test's namespace.
+pub struct Cluster<'a> {
+    pub env: &'a CliEnv,
+    pub name: String,
+}
+
+impl Cluster<'_> {
+    pub fn ns(&self) -> &str {
+        self.env.namespace.name()
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.env.client
+    }
+
+    pub async fn status(&self) -> Result<Value> {
+        let api: Api<pgctl_shared::crd::Postgresql> =
+            Api::namespaced(self.client().clone(), self.ns());
+        let pg = api.get(&self.name).await?;
+        Ok(serde_json::to_value(pg.status)?)
+    }
+
+    /// The one pod labelled master, its IP, and the others' IPs, once there is exactly one
+    /// master and `instances` ready pods.
+    pub async fn topology(&self, instances: usize) -> Result<(String, String, Vec<String>)> {
+        wait_until(
+            &format!(
+                "{} to have {instances} ready pods, one of them master",
+                self.name
+            ),
+            BOOT,
+            || async {
+                let pods = data_plane::pods(self.client(), self.ns(), &self.name).await?;
+                let ready = pods.iter().filter(|p| is_ready(p)).count();
+                let masters: Vec<_> = pods.iter().filter(|p| role(p) == Some("master")).collect();
+                if pods.len() != instances || ready != instances || masters.len() != 1 {
+                    return Ok(None);
+                }
+                let master = masters[0];
+                let Some(master_ip) = pod_ip(master) else {
+                    return Ok(None);
+                };
+                let replicas = pods
+                    .iter()
+                    .filter(|p| p.name_any() != master.name_any())
+                    .filter_map(pod_ip)
+                    .collect();
+                Ok(Some((master.name_any(), master_ip, replicas)))
+            },
+        )
+        .await
+    }
+
+    pub async fn superuser(&self) -> Result<String> {
+        data_plane::password(self.client(), self.ns(), &self.name, "postgres").await
+    }
+
+    /// Replicas streaming from the master at `ip`.
+    pub async fn wait_streaming(&self, ip: &str, count: usize) -> Result<()> {
+        let password = self.superuser().await?;
+        wait_for(
+            &format!("{count} streaming replicas on {ip}"),
+            SQL,
+            || async {
+                let n = psql(
+                    ip,
+                    "postgres",
+                    &password,
+                    "postgres",
+                    "select count(*) from pg_stat_replication where state = 'streaming'",
+                )?;
+                Ok(n == count.to_string())
+            },
+        )
+        .await
+    }
+
+    pub async fn master_endpoints(&self) -> Result<Vec<String>> {
+        let endpoints = Api::<Endpoints>::namespaced(self.client().clone(), self.ns())
+            .get(&self.name)
+            .await?;
+        Ok(endpoints
+            .subsets
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|s| s.addresses.unwrap_or_default())
+            .map(|a| a.ip)
+            .collect())
+    }
+}
+
+/// The pod's Ready condition is True.
+pub fn is_ready(pod: &k8s_openapi::api::core::v1::Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+/// Applies, through `pgctl apply -f -`, a manifest as a user writes it for the reference:
+/// cluster `name` of one instance in the test namespace, with `spec_lines` (indented as under
+/// `spec:`) added.
+pub fn apply_one_instance(env: &CliEnv, name: &str, spec_lines: &str) -> Result<()> {
+    let manifest = format!(
+        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: {name}\n  namespace: {}\n\
+         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n{spec_lines}",
+        env.namespace.name()
+    );
+    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
+        .expect_code(0)?;
+    Ok(())
+}
