@@ -138,10 +138,20 @@ fn usage_errors_exit_2() {
         &["delete"],
         &["rollout", "status"],
         &["create", "x", "--pg-version", "9"],
+        &["create", "x", "--standby-port", "5433"],
+        &["create", "x", "--standby-of", "a", "--standby-host", "b"],
+        &["clone", "acid-foo"],
     ] {
         let (code, _, stderr) = run(args);
         assert_eq!(code, 2, "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn promote_without_a_terminal_needs_yes_before_contacting_anything() {
+    let (code, _, stderr) = run(&["promote", "acid-foo"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--yes"), "{stderr}");
 }
 
 #[test]

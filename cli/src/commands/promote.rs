@@ -37,6 +37,13 @@ pub const EXAMPLES: &str = "Examples:
   pgctl promote acid-foo-dr --yes --wait  # in scripts: until the cluster takes writes";
 
 pub async fn run(args: PromoteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+    // A script that cannot confirm learns it before anything is contacted.
+    if !args.yes && !ui.interactive() {
+        return Err(exit::usage(format!(
+            "promoting {} needs confirmation: pass --yes",
+            args.name
+        )));
+    }
     let kube = k8s::connect(global).await?;
     let name = args.name.as_str();
     let pg = kube.get_cluster(name).await?;
@@ -52,11 +59,6 @@ pub async fn run(args: PromoteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Res
         .or_else(|| standby.gs_wal_path.clone())
         .unwrap_or_default();
     if !args.yes {
-        if !ui.interactive() {
-            return Err(exit::usage(format!(
-                "promoting {name} needs confirmation: pass --yes"
-            )));
-        }
         let prompt = format!(
             "Promote postgresql {name}? It stops following {source} and takes writes; this cannot be undone."
         );
