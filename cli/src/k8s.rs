@@ -130,13 +130,25 @@ impl Kube {
         what: &str,
     ) -> anyhow::Result<()> {
         let patch = serde_json::json!({"metadata": {"annotations": annotations}});
+        self.patch_cluster(name, &patch, what).await?;
+        Ok(())
+    }
+
+    /// A JSON merge patch of the cluster `name` of the current namespace, under pgctl's field
+    /// manager, within the request timeout; the resource as patched.
+    pub async fn patch_cluster(
+        &self,
+        name: &str,
+        patch: &serde_json::Value,
+        what: &str,
+    ) -> anyhow::Result<Postgresql> {
         let params = kube::api::PatchParams {
             field_manager: Some(FIELD_MANAGER.to_string()),
             ..kube::api::PatchParams::default()
         };
         bounded(self.timeout, what, async {
             self.clusters(&self.namespace)
-                .patch(name, &params, &kube::api::Patch::Merge(&patch))
+                .patch(name, &params, &kube::api::Patch::Merge(patch))
                 .await
                 .map_err(|e| {
                     self.explain(
@@ -148,8 +160,7 @@ impl Kube {
                     )
                 })
         })
-        .await?;
-        Ok(())
+        .await
     }
 
     /// The postgresql resources of a namespace.

@@ -6,7 +6,6 @@
 
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
-use kube::api::{Patch, PatchParams};
 use pgctl_shared::origin;
 use pgctl_shared::status;
 use serde_json::json;
@@ -15,7 +14,7 @@ use crate::args::WaitArgs;
 use crate::complete::cluster_names;
 use crate::exit::{self, Code};
 use crate::global::GlobalArgs;
-use crate::k8s::{self, Subject};
+use crate::k8s;
 use crate::output;
 use crate::ui::Ui;
 use crate::wait::{self, Poll};
@@ -66,26 +65,10 @@ pub async fn run(args: PromoteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Res
             anyhow::bail!("not confirmed; nothing was changed");
         }
     }
-    let params = PatchParams {
-        field_manager: Some(k8s::FIELD_MANAGER.to_string()),
-        ..PatchParams::default()
-    };
     let patch = json!({"spec": {"standby": null}});
-    let patched = k8s::bounded(kube.timeout, "promoting the cluster", async {
-        kube.clusters(&kube.namespace)
-            .patch(name, &params, &Patch::Merge(&patch))
-            .await
-            .map_err(|e| {
-                kube.explain(
-                    e,
-                    Subject::Cluster {
-                        name,
-                        namespace: &kube.namespace,
-                    },
-                )
-            })
-    })
-    .await?;
+    let patched = kube
+        .patch_cluster(name, &patch, "promoting the cluster")
+        .await?;
     println!(
         "{} promoting: the standby section is removed, it no longer follows {source}",
         output::pg_name(name)
