@@ -92,6 +92,7 @@ impl Applier {
             Object::Endpoints(o) => self.apply(o).await,
             Object::PodDisruptionBudget(o) => self.apply(o).await,
             Object::StatefulSet(o) => self.apply(o).await,
+            Object::Deployment(o) => self.apply(o).await,
         }
     }
 
@@ -104,6 +105,7 @@ impl Applier {
             Object::Endpoints(o) => self.create_if_absent(o, exists).await,
             Object::PodDisruptionBudget(o) => self.create_if_absent(o, exists).await,
             Object::StatefulSet(o) => self.create_if_absent(o, exists).await,
+            Object::Deployment(o) => self.create_if_absent(o, exists).await,
         }
     }
 

@@ -51,6 +51,25 @@ impl<K: Resource<DynamicType = ()> + Clone + 'static> ClusterStore<K> {
             .collect()
     }
 
+    /// The cached objects of the cluster `namespace/name` that carry all of `labels` (the
+    /// pooler's objects carry the cluster's labels with another `application`), sorted by name.
+    pub fn of_cluster_labelled(
+        &self,
+        namespace: &str,
+        name: &str,
+        labels: &std::collections::BTreeMap<String, String>,
+    ) -> Vec<Arc<K>> {
+        let names = match self.index.read() {
+            Ok(index) => index.names(namespace, name),
+            Err(poisoned) => poisoned.into_inner().names(namespace, name),
+        };
+        names
+            .iter()
+            .filter_map(|object| self.store.get(&ObjectRef::new(object).within(namespace)))
+            .filter(|o| labels.iter().all(|(k, v)| o.labels().get(k) == Some(v)))
+            .collect()
+    }
+
     /// Keeps the index in step with the store; called with every event of the watch, after
     /// the store has seen it.
     pub fn observe(&self, event: &watcher::Event<K>) {

@@ -88,6 +88,11 @@ pub struct Stores {
     /// entry, without the fields (whether the controller applied them: orphans are deleted
     /// only then).
     pub services: ClusterStore<Service>,
+    /// The pooler Services (`NAME-pooler`, `NAME-pooler-repl`), whose labels differ from the
+    /// cluster's in `application` ([`pgctl_shared::naming::pooler_labels`]).
+    pub pooler_services: ClusterStore<Service>,
+    /// The pooler Deployments, likewise.
+    pub deployments: ClusterStore<k8s_openapi::api::apps::v1::Deployment>,
     /// Endpoints by name and labels only (`shared::trim::endpoints`): whether the master
     /// Endpoints that the operator creates for Patroni exist.
     pub endpoints: Store<Endpoints>,

@@ -102,7 +102,13 @@ impl Live for Cached<'_> {
         match kind {
             Kind::ServiceAccount => Self::json(stores.service_accounts.get(&at(namespace, name))),
             Kind::RoleBinding => Self::json(stores.role_bindings.get(&at(namespace, name))),
-            Kind::Service => Self::json(stores.services.get(&at(namespace, name))),
+            Kind::Service => Self::json(
+                stores
+                    .services
+                    .get(&at(namespace, name))
+                    .or_else(|| stores.pooler_services.get(&at(namespace, name))),
+            ),
+            Kind::Deployment => Self::json(stores.deployments.get(&at(namespace, name))),
             Kind::Endpoints => Self::json(stores.endpoints.get(&at(namespace, name))),
             Kind::PodDisruptionBudget => Self::json(stores.pdbs.get(&at(namespace, name))),
             Kind::StatefulSet => Self::json(stores.statefulsets.get(&at(namespace, name))),
@@ -114,12 +120,28 @@ impl Live for Cached<'_> {
     fn of_cluster(&self, kind: Kind) -> Vec<LiveObject> {
         let stores = &self.ctx.stores;
         match kind {
-            Kind::Service => Self::live_objects(
-                kind,
-                stores
-                    .services
-                    .of_cluster(self.config, self.namespace, self.name),
-            ),
+            Kind::Service => {
+                let pooler = pgctl_shared::naming::pooler_labels(self.config, self.name);
+                let mut services =
+                    stores
+                        .services
+                        .of_cluster(self.config, self.namespace, self.name);
+                services.extend(stores.pooler_services.of_cluster_labelled(
+                    self.namespace,
+                    self.name,
+                    &pooler,
+                ));
+                Self::live_objects(kind, services)
+            }
+            Kind::Deployment => {
+                let pooler = pgctl_shared::naming::pooler_labels(self.config, self.name);
+                Self::live_objects(
+                    kind,
+                    stores
+                        .deployments
+                        .of_cluster_labelled(self.namespace, self.name, &pooler),
+                )
+            }
             Kind::PodDisruptionBudget => Self::live_objects(
                 kind,
                 stores
@@ -313,7 +335,23 @@ async fn delete_orphan(ctx: &Context, namespace: &str, orphan: &Orphan) -> Resul
                 .await
                 .map(|_| ())
         }
-        // The plan deletes only prunable kinds.
+        Kind::Deployment => {
+            // Foreground: the pods go before the Deployment does.
+            let params = DeleteParams {
+                propagation_policy: Some(kube::api::PropagationPolicy::Foreground),
+                ..params.clone()
+            };
+            Api::<k8s_openapi::api::apps::v1::Deployment>::namespaced(client, namespace)
+                .delete(&orphan.name, &params)
+                .await
+                .map(|_| ())
+        }
+        // The pooler role's Secret, once no pooler is left.
+        Kind::Secret => Api::<k8s_openapi::api::core::v1::Secret>::namespaced(client, namespace)
+            .delete(&orphan.name, &params)
+            .await
+            .map(|_| ()),
+        // The plan deletes only prunable kinds, and that Secret.
         _ => return Ok(false),
     };
     match result {

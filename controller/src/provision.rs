@@ -214,6 +214,24 @@ pub async fn provision<P: Borrow<Pod>>(
 
     match sync_roles(&connector, pg, config, &secrets, now, previous).await {
         Ok(run) => {
+            // PgBouncer's auth_query needs the lookup function once its role exists.
+            if !pgctl_shared::pooler::wanted(&pg.spec).is_empty() {
+                let schema = pgctl_shared::pooler::schema(&pg.spec, config);
+                let user = pgctl_shared::pooler::user(&pg.spec, config);
+                match sql::pooler::install_lookup(&connector, &schema, &user).await {
+                    Ok(installed) if !installed.is_empty() => {
+                        tracing::info!(databases = ?installed, "installed the pooler's lookup function");
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        let mut failed =
+                            Provisioned::failed(failure_reason(&e), Error::Sql(e.to_string()));
+                        events.append(&mut failed.summary.events);
+                        failed.summary.events = events;
+                        return failed;
+                    }
+                }
+            }
             let mut summary = run.summary;
             events.append(&mut summary.events);
             summary.events = events;

@@ -429,6 +429,21 @@ async fn run_namespace(
         controller_manager_only,
         &name_label,
     );
+    // The pooler's objects carry the cluster's labels with another `application`.
+    let pooler_selector =
+        pgctl_shared::naming::selector(&pgctl_shared::naming::pooler_selector_labels(&config));
+    let (pooler_services, pooler_svc_stream) = indexed_cache(
+        apis::<Service>(&client, ns),
+        &pooler_selector,
+        controller_manager_only,
+        &name_label,
+    );
+    let (deployments, deployment_stream) = indexed_cache(
+        apis::<k8s_openapi::api::apps::v1::Deployment>(&client, ns),
+        &pooler_selector,
+        controller_manager_only,
+        &name_label,
+    );
     let (endpoints, endpoints_stream) = deletions_cache(
         apis::<Endpoints>(&client, ns),
         &selector,
@@ -482,6 +497,8 @@ async fn run_namespace(
         claims,
         statefulsets,
         services,
+        pooler_services,
+        deployments,
         endpoints,
         secrets,
         pdbs,
@@ -538,6 +555,8 @@ async fn run_namespace(
         )
         .watches_stream(sts_stream, cluster_of(&name_label, &resource))
         .watches_stream(svc_stream, cluster_of(&name_label, &resource))
+        .watches_stream(pooler_svc_stream, cluster_of(&name_label, &resource))
+        .watches_stream(deployment_stream, cluster_of(&name_label, &resource))
         .watches_stream(endpoints_stream, cluster_of(&name_label, &resource))
         .watches_stream(secret_stream, secret_cluster_of(&name_label, &resource))
         .watches_stream(pdb_stream, cluster_of(&name_label, &resource))

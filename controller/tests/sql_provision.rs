@@ -32,7 +32,8 @@ fn secrets_for(cluster: &str, spec: &PostgresSpec, settings: &RoleSettings) -> C
     roles::login_secrets(cluster, spec, settings)
         .unwrap_or_else(|e| panic!("{e:?}"))
         .into_iter()
-        .filter(|s| s.origin != roles::credentials::SecretOrigin::System)
+        // Spilo sets the superuser's and the replication user's passwords.
+        .filter(|s| s.role != settings.super_username && s.role != settings.replication_username)
         .map(|s| {
             let pw = password::generate(&mut rng);
             (s.role.clone(), Credential::new(s.role, pw))
@@ -458,7 +459,7 @@ async fn complete_fixture_on_an_empty_server() {
             "{role} cannot log in"
         );
     }
-    assert_eq!(creds.len(), 6, "{:?}", creds.keys().collect::<Vec<_>>());
+    assert_eq!(creds.len(), 7, "{:?}", creds.keys().collect::<Vec<_>>());
 
     assert_second_run_is_silent(&server, name, &pg.spec, &settings, &creds).await;
     assert_no_password("server log", &server.log(), &creds, &[]);

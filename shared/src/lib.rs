@@ -13,6 +13,7 @@ pub mod naming;
 pub mod origin;
 pub mod password;
 pub mod plan;
+pub mod pooler;
 pub mod provision;
 pub mod quantity;
 pub mod requests;

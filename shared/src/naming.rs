@@ -57,6 +57,26 @@ pub fn cluster_labels(config: &OperatorConfig, cluster: &str) -> BTreeMap<String
 }
 
 /// Label selector (`k=v,…`) of a set of labels.
+/// `application` label value of the connection pooler's objects (so the database's selectors
+/// skip them), as the reference operator sets it.
+pub const POOLER_APPLICATION: &str = "db-connection-pooler";
+
+/// The labels every pooler object of any cluster carries: [`cluster_labels`]' configured
+/// `cluster_labels` with `application` set to the pooler's (as the reference), for the
+/// controller's watches.
+pub fn pooler_selector_labels(config: &OperatorConfig) -> BTreeMap<String, String> {
+    let mut labels = config.cluster_labels.clone();
+    labels.insert("application".to_string(), POOLER_APPLICATION.to_string());
+    labels
+}
+
+/// The labels of the pooler objects of cluster `cluster`.
+pub fn pooler_labels(config: &OperatorConfig, cluster: &str) -> BTreeMap<String, String> {
+    let mut labels = cluster_labels(config, cluster);
+    labels.insert("application".to_string(), POOLER_APPLICATION.to_string());
+    labels
+}
+
 pub fn selector(labels: &BTreeMap<String, String>) -> String {
     labels
         .iter()

@@ -640,13 +640,15 @@ fn check_no_effect_and_deprecated(spec: &PostgresSpec, out: &mut Vec<Problem>) {
             ));
         }
     }
+    // The section alone enables the master pooler (as in the reference); an explicit
+    // `enableConnectionPooler: false` without a replica pooler leaves it unused.
     if spec.connection_pooler.is_some()
-        && spec.enable_connection_pooler != Some(true)
+        && spec.enable_connection_pooler == Some(false)
         && spec.enable_replica_connection_pooler != Some(true)
     {
         out.push(Problem::warning(
             "spec.connectionPooler",
-            "has no effect while enableConnectionPooler and enableReplicaConnectionPooler are off",
+            "has no effect while enableConnectionPooler is false and enableReplicaConnectionPooler is off",
         ));
     }
     if spec.logical_backup_schedule.is_some() && spec.enable_logical_backup != Some(true) {

@@ -1337,6 +1337,7 @@ fn required_users_are_system_users_then_login_roles() {
             "bar_writer_user",
             "flyway",
             "foo_user",
+            "pooler",
             "zalando"
         ]
     );

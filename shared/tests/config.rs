@@ -238,8 +238,11 @@ fn registry_lists_implemented_and_not_implemented_keys() {
     assert_eq!(info.section, "General");
     assert!(!info.doc.is_empty());
     let info = KeyInfo::of("connection_pooler_image").expect("known");
-    assert!(!info.implemented);
+    assert!(info.implemented);
     assert_eq!(info.section, "Connection pooler");
+    let info = KeyInfo::of("logical_backup_docker_image").expect("known");
+    assert!(!info.implemented);
+    assert_eq!(info.section, "Logical backup");
     assert_eq!(KeyInfo::of("no_such_key"), None);
 }
 
@@ -434,6 +437,18 @@ fn custom_config() -> OperatorConfig {
         ready_wait_timeout: Duration::from_secs(60),
         resource_check_interval: Duration::from_secs(2),
         resource_check_timeout: Duration::from_secs(90 * 60),
+        connection_pooler_image: "registry.example.com/pgbouncer:1.23".to_string(),
+        connection_pooler_mode: pgctl_shared::config::PoolerMode::Session,
+        connection_pooler_number_of_instances: 3,
+        connection_pooler_max_db_connections: 90,
+        connection_pooler_schema: "pgbouncer_auth".to_string(),
+        connection_pooler_user: "bouncer".to_string(),
+        connection_pooler_default_cpu_request: some("250m"),
+        connection_pooler_default_memory_request: some("64Mi"),
+        connection_pooler_default_cpu_limit: some("2"),
+        connection_pooler_default_memory_limit: some("128Mi"),
+        enable_master_pooler_load_balancer: true,
+        enable_replica_pooler_load_balancer: true,
         custom_service_annotations: map(&[(
             "service.beta.kubernetes.io/aws-load-balancer-internal",
             "true",
@@ -835,7 +850,10 @@ fn unknown_key_far_from_any_known_key_warns_without_suggestion() {
 #[test]
 fn not_implemented_key_warns_and_never_fails() {
     let loaded = OperatorConfig::from_config_map_data(&data(&[
-        ("connection_pooler_image", "anything at all: even {this}"),
+        (
+            "logical_backup_docker_image",
+            "anything at all: even {this}",
+        ),
         ("api_port", "not a number"),
     ]))
     .expect("not implemented keys are never errors");
@@ -845,7 +863,7 @@ fn not_implemented_key_warns_and_never_fails() {
         messages,
         [
             r#"config key "api_port" is not implemented by pgctl and has no effect"#,
-            r#"config key "connection_pooler_image" is not implemented by pgctl and has no effect"#,
+            r#"config key "logical_backup_docker_image" is not implemented by pgctl and has no effect"#,
         ]
     );
     assert_eq!(loaded.warnings[0].key(), "api_port");

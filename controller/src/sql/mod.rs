@@ -15,6 +15,7 @@ pub mod apply;
 pub mod connect;
 pub mod error;
 pub mod observe;
+pub mod pooler;
 pub mod testing;
 mod tls;
 

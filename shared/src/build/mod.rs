@@ -18,6 +18,7 @@
 
 pub mod endpoints;
 pub mod pdb;
+pub mod pooler;
 pub mod protection;
 pub mod rbac;
 pub mod resources;
@@ -262,12 +263,15 @@ pub struct DesiredObjects {
     pub pod_disruption_budget: PodDisruptionBudget,
     /// StatefulSet `NAME`, applied last.
     pub statefulset: StatefulSet,
+    /// Deployment and Service of each connection pooler the manifest asks for
+    /// ([`crate::pooler`], [`pooler`]), applied after the StatefulSet.
+    pub poolers: Vec<(k8s_openapi::api::apps::v1::Deployment, Service)>,
 }
 
 impl DesiredObjects {
     /// The objects (without Secrets) as JSON in apply order: ServiceAccount, RoleBinding,
-    /// Services, Endpoints, PodDisruptionBudget, StatefulSet. Each carries `apiVersion` and
-    /// `kind`.
+    /// Services, Endpoints, PodDisruptionBudget, StatefulSet, then each pooler's Deployment and
+    /// Service. Each carries `apiVersion` and `kind`.
     pub fn to_json(&self) -> Result<Vec<Value>, serde_json::Error> {
         let mut out = vec![
             serde_json::to_value(&self.service_account)?,
@@ -280,6 +284,10 @@ impl DesiredObjects {
         }
         out.push(serde_json::to_value(&self.pod_disruption_budget)?);
         out.push(serde_json::to_value(&self.statefulset)?);
+        for (deployment, service) in &self.poolers {
+            out.push(serde_json::to_value(deployment)?);
+            out.push(serde_json::to_value(service)?);
+        }
         Ok(out)
     }
 }
@@ -296,6 +304,7 @@ pub fn desired(pg: &Postgresql, config: &OperatorConfig) -> Result<DesiredObject
         master_endpoints: endpoints::master_endpoints(&ctx),
         pod_disruption_budget: pdb::pod_disruption_budget(&ctx),
         statefulset: statefulset::statefulset(&ctx)?,
+        poolers: pooler::objects(&ctx)?,
     })
 }
 

@@ -170,11 +170,28 @@ registry! {
         resource_check_interval: POSITIVE => "Interval between checks that an object exists.";
         resource_check_timeout: POSITIVE => "Time allowed for an object to exist.";
     }
+    "Connection pooler" {
+        connection_pooler_image: Required {
+            what: "image",
+            expected: r#"a container image such as "ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1""#,
+        } => "PgBouncer image of the pooler pods when the manifest names none.";
+        connection_pooler_mode: choice::<super::PoolerMode>() => "PgBouncer's `pool_mode`: `transaction` or `session`.";
+        connection_pooler_number_of_instances: Int::<i32> { min: 1 } => "Pods of each pooler Deployment when the manifest sets none.";
+        connection_pooler_max_db_connections: Int::<i32> { min: 1 } => "Server connections per database of all pods of a pooler together (each pod gets its share).";
+        connection_pooler_schema: Name(NameRule::RoleName) => "Schema of the `user_lookup` function PgBouncer's `auth_query` calls, in each database.";
+        connection_pooler_user: Name(NameRule::RoleName) => "Role of the pooler (login, credentials Secret `pooler.NAME…`); must differ from `super_username`.";
+        connection_pooler_default_cpu_request: Opt(Quantity) => "CPU request of a pooler pod when the manifest sets none.";
+        connection_pooler_default_memory_request: Opt(Quantity) => "Memory request of a pooler pod when the manifest sets none.";
+        connection_pooler_default_cpu_limit: Opt(Quantity) => "CPU limit of a pooler pod when the manifest sets none.";
+        connection_pooler_default_memory_limit: Opt(Quantity) => "Memory limit of a pooler pod when the manifest sets none.";
+    }
     "Load balancers and DNS" {
         custom_service_annotations: Map { labels: false } => "Annotations set on every Service of a cluster.";
         db_hosted_zone: Text => "DNS zone of the load balancer names (`{hostedzone}`).";
         enable_master_load_balancer: Bool => "Whether the master Service is a LoadBalancer; a cluster can override it.";
         enable_replica_load_balancer: Bool => "Whether the replica Service is a LoadBalancer; a cluster can override it.";
+        enable_master_pooler_load_balancer: Bool => "Whether the master pooler's Service is a LoadBalancer; a cluster can override it.";
+        enable_replica_pooler_load_balancer: Bool => "Whether the replica pooler's Service is a LoadBalancer; a cluster can override it.";
         external_traffic_policy: choice::<super::ExternalTrafficPolicy>() => "`externalTrafficPolicy` of LoadBalancer Services: `Cluster` or `Local`.";
         master_dns_name_format: DNS_NAME => "DNS name of the master load balancer, from `{cluster}`, `{namespace}`, `{team}` and `{hostedzone}`.";
         replica_dns_name_format: DNS_NAME => "DNS name of the replica load balancer, with the same placeholders.";
@@ -185,23 +202,6 @@ registry! {
 
 /// Reference keys pgctl accepts without effect, by area.
 static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
-    (
-        "Connection pooler",
-        &[
-            "connection_pooler_default_cpu_limit",
-            "connection_pooler_default_cpu_request",
-            "connection_pooler_default_memory_limit",
-            "connection_pooler_default_memory_request",
-            "connection_pooler_image",
-            "connection_pooler_max_db_connections",
-            "connection_pooler_mode",
-            "connection_pooler_number_of_instances",
-            "connection_pooler_schema",
-            "connection_pooler_user",
-            "enable_master_pooler_load_balancer",
-            "enable_replica_pooler_load_balancer",
-        ],
-    ),
     (
         "Logical backup",
         &[

@@ -26,7 +26,7 @@ pub use keys::{
     KeyInfo, implemented_keys, key_docs_markdown, not_implemented_keys, reference_keys,
 };
 pub use types::{
-    ExternalTrafficPolicy, NodeReadinessLabelMerge, PodManagementPolicy, PvcRetention,
+    ExternalTrafficPolicy, NodeReadinessLabelMerge, PodManagementPolicy, PoolerMode, PvcRetention,
     PvcRetentionPolicy, StorageResizeMode, Toleration, WatchedNamespaces,
 };
 
@@ -226,6 +226,28 @@ pub struct OperatorConfig {
     /// Time allowed for an object to exist.
     pub resource_check_timeout: Duration,
 
+    // Connection pooler
+    /// Image of the pooler pods (PgBouncer) when the manifest names none.
+    pub connection_pooler_image: String,
+    /// PgBouncer's `pool_mode`: `transaction` or `session`.
+    pub connection_pooler_mode: PoolerMode,
+    /// Pods of each pooler Deployment when the manifest sets none.
+    pub connection_pooler_number_of_instances: i32,
+    /// Server connections of all pooler pods of a Deployment together, per database.
+    pub connection_pooler_max_db_connections: i32,
+    /// Schema of the `user_lookup` function in each database.
+    pub connection_pooler_schema: String,
+    /// Role PgBouncer logs in as (and looks users up with).
+    pub connection_pooler_user: String,
+    pub connection_pooler_default_cpu_request: Option<String>,
+    pub connection_pooler_default_memory_request: Option<String>,
+    pub connection_pooler_default_cpu_limit: Option<String>,
+    pub connection_pooler_default_memory_limit: Option<String>,
+    /// Whether the master pooler's Service is a LoadBalancer (overridable per cluster).
+    pub enable_master_pooler_load_balancer: bool,
+    /// Whether the replica pooler's Service is a LoadBalancer (overridable per cluster).
+    pub enable_replica_pooler_load_balancer: bool,
+
     // Load balancers and DNS
     /// Annotations on every Service of a cluster.
     pub custom_service_annotations: BTreeMap<String, String>,
@@ -368,6 +390,19 @@ impl Default for OperatorConfig {
             resource_check_interval: Duration::from_secs(3),
             resource_check_timeout: minutes(10),
 
+            connection_pooler_image: "ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"
+                .to_string(),
+            connection_pooler_mode: PoolerMode::Transaction,
+            connection_pooler_number_of_instances: 2,
+            connection_pooler_max_db_connections: 60,
+            connection_pooler_schema: "pooler".to_string(),
+            connection_pooler_user: "pooler".to_string(),
+            connection_pooler_default_cpu_request: Some("500m".to_string()),
+            connection_pooler_default_memory_request: Some("100Mi".to_string()),
+            connection_pooler_default_cpu_limit: Some("1".to_string()),
+            connection_pooler_default_memory_limit: Some("100Mi".to_string()),
+            enable_master_pooler_load_balancer: false,
+            enable_replica_pooler_load_balancer: false,
             custom_service_annotations: BTreeMap::new(),
             db_hosted_zone: "db.example.com".to_string(),
             enable_master_load_balancer: false,
@@ -461,6 +496,22 @@ impl OperatorConfig {
                 value: self.replication_username.clone(),
                 problem: "is also super_username; the two roles must differ".to_string(),
             });
+        }
+        for other in [&self.super_username, &self.replication_username] {
+            if &self.connection_pooler_user == other {
+                errors.push(ConfigError::Inconsistent {
+                    key: "connection_pooler_user".to_string(),
+                    value: self.connection_pooler_user.clone(),
+                    problem: format!(
+                        "is also {}; the pooler needs a role of its own",
+                        if other == &self.super_username {
+                            "super_username"
+                        } else {
+                            "replication_username"
+                        }
+                    ),
+                });
+            }
         }
         // As the reference operator: retention is at least twice the rotation interval.
         let minimum = self.password_rotation_interval.saturating_mul(2);

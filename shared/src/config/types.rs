@@ -120,6 +120,26 @@ impl ExternalTrafficPolicy {
     }
 }
 
+/// PgBouncer's `pool_mode` (`connection_pooler_mode`, `spec.connectionPooler.mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PoolerMode {
+    /// A server connection per transaction.
+    #[default]
+    Transaction,
+    /// A server connection per client session.
+    Session,
+}
+config_enum!(PoolerMode, "pooler mode", [
+    "transaction" => Transaction,
+    "session" => Session,
+]);
+
+impl PoolerMode {
+    pub fn as_str(self) -> &'static str {
+        self.spelling()
+    }
+}
+
 /// How `node_readiness_label` combines with node affinity from the manifest
 /// (`node_readiness_label_merge`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

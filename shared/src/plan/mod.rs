@@ -24,7 +24,7 @@ pub mod fields;
 
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{
     Endpoints, PersistentVolumeClaim, Pod, PodTemplateSpec, Service, ServiceAccount,
 };
@@ -60,6 +60,7 @@ pub enum Kind {
     Endpoints,
     PodDisruptionBudget,
     StatefulSet,
+    Deployment,
     Pod,
     PersistentVolumeClaim,
 }
@@ -74,6 +75,7 @@ impl Kind {
             Kind::Endpoints => "Endpoints",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
             Kind::StatefulSet => "StatefulSet",
+            Kind::Deployment => "Deployment",
             Kind::Pod => "Pod",
             Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
         }
@@ -92,6 +94,7 @@ impl Kind {
         Kind::Endpoints,
         Kind::PodDisruptionBudget,
         Kind::StatefulSet,
+        Kind::Deployment,
         Kind::Pod,
         Kind::PersistentVolumeClaim,
     ];
@@ -101,7 +104,7 @@ impl Kind {
         match self {
             Kind::RoleBinding => "rbac.authorization.k8s.io/v1",
             Kind::PodDisruptionBudget => "policy/v1",
-            Kind::StatefulSet => "apps/v1",
+            Kind::StatefulSet | Kind::Deployment => "apps/v1",
             Kind::ServiceAccount
             | Kind::Secret
             | Kind::Service
@@ -115,8 +118,10 @@ impl Kind {
     /// ServiceAccount and RoleBinding are shared by a namespace's clusters; Endpoints and
     /// ConfigMaps of a cluster are Patroni's; claims follow
     /// `persistent_volume_claim_retention_policy`; Secrets of removed users are kept (as the
-    /// reference operator does) until the cluster is deleted; the StatefulSet always exists.
-    pub const PRUNABLE: &'static [Kind] = &[Kind::Service, Kind::PodDisruptionBudget];
+    /// reference operator does) until the cluster is deleted, but for the pooler's; the
+    /// StatefulSet always exists. The pooler's Deployments come and go with it.
+    pub const PRUNABLE: &'static [Kind] =
+        &[Kind::Service, Kind::PodDisruptionBudget, Kind::Deployment];
 
     pub fn prunable(self) -> bool {
         Self::PRUNABLE.contains(&self)
@@ -139,6 +144,7 @@ pub enum Object {
     Endpoints(Endpoints),
     PodDisruptionBudget(PodDisruptionBudget),
     StatefulSet(StatefulSet),
+    Deployment(Deployment),
 }
 
 impl Object {
@@ -150,6 +156,7 @@ impl Object {
             Object::Endpoints(_) => Kind::Endpoints,
             Object::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
             Object::StatefulSet(_) => Kind::StatefulSet,
+            Object::Deployment(_) => Kind::Deployment,
         }
     }
 
@@ -161,6 +168,7 @@ impl Object {
             Object::Endpoints(o) => &o.metadata,
             Object::PodDisruptionBudget(o) => &o.metadata,
             Object::StatefulSet(o) => &o.metadata,
+            Object::Deployment(o) => &o.metadata,
         }
     }
 
@@ -172,6 +180,7 @@ impl Object {
             Object::Endpoints(o) => &mut o.metadata,
             Object::PodDisruptionBudget(o) => &mut o.metadata,
             Object::StatefulSet(o) => &mut o.metadata,
+            Object::Deployment(o) => &mut o.metadata,
         }
     }
 
@@ -188,6 +197,7 @@ impl Object {
             Object::Endpoints(o) => serde_json::to_value(o),
             Object::PodDisruptionBudget(o) => serde_json::to_value(o),
             Object::StatefulSet(o) => serde_json::to_value(o),
+            Object::Deployment(o) => serde_json::to_value(o),
         };
         // Serializing these types cannot fail: they hold no maps with non-string keys.
         value.unwrap_or(Value::Null)
@@ -335,7 +345,9 @@ pub fn plan_desired(
         master_endpoints,
         pod_disruption_budget,
         mut statefulset,
+        poolers,
     } = desired;
+    let pooler_wanted = !poolers.is_empty();
     let mut actions = Vec::new();
 
     actions.push(apply(Object::ServiceAccount(service_account), live));
@@ -407,6 +419,34 @@ pub fn plan_desired(
         live,
     ));
 
+    // The poolers after the database they connect to.
+    for (deployment, service) in poolers {
+        for object in [Object::Deployment(deployment), Object::Service(service)] {
+            wanted.insert((object.kind(), object.name().to_string()));
+            actions.push(apply(object, live));
+        }
+    }
+    // The pooler role's Secret goes with the last pooler (its role stays, as in the
+    // reference).
+    if !pooler_wanted {
+        let name = config.secret_name(&crate::pooler::user(&pg.spec, config), pg_name(pg));
+        if let Some(secret) = live.get(Kind::Secret, &name)
+            && secret
+                .pointer("/metadata/deletionTimestamp")
+                .is_none_or(Value::is_null)
+            && is_pooler_secret(&secret, pg, config)
+        {
+            actions.push(Action::Delete(Orphan {
+                kind: Kind::Secret,
+                name,
+                uid: secret
+                    .pointer("/metadata/uid")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            }));
+        }
+    }
+
     // What the plan no longer contains.
     for &kind in Kind::PRUNABLE {
         for object in live.of_cluster(kind) {
@@ -450,6 +490,29 @@ pub fn plan_desired(
         replicas,
         image,
     }
+}
+
+fn pg_name(pg: &Postgresql) -> &str {
+    pg.metadata.name.as_deref().unwrap_or_default()
+}
+
+/// Whether the live Secret is the pooler role's that the controller made for this cluster: it
+/// carries the cluster's labels, and no manifest user has the pooler role's name (that user's
+/// Secret is left alone).
+fn is_pooler_secret(secret: &Value, pg: &Postgresql, config: &OperatorConfig) -> bool {
+    let user = crate::pooler::user(&pg.spec, config);
+    if pg
+        .spec
+        .users
+        .as_ref()
+        .is_some_and(|u| u.contains_key(&user))
+    {
+        return false;
+    }
+    let labels = secret.pointer("/metadata/labels");
+    crate::naming::cluster_labels(config, pg_name(pg))
+        .iter()
+        .all(|(k, v)| labels.and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v.as_str()))
 }
 
 /// The apply action of `object`: stamped with its [`applied_hash`], and compared with the live
@@ -500,6 +563,7 @@ pub fn applied_hash(object: &Object) -> String {
         Object::Endpoints(o) => hash_typed(o),
         Object::PodDisruptionBudget(o) => hash_typed(o),
         Object::StatefulSet(o) => hash_typed(o),
+        Object::Deployment(o) => hash_typed(o),
     }
 }
 

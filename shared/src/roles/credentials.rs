@@ -115,6 +115,8 @@ pub fn login_secrets(
             namespace: r.secret_namespace.clone(),
             origin: match r.origin {
                 RoleOrigin::Manifest => SecretOrigin::Manifest,
+                // Not rotated, as the system users' (the pooler would lose its login).
+                RoleOrigin::Pooler => SecretOrigin::System,
                 _ => SecretOrigin::Prepared,
             },
         });

@@ -83,6 +83,8 @@ pub enum RoleOrigin {
     Prepared { database: String },
     /// A dated rotation user of `base`.
     Rotation { base: String },
+    /// The connection pooler's role (while a pooler runs; [`crate::pooler`]).
+    Pooler,
 }
 
 /// One database.
@@ -298,6 +300,24 @@ pub fn layout(cluster_name: &str, spec: &PostgresSpec, settings: &RoleSettings) 
                 );
             }
         }
+    }
+
+    // The pooler's role: login only. A manifest user of the same name keeps its flags.
+    if !crate::pooler::wanted(spec).is_empty() {
+        let user = crate::pooler::user_of(
+            spec,
+            &settings.super_username,
+            &settings.replication_username,
+            &settings.pooler_user,
+        );
+        desired.roles.entry(user).or_insert_with(|| DesiredRole {
+            attributes: RoleAttributes::LOGIN,
+            password: None,
+            search_path: None,
+            origin: RoleOrigin::Pooler,
+            owns_database: false,
+            secret_namespace: None,
+        });
     }
 
     for (db, owner) in spec.databases.iter().flatten() {

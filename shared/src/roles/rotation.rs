@@ -32,6 +32,19 @@ pub enum RotationMode {
     NewUsers,
 }
 
+/// Whether `role` is the connection pooler's (never rotated: PgBouncer logs in with the
+/// password its pods started with).
+fn is_pooler(role: &str, spec: &PostgresSpec, settings: &RoleSettings) -> bool {
+    !crate::pooler::wanted(spec).is_empty()
+        && role
+            == crate::pooler::user_of(
+                spec,
+                &settings.super_username,
+                &settings.replication_username,
+                &settings.pooler_user,
+            )
+}
+
 /// The rotation mode of `role`.
 pub fn mode(
     role: &str,
@@ -44,6 +57,7 @@ pub fn mode(
         || role == settings.replication_username
         || spec.standby.is_some()
         || listed(&spec.users_ignoring_secret_rotation)
+        || is_pooler(role, spec, settings)
     {
         return RotationMode::Off;
     }

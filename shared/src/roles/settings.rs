@@ -23,6 +23,9 @@ pub struct RoleSettings {
     pub enable_cross_namespace_secret: bool,
     /// Password rotation.
     pub rotation: RotationSettings,
+    /// `connection_pooler_user`: the pooler's role while the manifest asks for a pooler
+    /// ([`crate::pooler::user_of`]).
+    pub pooler_user: String,
 }
 
 /// `enable_password_rotation`, `password_rotation_interval`, `password_rotation_user_retention`.
@@ -62,6 +65,7 @@ impl Default for RoleSettings {
             secret_name_template: DEFAULT_SECRET_NAME_TEMPLATE.into(),
             enable_cross_namespace_secret: false,
             rotation: RotationSettings::default(),
+            pooler_user: "pooler".into(),
         }
     }
 }
@@ -88,6 +92,7 @@ pub fn role_settings(config: &OperatorConfig) -> RoleSettings {
             .collect::<BTreeSet<_>>(),
         secret_name_template: config.secret_name_template.clone(),
         enable_cross_namespace_secret: config.enable_cross_namespace_secret,
+        pooler_user: config.connection_pooler_user.clone(),
         rotation: RotationSettings {
             enabled: config.enable_password_rotation,
             interval_days: config.password_rotation_interval,

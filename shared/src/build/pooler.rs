@@ -1,0 +1,490 @@
+//! The pooler's objects, as the reference operator makes them (compared object by object):
+//!
+//! - **Deployment** `NAME-pooler` / `NAME-pooler-repl`: labels of the cluster with
+//!   `application: db-connection-pooler`, `connection-pooler: <name>` and the role label; the
+//!   selector without team and role. One container `connection-pooler` (port 5432, a TCP
+//!   readiness probe, no privilege escalation), running as user 100 / group 101, with the
+//!   env contract of the reference's PgBouncer image: `PGHOST` (the cluster Service of the
+//!   role), `PGPORT`, `PGUSER`/`PGPASSWORD` from the pooler role's Secret, `PGSCHEMA`, then
+//!   `CONNECTION_POOLER_PORT`, `_MODE`, `_DEFAULT_SIZE`, `_MIN_SIZE`, `_RESERVE_SIZE`,
+//!   `_MAX_CLIENT_CONN` and `_MAX_DB_CONN`, and the `spec.tls` files (`_CLIENT_TLS_CRT`,
+//!   `_CLIENT_TLS_KEY`, `_CLIENT_CA_FILE`, mounted at `/tls`, `/tlsca`).
+//! - **Service** of the same name: port `<name>` 5432, selector `connection-pooler: <name>`;
+//!   a load balancer when `enableMasterPoolerLoadBalancer` / `enableReplicaPoolerLoadBalancer`
+//!   (else `enable_master_pooler_load_balancer` / `enable_replica_pooler_load_balancer`), with
+//!   the database Service's annotations of the role and the DNS name `NAME-pooler…`.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerPort, EnvVar, EnvVarSource, PodSecurityContext, PodSpec, PodTemplateSpec,
+    Probe, SecretKeySelector, SecretVolumeSource, SecurityContext, Service, ServicePort,
+    ServiceSpec, TCPSocketAction, Volume, VolumeMount,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::config::OperatorConfig;
+use crate::pooler::{
+    APPLICATION, CONTAINER_NAME, MAX_CLIENT_CONNECTIONS, POOLER_LABEL, PORT, Role, Settings,
+};
+
+use super::{BuildError, ClusterContext, MASTER_ROLE, REPLICA_ROLE, resources, service};
+
+/// Value of `pod_role_label` on the pods of the pooler of `role`.
+pub fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Master => MASTER_ROLE,
+        Role::Replica => REPLICA_ROLE,
+    }
+}
+
+/// The Deployment and the Service of each pooler the manifest asks for.
+pub fn objects(ctx: &ClusterContext<'_>) -> Result<Vec<(Deployment, Service)>, BuildError> {
+    crate::pooler::wanted(&ctx.pg.spec)
+        .into_iter()
+        .map(|role| Ok((deployment(ctx, role)?, pooler_service(ctx, role))))
+        .collect()
+}
+
+/// Labels of the pooler's objects: the cluster's labels with `application` set to
+/// [`APPLICATION`] and [`POOLER_LABEL`]; `extra` adds the team, inherited labels and the role
+/// label (Deployment and pods, not the selector).
+pub fn labels(ctx: &ClusterContext<'_>, role: Role, extra: bool) -> BTreeMap<String, String> {
+    let mut labels = if extra {
+        ctx.labels()
+    } else {
+        ctx.selector_labels()
+    };
+    labels.insert("application".to_string(), APPLICATION.to_string());
+    labels.insert(POOLER_LABEL.to_string(), role.name(ctx.name()));
+    if extra {
+        labels.insert(
+            ctx.config.pod_role_label.clone(),
+            role_label(role).to_string(),
+        );
+    }
+    labels
+}
+
+fn metadata(ctx: &ClusterContext<'_>, role: Role, extra: bool) -> ObjectMeta {
+    let mut metadata = ctx.metadata(role.name(ctx.name()));
+    metadata.labels = Some(labels(ctx, role, extra));
+    metadata
+}
+
+fn value(name: &str, value: impl Into<String>) -> EnvVar {
+    EnvVar {
+        name: name.to_string(),
+        value: Some(value.into()),
+        value_from: None,
+    }
+}
+
+fn secret_ref(name: &str, secret: &str, key: &str) -> EnvVar {
+    EnvVar {
+        name: name.to_string(),
+        value: None,
+        value_from: Some(EnvVarSource {
+            secret_key_ref: Some(SecretKeySelector {
+                name: secret.to_string(),
+                key: key.to_string(),
+                optional: None,
+            }),
+            ..EnvVarSource::default()
+        }),
+    }
+}
+
+/// `file` inside `dir` unless absolute; `default` inside `dir` when empty.
+fn tls_path(file: Option<&String>, dir: &str, default: &str) -> String {
+    match file.map(String::as_str).filter(|f| !f.is_empty()) {
+        None => format!("{dir}/{default}"),
+        Some(f) if f.starts_with('/') => f.to_string(),
+        Some(f) => format!("{dir}/{f}"),
+    }
+}
+
+/// The pooler container's environment ([module documentation](self)).
+pub fn env(ctx: &ClusterContext<'_>, role: Role, settings: &Settings) -> Vec<EnvVar> {
+    let config = ctx.config;
+    let secret = config.secret_name(&settings.user, ctx.name());
+    let mut env = vec![
+        value("PGHOST", role.target_service(ctx.name())),
+        value("PGPORT", crate::build::POSTGRES_PORT.to_string()),
+        secret_ref("PGUSER", &secret, crate::build::secret::USERNAME_KEY),
+        value("PGSCHEMA", settings.schema.clone()),
+        secret_ref("PGPASSWORD", &secret, crate::build::secret::PASSWORD_KEY),
+        value("CONNECTION_POOLER_PORT", PORT.to_string()),
+        value("CONNECTION_POOLER_MODE", settings.mode.clone()),
+        value(
+            "CONNECTION_POOLER_DEFAULT_SIZE",
+            settings.default_pool_size.to_string(),
+        ),
+        value(
+            "CONNECTION_POOLER_MIN_SIZE",
+            settings.min_pool_size.to_string(),
+        ),
+        value(
+            "CONNECTION_POOLER_RESERVE_SIZE",
+            settings.min_pool_size.to_string(),
+        ),
+        value(
+            "CONNECTION_POOLER_MAX_CLIENT_CONN",
+            MAX_CLIENT_CONNECTIONS.to_string(),
+        ),
+        value(
+            "CONNECTION_POOLER_MAX_DB_CONN",
+            settings.max_db_connections.to_string(),
+        ),
+    ];
+    if let Some(tls) = tls(ctx) {
+        env.push(value(
+            "CONNECTION_POOLER_CLIENT_TLS_CRT",
+            tls_path(tls.certificate_file.as_ref(), TLS_DIR, "tls.crt"),
+        ));
+        env.push(value(
+            "CONNECTION_POOLER_CLIENT_TLS_KEY",
+            tls_path(tls.private_key_file.as_ref(), TLS_DIR, "tls.key"),
+        ));
+        if tls.ca_file.as_ref().is_some_and(|f| !f.is_empty()) {
+            let dir = if tls.ca_secret_name.as_ref().is_some_and(|s| !s.is_empty()) {
+                TLS_CA_DIR
+            } else {
+                TLS_DIR
+            };
+            env.push(value(
+                "CONNECTION_POOLER_CLIENT_CA_FILE",
+                tls_path(tls.ca_file.as_ref(), dir, ""),
+            ));
+        }
+    }
+    env
+}
+
+const TLS_DIR: &str = "/tls";
+const TLS_CA_DIR: &str = "/tlsca";
+
+fn tls<'a>(ctx: &ClusterContext<'a>) -> Option<&'a crate::crd::Tls> {
+    ctx.pg
+        .spec
+        .tls
+        .as_ref()
+        .filter(|t| !t.secret_name.is_empty())
+}
+
+/// The TLS Secrets as volumes and their mounts.
+fn tls_volumes(ctx: &ClusterContext<'_>) -> (Vec<Volume>, Vec<VolumeMount>) {
+    let Some(tls) = tls(ctx) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut secrets = vec![(tls.secret_name.clone(), TLS_DIR)];
+    if let Some(ca) = tls.ca_secret_name.clone().filter(|s| !s.is_empty()) {
+        secrets.push((ca, TLS_CA_DIR));
+    }
+    secrets
+        .into_iter()
+        .map(|(secret, dir)| {
+            (
+                Volume {
+                    name: secret.clone(),
+                    secret: Some(SecretVolumeSource {
+                        secret_name: Some(secret.clone()),
+                        default_mode: Some(0o640),
+                        ..SecretVolumeSource::default()
+                    }),
+                    ..Volume::default()
+                },
+                VolumeMount {
+                    name: secret,
+                    mount_path: dir.to_string(),
+                    ..VolumeMount::default()
+                },
+            )
+        })
+        .unzip()
+}
+
+/// The pooler's resources: `spec.connectionPooler.resources`, else the
+/// `connection_pooler_default_*` keys.
+fn pooler_resources(
+    ctx: &ClusterContext<'_>,
+    name: &str,
+) -> Result<k8s_openapi::api::core::v1::ResourceRequirements, BuildError> {
+    let config = ctx.config;
+    let defaults = OperatorConfig {
+        default_cpu_request: config.connection_pooler_default_cpu_request.clone(),
+        default_memory_request: config.connection_pooler_default_memory_request.clone(),
+        default_cpu_limit: config.connection_pooler_default_cpu_limit.clone(),
+        default_memory_limit: config.connection_pooler_default_memory_limit.clone(),
+        ..config.clone()
+    };
+    let pooler_ctx = ClusterContext::new(ctx.pg, &defaults)?;
+    resources::sidecar(
+        &pooler_ctx,
+        &format!("Deployment {name}"),
+        ctx.pg
+            .spec
+            .connection_pooler
+            .as_ref()
+            .and_then(|p| p.resources.as_ref()),
+        "spec.connectionPooler.resources",
+    )
+}
+
+/// Deployment `NAME-pooler` or `NAME-pooler-repl`.
+pub fn deployment(ctx: &ClusterContext<'_>, role: Role) -> Result<Deployment, BuildError> {
+    let config = ctx.config;
+    let spec = &ctx.pg.spec;
+    let settings = Settings::of(spec, config);
+    let name = role.name(ctx.name());
+    let (volumes, mounts) = tls_volumes(ctx);
+    let container = Container {
+        name: CONTAINER_NAME.to_string(),
+        image: Some(settings.image.clone()),
+        image_pull_policy: Some("IfNotPresent".to_string()),
+        ports: Some(vec![ContainerPort {
+            container_port: PORT,
+            protocol: Some("TCP".to_string()),
+            ..ContainerPort::default()
+        }]),
+        readiness_probe: Some(Probe {
+            tcp_socket: Some(TCPSocketAction {
+                port: IntOrString::Int(PORT),
+                host: None,
+            }),
+            ..Probe::default()
+        }),
+        resources: Some(pooler_resources(ctx, &name)?),
+        env: Some(env(ctx, role, &settings)),
+        security_context: Some(SecurityContext {
+            allow_privilege_escalation: Some(false),
+            ..SecurityContext::default()
+        }),
+        volume_mounts: (!mounts.is_empty()).then_some(mounts),
+        ..Container::default()
+    };
+    let mut pod_annotations = config.custom_pod_annotations.clone();
+    pod_annotations.extend(spec.pod_annotations.clone().unwrap_or_default());
+    pod_annotations.extend(ctx.inherited_annotations());
+    let fs_group = spec.spilo_fs_group.or(config.spilo_fsgroup);
+    let tolerations = spec
+        .tolerations
+        .clone()
+        .filter(|t| !t.is_empty())
+        .or_else(|| config.toleration.as_ref().map(|t| vec![t.to_k8s()]));
+    let template = PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(labels(ctx, role, true)),
+            annotations: (!pod_annotations.is_empty()).then_some(pod_annotations),
+            ..ObjectMeta::default()
+        }),
+        spec: Some(PodSpec {
+            containers: vec![container],
+            service_account_name: Some(config.pod_service_account_name.clone()),
+            termination_grace_period_seconds: Some(
+                config.pod_terminate_grace_period.as_secs() as i64
+            ),
+            security_context: Some(PodSecurityContext {
+                run_as_user: Some(100),
+                run_as_group: Some(101),
+                fs_group,
+                ..PodSecurityContext::default()
+            }),
+            tolerations,
+            volumes: (!volumes.is_empty()).then_some(volumes),
+            ..PodSpec::default()
+        }),
+    };
+    Ok(Deployment {
+        metadata: metadata(ctx, role, true),
+        spec: Some(DeploymentSpec {
+            replicas: Some(settings.instances),
+            selector: LabelSelector {
+                match_labels: Some(labels(ctx, role, false)),
+                match_expressions: None,
+            },
+            template,
+            ..DeploymentSpec::default()
+        }),
+        status: None,
+    })
+}
+
+/// Whether the pooler Service of `role` is a load balancer.
+pub fn load_balancer_enabled(ctx: &ClusterContext<'_>, role: Role) -> bool {
+    let spec = &ctx.pg.spec;
+    match role {
+        Role::Master => spec
+            .enable_master_pooler_load_balancer
+            .unwrap_or(ctx.config.enable_master_pooler_load_balancer),
+        Role::Replica => spec
+            .enable_replica_pooler_load_balancer
+            .unwrap_or(ctx.config.enable_replica_pooler_load_balancer),
+    }
+}
+
+/// Service `NAME-pooler` or `NAME-pooler-repl`.
+pub fn pooler_service(ctx: &ClusterContext<'_>, role: Role) -> Service {
+    let config = ctx.config;
+    let spec = &ctx.pg.spec;
+    let name = role.name(ctx.name());
+    let load_balancer = load_balancer_enabled(ctx, role);
+    let mut service_spec = ServiceSpec {
+        ports: Some(vec![ServicePort {
+            name: Some(name.clone()),
+            port: PORT,
+            target_port: Some(IntOrString::Int(crate::build::POSTGRES_PORT)),
+            ..ServicePort::default()
+        }]),
+        type_: Some("ClusterIP".to_string()),
+        selector: Some(BTreeMap::from([(POOLER_LABEL.to_string(), name.clone())])),
+        ..ServiceSpec::default()
+    };
+    let mut annotations = config.custom_service_annotations.clone();
+    annotations.extend(spec.service_annotations.clone().unwrap_or_default());
+    let per_role = match role {
+        Role::Master => &spec.master_service_annotations,
+        Role::Replica => &spec.replica_service_annotations,
+    };
+    annotations.extend(per_role.clone().unwrap_or_default());
+    if load_balancer {
+        service_spec.load_balancer_source_ranges = Some(
+            spec.allowed_source_ranges
+                .clone()
+                .filter(|r| !r.is_empty())
+                .unwrap_or_else(|| vec![service::DEFAULT_SOURCE_RANGE.to_string()]),
+        );
+        service_spec.external_traffic_policy =
+            Some(config.external_traffic_policy.as_k8s_str().to_string());
+        service_spec.type_ = Some("LoadBalancer".to_string());
+        annotations
+            .entry(service::ELB_TIMEOUT_ANNOTATION.to_string())
+            .or_insert_with(|| service::ELB_TIMEOUT_DEFAULT.to_string());
+        let team = spec.team_id.to_lowercase();
+        // The name formats apply to `NAME-pooler` as to a cluster name (`{cluster}-repl…`).
+        let base = Role::Master.name(ctx.name());
+        let dns = match role {
+            Role::Master => config.master_dns_name(&base, ctx.namespace(), &team),
+            Role::Replica => config.replica_dns_name(&base, ctx.namespace(), &team),
+        };
+        annotations.insert(service::DNS_NAME_ANNOTATION.to_string(), dns);
+    }
+    annotations.extend(ctx.inherited_annotations());
+    let mut metadata = metadata(ctx, role, false);
+    metadata.annotations = (!annotations.is_empty()).then_some(annotations);
+    Service {
+        metadata,
+        spec: Some(service_spec),
+        status: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crd::{PostgresSpec, Postgresql};
+
+    fn cluster(spec: PostgresSpec) -> Postgresql {
+        let mut pg = Postgresql::new(
+            "acid-pool",
+            PostgresSpec {
+                team_id: "acid".into(),
+                number_of_instances: 2,
+                ..spec
+            },
+        );
+        pg.metadata.namespace = Some("team-a".into());
+        pg.metadata.uid = Some("uid-1".into());
+        pg.spec.postgresql.version = "17".into();
+        pg.spec.volume.size = "1Gi".into();
+        pg
+    }
+
+    #[test]
+    fn deployment_and_service_carry_the_references_names_labels_and_env() {
+        let config = OperatorConfig::default();
+        let pg = cluster(PostgresSpec {
+            enable_connection_pooler: Some(true),
+            enable_replica_connection_pooler: Some(true),
+            ..PostgresSpec::default()
+        });
+        let ctx = ClusterContext::new(&pg, &config).expect("context");
+        let objects = objects(&ctx).expect("objects");
+        assert_eq!(objects.len(), 2);
+        let (deployment, service) = &objects[1];
+        assert_eq!(
+            deployment.metadata.name.as_deref(),
+            Some("acid-pool-pooler-repl")
+        );
+        let labels = deployment.metadata.labels.clone().unwrap_or_default();
+        assert_eq!(
+            labels.get("application").map(String::as_str),
+            Some("db-connection-pooler")
+        );
+        assert_eq!(
+            labels.get("connection-pooler").map(String::as_str),
+            Some("acid-pool-pooler-repl")
+        );
+        assert_eq!(
+            labels.get("spilo-role").map(String::as_str),
+            Some("replica")
+        );
+        let spec = deployment.spec.as_ref().expect("spec");
+        let selector = spec.selector.match_labels.clone().unwrap_or_default();
+        assert!(!selector.contains_key("spilo-role") && !selector.contains_key("team"));
+        assert_eq!(spec.replicas, Some(2));
+        let pod = spec.template.spec.as_ref().expect("pod");
+        let container = &pod.containers[0];
+        assert_eq!(container.name, "connection-pooler");
+        let env: Vec<(String, Option<String>)> = container
+            .env
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.name, e.value))
+            .collect();
+        let names: Vec<&str> = env.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "PGHOST",
+                "PGPORT",
+                "PGUSER",
+                "PGSCHEMA",
+                "PGPASSWORD",
+                "CONNECTION_POOLER_PORT",
+                "CONNECTION_POOLER_MODE",
+                "CONNECTION_POOLER_DEFAULT_SIZE",
+                "CONNECTION_POOLER_MIN_SIZE",
+                "CONNECTION_POOLER_RESERVE_SIZE",
+                "CONNECTION_POOLER_MAX_CLIENT_CONN",
+                "CONNECTION_POOLER_MAX_DB_CONN",
+            ]
+        );
+        assert_eq!(env[0].1.as_deref(), Some("acid-pool-repl"));
+        assert_eq!(
+            pod.security_context.as_ref().and_then(|s| s.run_as_user),
+            Some(100)
+        );
+        let resources = container.resources.as_ref().expect("resources");
+        assert_eq!(
+            resources
+                .requests
+                .as_ref()
+                .and_then(|r| r.get("cpu"))
+                .map(|q| q.0.as_str()),
+            Some("500m")
+        );
+        let service_spec = service.spec.as_ref().expect("service spec");
+        assert_eq!(
+            service_spec.selector.clone().unwrap_or_default(),
+            std::collections::BTreeMap::from([(
+                "connection-pooler".to_string(),
+                "acid-pool-pooler-repl".to_string()
+            )])
+        );
+        assert_eq!(service_spec.type_.as_deref(), Some("ClusterIP"));
+    }
+}
