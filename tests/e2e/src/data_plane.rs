@@ -115,6 +115,27 @@ pub fn psql_in_pod(
     password: &str,
     sql: &str,
 ) -> Result<String> {
+    psql_in_pod_db(namespace, pod, host, user, password, "postgres", sql)
+}
+
+/// [`psql_in_pod`] to `database`.
+pub fn psql_in_pod_db(
+    namespace: &str,
+    pod: &str,
+    host: &str,
+    user: &str,
+    password: &str,
+    database: &str,
+    sql: &str,
+) -> Result<String> {
+    let command = in_pod(namespace, pod, "psql")?;
+    run_psql(command, host, 5432, user, password, database, sql)
+        .with_context(|| format!("psql from {pod} to {user}@{host}/{database}"))
+}
+
+/// `program` to run in pod `namespace/pod`'s network namespace, with its `/etc/resolv.conf`
+/// (`ip netns exec`), so that Service names resolve as the pod sees them.
+pub fn in_pod(namespace: &str, pod: &str, program: &str) -> Result<Command> {
     let processes = pod_processes(namespace, pod);
     let netns = processes
         .iter()
@@ -128,9 +149,8 @@ pub fn psql_in_pod(
         })
         .with_context(|| format!("the network namespace of pod {namespace}/{pod}"))?;
     let mut command = Command::new("ip");
-    command.args(["netns", "exec", &netns, "psql"]);
-    run_psql(command, host, 5432, user, password, "postgres", sql)
-        .with_context(|| format!("psql from {pod} to {user}@{host}"))
+    command.args(["netns", "exec", &netns, program]);
+    Ok(command)
 }
 
 /// The password in the credentials Secret of `user` of `cluster` (named by the default
@@ -212,7 +232,7 @@ pub async fn patroni_get(ip: &str, path: &str) -> Result<serde_json::Value> {
 /// The cluster's pods that are not being deleted.
 pub async fn pods(client: &Client, namespace: &str, cluster: &str) -> Result<Vec<Pod>> {
     Ok(Api::<Pod>::namespaced(client.clone(), namespace)
-        .list(&ListParams::default().labels(&format!("cluster-name={cluster}")))
+        .list(&ListParams::default().labels(&format!("application=spilo,cluster-name={cluster}")))
         .await?
         .items
         .into_iter()

@@ -6,9 +6,9 @@
 //! | family | recognised by (repository name) | runs |
 //! |---|---|---|
 //! | Spilo | `spilo`, `spilo-NN` | no `command`/`args`: Patroni as `postgres` (Spilo's `launch.sh`); otherwise `command` + `args` (or `args`) as root |
+//! | PgBouncer | `pgbouncer` | the reference pooler image's entrypoint ([`PGBOUNCER_ENTRYPOINT`]): `pgbouncer.ini` from the `PG*` and `CONNECTION_POOLER_*` environment, then the machine's PgBouncer, as the pod's user |
 //!
-//! The families of the reference's PgBouncer and logical-backup images come with the pooler
-//! and backup features (their contracts are those features' own).
+//! The family of the reference's logical-backup image comes with the backup feature.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -22,6 +22,8 @@ use super::env;
 pub enum Family {
     /// Zalando's Spilo (PostgreSQL with Patroni).
     Spilo,
+    /// The reference operator's pooler image (PgBouncer).
+    PgBouncer,
 }
 
 /// The repository's last path component, without tag or digest:
@@ -39,8 +41,68 @@ pub fn family(image: &str) -> Option<Family> {
         || name
             .strip_prefix("spilo-")
             .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()));
-    spilo.then_some(Family::Spilo)
+    if spilo {
+        return Some(Family::Spilo);
+    }
+    (name == "pgbouncer").then_some(Family::PgBouncer)
 }
+
+/// The pooler image's start, as its `entrypoint.sh` does it: a certificate for clients (the
+/// one of `CONNECTION_POOLER_CLIENT_TLS_*`, else a self-signed one), the pooler role's password
+/// in the auth file, `pgbouncer.ini` from the environment, then PgBouncer. Differences with the
+/// image, for this machine's PgBouncer 1.18: no `max_prepared_statements` and no
+/// `auth_dbname` (1.20+: the lookup runs in each database, where the controller installs the
+/// function), `stats_users` only when `INFRASTRUCTURE_ROLES` is set, files under
+/// `/etc/pgbouncer` (the image's user cannot write this machine's `/etc/ssl/certs`), and the log
+/// goes to the container's output instead of a file.
+pub const PGBOUNCER_ENTRYPOINT: &str = r#"set -e
+cd /etc/pgbouncer
+# This machine's PgBouncer package has files here, not the image's user's.
+rm -f pgbouncer.ini userlist.txt pgbouncer.key pgbouncer.crt
+if [ -z "$CONNECTION_POOLER_CLIENT_TLS_CRT" ]; then
+    openssl req -nodes -new -x509 -days 3650 -subj /CN=spilo.dummy.org \
+        -keyout pgbouncer.key -out pgbouncer.crt >/dev/null 2>&1
+    crt=/etc/pgbouncer/pgbouncer.crt key=/etc/pgbouncer/pgbouncer.key
+else
+    crt=$CONNECTION_POOLER_CLIENT_TLS_CRT key=$CONNECTION_POOLER_CLIENT_TLS_KEY
+fi
+quote() { printf '"%s"' "$(printf '%s' "$1" | sed 's/"/""/g')"; }
+echo "$(quote "$PGUSER") $(quote "$PGPASSWORD")" > userlist.txt
+stats=""
+if [ -n "$INFRASTRUCTURE_ROLES" ]; then stats="stats_users = $INFRASTRUCTURE_ROLES"; fi
+cat > pgbouncer.ini <<END_OF_INI
+[databases]
+* = host=$PGHOST port=$PGPORT auth_user=$PGUSER
+postgres = host=$PGHOST port=$PGPORT auth_user=$PGUSER
+
+[pgbouncer]
+pool_mode = $CONNECTION_POOLER_MODE
+listen_port = $CONNECTION_POOLER_PORT
+listen_addr = *
+auth_type = md5
+auth_file = /etc/pgbouncer/userlist.txt
+auth_query = SELECT * FROM $PGSCHEMA.user_lookup(\$1)
+admin_users = $PGUSER
+$stats
+unix_socket_dir =
+pidfile = /var/run/pgbouncer/pgbouncer.pid
+server_tls_sslmode = require
+server_tls_protocols = secure
+client_tls_sslmode = require
+client_tls_key_file = $key
+client_tls_cert_file = $crt
+log_connections = 0
+log_disconnections = 0
+default_pool_size = $CONNECTION_POOLER_DEFAULT_SIZE
+reserve_pool_size = $CONNECTION_POOLER_RESERVE_SIZE
+max_client_conn = $CONNECTION_POOLER_MAX_CLIENT_CONN
+max_db_connections = $CONNECTION_POOLER_MAX_DB_CONN
+idle_transaction_timeout = 600
+server_login_retry = 5
+ignore_startup_parameters = extra_float_digits
+END_OF_INI
+exec /usr/sbin/pgbouncer /etc/pgbouncer/pgbouncer.ini
+"#;
 
 /// What a container of a known image runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +125,20 @@ pub fn entrypoint(
     let args = container.args.as_ref().filter(|a| !a.is_empty());
     match (family, command, args) {
         (Family::Spilo, None, None) => Entrypoint::Patroni,
+        // The image's ENTRYPOINT is `/bin/sh /entrypoint.sh`: `args` go to it (unused), a
+        // `command` replaces it.
+        (Family::PgBouncer, None, _) => Entrypoint::Command(vec![
+            "/bin/sh".to_string(),
+            "-c".to_string(),
+            PGBOUNCER_ENTRYPOINT.to_string(),
+        ]),
+        (Family::PgBouncer, Some(command), args) => {
+            let mut all = expand(command);
+            if let Some(args) = args {
+                all.extend(expand(args));
+            }
+            Entrypoint::Command(all)
+        }
         // Spilo has no ENTRYPOINT, only a CMD: `args` alone replace it.
         (Family::Spilo, None, Some(args)) => Entrypoint::Command(expand(args)),
         (Family::Spilo, Some(command), args) => {
@@ -105,6 +181,16 @@ pub fn image_env(family: Family, pg_bin_dir: &Path, patroni: &Path) -> BTreeMap<
             .map(|(k, v)| (k.to_string(), v))
             .collect()
         }
+        Family::PgBouncer => [
+            (
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ),
+            ("HOME", "/etc/pgbouncer"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
     }
 }
 
@@ -112,6 +198,7 @@ pub fn image_env(family: Family, pg_bin_dir: &Path, patroni: &Path) -> BTreeMap<
 pub fn working_dir(family: Family) -> &'static str {
     match family {
         Family::Spilo => "/home/postgres",
+        Family::PgBouncer => "/etc/pgbouncer",
     }
 }
 
@@ -142,7 +229,10 @@ mod tests {
         assert_eq!(family("spilo@sha256:abcd"), Some(Family::Spilo));
         assert_eq!(family("registry:5000/spilo-cdp:1"), None);
         assert_eq!(family("busybox:1.36"), None);
-        assert_eq!(family("localhost:5000/pgbouncer"), None);
+        assert_eq!(
+            family("ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"),
+            Some(Family::PgBouncer)
+        );
         assert_eq!(repository_name("localhost:5000/team/spilo-15"), "spilo-15");
     }
 

@@ -648,6 +648,18 @@ fn image_dirs(family: Family) -> Result<Vec<Dir>> {
                 },
             ])
         }
+        // The image's `pgbouncer` user and group (100/101) own its directories.
+        Family::PgBouncer => Ok(
+            ["/etc/pgbouncer", "/var/run/pgbouncer", "/var/log/pgbouncer"]
+                .into_iter()
+                .map(|path| Dir {
+                    path: PathBuf::from(path),
+                    uid: 100,
+                    gid: 101,
+                    mode: 0o755,
+                })
+                .collect(),
+        ),
     }
 }
 

@@ -1,0 +1,144 @@
+//! The connection pooler on real PgBouncer: a manifest written for the reference with
+//! `enableConnectionPooler` gets the Deployment and Service `NAME-pooler`, whose pods (the
+//! machine's PgBouncer, configured from the reference image's environment) let an
+//! application user in through `auth_query` on the `user_lookup` function; disabling it
+//! removes the pooler's objects and leaves the cluster as it was. Needs the pod runner.
+
+use anyhow::{Result, ensure};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Secret, Service};
+use kube::api::Api;
+use pgctl_e2e::cli::CliEnv;
+use pgctl_e2e::data_plane::{self, psql_in_pod};
+use pgctl_e2e::db::{BOOT, Cluster, SQL};
+use pgctl_e2e::wait_for;
+
+const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
+
+#[tokio::test]
+async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Result<()> {
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("pool", CONFIG).await?;
+    let ns = env.namespace.name().to_string();
+    // One PgBouncer in front of a server that takes 50 connections; the pooler uses 20.
+    let manifest = format!(
+        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-pool\n  namespace: {ns}\n\
+         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n\
+         \x20 postgresql: {{version: \"17\", parameters: {{max_connections: \"50\"}}}}\n\
+         \x20 users: {{app: [login]}}\n  databases: {{appdb: app}}\n\
+         \x20 enableConnectionPooler: true\n\
+         \x20 connectionPooler: {{numberOfInstances: 1, maxDBConnections: 20, mode: transaction}}\n"
+    );
+    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
+        .expect_code(0)?;
+    let cluster = Cluster {
+        env: &env,
+        name: "acid-pool".to_string(),
+    };
+    let (master, _, _) = cluster.topology(1).await?;
+    let deployments: Api<Deployment> = Api::namespaced(env.client.clone(), &ns);
+    wait_for("the pooler's pod to be ready", BOOT, || async {
+        let ready = deployments
+            .get_opt("acid-pool-pooler")
+            .await?
+            .and_then(|d| d.status)
+            .and_then(|s| s.ready_replicas);
+        Ok(ready == Some(1))
+    })
+    .await?;
+
+    // An application user through the pooler Service, by name, as a pod reaches it.
+    let app = data_plane::password(&env.client, &ns, "acid-pool", "app").await?;
+    wait_for("app to log in through the pooler", SQL, || async {
+        Ok(psql_in_pod(
+            &ns,
+            &master,
+            "acid-pool-pooler",
+            "app",
+            &app,
+            "select current_user",
+        )
+        .is_ok_and(|u| u == "app"))
+    })
+    .await?;
+    let server_side = psql_in_pod(
+        &ns,
+        &master,
+        "acid-pool-pooler",
+        "app",
+        &app,
+        "select count(*) from pg_stat_activity where usename = 'app' and application_name = ''",
+    );
+    ensure!(server_side.is_ok(), "{server_side:?}");
+    // PgBouncer's console, as the pooler role: app has a pool.
+    let pooler = data_plane::password(&env.client, &ns, "acid-pool", "pooler").await?;
+    let shown = pgctl_e2e::data_plane::psql_in_pod_db(
+        &ns,
+        &master,
+        "acid-pool-pooler",
+        "pooler",
+        &pooler,
+        "pgbouncer",
+        "show pools",
+    )?;
+    ensure!(shown.contains("app"), "{shown}");
+
+    // 300 clients at once through the one PgBouncer, in transaction mode, against a server
+    // that takes 50 connections.
+    let (_, master_ip, _) = cluster.topology(1).await?;
+    let init = std::process::Command::new("/usr/lib/postgresql/15/bin/pgbench")
+        .args(["-i", "-s", "1", "-q"])
+        .arg(format!(
+            "host={master_ip} user=app dbname=appdb sslmode=require"
+        ))
+        .env("PGPASSWORD", &app)
+        .output()?;
+    ensure!(
+        init.status.success(),
+        "pgbench -i: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let run = data_plane::in_pod(&ns, &master, "/usr/lib/postgresql/15/bin/pgbench")?
+        .args(["-c", "300", "-j", "4", "-T", "5", "-S", "-n"])
+        .arg("host=acid-pool-pooler user=app dbname=appdb sslmode=require")
+        .env("PGPASSWORD", &app)
+        .output()?;
+    let report = String::from_utf8_lossy(&run.stdout);
+    eprintln!("{report}");
+    ensure!(
+        run.status.success() && report.contains("number of clients: 300"),
+        "pgbench through the pooler: {report}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    ensure!(
+        report.contains("number of failed transactions: 0"),
+        "{report}"
+    );
+
+    // Off: the Deployment, the Service and the pooler's Secret go; the cluster stays.
+    data_plane::kubectl_ok(&[
+        "-n",
+        &ns,
+        "patch",
+        "postgresql",
+        "acid-pool",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"enableConnectionPooler":false}}"#,
+    ])?;
+    let services: Api<Service> = Api::namespaced(env.client.clone(), &ns);
+    let secrets: Api<Secret> = Api::namespaced(env.client.clone(), &ns);
+    let secret = pgctl_shared::config::OperatorConfig::default().secret_name("pooler", "acid-pool");
+    wait_for("the pooler's objects to go", BOOT, || async {
+        Ok(deployments.get_opt("acid-pool-pooler").await?.is_none()
+            && services.get_opt("acid-pool-pooler").await?.is_none()
+            && secrets.get_opt(&secret).await?.is_none())
+    })
+    .await?;
+    let (after, _, _) = cluster.topology(1).await?;
+    ensure!(after == master, "the cluster's master changed");
+    ensure!(services.get_opt("acid-pool").await?.is_some());
+    Ok(())
+}
