@@ -295,7 +295,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__clone)
-            opts="-o -n -h -V --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-o -n -h -V --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --pooler --replica-pooler --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,6 +362,14 @@ _pgctl() {
                     return 0
                     ;;
                 --load-balancer)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --pooler)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --replica-pooler)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
@@ -459,7 +467,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__connect)
-            opts="-n -h -V --replica --user --database --show-password --psql --port-forward --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-n -h -V --replica --pooler --user --database --show-password --psql --port-forward --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -551,7 +559,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__create)
-            opts="-f -o -n -h -V --filename --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --dry-run --output --no-wizard --standby-of --standby-host --standby-port --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-f -o -n -h -V --filename --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --pooler --replica-pooler --dry-run --output --no-wizard --standby-of --standby-host --standby-port --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -626,6 +634,14 @@ _pgctl() {
                     return 0
                     ;;
                 --load-balancer)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --pooler)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --replica-pooler)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
@@ -1843,7 +1859,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__update)
-            opts="-o -n -h -V --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --add-user --add-database --remove-user --remove-param --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-o -n -h -V --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --pooler --replica-pooler --add-user --add-database --remove-user --remove-param --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1910,6 +1926,14 @@ _pgctl() {
                     return 0
                     ;;
                 --load-balancer)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --pooler)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --replica-pooler)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;

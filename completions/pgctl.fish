@@ -81,6 +81,10 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l annotation -d 'An
 complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l image -d 'Spilo image of the cluster (`spec.dockerImage`; default: the controller\'s `docker_image`)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l load-balancer -d 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)' -r -f -a "true\t''
 false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l pooler -d 'Run a connection pooler (PgBouncer) in front of the master (`spec.enableConnectionPooler`)' -r -f -a "true\t''
+false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l replica-pooler -d 'Run a connection pooler in front of the replicas (`spec.enableReplicaConnectionPooler`)' -r -f -a "true\t''
+false\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand create" -l dry-run -d '`client` prints the manifest without contacting a cluster; `server` has the API server validate it without creating it' -r -f -a "none\t'Send the request'
 client\t'Print what would be sent without contacting a cluster'
 server\t'Ask the API server to validate the request without persisting it'"
@@ -125,6 +129,10 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l label -d 'A label 
 complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l annotation -d 'An annotation of the postgresql resource, `key=value`; repeat for several' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l image -d 'Spilo image of the cluster (`spec.dockerImage`; default: the controller\'s `docker_image`)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l load-balancer -d 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)' -r -f -a "true\t''
+false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l pooler -d 'Run a connection pooler (PgBouncer) in front of the master (`spec.enableConnectionPooler`)' -r -f -a "true\t''
+false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l replica-pooler -d 'Run a connection pooler in front of the replicas (`spec.enableReplicaConnectionPooler`)' -r -f -a "true\t''
 false\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l dry-run -d '`client` prints the clone\'s manifest (the source is read, nothing is created); `server` has the API server validate it without creating it' -r -f -a "none\t'Send the request'
 client\t'Print what would be sent without contacting a cluster'
@@ -282,6 +290,10 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l annotation -d 'An
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l image -d 'Spilo image of the cluster (`spec.dockerImage`; default: the controller\'s `docker_image`)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l load-balancer -d 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)' -r -f -a "true\t''
 false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l pooler -d 'Run a connection pooler (PgBouncer) in front of the master (`spec.enableConnectionPooler`)' -r -f -a "true\t''
+false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l replica-pooler -d 'Run a connection pooler in front of the replicas (`spec.enableReplicaConnectionPooler`)' -r -f -a "true\t''
+false\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l add-user -d 'Add a role, `NAME[:FLAG,...]`; fails if it exists' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l add-database -d 'Add a database, `NAME:OWNER`; fails if it exists' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l remove-user -d 'Remove a role from spec.users (the role stays in PostgreSQL)' -r
@@ -418,6 +430,7 @@ always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l replica -d 'Connect to the replicas\' Service instead of the master\'s'
+complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l pooler -d 'Connect through the cluster\'s connection pooler (`NAME-pooler`, with --replica `NAME-pooler-repl`)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l show-password -d 'Put the password from the role\'s Secret into the URI'
 complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l psql -d 'Open psql on the cluster (through the pod IP, or a port-forward when it is unreachable)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand connect" -l port-forward -d 'With --psql: always use a port-forward'

@@ -86,6 +86,12 @@ pub struct SpecArgs {
     /// Give the master Service a load balancer (`spec.enableMasterLoadBalancer`).
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub load_balancer: Option<bool>,
+    /// Run a connection pooler (PgBouncer) in front of the master (`spec.enableConnectionPooler`).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub pooler: Option<bool>,
+    /// Run a connection pooler in front of the replicas (`spec.enableReplicaConnectionPooler`).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub replica_pooler: Option<bool>,
 }
 
 impl SpecArgs {
@@ -107,6 +113,8 @@ impl SpecArgs {
             && self.annotations.is_empty()
             && self.image.is_none()
             && self.load_balancer.is_none()
+            && self.pooler.is_none()
+            && self.replica_pooler.is_none()
     }
 }
 

@@ -34,6 +34,8 @@ pub struct Observed {
     pub pvcs: Vec<String>,
     pub pdbs: Vec<String>,
     pub events: Vec<Event>,
+    /// The connection poolers' Deployments (their Services are in `services`).
+    pub poolers: Vec<k8s_openapi::api::apps::v1::Deployment>,
 }
 
 /// Reads a cluster and its objects. `events` also reads the namespace's events.
@@ -77,9 +79,22 @@ pub async fn observe_objects(
         pdbs.list_metadata(&labels),
     )
     .map_err(err)?;
+    // The pooler's objects carry the cluster's labels with another `application`.
+    let pooler_labels =
+        ListParams::default().labels(&naming::selector(&naming::pooler_labels(&config, &name)));
+    let deployments: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(kube.client.clone(), &ns);
+    let (pooler_deployments, pooler_services) = futures::try_join!(
+        deployments.list(&pooler_labels),
+        services.list(&pooler_labels),
+    )
+    .map_err(err)?;
+    let mut poolers = pooler_deployments.items;
+    poolers.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     let mut pod_list = pod_list.items;
     pod_list.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     let mut service_list = service_list.items;
+    service_list.extend(pooler_services.items);
     service_list.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
     let mut endpoint_list = Vec::new();
     for service in &service_list {
@@ -114,6 +129,7 @@ pub async fn observe_objects(
         pvcs: pvc_names,
         pdbs: pdb_names,
         events: event_list,
+        poolers,
     })
 }
 

@@ -160,6 +160,12 @@ pub fn apply_spec_args(pg: &mut Postgresql, args: &SpecArgs) -> anyhow::Result<(
     if let Some(image) = &args.image {
         spec.docker_image = (!image.is_empty()).then(|| image.clone());
     }
+    if let Some(on) = args.pooler {
+        spec.enable_connection_pooler = Some(on);
+    }
+    if let Some(on) = args.replica_pooler {
+        spec.enable_replica_connection_pooler = Some(on);
+    }
     if let Some(on) = args.load_balancer {
         spec.enable_master_load_balancer = Some(on);
     }

@@ -25,6 +25,10 @@ pub struct ConnectArgs {
     /// Connect to the replicas' Service instead of the master's.
     #[arg(long)]
     pub replica: bool,
+    /// Connect through the cluster's connection pooler (`NAME-pooler`, with --replica
+    /// `NAME-pooler-repl`).
+    #[arg(long)]
+    pub pooler: bool,
     /// Role to connect as (default: the superuser of the operator configuration).
     #[arg(long, value_name = "USER")]
     pub user: Option<String>,
@@ -45,7 +49,8 @@ pub struct ConnectArgs {
 pub const EXAMPLES: &str = "Examples:
   pgctl connect acid-foo
   psql \"$(pgctl connect acid-foo --user app --database app --show-password)\"
-  pgctl connect acid-foo --psql";
+  pgctl connect acid-foo --psql
+  pgctl connect acid-foo --pooler --user app --database app --psql   # through PgBouncer";
 
 /// Port of PostgreSQL in the pods and Services.
 const POSTGRES_PORT: u16 = 5432;
@@ -68,11 +73,28 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
                 config.secret_name(&user, &args.name),
             )
         });
-    let service = if args.replica {
-        naming::replica_service(&args.name)
-    } else {
-        naming::master_service(&args.name)
+    let service = match (args.pooler, args.replica) {
+        (true, true) => naming::replica_pooler(&args.name),
+        (true, false) => naming::master_pooler(&args.name),
+        (false, true) => naming::replica_service(&args.name),
+        (false, false) => naming::master_service(&args.name),
     };
+    if args.pooler {
+        let role = if args.replica {
+            pgctl_shared::pooler::Role::Replica
+        } else {
+            pgctl_shared::pooler::Role::Master
+        };
+        if !pgctl_shared::pooler::wanted(&pg.spec).contains(&role) {
+            anyhow::bail!(
+                "postgresql {:?} has no {} pooler: enable it with 'pgctl update {} --{}pooler'",
+                args.name,
+                if args.replica { "replica" } else { "master" },
+                args.name,
+                if args.replica { "replica-" } else { "" },
+            );
+        }
+    }
     let host = format!("{service}.{}.svc.{}", kube.namespace, config.cluster_domain);
     let needs_password = args.show_password || args.psql;
     let password = if needs_password {
@@ -98,27 +120,41 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
         return Ok(Code::Success);
     }
 
-    // psql: to a pod of the wanted role, directly or through a port-forward.
-    let observed = cluster::observe_objects(&kube, pg, config.clone(), false).await?;
-    let role = if args.replica { "replica" } else { "master" };
-    let pod = observed
-        .pods
-        .iter()
-        .find(|p| {
-            p.metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(&config.pod_role_label))
-                .is_some_and(|r| r == role)
-        })
-        .cloned()
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "no pod of {:?} has the role {role} (see 'pgctl status {}')",
-                args.name,
-                args.name
-            )
-        })?;
+    // psql: to a pod of the wanted role (or of the pooler), directly or through a
+    // port-forward.
+    let pod = if args.pooler {
+        let pods: Api<Pod> = kube.api();
+        let selector = format!("{}={service}", pgctl_shared::pooler::POOLER_LABEL);
+        let what = format!("listing the pods of {service}");
+        pods.list(&kube::api::ListParams::default().labels(&selector))
+            .await
+            .map_err(|e| kube.explain(e, Subject::Other(&what)))?
+            .items
+            .into_iter()
+            .find(cluster::is_ready)
+            .ok_or_else(|| anyhow::anyhow!("no pod of {service} is ready"))?
+    } else {
+        let observed = cluster::observe_objects(&kube, pg, config.clone(), false).await?;
+        let role = if args.replica { "replica" } else { "master" };
+        observed
+            .pods
+            .iter()
+            .find(|p| {
+                p.metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(&config.pod_role_label))
+                    .is_some_and(|r| r == role)
+            })
+            .cloned()
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no pod of {:?} has the role {role} (see 'pgctl status {}')",
+                    args.name,
+                    args.name
+                )
+            })?
+    };
     let pod_name = pod.metadata.name.clone().unwrap_or_default();
     let pod_ip = pod.status.as_ref().and_then(|s| s.pod_ip.clone());
     let direct = match (&pod_ip, args.port_forward) {
@@ -139,8 +175,10 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
     };
     let status = tokio::process::Command::new("psql")
         .arg(format!(
-            "host={psql_host} port={psql_port} user={user} dbname={} sslmode=prefer",
-            args.database
+            "host={psql_host} port={psql_port} user={user} dbname={} sslmode={}",
+            args.database,
+            // PgBouncer of the reference's image requires TLS from clients.
+            if args.pooler { "require" } else { "prefer" }
         ))
         .env("PGPASSWORD", password.unwrap_or_default())
         .status()

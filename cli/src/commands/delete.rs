@@ -343,6 +343,7 @@ mod tests {
             pvcs: vec![],
             pdbs: vec![],
             events: vec![],
+            poolers: vec![],
         };
         let plan = describe_plan(&observed, &Ui::plain());
         let (goes, stays) = plan.split_once("stays:").expect("a stays section");
@@ -372,6 +373,7 @@ mod tests {
             pvcs: vec!["pgdata-acid-foo-0".into()],
             pdbs: vec![],
             events: vec![],
+            poolers: vec![],
         };
         let plan = describe_plan(&observed, &Ui::plain());
         assert!(

@@ -264,6 +264,33 @@ async fn observe(
             live.insert(kind, serde_json::to_value(object)?, true);
         }
     }
+    // The pooler's objects carry the cluster's labels with another `application`.
+    let pooler_selector =
+        pgctl_shared::naming::selector(&pgctl_shared::naming::pooler_labels(config, &name));
+    let pooler_params = kube::api::ListParams::default().labels(&pooler_selector);
+    for kind in [plan::Kind::Service, plan::Kind::Deployment] {
+        let api = k8s::dynamic_api(kube, kind.api_version(), kind.as_str(), namespace).await?;
+        let what = format!("listing the pooler {kind}s of {name}");
+        let listed = api
+            .list(&pooler_params)
+            .await
+            .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?;
+        for object in listed.items {
+            live.insert(kind, serde_json::to_value(object)?, true);
+        }
+    }
+    // The pooler role's Secret, which the plan deletes once no pooler is left.
+    let pooler_secret = config.secret_name(&pgctl_shared::pooler::user(&pg.spec, config), &name);
+    let secrets: kube::Api<k8s_openapi::api::core::v1::Secret> =
+        kube::Api::namespaced(kube.client.clone(), namespace);
+    let what = format!("reading Secret {namespace}/{pooler_secret}");
+    if let Some(found) = secrets
+        .get_metadata_opt(&pooler_secret)
+        .await
+        .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?
+    {
+        live.insert(plan::Kind::Secret, serde_json::to_value(found)?, false);
+    }
     for secret in &desired.secrets {
         let api: kube::Api<k8s_openapi::api::core::v1::Secret> =
             kube::Api::namespaced(kube.client.clone(), &secret.namespace);

@@ -53,11 +53,24 @@ pub struct StatusReport {
     pub status: StatusSummary,
     pub instances: Vec<InstanceView>,
     pub services: Vec<ServiceView>,
+    /// The connection poolers (PgBouncer Deployments).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub poolers: Vec<PoolerView>,
     /// Names of the cluster's Secrets (never their contents).
     pub secrets: Vec<String>,
     pub volumes: Vec<String>,
     pub rollout: Option<RolloutState>,
     pub events: Vec<EventView>,
+}
+
+/// One connection pooler: its Deployment's pods and its pool mode.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolerView {
+    pub name: String,
+    pub ready: i32,
+    pub desired: i32,
+    pub mode: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -368,6 +381,28 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
         status: summary,
         instances,
         services,
+        poolers: observed
+            .poolers
+            .iter()
+            .map(|d| PoolerView {
+                name: d.metadata.name.clone().unwrap_or_default(),
+                ready: d
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.ready_replicas)
+                    .unwrap_or(0),
+                desired: d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0),
+                mode: d
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.template.spec.as_ref())
+                    .and_then(|p| p.containers.first())
+                    .and_then(|c| c.env.as_ref())
+                    .and_then(|env| env.iter().find(|e| e.name == "CONNECTION_POOLER_MODE"))
+                    .and_then(|e| e.value.clone())
+                    .unwrap_or_default(),
+            })
+            .collect(),
         secrets: observed
             .secrets
             .iter()
@@ -595,6 +630,29 @@ pub fn render(report: &StatusReport, ui: &Ui) -> String {
         ));
     }
 
+    if !report.poolers.is_empty() {
+        heading(&mut out, "Poolers");
+        let rows: Vec<Vec<Styled>> = report
+            .poolers
+            .iter()
+            .map(|p| {
+                vec![
+                    Styled::from(p.name.as_str()),
+                    Styled::new(
+                        format!("{}/{}", p.ready, p.desired),
+                        if p.ready == p.desired {
+                            Tone::Good
+                        } else {
+                            Tone::Warn
+                        },
+                    ),
+                    Styled::from(p.mode.as_str()),
+                ]
+            })
+            .collect();
+        out.push_str(&output::table(ui, &["DEPLOYMENT", "READY", "MODE"], &rows));
+    }
+
     heading(&mut out, "Services");
     if report.services.is_empty() {
         let _ = writeln!(out, "none");
@@ -738,6 +796,7 @@ mod tests {
             pvcs: vec![],
             pdbs: vec![],
             events: vec![],
+            poolers: vec![],
         }
     }
 
