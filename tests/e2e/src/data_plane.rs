@@ -176,14 +176,25 @@ pub async fn password(
 /// `GET path` of the Patroni REST API of the pod at `ip` (port 8008), as JSON.
 /// `PATCH /config` of the Patroni at `ip` with `patch`, as `patronictl edit-config` does.
 pub async fn patroni_patch_config(ip: &str, patch: &serde_json::Value) -> Result<()> {
+    patroni_send(ip, "PATCH", "/config", patch).await
+}
+
+/// `POST /switchover` to the Patroni at `ip`: `leader` hands over to `candidate`.
+pub async fn patroni_switchover(ip: &str, leader: &str, candidate: &str) -> Result<()> {
+    let body = serde_json::json!({"leader": leader, "candidate": candidate});
+    patroni_send(ip, "POST", "/switchover", &body).await
+}
+
+/// One request with a JSON body to the Patroni at `ip`, which must answer 200.
+async fn patroni_send(ip: &str, method: &str, path: &str, body: &serde_json::Value) -> Result<()> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let body = patch.to_string();
+    let body = body.to_string();
     let exchange = async {
         let mut stream = tokio::net::TcpStream::connect((ip, 8008)).await?;
         stream
             .write_all(
                 format!(
-                    "PATCH /config HTTP/1.0\r\nHost: {ip}:8008\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    "{method} {path} HTTP/1.0\r\nHost: {ip}:8008\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
                     body.len()
                 )
                 .as_bytes(),
@@ -193,12 +204,12 @@ pub async fn patroni_patch_config(ip: &str, patch: &serde_json::Value) -> Result
         stream.read_to_string(&mut answer).await?;
         anyhow::Ok(answer)
     };
-    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), exchange)
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(60), exchange)
         .await
-        .with_context(|| format!("PATCH http://{ip}:8008/config: no answer"))??;
+        .with_context(|| format!("{method} http://{ip}:8008{path}: no answer"))??;
     let status = answer.lines().next().unwrap_or_default();
     if !status.contains(" 200") {
-        bail!("PATCH http://{ip}:8008/config: {status}");
+        bail!("{method} http://{ip}:8008{path}: {status}");
     }
     Ok(())
 }
