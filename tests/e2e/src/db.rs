@@ -132,3 +132,50 @@ pub fn apply_one_instance(env: &CliEnv, name: &str, spec_lines: &str) -> Result<
         .expect_code(0)?;
     Ok(())
 }
+
+/// `pgbench` of the machine's PostgreSQL.
+pub const PGBENCH: &str = "/usr/lib/postgresql/15/bin/pgbench";
+
+impl Cluster<'_> {
+    /// Waits until the pooler Deployment `deployment` of this cluster has `pods` ready pods.
+    pub async fn wait_pooler(&self, deployment: &str, pods: i32) -> Result<()> {
+        let api: Api<k8s_openapi::api::apps::v1::Deployment> =
+            Api::namespaced(self.client().clone(), self.ns());
+        wait_for(
+            &format!("{deployment} to have {pods} ready pods"),
+            BOOT,
+            || async {
+                Ok(api
+                    .get_opt(deployment)
+                    .await?
+                    .and_then(|d| d.status)
+                    .and_then(|s| s.ready_replicas)
+                    == Some(pods))
+            },
+        )
+        .await
+    }
+}
+
+/// `pgbench -i -s SCALE` of `database` on the server at `ip`, as `user` over TLS.
+pub fn pgbench_init(
+    ip: &str,
+    user: &str,
+    password: &str,
+    database: &str,
+    scale: u32,
+) -> Result<()> {
+    let out = std::process::Command::new(PGBENCH)
+        .args(["-i", "-s", &scale.to_string(), "-q"])
+        .arg(format!(
+            "host={ip} user={user} dbname={database} sslmode=require"
+        ))
+        .env("PGPASSWORD", password)
+        .output()?;
+    anyhow::ensure!(
+        out.status.success(),
+        "pgbench -i: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}

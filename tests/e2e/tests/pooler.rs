@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::{Secret, Service};
 use kube::api::Api;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, psql_in_pod};
-use pgctl_e2e::db::{BOOT, Cluster, SQL};
+use pgctl_e2e::db::{BOOT, Cluster, PGBENCH, SQL, pgbench_init};
 use pgctl_e2e::wait_for;
 
 const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
@@ -38,16 +38,8 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
         name: "acid-pool".to_string(),
     };
     let (master, _, _) = cluster.topology(1).await?;
+    cluster.wait_pooler("acid-pool-pooler", 1).await?;
     let deployments: Api<Deployment> = Api::namespaced(env.client.clone(), &ns);
-    wait_for("the pooler's pod to be ready", BOOT, || async {
-        let ready = deployments
-            .get_opt("acid-pool-pooler")
-            .await?
-            .and_then(|d| d.status)
-            .and_then(|s| s.ready_replicas);
-        Ok(ready == Some(1))
-    })
-    .await?;
 
     // An application user through the pooler Service, by name, as a pod reaches it.
     let app = data_plane::password(&env.client, &ns, "acid-pool", "app").await?;
@@ -88,19 +80,8 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
     // 300 clients at once through the one PgBouncer, in transaction mode, against a server
     // that takes 50 connections.
     let (_, master_ip, _) = cluster.topology(1).await?;
-    let init = std::process::Command::new("/usr/lib/postgresql/15/bin/pgbench")
-        .args(["-i", "-s", "1", "-q"])
-        .arg(format!(
-            "host={master_ip} user=app dbname=appdb sslmode=require"
-        ))
-        .env("PGPASSWORD", &app)
-        .output()?;
-    ensure!(
-        init.status.success(),
-        "pgbench -i: {}",
-        String::from_utf8_lossy(&init.stderr)
-    );
-    let run = data_plane::in_pod(&ns, &master, "/usr/lib/postgresql/15/bin/pgbench")?
+    pgbench_init(&master_ip, "app", &app, "appdb", 1)?;
+    let run = data_plane::in_pod(&ns, &master, PGBENCH)?
         .args(["-c", "300", "-j", "4", "-T", "5", "-S", "-n"])
         .arg("host=acid-pool-pooler user=app dbname=appdb sslmode=require")
         .env("PGPASSWORD", &app)
@@ -173,17 +154,8 @@ async fn the_poolers_follow_their_services_through_a_switchover() -> Result<()> 
         name: "acid-sw".to_string(),
     };
     let (master, master_ip, _) = cluster.topology(2).await?;
-    let deployments: Api<Deployment> = Api::namespaced(env.client.clone(), &ns);
     for name in ["acid-sw-pooler", "acid-sw-pooler-repl"] {
-        wait_for(&format!("{name} to be ready"), BOOT, || async {
-            Ok(deployments
-                .get_opt(name)
-                .await?
-                .and_then(|d| d.status)
-                .and_then(|s| s.ready_replicas)
-                == Some(1))
-        })
-        .await?;
+        cluster.wait_pooler(name, 1).await?;
     }
     let app = data_plane::password(&env.client, &ns, "acid-sw", "app").await?;
     let through = |pooler: &str, sql: &str| {

@@ -6,15 +6,12 @@
 //! Prints BENCH lines for docs/performance.md.
 
 use anyhow::{Result, ensure};
-use k8s_openapi::api::apps::v1::Deployment;
-use kube::api::Api;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane;
-use pgctl_e2e::db::{BOOT, Cluster};
+use pgctl_e2e::db::{BOOT, Cluster, PGBENCH, pgbench_init};
 use pgctl_e2e::wait_for;
 
 const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
-const PGBENCH: &str = "/usr/lib/postgresql/15/bin/pgbench";
 
 fn tps(report: &str) -> f64 {
     report
@@ -46,16 +43,7 @@ async fn bench_pooler_against_direct_connections() -> Result<()> {
         name: "acid-bp".to_string(),
     };
     let (master, master_ip, _) = cluster.topology(1).await?;
-    let deployments: Api<Deployment> = Api::namespaced(env.client.clone(), &ns);
-    wait_for("the pooler to be ready", BOOT, || async {
-        Ok(deployments
-            .get_opt("acid-bp-pooler")
-            .await?
-            .and_then(|d| d.status)
-            .and_then(|s| s.ready_replicas)
-            == Some(1))
-    })
-    .await?;
+    cluster.wait_pooler("acid-bp-pooler", 1).await?;
     let app = data_plane::password(&env.client, &ns, "acid-bp", "app").await?;
     wait_for("app to log in through the pooler", BOOT, || async {
         Ok(data_plane::psql_in_pod_db(
@@ -70,18 +58,7 @@ async fn bench_pooler_against_direct_connections() -> Result<()> {
         .is_ok())
     })
     .await?;
-    let init = std::process::Command::new(PGBENCH)
-        .args(["-i", "-s", "10", "-q"])
-        .arg(format!(
-            "host={master_ip} user=app dbname=appdb sslmode=require"
-        ))
-        .env("PGPASSWORD", &app)
-        .output()?;
-    ensure!(
-        init.status.success(),
-        "pgbench -i: {}",
-        String::from_utf8_lossy(&init.stderr)
-    );
+    pgbench_init(&master_ip, "app", &app, "appdb", 10)?;
 
     for workload in ["-S", "-N"] {
         for clients in ["10", "200"] {
