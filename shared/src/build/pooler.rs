@@ -18,9 +18,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EnvVar, EnvVarSource, PodSecurityContext, PodSpec, PodTemplateSpec,
-    Probe, SecretKeySelector, SecretVolumeSource, SecurityContext, Service, ServicePort,
-    ServiceSpec, TCPSocketAction, Volume, VolumeMount,
+    Container, ContainerPort, EnvVar, PodSecurityContext, PodSpec, PodTemplateSpec, Probe,
+    SecurityContext, Service, ServicePort, ServiceSpec, TCPSocketAction,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -30,7 +29,11 @@ use crate::pooler::{
     APPLICATION, CONTAINER_NAME, MAX_CLIENT_CONNECTIONS, POOLER_LABEL, PORT, Role, Settings,
 };
 
-use super::{BuildError, ClusterContext, MASTER_ROLE, REPLICA_ROLE, resources, service};
+use super::secret::{PASSWORD_KEY, USERNAME_KEY};
+use super::statefulset::{secret_key_ref, tls_files, tls_secret_volumes, tolerations, value};
+use super::{
+    BuildError, ClusterContext, MASTER_ROLE, POSTGRES_PORT, REPLICA_ROLE, resources, service,
+};
 
 /// Value of `pod_role_label` on the pods of the pooler of `role`.
 pub fn role_label(role: Role) -> &'static str {
@@ -74,136 +77,52 @@ fn metadata(ctx: &ClusterContext<'_>, role: Role, extra: bool) -> ObjectMeta {
     metadata
 }
 
-fn value(name: &str, value: impl Into<String>) -> EnvVar {
-    EnvVar {
-        name: name.to_string(),
-        value: Some(value.into()),
-        value_from: None,
-    }
-}
-
-fn secret_ref(name: &str, secret: &str, key: &str) -> EnvVar {
-    EnvVar {
-        name: name.to_string(),
-        value: None,
-        value_from: Some(EnvVarSource {
-            secret_key_ref: Some(SecretKeySelector {
-                name: secret.to_string(),
-                key: key.to_string(),
-                optional: None,
-            }),
-            ..EnvVarSource::default()
-        }),
-    }
-}
-
-/// `file` inside `dir` unless absolute; `default` inside `dir` when empty.
-fn tls_path(file: Option<&String>, dir: &str, default: &str) -> String {
-    match file.map(String::as_str).filter(|f| !f.is_empty()) {
-        None => format!("{dir}/{default}"),
-        Some(f) if f.starts_with('/') => f.to_string(),
-        Some(f) => format!("{dir}/{f}"),
-    }
-}
-
 /// The pooler container's environment ([module documentation](self)).
 pub fn env(ctx: &ClusterContext<'_>, role: Role, settings: &Settings) -> Vec<EnvVar> {
-    let config = ctx.config;
-    let secret = config.secret_name(&settings.user, ctx.name());
+    let secret = ctx.config.secret_name(&settings.user, ctx.name());
+    let count = |n: i32| n.to_string();
     let mut env = vec![
-        value("PGHOST", role.target_service(ctx.name())),
-        value("PGPORT", crate::build::POSTGRES_PORT.to_string()),
-        secret_ref("PGUSER", &secret, crate::build::secret::USERNAME_KEY),
-        value("PGSCHEMA", settings.schema.clone()),
-        secret_ref("PGPASSWORD", &secret, crate::build::secret::PASSWORD_KEY),
-        value("CONNECTION_POOLER_PORT", PORT.to_string()),
-        value("CONNECTION_POOLER_MODE", settings.mode.clone()),
+        value("PGHOST", &role.target_service(ctx.name())),
+        value("PGPORT", &POSTGRES_PORT.to_string()),
+        secret_key_ref("PGUSER", secret.clone(), USERNAME_KEY),
+        value("PGSCHEMA", &settings.schema),
+        secret_key_ref("PGPASSWORD", secret, PASSWORD_KEY),
+        value("CONNECTION_POOLER_PORT", &count(PORT)),
+        value("CONNECTION_POOLER_MODE", &settings.mode),
         value(
             "CONNECTION_POOLER_DEFAULT_SIZE",
-            settings.default_pool_size.to_string(),
+            &count(settings.default_pool_size),
         ),
-        value(
-            "CONNECTION_POOLER_MIN_SIZE",
-            settings.min_pool_size.to_string(),
-        ),
+        value("CONNECTION_POOLER_MIN_SIZE", &count(settings.min_pool_size)),
         value(
             "CONNECTION_POOLER_RESERVE_SIZE",
-            settings.min_pool_size.to_string(),
+            &count(settings.min_pool_size),
         ),
         value(
             "CONNECTION_POOLER_MAX_CLIENT_CONN",
-            MAX_CLIENT_CONNECTIONS.to_string(),
+            &count(MAX_CLIENT_CONNECTIONS),
         ),
         value(
             "CONNECTION_POOLER_MAX_DB_CONN",
-            settings.max_db_connections.to_string(),
+            &count(settings.max_db_connections),
         ),
     ];
-    if let Some(tls) = tls(ctx) {
+    if let Some(files) = tls_files(ctx) {
         env.push(value(
             "CONNECTION_POOLER_CLIENT_TLS_CRT",
-            tls_path(tls.certificate_file.as_ref(), TLS_DIR, "tls.crt"),
+            &files.certificate,
         ));
         env.push(value(
             "CONNECTION_POOLER_CLIENT_TLS_KEY",
-            tls_path(tls.private_key_file.as_ref(), TLS_DIR, "tls.key"),
+            &files.private_key,
         ));
-        if tls.ca_file.as_ref().is_some_and(|f| !f.is_empty()) {
-            let dir = if tls.ca_secret_name.as_ref().is_some_and(|s| !s.is_empty()) {
-                TLS_CA_DIR
-            } else {
-                TLS_DIR
-            };
-            env.push(value(
-                "CONNECTION_POOLER_CLIENT_CA_FILE",
-                tls_path(tls.ca_file.as_ref(), dir, ""),
-            ));
-        }
+        env.extend(
+            files
+                .ca
+                .map(|ca| value("CONNECTION_POOLER_CLIENT_CA_FILE", &ca)),
+        );
     }
     env
-}
-
-const TLS_DIR: &str = "/tls";
-const TLS_CA_DIR: &str = "/tlsca";
-
-fn tls<'a>(ctx: &ClusterContext<'a>) -> Option<&'a crate::crd::Tls> {
-    ctx.pg
-        .spec
-        .tls
-        .as_ref()
-        .filter(|t| !t.secret_name.is_empty())
-}
-
-/// The TLS Secrets as volumes and their mounts.
-fn tls_volumes(ctx: &ClusterContext<'_>) -> (Vec<Volume>, Vec<VolumeMount>) {
-    let Some(tls) = tls(ctx) else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut secrets = vec![(tls.secret_name.clone(), TLS_DIR)];
-    if let Some(ca) = tls.ca_secret_name.clone().filter(|s| !s.is_empty()) {
-        secrets.push((ca, TLS_CA_DIR));
-    }
-    secrets
-        .into_iter()
-        .map(|(secret, dir)| {
-            (
-                Volume {
-                    name: secret.clone(),
-                    secret: Some(SecretVolumeSource {
-                        secret_name: Some(secret.clone()),
-                        default_mode: Some(0o640),
-                        ..SecretVolumeSource::default()
-                    }),
-                    ..Volume::default()
-                },
-                VolumeMount {
-                    name: secret,
-                    mount_path: dir.to_string(),
-                    ..VolumeMount::default()
-                },
-            )
-        })
-        .unzip()
 }
 
 /// The pooler's resources: `spec.connectionPooler.resources`, else the
@@ -239,7 +158,7 @@ pub fn deployment(ctx: &ClusterContext<'_>, role: Role) -> Result<Deployment, Bu
     let spec = &ctx.pg.spec;
     let settings = Settings::of(spec, config);
     let name = role.name(ctx.name());
-    let (volumes, mounts) = tls_volumes(ctx);
+    let (volumes, mounts): (Vec<_>, Vec<_>) = tls_secret_volumes(ctx).into_iter().unzip();
     let container = Container {
         name: CONTAINER_NAME.to_string(),
         image: Some(settings.image.clone()),
@@ -269,11 +188,6 @@ pub fn deployment(ctx: &ClusterContext<'_>, role: Role) -> Result<Deployment, Bu
     pod_annotations.extend(spec.pod_annotations.clone().unwrap_or_default());
     pod_annotations.extend(ctx.inherited_annotations());
     let fs_group = spec.spilo_fs_group.or(config.spilo_fsgroup);
-    let tolerations = spec
-        .tolerations
-        .clone()
-        .filter(|t| !t.is_empty())
-        .or_else(|| config.toleration.as_ref().map(|t| vec![t.to_k8s()]));
     let template = PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(labels(ctx, role, true)),
@@ -292,7 +206,7 @@ pub fn deployment(ctx: &ClusterContext<'_>, role: Role) -> Result<Deployment, Bu
                 fs_group,
                 ..PodSecurityContext::default()
             }),
-            tolerations,
+            tolerations: tolerations(ctx),
             volumes: (!volumes.is_empty()).then_some(volumes),
             ..PodSpec::default()
         }),
@@ -325,53 +239,40 @@ pub fn load_balancer_enabled(ctx: &ClusterContext<'_>, role: Role) -> bool {
     }
 }
 
+/// The database Service's role of the pooler of `role` (its annotations are that Service's).
+fn service_role(role: Role) -> service::Role {
+    match role {
+        Role::Master => service::Role::Master,
+        Role::Replica => service::Role::Replica,
+    }
+}
+
 /// Service `NAME-pooler` or `NAME-pooler-repl`.
 pub fn pooler_service(ctx: &ClusterContext<'_>, role: Role) -> Service {
     let config = ctx.config;
-    let spec = &ctx.pg.spec;
     let name = role.name(ctx.name());
-    let load_balancer = load_balancer_enabled(ctx, role);
     let mut service_spec = ServiceSpec {
         ports: Some(vec![ServicePort {
             name: Some(name.clone()),
             port: PORT,
-            target_port: Some(IntOrString::Int(crate::build::POSTGRES_PORT)),
+            target_port: Some(IntOrString::Int(POSTGRES_PORT)),
             ..ServicePort::default()
         }]),
         type_: Some("ClusterIP".to_string()),
-        selector: Some(BTreeMap::from([(POOLER_LABEL.to_string(), name.clone())])),
+        selector: Some(BTreeMap::from([(POOLER_LABEL.to_string(), name)])),
         ..ServiceSpec::default()
     };
-    let mut annotations = config.custom_service_annotations.clone();
-    annotations.extend(spec.service_annotations.clone().unwrap_or_default());
-    let per_role = match role {
-        Role::Master => &spec.master_service_annotations,
-        Role::Replica => &spec.replica_service_annotations,
-    };
-    annotations.extend(per_role.clone().unwrap_or_default());
-    if load_balancer {
-        service_spec.load_balancer_source_ranges = Some(
-            spec.allowed_source_ranges
-                .clone()
-                .filter(|r| !r.is_empty())
-                .unwrap_or_else(|| vec![service::DEFAULT_SOURCE_RANGE.to_string()]),
-        );
-        service_spec.external_traffic_policy =
-            Some(config.external_traffic_policy.as_k8s_str().to_string());
-        service_spec.type_ = Some("LoadBalancer".to_string());
-        annotations
-            .entry(service::ELB_TIMEOUT_ANNOTATION.to_string())
-            .or_insert_with(|| service::ELB_TIMEOUT_DEFAULT.to_string());
-        let team = spec.team_id.to_lowercase();
+    let load_balancer_dns = load_balancer_enabled(ctx, role).then(|| {
+        service::make_load_balancer(ctx, &mut service_spec);
         // The name formats apply to `NAME-pooler` as to a cluster name (`{cluster}-repl…`).
         let base = Role::Master.name(ctx.name());
-        let dns = match role {
+        let team = ctx.pg.spec.team_id.to_lowercase();
+        match role {
             Role::Master => config.master_dns_name(&base, ctx.namespace(), &team),
             Role::Replica => config.replica_dns_name(&base, ctx.namespace(), &team),
-        };
-        annotations.insert(service::DNS_NAME_ANNOTATION.to_string(), dns);
-    }
-    annotations.extend(ctx.inherited_annotations());
+        }
+    });
+    let annotations = service::annotations(ctx, service_role(role), load_balancer_dns);
     let mut metadata = metadata(ctx, role, false);
     metadata.annotations = (!annotations.is_empty()).then_some(annotations);
     Service {

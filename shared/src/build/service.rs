@@ -113,15 +113,7 @@ pub fn service(ctx: &ClusterContext<'_>, role: Role) -> Service {
         service_spec.selector = Some(naming::role_labels(config, ctx.name(), role.label_value()));
     }
     if load_balancer {
-        let ranges = spec
-            .allowed_source_ranges
-            .clone()
-            .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| vec![DEFAULT_SOURCE_RANGE.to_string()]);
-        service_spec.load_balancer_source_ranges = Some(ranges);
-        service_spec.external_traffic_policy =
-            Some(config.external_traffic_policy.as_k8s_str().to_string());
-        service_spec.type_ = Some("LoadBalancer".to_string());
+        make_load_balancer(ctx, &mut service_spec);
     } else if node_port {
         service_spec.type_ = Some("NodePort".to_string());
     }
@@ -131,7 +123,7 @@ pub fn service(ctx: &ClusterContext<'_>, role: Role) -> Service {
         config.pod_role_label.clone(),
         role.label_value().to_string(),
     );
-    let annotations = annotations(ctx, role, load_balancer);
+    let annotations = annotations(ctx, role, load_balancer.then(|| dns_names(ctx, role)));
     metadata.annotations = (!annotations.is_empty()).then_some(annotations);
 
     Service {
@@ -150,10 +142,28 @@ fn node_port_value(role: Role, ctx: &ClusterContext<'_>) -> Option<i32> {
     .filter(|p| *p > 0)
 }
 
-fn annotations(
+/// Type `LoadBalancer` with `spec.allowedSourceRanges` (default [`DEFAULT_SOURCE_RANGE`]) and
+/// `external_traffic_policy`.
+pub(super) fn make_load_balancer(ctx: &ClusterContext<'_>, service_spec: &mut ServiceSpec) {
+    let ranges = ctx
+        .pg
+        .spec
+        .allowed_source_ranges
+        .clone()
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| vec![DEFAULT_SOURCE_RANGE.to_string()]);
+    service_spec.load_balancer_source_ranges = Some(ranges);
+    service_spec.external_traffic_policy =
+        Some(ctx.config.external_traffic_policy.as_k8s_str().to_string());
+    service_spec.type_ = Some("LoadBalancer".to_string());
+}
+
+/// The annotations of a Service of `role`; `load_balancer_dns` (the external-dns host name)
+/// when it is a load balancer, which also gets the ELB idle timeout unless set.
+pub(super) fn annotations(
     ctx: &ClusterContext<'_>,
     role: Role,
-    load_balancer: bool,
+    load_balancer_dns: Option<String>,
 ) -> BTreeMap<String, String> {
     let spec = &ctx.pg.spec;
     let mut out = ctx.config.custom_service_annotations.clone();
@@ -163,10 +173,10 @@ fn annotations(
         Role::Replica => &spec.replica_service_annotations,
     };
     out.extend(per_role.clone().unwrap_or_default());
-    if load_balancer {
+    if let Some(dns) = load_balancer_dns {
         out.entry(ELB_TIMEOUT_ANNOTATION.to_string())
             .or_insert_with(|| ELB_TIMEOUT_DEFAULT.to_string());
-        out.insert(DNS_NAME_ANNOTATION.to_string(), dns_names(ctx, role));
+        out.insert(DNS_NAME_ANNOTATION.to_string(), dns);
     }
     out.extend(ctx.inherited_annotations());
     out

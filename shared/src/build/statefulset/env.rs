@@ -201,37 +201,49 @@ fn standby_env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
     env
 }
 
-/// `SSL_CERTIFICATE_FILE`, `SSL_PRIVATE_KEY_FILE` and `SSL_CA_FILE` for `spec.tls`.
-pub(super) fn tls_env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
-    let Some(tls) = ctx
+/// Where the files of `spec.tls` are in a container that mounts its Secrets
+/// (`TLS_MOUNT_PATH`, and `TLS_CA_MOUNT_PATH` for `caSecretName`).
+pub(in crate::build) struct TlsFiles {
+    pub certificate: String,
+    pub private_key: String,
+    pub ca: Option<String>,
+}
+
+/// The paths of `spec.tls`'s files, when it names a Secret.
+pub(in crate::build) fn tls_files(ctx: &ClusterContext<'_>) -> Option<TlsFiles> {
+    let tls = ctx
         .pg
         .spec
         .tls
         .as_ref()
-        .filter(|t| !t.secret_name.is_empty())
-    else {
-        return Vec::new();
-    };
+        .filter(|t| !t.secret_name.is_empty())?;
     let file = |f: &Option<String>| f.clone().unwrap_or_default();
-    let mut env = vec![
-        value(
-            "SSL_CERTIFICATE_FILE",
-            &tls_path(&file(&tls.certificate_file), TLS_MOUNT_PATH, "tls.crt"),
-        ),
-        value(
-            "SSL_PRIVATE_KEY_FILE",
-            &tls_path(&file(&tls.private_key_file), TLS_MOUNT_PATH, "tls.key"),
-        ),
-    ];
     let ca_file = file(&tls.ca_file);
-    if !ca_file.is_empty() {
+    let ca = (!ca_file.is_empty()).then(|| {
         let dir = if file(&tls.ca_secret_name).is_empty() {
             TLS_MOUNT_PATH
         } else {
             TLS_CA_MOUNT_PATH
         };
-        env.push(value("SSL_CA_FILE", &tls_path(&ca_file, dir, "")));
-    }
+        tls_path(&ca_file, dir, "")
+    });
+    Some(TlsFiles {
+        certificate: tls_path(&file(&tls.certificate_file), TLS_MOUNT_PATH, "tls.crt"),
+        private_key: tls_path(&file(&tls.private_key_file), TLS_MOUNT_PATH, "tls.key"),
+        ca,
+    })
+}
+
+/// `SSL_CERTIFICATE_FILE`, `SSL_PRIVATE_KEY_FILE` and `SSL_CA_FILE` for `spec.tls`.
+pub(super) fn tls_env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
+    let Some(files) = tls_files(ctx) else {
+        return Vec::new();
+    };
+    let mut env = vec![
+        value("SSL_CERTIFICATE_FILE", &files.certificate),
+        value("SSL_PRIVATE_KEY_FILE", &files.private_key),
+    ];
+    env.extend(files.ca.map(|ca| value("SSL_CA_FILE", &ca)));
     env
 }
 
@@ -246,7 +258,7 @@ fn tls_path(file: &str, dir: &str, default: &str) -> String {
     }
 }
 
-pub(super) fn value(name: &str, value: &str) -> EnvVar {
+pub(in crate::build) fn value(name: &str, value: &str) -> EnvVar {
     EnvVar {
         name: name.to_string(),
         value: Some(value.to_string()),
@@ -269,13 +281,18 @@ pub(super) fn field_ref(name: &str, path: &str) -> EnvVar {
 }
 
 pub(super) fn secret_ref(name: &str, secret: String) -> EnvVar {
+    secret_key_ref(name, secret, "password")
+}
+
+/// `name` from key `key` of Secret `secret`.
+pub(in crate::build) fn secret_key_ref(name: &str, secret: String, key: &str) -> EnvVar {
     EnvVar {
         name: name.to_string(),
         value: None,
         value_from: Some(EnvVarSource {
             secret_key_ref: Some(SecretKeySelector {
                 name: secret,
-                key: "password".to_string(),
+                key: key.to_string(),
                 optional: None,
             }),
             ..EnvVarSource::default()

@@ -45,15 +45,19 @@ use super::{
     BuildError, ClusterContext, INPUTS_HASH_ANNOTATION, OPERATOR_PORT, PATRONI_PORT, POSTGRES_PORT,
     RESTARTED_AT_ANNOTATION, TEMPLATE_HASH_ANNOTATION, resources,
 };
-use env::{env_from, field_ref, push_absent, secret_ref, tls_env, value};
-use scheduling::{affinity, tolerations, topology_spread_constraints};
+pub(in crate::build) use env::value;
+use env::{env_from, field_ref, push_absent, secret_ref, tls_env};
+pub(in crate::build) use scheduling::tolerations;
+use scheduling::{affinity, topology_spread_constraints};
 use volumes::{add_additional_volumes, data_volume_mount, volume_claim_template};
 
 pub use env::env;
+pub(in crate::build) use env::{secret_key_ref, tls_files};
 pub use hash::{
     MAX_EQUIVALENT_HASHES, carry_equivalent_hashes, equivalent_hashes, hash_with_image,
     inputs_hash, restart_hash, template_hash,
 };
+pub(in crate::build) use volumes::tls_secret_volumes;
 
 /// Name of the Spilo container.
 pub const CONTAINER_NAME: &str = "postgres";

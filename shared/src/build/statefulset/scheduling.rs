@@ -12,7 +12,7 @@ use crate::build::ClusterContext;
 use crate::config::NodeReadinessLabelMerge;
 
 /// `spec.tolerations` when given, else the configured `toleration`.
-pub(super) fn tolerations(ctx: &ClusterContext<'_>) -> Option<Vec<Toleration>> {
+pub(in crate::build) fn tolerations(ctx: &ClusterContext<'_>) -> Option<Vec<Toleration>> {
     if let Some(t) = ctx.pg.spec.tolerations.as_ref().filter(|t| !t.is_empty()) {
         return Some(t.clone());
     }

@@ -156,6 +156,14 @@ fn additional_volume(
     })
 }
 
+/// The Secret volumes of `spec.tls` and their mounts (for containers other than Spilo's).
+pub(in crate::build) fn tls_secret_volumes(ctx: &ClusterContext<'_>) -> Vec<(Volume, VolumeMount)> {
+    tls_volumes(ctx)
+        .into_iter()
+        .map(|v| (v.volume, v.mount))
+        .collect()
+}
+
 fn tls_volumes(ctx: &ClusterContext<'_>) -> Vec<ExtraVolume> {
     let Some(tls) = ctx
         .pg
