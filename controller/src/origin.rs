@@ -56,7 +56,12 @@ pub async fn observe(
     }
     let timeout = config.patroni_api_check_timeout;
     let pods = ctx.stores.pods.of_cluster(config, namespace, name);
-    let master = ready_master(config, &pods).ok();
+    // A finished clone or promotion keeps its condition: no request to Patroni or the source.
+    let master = if origin::settled(&origin, previous_condition) {
+        None
+    } else {
+        ready_master(config, &pods).ok()
+    };
     let member = match &master {
         Some(master) => patroni::member(&master.host, timeout).await.ok(),
         None => None,
@@ -70,7 +75,9 @@ pub async fn observe(
         _ => None,
     };
     let source = match origin.source_cluster(namespace) {
-        Some((ns, source)) if watched(ctx, &ns) => {
+        Some((ns, source))
+            if watched(ctx, &ns) && !origin::settled(&origin, previous_condition) =>
+        {
             Some(source_view(ctx, config, &ns, &source, name, namespace, &origin).await)
         }
         _ => None,

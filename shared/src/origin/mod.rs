@@ -342,6 +342,19 @@ pub struct Assessment {
     pub watch: bool,
 }
 
+/// Whether the origin's condition can no longer change ([`assess`] keeps it whatever is
+/// observed): a clone that had a master, a standby that was promoted. Nothing needs to be
+/// asked of Patroni or the source for them.
+pub fn settled(origin: &Origin, previous: Option<&Condition>) -> bool {
+    match origin {
+        Origin::Clone { .. } => previous.is_some_and(|p| p.type_ == CLONED && p.status == "True"),
+        Origin::None => {
+            previous.is_some_and(|p| p.type_ == STANDBY && p.reason == reason::PROMOTED)
+        }
+        Origin::Standby { .. } => false,
+    }
+}
+
 /// The condition and `status.origin` of a cluster; `None` for a cluster that has no origin
 /// and never was a standby.
 pub fn assess(o: &Observation<'_>) -> Option<Assessment> {

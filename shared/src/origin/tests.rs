@@ -266,4 +266,17 @@ fn a_promotion_is_reported_until_the_leader_runs_as_primary() {
     let a = assess(&o).expect("promoted");
     assert_eq!((a.status, a.reason), ("False", reason::PROMOTED));
     assert!(!a.watch);
+    assert!(!settled(&none, Some(&streaming)));
+    let promoted = Condition {
+        reason: reason::PROMOTED.into(),
+        status: "False".into(),
+        ..streaming
+    };
+    assert!(settled(&none, Some(&promoted)));
+    // And without anything observed, the promoted condition stays as it was.
+    let o = Observation {
+        previous: Some(&promoted),
+        ..observation(&none)
+    };
+    assert_eq!(assess(&o).map(|a| a.reason), Some(reason::PROMOTED));
 }
