@@ -123,6 +123,10 @@ pub struct Context {
     /// Failures of Patroni requests sent in the background (a refused switchover), by cluster
     /// key, for the next pass to report. The intent itself lives in the cluster's status.
     pub background_failures: Arc<Mutex<HashMap<String, crate::error::RolloutError>>>,
+    /// Databases seen to have the pooler's lookup function, as `uid|schema|user|database` of
+    /// their cluster: not checked again until the controller restarts (as the reference
+    /// operator's flag), so that a resync opens no connection per database.
+    pub pooler_lookups: Mutex<std::collections::HashSet<String>>,
 }
 
 impl Context {
@@ -145,6 +149,7 @@ impl Context {
             rollout_slots: Arc::default(),
             max_concurrent_rollouts: 1,
             background_failures: Arc::default(),
+            pooler_lookups: Mutex::default(),
         }
     }
 

@@ -218,11 +218,22 @@ pub async fn provision<P: Borrow<Pod>>(
             if !pgctl_shared::pooler::wanted(&pg.spec).is_empty() {
                 let schema = pgctl_shared::pooler::schema(&pg.spec, config);
                 let user = pgctl_shared::pooler::user(&pg.spec, config);
-                match sql::pooler::install_lookup(&connector, &schema, &user).await {
-                    Ok(installed) if !installed.is_empty() => {
-                        tracing::info!(databases = ?installed, "installed the pooler's lookup function");
+                let uid = pg.metadata.uid.as_deref().unwrap_or_default();
+                let key = |database: &str| format!("{uid}|{schema}|{user}|{database}");
+                let known = |database: &str| {
+                    ctx.pooler_lookups
+                        .lock()
+                        .is_ok_and(|seen| seen.contains(&key(database)))
+                };
+                match sql::pooler::install_lookup(&connector, &schema, &user, known).await {
+                    Ok(done) => {
+                        if !done.installed.is_empty() {
+                            tracing::info!(databases = ?done.installed, "installed the pooler's lookup function");
+                        }
+                        if let Ok(mut seen) = ctx.pooler_lookups.lock() {
+                            seen.extend(done.confirmed.iter().map(|d| key(d)));
+                        }
                     }
-                    Ok(_) => {}
                     Err(e) => {
                         let mut failed =
                             Provisioned::failed(failure_reason(&e), Error::Sql(e.to_string()));

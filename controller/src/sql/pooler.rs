@@ -1,7 +1,8 @@
 //! The pooler's lookup function (`SCHEMA.user_lookup`, [`pgctl_shared::pooler`]) in every
 //! database that accepts connections: PgBouncer's `auth_query` calls it as the pooler role to
 //! read a client's password verifier. Installed where it is missing (a new database gets it at
-//! the next sync), never changed where it exists.
+//! the next sync), never changed where it exists. The caller says which databases were
+//! already seen to have it, so that a resync does not open a connection to every database.
 
 use pgctl_shared::pooler;
 
@@ -19,12 +20,23 @@ fn observe<'a>(
     }
 }
 
-/// Installs the lookup function for `user` in the databases that lack it; returns those.
+/// What [`install_lookup`] did.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    /// The databases it was installed in.
+    pub installed: Vec<String>,
+    /// The databases that have it now (installed or found), not known before.
+    pub confirmed: Vec<String>,
+}
+
+/// Installs the lookup function for `user` in the databases that lack it, skipping those for
+/// which `known` says they have it.
 pub async fn install_lookup(
     connector: &Connector,
     schema: &str,
     user: &str,
-) -> Result<Vec<String>, SqlError> {
+    known: impl Fn(&str) -> bool,
+) -> Result<Lookup, SqlError> {
     let databases: Vec<String> = connector
         .client()
         .query(
@@ -41,25 +53,25 @@ pub async fn install_lookup(
         schema.replace('"', "\"\""),
         pooler::LOOKUP_FUNCTION
     );
-    let mut installed = Vec::new();
-    for database in databases {
+    let mut done = Lookup::default();
+    for database in databases.into_iter().filter(|d| !known(d)) {
         let client = connector.connect_database(&database).await?;
         let present: bool = client
             .query_one("select to_regprocedure($1) is not null", &[&function])
             .await
             .map_err(observe("the pooler's lookup function", &database))?
             .get(0);
-        if present {
-            continue;
+        if !present {
+            client
+                .batch_execute(&pooler::lookup_function_sql(schema, user))
+                .await
+                .map_err(observe(
+                    "installing the pooler's lookup function",
+                    &database,
+                ))?;
+            done.installed.push(database.clone());
         }
-        client
-            .batch_execute(&pooler::lookup_function_sql(schema, user))
-            .await
-            .map_err(observe(
-                "installing the pooler's lookup function",
-                &database,
-            ))?;
-        installed.push(database);
+        done.confirmed.push(database);
     }
-    Ok(installed)
+    Ok(done)
 }
