@@ -120,17 +120,29 @@ pub fn is_ready(pod: &k8s_openapi::api::core::v1::Pod) -> bool {
 }
 
 /// Applies, through `pgctl apply -f -`, a manifest as a user writes it for the reference:
-/// cluster `name` of one instance in the test namespace, with `spec_lines` (indented as under
-/// `spec:`) added.
-pub fn apply_one_instance(env: &CliEnv, name: &str, spec_lines: &str) -> Result<()> {
+/// cluster `name` of team `acid` in the test namespace, with `spec_lines` (indented as under
+/// `spec:`) as the rest of its spec.
+pub fn apply_manifest(env: &CliEnv, name: &str, spec_lines: &str) -> Result<()> {
     let manifest = format!(
         "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: {name}\n  namespace: {}\n\
-         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n{spec_lines}",
+         spec:\n  teamId: acid\n{spec_lines}",
         env.namespace.name()
     );
     env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
         .expect_code(0)?;
     Ok(())
+}
+
+/// [`apply_manifest`] of one instance with a 1Gi volume and PostgreSQL 17, with `spec_lines`
+/// added.
+pub fn apply_one_instance(env: &CliEnv, name: &str, spec_lines: &str) -> Result<()> {
+    apply_manifest(
+        env,
+        name,
+        &format!(
+            "  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"17\"}}\n{spec_lines}"
+        ),
+    )
 }
 
 /// `pgbench` of the machine's PostgreSQL.

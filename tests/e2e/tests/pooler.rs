@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::{Secret, Service};
 use kube::api::Api;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, psql_in_pod};
-use pgctl_e2e::db::{BOOT, Cluster, PGBENCH, SQL, pgbench_init};
+use pgctl_e2e::db::{BOOT, Cluster, PGBENCH, SQL, apply_manifest, pgbench_init};
 use pgctl_e2e::wait_for;
 
 const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
@@ -23,16 +23,19 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
     let env = CliEnv::start_real("pool", CONFIG).await?;
     let ns = env.namespace.name().to_string();
     // One PgBouncer in front of a server that takes 50 connections; the pooler uses 20.
-    let manifest = format!(
-        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-pool\n  namespace: {ns}\n\
-         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n\
-         \x20 postgresql: {{version: \"17\", parameters: {{max_connections: \"50\"}}}}\n\
-         \x20 users: {{app: [login]}}\n  databases: {{appdb: app}}\n\
-         \x20 enableConnectionPooler: true\n\
-         \x20 connectionPooler: {{numberOfInstances: 1, maxDBConnections: 20, mode: transaction}}\n"
-    );
-    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
-        .expect_code(0)?;
+    apply_manifest(
+        &env,
+        "acid-pool",
+        concat!(
+            "  numberOfInstances: 1\n",
+            "  volume: {size: 1Gi}\n",
+            "  postgresql: {version: \"17\", parameters: {max_connections: \"50\"}}\n",
+            "  users: {app: [login]}\n",
+            "  databases: {appdb: app}\n",
+            "  enableConnectionPooler: true\n",
+            "  connectionPooler: {numberOfInstances: 1, maxDBConnections: 20, mode: transaction}\n",
+        ),
+    )?;
     let cluster = Cluster {
         env: &env,
         name: "acid-pool".to_string(),
@@ -139,16 +142,20 @@ async fn the_poolers_follow_their_services_through_a_switchover() -> Result<()> 
     }
     let env = CliEnv::start_real("poolsw", CONFIG).await?;
     let ns = env.namespace.name().to_string();
-    let manifest = format!(
-        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-sw\n  namespace: {ns}\n\
-         spec:\n  teamId: acid\n  numberOfInstances: 2\n  volume: {{size: 1Gi}}\n\
-         \x20 postgresql: {{version: \"17\"}}\n\
-         \x20 users: {{app: [login]}}\n  databases: {{appdb: app}}\n\
-         \x20 enableConnectionPooler: true\n  enableReplicaConnectionPooler: true\n\
-         \x20 connectionPooler: {{numberOfInstances: 1}}\n"
-    );
-    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
-        .expect_code(0)?;
+    apply_manifest(
+        &env,
+        "acid-sw",
+        concat!(
+            "  numberOfInstances: 2\n",
+            "  volume: {size: 1Gi}\n",
+            "  postgresql: {version: \"17\"}\n",
+            "  users: {app: [login]}\n",
+            "  databases: {appdb: app}\n",
+            "  enableConnectionPooler: true\n",
+            "  enableReplicaConnectionPooler: true\n",
+            "  connectionPooler: {numberOfInstances: 1}\n",
+        ),
+    )?;
     let cluster = Cluster {
         env: &env,
         name: "acid-sw".to_string(),

@@ -8,7 +8,7 @@
 use anyhow::{Result, ensure};
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane;
-use pgctl_e2e::db::{BOOT, Cluster, PGBENCH, pgbench_init};
+use pgctl_e2e::db::{BOOT, Cluster, PGBENCH, apply_manifest, pgbench_init};
 use pgctl_e2e::wait_for;
 
 const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
@@ -28,16 +28,19 @@ async fn bench_pooler_against_direct_connections() -> Result<()> {
     ensure!(data_plane::real_pods_available(), "needs the pod runner");
     let env = CliEnv::start_real("benchpool", CONFIG).await?;
     let ns = env.namespace.name().to_string();
-    let manifest = format!(
-        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-bp\n  namespace: {ns}\n\
-         spec:\n  teamId: acid\n  numberOfInstances: 1\n  volume: {{size: 2Gi}}\n\
-         \x20 postgresql: {{version: \"17\", parameters: {{max_connections: \"250\"}}}}\n\
-         \x20 users: {{app: [login]}}\n  databases: {{appdb: app}}\n\
-         \x20 enableConnectionPooler: true\n\
-         \x20 connectionPooler: {{numberOfInstances: 1, maxDBConnections: 40}}\n"
-    );
-    env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest)
-        .expect_code(0)?;
+    apply_manifest(
+        &env,
+        "acid-bp",
+        concat!(
+            "  numberOfInstances: 1\n",
+            "  volume: {size: 2Gi}\n",
+            "  postgresql: {version: \"17\", parameters: {max_connections: \"250\"}}\n",
+            "  users: {app: [login]}\n",
+            "  databases: {appdb: app}\n",
+            "  enableConnectionPooler: true\n",
+            "  connectionPooler: {numberOfInstances: 1, maxDBConnections: 40}\n",
+        ),
+    )?;
     let cluster = Cluster {
         env: &env,
         name: "acid-bp".to_string(),
