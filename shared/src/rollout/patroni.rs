@@ -58,6 +58,12 @@ impl Member {
     pub fn is_running(&self) -> bool {
         matches!(self.state.as_str(), "running" | "streaming")
     }
+
+    /// A replica receives WAL from the leader right now (Patroni 3+ reports `streaming`; a
+    /// replica that only runs may still be at its base backup or restoring from the archive).
+    pub fn is_streaming(&self) -> bool {
+        self.state == "streaming"
+    }
 }
 
 /// Patroni's view of the cluster (`GET /cluster`).

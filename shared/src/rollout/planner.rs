@@ -331,7 +331,7 @@ pub fn next_step(input: &Input<'_>, outdated: bool) -> Step {
     }
 }
 
-/// The replica to hand the master role to: a running, caught-up Patroni replica (not tagged
+/// The replica to hand the master role to: a streaming, caught-up Patroni replica (not tagged
 /// `nofailover`) whose pod is ready, labelled replica, runs the new template (unless
 /// `allow_outdated`) and sits on a schedulable node; a synchronous standby first, then the
 /// least lag, then by name.
@@ -344,7 +344,7 @@ pub fn switchover_candidate<'a>(
     let mut candidates: Vec<&Member> = patroni
         .members
         .iter()
-        .filter(|m| m.name != master && m.role.is_replica() && m.is_running() && !m.nofailover)
+        .filter(|m| m.name != master && m.role.is_replica() && m.is_streaming() && !m.nofailover)
         .filter(|m| m.lag.is_some_and(|l| l <= MAX_LAG_BYTES))
         .filter(|m| {
             input.pods.iter().any(|p| {
@@ -582,6 +582,19 @@ mod tests {
         // Not tagged nofailover.
         let mut p = patroni();
         p.members[1].nofailover = true;
+        assert_eq!(
+            decide(&pods, Some(&p)),
+            Step::Switchover {
+                from: "a-0".into(),
+                to: "a-2".into()
+            }
+        );
+        // Streaming: a replica that runs without receiving WAL (still at its base backup, or
+        // restoring from the archive) would lose what the master wrote since, even at a small lag.
+        let mut p = patroni();
+        p.members[1].state = "running".into();
+        p.members[1].lag = Some(0);
+        p.members[2].lag = Some(100);
         assert_eq!(
             decide(&pods, Some(&p)),
             Step::Switchover {

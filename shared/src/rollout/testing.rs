@@ -24,7 +24,12 @@ pub(super) fn member(name: &str, role: &str, lag: Option<u64>) -> Member {
     Member {
         name: name.into(),
         role: MemberRole::parse(role),
-        state: "running".into(),
+        state: if role == "leader" {
+            "running"
+        } else {
+            "streaming"
+        }
+        .into(),
         lag,
         timeline: Some(1),
         nofailover: false,
