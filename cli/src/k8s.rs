@@ -163,6 +163,36 @@ impl Kube {
         .await
     }
 
+    /// The `password` of Secret `namespace/secret_name` (the user's credentials Secret), with
+    /// the errors people need when it is missing or unreadable.
+    pub async fn secret_password(
+        &self,
+        namespace: &str,
+        secret_name: &str,
+    ) -> anyhow::Result<String> {
+        let secrets: Api<k8s_openapi::api::core::v1::Secret> =
+            Api::namespaced(self.client.clone(), namespace);
+        let what = format!("reading Secret {secret_name}");
+        let secret = bounded(self.timeout, &what, async {
+            secrets
+                .get_opt(secret_name)
+                .await
+                .map_err(|e| self.explain(e, Subject::Other(&what)))
+        })
+        .await?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "Secret {secret_name:?} not found in namespace {namespace:?}: the controller creates it once the cluster is synced (or check --user)"
+            )
+        })?;
+        let bytes = secret
+            .data
+            .and_then(|d| d.get("password").cloned())
+            .ok_or_else(|| anyhow::anyhow!("Secret {secret_name:?} has no key \"password\""))?;
+        String::from_utf8(bytes.0)
+            .map_err(|_| anyhow::anyhow!("the password in Secret {secret_name:?} is not UTF-8"))
+    }
+
     /// The postgresql resources of a namespace.
     pub fn clusters(&self, namespace: &str) -> Api<Postgresql> {
         Api::namespaced(self.client.clone(), namespace)

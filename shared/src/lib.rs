@@ -12,6 +12,8 @@ pub mod manifest;
 pub mod naming;
 pub mod origin;
 pub mod password;
+#[cfg(feature = "client")]
+pub mod pgwire;
 pub mod plan;
 pub mod pooler;
 pub mod provision;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
-use k8s_openapi::api::core::v1::{Pod, Secret};
+use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
 use pgctl_shared::naming;
 use tokio::net::{TcpListener, TcpStream};
@@ -98,7 +98,10 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
     let host = format!("{service}.{}.svc.{}", kube.namespace, config.cluster_domain);
     let needs_password = args.show_password || args.psql;
     let password = if needs_password {
-        Some(read_password(&kube, &secret_namespace, &secret_name).await?)
+        Some(
+            kube.secret_password(&secret_namespace, &secret_name)
+                .await?,
+        )
     } else {
         None
     };
@@ -189,26 +192,6 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
     } else {
         Code::Failure
     })
-}
-
-async fn read_password(kube: &Kube, namespace: &str, secret_name: &str) -> anyhow::Result<String> {
-    let secrets: Api<Secret> = Api::namespaced(kube.client.clone(), namespace);
-    let what = format!("reading Secret {secret_name}");
-    let secret = secrets
-        .get_opt(secret_name)
-        .await
-        .map_err(|e| kube.explain(e, Subject::Other(&what)))?
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "Secret {secret_name:?} not found in namespace {namespace:?}: the controller creates it once the cluster is synced (or check --user)"
-            )
-        })?;
-    let bytes = secret
-        .data
-        .and_then(|d| d.get("password").cloned())
-        .ok_or_else(|| anyhow::anyhow!("Secret {secret_name:?} has no key \"password\""))?;
-    String::from_utf8(bytes.0)
-        .map_err(|_| anyhow::anyhow!("the password in Secret {secret_name:?} is not UTF-8"))
 }
 
 /// Listens on a free local port and forwards each connection to the pod's PostgreSQL port.

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::jiff::Timestamp;
+use pgctl_shared::pooler::pools::Pool;
 use pgctl_shared::status as conditions;
 use serde::Serialize;
 
@@ -71,6 +72,12 @@ pub struct PoolerView {
     pub ready: i32,
     pub desired: i32,
     pub mode: String,
+    /// Its pools (`SHOW POOLS` of its ready pods, summed), once they answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pools: Option<Vec<Pool>>,
+    /// Why the pools are not shown (a pod did not answer, the Secret is unreadable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pools_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -154,7 +161,8 @@ pub async fn run(args: StatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
             cluster::observe(&kube, &args.name, config.clone(), true),
         )
         .await?;
-        let report = build(&observed, args.events, Timestamp::now());
+        let mut report = build(&observed, args.events, Timestamp::now());
+        attach_pools(&kube, &observed, &mut report).await;
         let text = match args.output {
             OutputFormat::Json => output::json(&report)?,
             OutputFormat::Yaml => output::yaml(&report)?,
@@ -176,6 +184,43 @@ pub async fn run(args: StatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
         }
         previous = text;
         tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// Asks each pooler with ready pods for its pools, as the pooler user; what fails is told in
+/// `pools_error`, never as an error of `status`.
+async fn attach_pools(kube: &k8s::Kube, observed: &Observed, report: &mut StatusReport) {
+    if report.poolers.iter().all(|p| p.ready == 0) {
+        return;
+    }
+    let user = pgctl_shared::pooler::user(&observed.pg.spec, &observed.config);
+    let secret = observed.config.secret_name(&user, &report.name);
+    let password = match kube.secret_password(&kube.namespace, &secret).await {
+        Ok(password) => password,
+        Err(e) => {
+            for pooler in report.poolers.iter_mut().filter(|p| p.ready > 0) {
+                pooler.pools_error = Some(format!("{e:#}"));
+            }
+            return;
+        }
+    };
+    for pooler in report.poolers.iter_mut().filter(|p| p.ready > 0) {
+        let selector = format!("{}={}", pgctl_shared::pooler::POOLER_LABEL, pooler.name);
+        let pods = kube
+            .api::<k8s_openapi::api::core::v1::Pod>()
+            .list(&kube::api::ListParams::default().labels(&selector))
+            .await;
+        let answer = match pods {
+            Ok(pods) => {
+                let ready: Vec<_> = pods.items.into_iter().filter(cluster::is_ready).collect();
+                crate::pgbouncer::show_pools(kube, &ready, &user, &password).await
+            }
+            Err(e) => Err(format!("listing the pods of {}: {e}", pooler.name)),
+        };
+        match answer {
+            Ok(pools) => pooler.pools = Some(pools),
+            Err(e) => pooler.pools_error = Some(e),
+        }
     }
 }
 
@@ -401,6 +446,8 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
                     .and_then(|env| env.iter().find(|e| e.name == "CONNECTION_POOLER_MODE"))
                     .and_then(|e| e.value.clone())
                     .unwrap_or_default(),
+                pools: None,
+                pools_error: None,
             })
             .collect(),
         secrets: observed
@@ -651,6 +698,46 @@ pub fn render(report: &StatusReport, ui: &Ui) -> String {
             })
             .collect();
         out.push_str(&output::table(ui, &["DEPLOYMENT", "READY", "MODE"], &rows));
+        let pools: Vec<Vec<Styled>> = report
+            .poolers
+            .iter()
+            .flat_map(|p| p.pools.iter().flatten().map(move |pool| (p, pool)))
+            .map(|(p, pool)| {
+                vec![
+                    Styled::from(p.name.as_str()),
+                    Styled::from(pool.database.as_str()),
+                    Styled::from(pool.user.as_str()),
+                    Styled::from(pool.clients_active.to_string()),
+                    Styled::new(
+                        pool.clients_waiting.to_string(),
+                        if pool.clients_waiting > 0 {
+                            Tone::Warn
+                        } else {
+                            Tone::Plain
+                        },
+                    ),
+                    Styled::from(pool.servers_active.to_string()),
+                    Styled::from(pool.servers_idle.to_string()),
+                    Styled::from(format!("{}s", pool.max_wait_seconds)),
+                ]
+            })
+            .collect();
+        if !pools.is_empty() {
+            out.push('\n');
+            out.push_str(&output::table(
+                ui,
+                &[
+                    "POOLER", "DATABASE", "USER", "CLIENTS", "WAITING", "SERVERS", "IDLE",
+                    "MAXWAIT",
+                ],
+                &pools,
+            ));
+        }
+        for pooler in &report.poolers {
+            if let Some(error) = &pooler.pools_error {
+                let _ = writeln!(out, "pools of {}: not available ({error})", pooler.name);
+            }
+        }
     }
 
     heading(&mut out, "Services");
@@ -817,6 +904,48 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&json).expect("parses");
         assert_eq!(value["status"]["primary"], "acid-foo-0");
         assert_eq!(value["instances"][0]["role"], "master");
+    }
+
+    #[test]
+    fn poolers_show_their_pools_or_why_not() {
+        let mut report = build(&observed(), 10, Timestamp::now());
+        let pooler = |name: &str| PoolerView {
+            name: name.into(),
+            ready: 1,
+            desired: 1,
+            mode: "transaction".into(),
+            pools: None,
+            pools_error: None,
+        };
+        let mut master = pooler("acid-foo-pooler");
+        master.pools = Some(vec![Pool {
+            database: "appdb".into(),
+            user: "app".into(),
+            clients_active: 12,
+            clients_waiting: 3,
+            servers_active: 5,
+            servers_idle: 1,
+            max_wait_seconds: 2,
+            mode: "transaction".into(),
+        }]);
+        let mut replica = pooler("acid-foo-pooler-repl");
+        replica.pools_error = Some("acid-foo-pooler-repl-x: no answer within 3s".into());
+        report.poolers = vec![master, replica];
+        let screen = render(&report, &Ui::plain());
+        assert!(
+            screen.contains(
+                "acid-foo-pooler   appdb      app    12        3         5         1      2s"
+            ),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("pools of acid-foo-pooler-repl: not available (acid-foo-pooler-repl-x: no answer within 3s)"),
+            "{screen}"
+        );
+        let value: serde_json::Value =
+            serde_json::from_str(&output::json(&report).expect("json")).expect("parses");
+        assert_eq!(value["poolers"][0]["pools"][0]["clientsWaiting"], 3);
+        assert!(value["poolers"][1]["pools"].is_null());
     }
 
     #[test]

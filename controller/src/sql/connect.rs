@@ -9,7 +9,6 @@ use tokio_postgres::config::SslMode;
 use tokio_postgres::{Client, NoTls};
 
 use super::error::{ConnectFailure, SqlError, describe};
-use super::tls;
 
 /// Where and as whom to connect.
 #[derive(Clone)]
@@ -165,7 +164,7 @@ pub async fn connect(
             } else {
                 SslMode::Prefer
             });
-            let tls = tls::unverified_connector()?;
+            let tls = pgctl_shared::pgwire::unverified_connector().map_err(SqlError::Tls)?;
             let (client, connection) = tokio::time::timeout(limit, cfg.connect(tls))
                 .await
                 .map_err(|_| timeout_error())?

@@ -17,7 +17,6 @@ pub mod error;
 pub mod observe;
 pub mod pooler;
 pub mod testing;
-mod tls;
 
 pub use apply::{ApplyReport, apply};
 pub use connect::{ConnectOptions, Connector, Endpoint, TlsMode, connect};

@@ -30,7 +30,9 @@ use crate::pooler::{
 };
 
 use super::secret::{PASSWORD_KEY, USERNAME_KEY};
-use super::statefulset::{secret_key_ref, tls_files, tls_secret_volumes, tolerations, value};
+use super::statefulset::{
+    affinity_among, secret_key_ref, tls_files, tls_secret_volumes, tolerations, value,
+};
 use super::{
     BuildError, ClusterContext, MASTER_ROLE, POSTGRES_PORT, REPLICA_ROLE, resources, service,
 };
@@ -207,6 +209,7 @@ pub fn deployment(ctx: &ClusterContext<'_>, role: Role) -> Result<Deployment, Bu
                 ..PodSecurityContext::default()
             }),
             tolerations: tolerations(ctx),
+            affinity: affinity_among(ctx, labels(ctx, role, false)),
             volumes: (!volumes.is_empty()).then_some(volumes),
             ..PodSpec::default()
         }),
@@ -387,5 +390,55 @@ mod tests {
             )])
         );
         assert_eq!(service_spec.type_.as_deref(), Some("ClusterIP"));
+    }
+
+    #[test]
+    fn pooler_pods_keep_apart_and_to_ready_nodes_as_the_clusters_do() {
+        let config = OperatorConfig {
+            enable_pod_antiaffinity: true,
+            node_readiness_label: [("ready".to_string(), "yes".to_string())].into(),
+            ..OperatorConfig::default()
+        };
+        let pg = cluster(PostgresSpec {
+            enable_connection_pooler: Some(true),
+            ..PostgresSpec::default()
+        });
+        let ctx = ClusterContext::new(&pg, &config).expect("context");
+        let built = objects(&ctx).expect("objects");
+        let spec = built[0].0.spec.as_ref().expect("spec");
+        let affinity = spec
+            .template
+            .spec
+            .as_ref()
+            .and_then(|p| p.affinity.clone())
+            .expect("affinity");
+        let terms = affinity
+            .pod_anti_affinity
+            .and_then(|a| a.required_during_scheduling_ignored_during_execution)
+            .expect("required anti-affinity");
+        // Among the pods of this pooler (its Deployment's selector), not the database's.
+        assert_eq!(
+            terms[0]
+                .label_selector
+                .as_ref()
+                .and_then(|s| s.match_labels.clone()),
+            spec.selector.match_labels
+        );
+        assert_eq!(terms[0].topology_key, "kubernetes.io/hostname");
+        let node = affinity
+            .node_affinity
+            .and_then(|n| n.required_during_scheduling_ignored_during_execution)
+            .expect("node affinity");
+        assert_eq!(node.node_selector_terms.len(), 1);
+        // Without either setting, no affinity.
+        let plain = OperatorConfig::default();
+        let ctx = ClusterContext::new(&pg, &plain).expect("context");
+        let built = objects(&ctx).expect("objects");
+        let pod = built[0]
+            .0
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.spec.clone());
+        assert!(pod.is_some_and(|p| p.affinity.is_none()));
     }
 }

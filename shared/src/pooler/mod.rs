@@ -14,6 +14,8 @@
 #[cfg(test)]
 mod tests;
 
+pub mod pools;
+
 use crate::config::{OperatorConfig, PoolerMode};
 use crate::crd::PostgresSpec;
 use crate::naming;

@@ -67,18 +67,30 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
         "select count(*) from pg_stat_activity where usename = 'app' and application_name = ''",
     );
     ensure!(server_side.is_ok(), "{server_side:?}");
-    // PgBouncer's console, as the pooler role: app has a pool.
-    let pooler = data_plane::password(&env.client, &ns, "acid-pool", "pooler").await?;
-    let shown = pgctl_e2e::data_plane::psql_in_pod_db(
-        &ns,
-        &master,
-        "acid-pool-pooler",
-        "pooler",
-        &pooler,
-        "pgbouncer",
-        "show pools",
-    )?;
-    ensure!(shown.contains("app"), "{shown}");
+    // `pgctl status` asks PgBouncer's console (as the pooler role) for its pools: app has one.
+    let pools = || -> Result<serde_json::Value> {
+        let shown = env
+            .pgctl(&["status", "acid-pool", "-o", "json"])
+            .expect_code(0)?;
+        let report: serde_json::Value = serde_json::from_str(&shown.stdout)?;
+        Ok(report["poolers"][0].clone())
+    };
+    let pooler = pools()?;
+    ensure!(
+        pooler["name"] == "acid-pool-pooler" && pooler["mode"] == "transaction",
+        "{pooler}"
+    );
+    let app_pool = pooler["pools"].as_array().and_then(|p| {
+        p.iter()
+            .find(|p| p["database"] == "postgres" && p["user"] == "app")
+    });
+    ensure!(app_pool.is_some(), "no pool of app in {pooler}");
+    let screen = env.pgctl(&["status", "acid-pool"]).expect_code(0)?;
+    ensure!(
+        screen.stdout.contains("POOLER") && screen.stdout.contains("MAXWAIT"),
+        "{}",
+        screen.stdout
+    );
 
     // 300 clients at once through the one PgBouncer, in transaction mode, against a server
     // that takes 50 connections.
@@ -102,16 +114,8 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
     );
 
     // Off: the Deployment, the Service and the pooler's Secret go; the cluster stays.
-    data_plane::kubectl_ok(&[
-        "-n",
-        &ns,
-        "patch",
-        "postgresql",
-        "acid-pool",
-        "--type=merge",
-        "-p",
-        r#"{"spec":{"enableConnectionPooler":false}}"#,
-    ])?;
+    env.pgctl(&["update", "acid-pool", "--pooler=false"])
+        .expect_code(0)?;
     let services: Api<Service> = Api::namespaced(env.client.clone(), &ns);
     let secrets: Api<Secret> = Api::namespaced(env.client.clone(), &ns);
     let secret = pgctl_shared::config::OperatorConfig::default().secret_name("pooler", "acid-pool");

@@ -47,8 +47,8 @@ use super::{
 };
 pub(in crate::build) use env::value;
 use env::{env_from, field_ref, push_absent, secret_ref, tls_env};
-pub(in crate::build) use scheduling::tolerations;
 use scheduling::{affinity, topology_spread_constraints};
+pub(in crate::build) use scheduling::{affinity_among, tolerations};
 use volumes::{add_additional_volumes, data_volume_mount, volume_claim_template};
 
 pub use env::env;

@@ -20,14 +20,24 @@ pub(in crate::build) fn tolerations(ctx: &ClusterContext<'_>) -> Option<Vec<Tole
 }
 
 /// Node affinity of the manifest combined with `node_readiness_label`
-/// (`node_readiness_label_merge`), plus the pod anti-affinity when enabled.
+/// (`node_readiness_label_merge`), plus the pod anti-affinity among the cluster's pods when
+/// enabled.
 pub(super) fn affinity(ctx: &ClusterContext<'_>) -> Option<Affinity> {
+    affinity_among(ctx, ctx.selector_labels())
+}
+
+/// [`affinity`] with the anti-affinity among the pods of `selector` (a pooler's pods keep
+/// apart from each other, as the reference's do).
+pub(in crate::build) fn affinity_among(
+    ctx: &ClusterContext<'_>,
+    selector: std::collections::BTreeMap<String, String>,
+) -> Option<Affinity> {
     let config = ctx.config;
     let node_affinity = node_affinity(ctx);
     let pod_anti_affinity = config.enable_pod_antiaffinity.then(|| {
         let term = PodAffinityTerm {
             label_selector: Some(LabelSelector {
-                match_labels: Some(ctx.selector_labels()),
+                match_labels: Some(selector),
                 ..LabelSelector::default()
             }),
             topology_key: config.pod_antiaffinity_topology_key.clone(),

@@ -1,7 +1,9 @@
-//! TLS for the executor: libpq's `sslmode=prefer` semantics. The connection is encrypted when
-//! the server offers TLS and plain otherwise; the server certificate is not verified (Spilo
-//! serves a self-signed certificate by default), exactly as libpq's `prefer` and `require` do.
-//! The handshake signature is still checked against the certificate's key.
+//! TLS of the controller's and the CLI's connections to PostgreSQL and PgBouncer (feature
+//! `client`): libpq's `sslmode=prefer`/`require` semantics. The connection is encrypted when the
+//! server offers TLS (`prefer`) or always (`require`); the server certificate is not verified
+//! (Spilo and the pooler image serve self-signed certificates by default), exactly as libpq's
+//! `prefer` and `require` do. The handshake signature is still checked against the
+//! certificate's key. Builds a configuration; no I/O.
 
 use std::sync::Arc;
 
@@ -9,16 +11,15 @@ use rustls::DigitallySignedStruct;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use tokio_postgres_rustls::MakeRustlsConnect;
+pub use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::error::SqlError;
-
-/// A connector that encrypts without authenticating the server (libpq `prefer`/`require`).
-pub(crate) fn unverified_connector() -> Result<MakeRustlsConnect, SqlError> {
+/// A connector that encrypts without authenticating the server (libpq `prefer`/`require`);
+/// the error is rustls' refusal of its protocol versions.
+pub fn unverified_connector() -> Result<MakeRustlsConnect, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| SqlError::Tls(e.to_string()))?
+        .map_err(|e| e.to_string())?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
         .with_no_client_auth();
