@@ -243,6 +243,13 @@ pub async fn provision<P: Borrow<Pod>>(
                     }
                 }
             }
+            // Once the role has its rotated password, the pooler's pods restart onto it.
+            if let Err(error) = restart_poolers_onto_credentials(ctx, pg, config, &secrets).await {
+                let mut failed = Provisioned::failed(SECRET_WRITE_FAILED, error);
+                events.append(&mut failed.summary.events);
+                failed.summary.events = events;
+                return failed;
+            }
             let mut summary = run.summary;
             events.append(&mut summary.events);
             summary.events = events;
@@ -291,6 +298,72 @@ fn rotation_patch(update: &SecretUpdate, password: Option<&str>) -> Value {
         metadata.insert("resourceVersion".into(), json!(rv));
     }
     json!({"metadata": metadata, "data": data})
+}
+
+/// Field manager of the pooler restarts: not the controller's own, whose server-side applies
+/// would otherwise take the restart annotation back off the template.
+const RESTART_FIELD_MANAGER: &str = "pgctl-controller-restart";
+
+/// Restarts the pods of the cluster's pooler Deployments whose role's password rotated since
+/// they started ([`pgctl_shared::pooler::credentials_restart`]), by a merge patch of their
+/// template's annotation.
+async fn restart_poolers_onto_credentials(
+    ctx: &Context,
+    pg: &Postgresql,
+    config: &OperatorConfig,
+    secrets: &[Secret],
+) -> Result<(), Error> {
+    if pgctl_shared::pooler::wanted(&pg.spec).is_empty() {
+        return Ok(());
+    }
+    let namespace = pg.metadata.namespace.as_deref().unwrap_or_default();
+    let name = pg.metadata.name.as_deref().unwrap_or_default();
+    let user = pgctl_shared::pooler::user(&pg.spec, config);
+    let secret_name = config.secret_name(&user, name);
+    let Some(secret) = secrets.iter().find(|s| {
+        s.metadata.name.as_deref() == Some(&secret_name)
+            && s.metadata.namespace.as_deref() == Some(namespace)
+    }) else {
+        return Ok(());
+    };
+    let secret_mark = secret
+        .data
+        .as_ref()
+        .and_then(|d| d.get(NEXT_ROTATION_KEY))
+        .and_then(|v| std::str::from_utf8(&v.0).ok());
+    let api: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(ctx.applier.client().clone(), namespace);
+    let params = PatchParams {
+        field_manager: Some(RESTART_FIELD_MANAGER.to_string()),
+        ..PatchParams::default()
+    };
+    let pooler = pgctl_shared::naming::pooler_labels(config, name);
+    for deployment in ctx
+        .stores
+        .deployments
+        .of_cluster_labelled(namespace, name, &pooler)
+    {
+        let pods_mark = deployment
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.metadata.as_ref())
+            .and_then(|m| m.annotations.as_ref())
+            .and_then(|a| a.get(pgctl_shared::pooler::CREDENTIALS_ANNOTATION))
+            .map(String::as_str);
+        let Some(patch) = pgctl_shared::pooler::credentials_restart(pods_mark, secret_mark) else {
+            continue;
+        };
+        let deployment_name = deployment.metadata.name.clone().unwrap_or_default();
+        api.patch(&deployment_name, &params, &Patch::Merge(&patch))
+            .await
+            .map_err(kube_error(
+                "restart (rotated password) the pods of",
+                format!("Deployment {namespace}/{deployment_name}"),
+            ))?;
+        ctx.metrics.mutation("patch", "Deployment");
+        tracing::info!(deployment = %deployment_name, "pooler restarted onto its rotated password");
+    }
+    Ok(())
 }
 
 /// Writes one rotation step into its Secret (a new password from the CSPRNG for `Rotate`) and

@@ -511,7 +511,9 @@ fn check_users(
         ),
     ] {
         for (i, user) in list.iter().flatten().enumerate() {
-            if !users.contains_key(user) && !is_prepared_user(spec, user) {
+            let pooler = !crate::pooler::wanted(spec).is_empty()
+                && *user == crate::pooler::user(spec, config);
+            if !users.contains_key(user) && !is_prepared_user(spec, user) && !pooler {
                 out.push(Problem::warning(
                     format!("spec.{field}[{i}]"),
                     format!(

@@ -185,6 +185,30 @@ pub fn lookup_function_sql(schema: &str, user: &str) -> String {
     )
 }
 
+/// Pod-template annotation of a pooler Deployment: the rotation mark (`nextRotation`) of the
+/// pooler role's Secret when its pods were last restarted onto it. Not a credential: a time.
+pub const CREDENTIALS_ANNOTATION: &str = "pgctl.zalan.do/pooler-credentials";
+
+/// The merge patch that restarts a pooler Deployment's pods onto its role's rotated password,
+/// when the Secret's rotation mark (`nextRotation`, written with each new password) differs from
+/// the one the pods started with; `None` when they agree. PgBouncer reads `PGPASSWORD` once, at
+/// start. A Secret that never rotated and pods never restarted agree (no mark on either side);
+/// turning rotation on writes a first mark, and restarts the pods once.
+pub fn credentials_restart(
+    pods_mark: Option<&str>,
+    secret_mark: Option<&str>,
+) -> Option<serde_json::Value> {
+    let secret_mark = secret_mark.unwrap_or_default();
+    if pods_mark.unwrap_or_default() == secret_mark {
+        return None;
+    }
+    Some(
+        serde_json::json!({"spec": {"template": {"metadata": {"annotations": {
+            CREDENTIALS_ANNOTATION: secret_mark,
+        }}}}}),
+    )
+}
+
 /// Name of the lookup function, for checks (`to_regprocedure`).
 pub const LOOKUP_FUNCTION: &str = "user_lookup(text)";
 

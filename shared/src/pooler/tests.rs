@@ -67,3 +67,26 @@ fn the_lookup_function_quotes_its_identifiers() {
     assert!(sql.contains("GRANT EXECUTE ON FUNCTION \"pooler\".user_lookup(text) TO \"pooler\""));
     assert!(lookup_function_sql("a\"b", "u").contains("\"a\"\"b\""));
 }
+
+#[test]
+fn pooler_pods_restart_when_their_roles_password_rotated() {
+    // Never rotated, never restarted: nothing to do.
+    assert_eq!(credentials_restart(None, None), None);
+    assert_eq!(credentials_restart(Some(""), None), None);
+    // A new password comes with a new mark: the pods restart onto it, once.
+    let patch = credentials_restart(Some("2026-01-01T00:00:00Z"), Some("2026-01-31T00:00:00Z"));
+    assert_eq!(
+        patch,
+        Some(
+            serde_json::json!({"spec": {"template": {"metadata": {"annotations": {
+                CREDENTIALS_ANNOTATION: "2026-01-31T00:00:00Z"
+            }}}}})
+        )
+    );
+    assert_eq!(
+        credentials_restart(Some("2026-01-31T00:00:00Z"), Some("2026-01-31T00:00:00Z")),
+        None
+    );
+    // Rotation turned off writes a fresh password without a mark: restart too.
+    assert!(credentials_restart(Some("2026-01-31T00:00:00Z"), None).is_some());
+}

@@ -508,3 +508,26 @@ impl DefaultWith for Plan {
         }
     }
 }
+
+#[test]
+fn the_pooler_roles_secret_rotates_when_the_manifest_lists_it() {
+    let config = OperatorConfig::default();
+    let mut s = spec(&["app"]);
+    s.enable_connection_pooler = Some(true);
+    s.users_with_in_place_secret_rotation = Some(vec!["pooler".into()]);
+    let pg = cluster(s);
+    let now = ts("2025-03-07T10:00:00Z");
+    let secrets = vec![secret(
+        &secret_name("pooler"),
+        &[("username", "pooler"), ("password", "p")],
+        true,
+    )];
+    let updates = secret_updates(&pg, &config, &secrets, now);
+    assert!(
+        matches!(
+            &updates[..],
+            [SecretUpdate { role, action: SecretAction::SetNextRotation { .. }, .. }] if role == "pooler"
+        ),
+        "{updates:?}"
+    );
+}

@@ -32,8 +32,7 @@ pub enum RotationMode {
     NewUsers,
 }
 
-/// Whether `role` is the connection pooler's (never rotated: PgBouncer logs in with the
-/// password its pods started with).
+/// Whether `role` is the connection pooler's.
 fn is_pooler(role: &str, spec: &PostgresSpec, settings: &RoleSettings) -> bool {
     !crate::pooler::wanted(spec).is_empty()
         && role
@@ -46,6 +45,11 @@ fn is_pooler(role: &str, spec: &PostgresSpec, settings: &RoleSettings) -> bool {
 }
 
 /// The rotation mode of `role`.
+///
+/// The pooler's role rotates only when the manifest lists it (`enable_password_rotation`
+/// covers the manifest's roles, as in the reference), and always in place: its pods log in as
+/// the role itself (`PGUSER`), and restart onto the new password
+/// ([`crate::pooler::credentials_restart`]).
 pub fn mode(
     role: &str,
     spec: &PostgresSpec,
@@ -57,9 +61,17 @@ pub fn mode(
         || role == settings.replication_username
         || spec.standby.is_some()
         || listed(&spec.users_ignoring_secret_rotation)
-        || is_pooler(role, spec, settings)
     {
         return RotationMode::Off;
+    }
+    if is_pooler(role, spec, settings) {
+        let asked = listed(&spec.users_with_in_place_secret_rotation)
+            || listed(&spec.users_with_secret_rotation);
+        return if asked {
+            RotationMode::InPlace
+        } else {
+            RotationMode::Off
+        };
     }
     let mode = if listed(&spec.users_with_in_place_secret_rotation) {
         RotationMode::InPlace
@@ -263,5 +275,33 @@ mod tests {
             decide("app", RotationMode::Off, fresh, now, &s),
             SecretAction::Keep
         );
+    }
+
+    #[test]
+    fn the_pooler_role_rotates_in_place_and_only_when_the_manifest_lists_it() {
+        let config = crate::config::OperatorConfig {
+            enable_password_rotation: true,
+            ..crate::config::OperatorConfig::default()
+        };
+        let settings = crate::roles::settings::role_settings(&config);
+        let mut spec = PostgresSpec {
+            enable_connection_pooler: Some(true),
+            ..PostgresSpec::default()
+        };
+        // enable_password_rotation covers the manifest's roles, not the pooler's.
+        assert_eq!(mode("pooler", &spec, &settings, false), RotationMode::Off);
+        spec.users_with_secret_rotation = Some(vec!["pooler".into()]);
+        assert_eq!(
+            mode("pooler", &spec, &settings, false),
+            RotationMode::InPlace
+        );
+        spec.users_with_secret_rotation = None;
+        spec.users_with_in_place_secret_rotation = Some(vec!["pooler".into()]);
+        assert_eq!(
+            mode("pooler", &spec, &settings, false),
+            RotationMode::InPlace
+        );
+        spec.users_ignoring_secret_rotation = Some(vec!["pooler".into()]);
+        assert_eq!(mode("pooler", &spec, &settings, false), RotationMode::Off);
     }
 }

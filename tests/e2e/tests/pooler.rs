@@ -75,6 +75,7 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
         let report: serde_json::Value = serde_json::from_str(&shown.stdout)?;
         Ok(report["poolers"][0].clone())
     };
+    let pooler_password = data_plane::password(&env.client, &ns, "acid-pool", "pooler").await?;
     let pooler = pools()?;
     ensure!(
         pooler["name"] == "acid-pool-pooler" && pooler["mode"] == "transaction",
@@ -113,16 +114,95 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
         "{report}"
     );
 
+    // Rotation of the pooler role's password, in place when the manifest lists it: a new
+    // password in its Secret and in PostgreSQL, and the pooler's pods restart onto it.
+    let secret_name =
+        pgctl_shared::config::OperatorConfig::default().secret_name("pooler", "acid-pool");
+    let secrets: Api<Secret> = Api::namespaced(env.client.clone(), &ns);
+    let mark = |deployment: &Deployment| {
+        deployment
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.metadata.as_ref())
+            .and_then(|m| m.annotations.as_ref())
+            .and_then(|a| a.get(pgctl_shared::pooler::CREDENTIALS_ANNOTATION).cloned())
+    };
+    let next_rotation = |secret: &Secret| {
+        secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get("nextRotation"))
+            .map(|v| String::from_utf8_lossy(&v.0).to_string())
+    };
+    data_plane::kubectl_ok(&[
+        "-n",
+        &ns,
+        "patch",
+        "postgresql",
+        "acid-pool",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"usersWithInPlaceSecretRotation":["pooler"]}}"#,
+    ])?;
+    wait_for(
+        "the pooler's Secret to get its first rotation mark",
+        BOOT,
+        || async {
+            let secret = secrets.get(&secret_name).await?;
+            let deployment = deployments.get("acid-pool-pooler").await?;
+            Ok(next_rotation(&secret).is_some() && mark(&deployment) == next_rotation(&secret))
+        },
+    )
+    .await?;
+    // Due now.
+    data_plane::kubectl_ok(&[
+        "-n",
+        &ns,
+        "patch",
+        "secret",
+        &secret_name,
+        "--type=merge",
+        "-p",
+        r#"{"stringData":{"nextRotation":"2020-01-01T00:00:00Z"}}"#,
+    ])?;
+    wait_for(
+        "the pooler's password to rotate and its pods to follow",
+        BOOT,
+        || async {
+            let secret = secrets.get(&secret_name).await?;
+            let deployment = deployments.get("acid-pool-pooler").await?;
+            let rotated = next_rotation(&secret).is_some_and(|n| !n.starts_with("2020"));
+            Ok(rotated && mark(&deployment) == next_rotation(&secret))
+        },
+    )
+    .await?;
+    let rotated = data_plane::password(&env.client, &ns, "acid-pool", "pooler").await?;
+    ensure!(
+        rotated != pooler_password,
+        "the pooler's password did not change"
+    );
+    cluster.wait_pooler("acid-pool-pooler", 1).await?;
+    // The new pods log in with it: to the server (app's lookup) and to the console.
+    wait_for(
+        "app to log in through the restarted pooler",
+        SQL,
+        || async {
+            Ok(
+                psql_in_pod(&ns, &master, "acid-pool-pooler", "app", &app, "select 1").is_ok()
+                    && pools().is_ok_and(|p| p["pools"].is_array()),
+            )
+        },
+    )
+    .await?;
+
     // Off: the Deployment, the Service and the pooler's Secret go; the cluster stays.
     env.pgctl(&["update", "acid-pool", "--pooler=false"])
         .expect_code(0)?;
     let services: Api<Service> = Api::namespaced(env.client.clone(), &ns);
-    let secrets: Api<Secret> = Api::namespaced(env.client.clone(), &ns);
-    let secret = pgctl_shared::config::OperatorConfig::default().secret_name("pooler", "acid-pool");
     wait_for("the pooler's objects to go", BOOT, || async {
         Ok(deployments.get_opt("acid-pool-pooler").await?.is_none()
             && services.get_opt("acid-pool-pooler").await?.is_none()
-            && secrets.get_opt(&secret).await?.is_none())
+            && secrets.get_opt(&secret_name).await?.is_none())
     })
     .await?;
     let (after, _, _) = cluster.topology(1).await?;
