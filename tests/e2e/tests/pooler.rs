@@ -114,6 +114,31 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
         "{report}"
     );
 
+    // Mode and instances roll the Deployment: two pods in session mode, serving.
+    data_plane::kubectl_ok(&[
+        "-n",
+        &ns,
+        "patch",
+        "postgresql",
+        "acid-pool",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"connectionPooler":{"numberOfInstances":2,"mode":"session"}}}"#,
+    ])?;
+    wait_for("two pooler pods in session mode", BOOT, || async {
+        let deployment = deployments.get("acid-pool-pooler").await?;
+        let status = deployment.status.unwrap_or_default();
+        let settled = status.ready_replicas == Some(2)
+            && status.updated_replicas == Some(2)
+            && status.replicas == Some(2);
+        Ok(settled && pools().is_ok_and(|p| p["mode"] == "session" && p["ready"] == 2))
+    })
+    .await?;
+    ensure!(
+        psql_in_pod(&ns, &master, "acid-pool-pooler", "app", &app, "select 1")? == "1",
+        "app through the session-mode pooler"
+    );
+
     // Rotation of the pooler role's password, in place when the manifest lists it: a new
     // password in its Secret and in PostgreSQL, and the pooler's pods restart onto it.
     let secret_name =
@@ -181,7 +206,7 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
         rotated != pooler_password,
         "the pooler's password did not change"
     );
-    cluster.wait_pooler("acid-pool-pooler", 1).await?;
+    cluster.wait_pooler("acid-pool-pooler", 2).await?;
     // The new pods log in with it: to the server (app's lookup) and to the console.
     wait_for(
         "app to log in through the restarted pooler",
