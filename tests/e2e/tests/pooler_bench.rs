@@ -63,37 +63,72 @@ async fn bench_pooler_against_direct_connections() -> Result<()> {
     .await?;
     pgbench_init(&master_ip, "app", &app, "appdb", 10)?;
 
-    for workload in ["-S", "-N"] {
-        for clients in ["10", "200"] {
-            for reconnect in [false, true] {
-                let mut results = Vec::new();
-                for host in ["acid-bp", "acid-bp-pooler"] {
-                    let mut command = data_plane::in_pod(&ns, &master, PGBENCH)?;
-                    command
-                        .args([
-                            "-M", "simple", workload, "-n", "-T", "10", "-j", "2", "-c", clients,
-                        ])
-                        .arg(format!("host={host} user=app dbname=appdb sslmode=require"))
-                        .env("PGPASSWORD", &app);
-                    if reconnect {
-                        command.arg("-C");
+    // One PgBouncer, then the configuration's default of two (each pair side by side).
+    for instances in [1, 2] {
+        if instances > 1 {
+            data_plane::kubectl_ok(&[
+                "-n",
+                &ns,
+                "patch",
+                "postgresql",
+                "acid-bp",
+                "--type=merge",
+                "-p",
+                &format!(
+                    r#"{{"spec":{{"connectionPooler":{{"numberOfInstances":{instances}}}}}}}"#
+                ),
+            ])?;
+            let deployments: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
+                kube::Api::namespaced(env.client.clone(), &ns);
+            wait_for("the pooler's pods to be replaced", BOOT, || async {
+                let status = deployments
+                    .get("acid-bp-pooler")
+                    .await?
+                    .status
+                    .unwrap_or_default();
+                Ok([
+                    status.replicas,
+                    status.updated_replicas,
+                    status.ready_replicas,
+                ]
+                .iter()
+                .all(|n| *n == Some(instances)))
+            })
+            .await?;
+        }
+        for workload in ["-S", "-N"] {
+            for clients in ["10", "200"] {
+                for reconnect in [false, true] {
+                    let mut results = Vec::new();
+                    for host in ["acid-bp", "acid-bp-pooler"] {
+                        let mut command = data_plane::in_pod(&ns, &master, PGBENCH)?;
+                        command
+                            .args([
+                                "-M", "simple", workload, "-n", "-T", "10", "-j", "2", "-c",
+                                clients,
+                            ])
+                            .arg(format!("host={host} user=app dbname=appdb sslmode=require"))
+                            .env("PGPASSWORD", &app);
+                        if reconnect {
+                            command.arg("-C");
+                        }
+                        let out = command.output()?;
+                        let report = String::from_utf8_lossy(&out.stdout).to_string();
+                        ensure!(
+                            out.status.success(),
+                            "pgbench {workload} -c {clients} to {host}: {report}{}",
+                            String::from_utf8_lossy(&out.stderr)
+                        );
+                        results.push(tps(&report));
                     }
-                    let out = command.output()?;
-                    let report = String::from_utf8_lossy(&out.stdout).to_string();
-                    ensure!(
-                        out.status.success(),
-                        "pgbench {workload} -c {clients} to {host}: {report}{}",
-                        String::from_utf8_lossy(&out.stderr)
+                    println!(
+                        "BENCH pooler x{instances} pgbench {workload} -c {clients}{}: direct {:.0} tps, pooler {:.0} tps, pooler/direct {:.2}",
+                        if reconnect { " -C" } else { "" },
+                        results[0],
+                        results[1],
+                        results[1] / results[0]
                     );
-                    results.push(tps(&report));
                 }
-                println!(
-                    "BENCH pgbench {workload} -c {clients}{}: direct {:.0} tps, pooler {:.0} tps, pooler/direct {:.2}",
-                    if reconnect { " -C" } else { "" },
-                    results[0],
-                    results[1],
-                    results[1] / results[0]
-                );
             }
         }
     }
