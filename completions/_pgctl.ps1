@@ -45,6 +45,11 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a cluster''s manifest in $EDITOR; it is validated before it is sent')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete clusters, showing what goes and what stays first')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Follow or trigger rolling updates')
+            [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Hand the master role to a replica (Patroni switchover), now or at a time')
+            [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a member when the master is gone or must go now (Patroni failover)')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart PostgreSQL in place through Patroni (pods stay), replicas first')
+            [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Make PostgreSQL reread its configuration on every instance (Patroni reload)')
+            [CompletionResult]::new('resync', 'resync', [CompletionResultType]::ParameterValue, 'Ask the controller to reconcile clusters now, and wait until it did')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Make the controller leave a cluster alone (condition Paused) until `resume`')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let the controller reconcile a paused cluster again')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what the controller will create or change for a cluster (a diff against the live objects)')
@@ -410,6 +415,89 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
         'pgctl;rollout;help;help' {
             break
         }
+        'pgctl;switchover' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The replica to hand over to (default: the best caught-up streaming replica)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Schedule the switchover at this time (RFC 3339, e.g. 2026-12-05T03:00:00Z) instead of now')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;failover' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The member to promote (also when the master is gone)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;restart' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;reload' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;resync' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for each acknowledgement before giving up with exit code 3')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait for the controller to acknowledge')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pgctl;pause' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
@@ -607,6 +695,11 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Edit a cluster''s manifest in $EDITOR; it is validated before it is sent')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete clusters, showing what goes and what stays first')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Follow or trigger rolling updates')
+            [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Hand the master role to a replica (Patroni switchover), now or at a time')
+            [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a member when the master is gone or must go now (Patroni failover)')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart PostgreSQL in place through Patroni (pods stay), replicas first')
+            [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Make PostgreSQL reread its configuration on every instance (Patroni reload)')
+            [CompletionResult]::new('resync', 'resync', [CompletionResultType]::ParameterValue, 'Ask the controller to reconcile clusters now, and wait until it did')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Make the controller leave a cluster alone (condition Paused) until `resume`')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let the controller reconcile a paused cluster again')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Show what the controller will create or change for a cluster (a diff against the live objects)')
@@ -660,6 +753,21 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;help;rollout;restart' {
+            break
+        }
+        'pgctl;help;switchover' {
+            break
+        }
+        'pgctl;help;failover' {
+            break
+        }
+        'pgctl;help;restart' {
+            break
+        }
+        'pgctl;help;reload' {
+            break
+        }
+        'pgctl;help;resync' {
             break
         }
         'pgctl;help;pause' {

@@ -42,6 +42,11 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand edit 'Edit a cluster''s manifest in $EDITOR; it is validated before it is sent'
             cand delete 'Delete clusters, showing what goes and what stays first'
             cand rollout 'Follow or trigger rolling updates'
+            cand switchover 'Hand the master role to a replica (Patroni switchover), now or at a time'
+            cand failover 'Promote a member when the master is gone or must go now (Patroni failover)'
+            cand restart 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
+            cand reload 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
+            cand resync 'Ask the controller to reconcile clusters now, and wait until it did'
             cand pause 'Make the controller leave a cluster alone (condition Paused) until `resume`'
             cand resume 'Let the controller reconcile a paused cluster again'
             cand plan 'Show what the controller will create or change for a cluster (a diff against the live objects)'
@@ -387,6 +392,84 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         }
         &'pgctl;rollout;help;help'= {
         }
+        &'pgctl;switchover'= {
+            cand --to 'The replica to hand over to (default: the best caught-up streaming replica)'
+            cand --at 'Schedule the switchover at this time (RFC 3339, e.g. 2026-12-05T03:00:00Z) instead of now'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;failover'= {
+            cand --to 'The member to promote (also when the master is gone)'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;restart'= {
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -y 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;reload'= {
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;resync'= {
+            cand -l 'Every cluster of the namespace matching this label selector, e.g. `team=acid`'
+            cand --selector 'Every cluster of the namespace matching this label selector, e.g. `team=acid`'
+            cand --timeout 'How long to wait for each acknowledgement before giving up with exit code 3'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --no-wait 'Do not wait for the controller to acknowledge'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pgctl;pause'= {
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: its current context)'
@@ -573,6 +656,11 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand edit 'Edit a cluster''s manifest in $EDITOR; it is validated before it is sent'
             cand delete 'Delete clusters, showing what goes and what stays first'
             cand rollout 'Follow or trigger rolling updates'
+            cand switchover 'Hand the master role to a replica (Patroni switchover), now or at a time'
+            cand failover 'Promote a member when the master is gone or must go now (Patroni failover)'
+            cand restart 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
+            cand reload 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
+            cand resync 'Ask the controller to reconcile clusters now, and wait until it did'
             cand pause 'Make the controller leave a cluster alone (condition Paused) until `resume`'
             cand resume 'Let the controller reconcile a paused cluster again'
             cand plan 'Show what the controller will create or change for a cluster (a diff against the live objects)'
@@ -613,6 +701,16 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         &'pgctl;help;rollout;status'= {
         }
         &'pgctl;help;rollout;restart'= {
+        }
+        &'pgctl;help;switchover'= {
+        }
+        &'pgctl;help;failover'= {
+        }
+        &'pgctl;help;restart'= {
+        }
+        &'pgctl;help;reload'= {
+        }
+        &'pgctl;help;resync'= {
         }
         &'pgctl;help;pause'= {
         }

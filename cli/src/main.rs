@@ -11,6 +11,7 @@ mod exit;
 mod global;
 mod k8s;
 mod output;
+mod patroni;
 mod pgbouncer;
 mod spec;
 mod ui;

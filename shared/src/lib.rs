@@ -10,6 +10,7 @@ pub mod diff;
 pub mod digest;
 pub mod manifest;
 pub mod naming;
+pub mod operate;
 pub mod origin;
 pub mod password;
 #[cfg(feature = "client")]

@@ -22,8 +22,13 @@ pub const PAUSE_ANNOTATION: &str = "pgctl.acid.zalan.do/reconcile";
 /// The value of [`PAUSE_ANNOTATION`] that pauses.
 pub const PAUSED: &str = "paused";
 
+/// Annotation by which `pgctl resync` asks for a reconcile now (any new value; the CLI writes
+/// the time). The controller's watch lets annotation changes through, and a pass acknowledges
+/// it like the other requests.
+pub const RESYNC_ANNOTATION: &str = "pgctl.acid.zalan.do/resync-requested";
+
 /// The annotations that are requests acknowledged in `status.acknowledged`.
-pub const REQUEST_ANNOTATIONS: &[&str] = &[RESTARTED_AT_ANNOTATION];
+pub const REQUEST_ANNOTATIONS: &[&str] = &[RESTARTED_AT_ANNOTATION, RESYNC_ANNOTATION];
 
 fn annotations(pg: &Postgresql) -> impl Iterator<Item = (&str, &str)> {
     let annotations = pg.metadata.annotations.as_ref();

@@ -15,9 +15,12 @@ mod pause;
 mod plan;
 mod promote;
 mod reference;
+mod restart;
+mod resync;
 mod rollout;
 mod scale;
 mod status;
+mod switchover;
 mod update;
 mod validate;
 mod version;
@@ -96,6 +99,21 @@ pub enum Command {
     /// Follow or trigger rolling updates.
     #[command(subcommand)]
     Rollout(rollout::RolloutCommand),
+    /// Hand the master role to a replica (Patroni switchover), now or at a time.
+    #[command(after_help = switchover::SWITCHOVER_EXAMPLES)]
+    Switchover(switchover::SwitchoverArgs),
+    /// Promote a member when the master is gone or must go now (Patroni failover).
+    #[command(after_help = switchover::FAILOVER_EXAMPLES)]
+    Failover(switchover::FailoverArgs),
+    /// Restart PostgreSQL in place through Patroni (pods stay), replicas first.
+    #[command(after_help = restart::RESTART_EXAMPLES)]
+    Restart(restart::RestartArgs),
+    /// Make PostgreSQL reread its configuration on every instance (Patroni reload).
+    #[command(after_help = restart::RELOAD_EXAMPLES)]
+    Reload(restart::ReloadArgs),
+    /// Ask the controller to reconcile clusters now, and wait until it did.
+    #[command(after_help = resync::EXAMPLES)]
+    Resync(resync::ResyncArgs),
     /// Make the controller leave a cluster alone (condition Paused) until `resume`.
     #[command(after_help = pause::PAUSE_EXAMPLES)]
     Pause(pause::PauseArgs),
@@ -158,6 +176,11 @@ async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Re
         Command::Delete(args) => delete::run(args, global, ui).await,
         Command::Rollout(RolloutCommand::Status(args)) => rollout::status(args, global, ui).await,
         Command::Rollout(RolloutCommand::Restart(args)) => rollout::restart(args, global).await,
+        Command::Switchover(args) => switchover::switchover(args, global, ui).await,
+        Command::Failover(args) => switchover::failover(args, global, ui).await,
+        Command::Restart(args) => restart::restart(args, global, ui).await,
+        Command::Reload(args) => restart::reload(args, global, ui).await,
+        Command::Resync(args) => resync::run(args, global).await,
         Command::Pause(args) => pause::run(args, global, true).await,
         Command::Resume(args) => pause::run(args, global, false).await,
         Command::Plan(args) => plan::run(args, global, ui).await,

@@ -27,11 +27,11 @@ impl MemberRole {
         }
     }
 
-    pub(super) fn is_leader(&self) -> bool {
+    pub fn is_leader(&self) -> bool {
         matches!(self, MemberRole::Leader | MemberRole::StandbyLeader)
     }
 
-    pub(super) fn is_replica(&self) -> bool {
+    pub fn is_replica(&self) -> bool {
         matches!(self, MemberRole::Replica | MemberRole::SyncStandby)
     }
 }

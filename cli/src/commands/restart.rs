@@ -1,0 +1,129 @@
+//! `pgctl restart NAME [POD…]` and `pgctl reload NAME`: PostgreSQL restarted in place by
+//! Patroni (`POST /restart`: the pod and its uid stay), replicas before the master; or its
+//! configuration reloaded (`POST /reload`) on every member. Through the API server's pod proxy.
+
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+use pgctl_shared::operate;
+use serde_json::{Value, json};
+
+use crate::complete::cluster_names;
+use crate::exit::{self, Code};
+use crate::global::GlobalArgs;
+use crate::k8s;
+use crate::output;
+use crate::patroni;
+use crate::ui::Ui;
+
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+    /// The pods to restart (default: all, replicas first, the master last).
+    #[arg(value_name = "POD")]
+    pub pods: Vec<String>,
+    /// Do not ask for confirmation before restarting the master (required when stdin is not
+    /// a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReloadArgs {
+    /// Name of the cluster.
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+}
+
+pub const RESTART_EXAMPLES: &str = "Examples:
+  pgctl restart acid-foo --yes          # every instance in place, replicas first, the master last
+  pgctl restart acid-foo acid-foo-1     # one replica (no confirmation needed)";
+
+pub const RELOAD_EXAMPLES: &str = "Examples:
+  pgctl reload acid-foo                 # PostgreSQL rereads its configuration on every instance";
+
+pub async fn restart(args: RestartArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+    let kube = k8s::connect(global).await?;
+    let config = kube.operator_config().await;
+    let name = args.name.as_str();
+    kube.get_cluster(name).await?;
+    let pods = patroni::pods(&kube, &config, name).await?;
+    let cluster = patroni::cluster(&kube, &pods).await?;
+    let order = operate::restart_order(&cluster, &args.pods)
+        .map_err(|r| anyhow::anyhow!("no restart of {name}: {r}"))?;
+    let master = cluster.leader().map(|l| l.name.clone());
+    if let Some(master) = master.as_ref().filter(|m| order.contains(m) && !args.yes) {
+        if !ui.interactive() {
+            return Err(exit::usage(format!(
+                "restarting {master}, the master of {name}, needs confirmation: pass --yes"
+            )));
+        }
+        let prompt = format!(
+            "Restart PostgreSQL on {master}, the master of {name}? Its clients are disconnected for the restart."
+        );
+        if !ui.confirm_by_name(&prompt, name)? {
+            anyhow::bail!("not confirmed; nothing was changed");
+        }
+    }
+    let mut failed = 0;
+    for pod in &order {
+        let before = started_at(&kube, pod).await;
+        match patroni::call(&kube, pod, "POST", "restart", Some(&json!({}))).await {
+            Ok(_) => {
+                let after = started_at(&kube, pod).await;
+                println!(
+                    "{} {pod} restarted in place (postmaster started {} → {})",
+                    output::pg_name(name),
+                    before.as_deref().unwrap_or("?"),
+                    after.as_deref().unwrap_or("?")
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("{} {pod}: {e:#}", output::pg_name(name));
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        Code::Success
+    } else {
+        Code::Failure
+    })
+}
+
+/// `postmaster_start_time` of `pod`'s PostgreSQL, as Patroni reports it.
+async fn started_at(kube: &k8s::Kube, pod: &str) -> Option<String> {
+    patroni::member(kube, pod)
+        .await
+        .ok()?
+        .get("postmaster_start_time")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+pub async fn reload(args: ReloadArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Result<Code> {
+    let kube = k8s::connect(global).await?;
+    let config = kube.operator_config().await;
+    let name = args.name.as_str();
+    kube.get_cluster(name).await?;
+    let pods = patroni::pods(&kube, &config, name).await?;
+    let cluster = patroni::cluster(&kube, &pods).await?;
+    let order = operate::restart_order(&cluster, &[])
+        .map_err(|r| anyhow::anyhow!("no reload of {name}: {r}"))?;
+    let mut failed = 0;
+    for pod in &order {
+        match patroni::call(&kube, pod, "POST", "reload", None).await {
+            Ok(_) => println!("{} {pod} reloaded its configuration", output::pg_name(name)),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{} {pod}: {e:#}", output::pg_name(name));
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        Code::Success
+    } else {
+        Code::Failure
+    })
+}

@@ -1,0 +1,174 @@
+//! The day-2 verbs on real Patroni and PostgreSQL: `pgctl resync` makes the controller
+//! reconcile now; `pgctl switchover` moves the master (timeline + 1) while a client writes,
+//! losing no acknowledged write; `pgctl restart` restarts PostgreSQL in place (new postmaster
+//! start time, same pod); `pgctl reload`; refusals. Needs the pod runner.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, ensure};
+use kube::ResourceExt;
+use pgctl_e2e::cli::CliEnv;
+use pgctl_e2e::data_plane;
+use pgctl_e2e::db::{BOOT, Cluster, SQL, apply_manifest};
+use pgctl_e2e::wait_for;
+
+const CONFIG: &[(&str, &str)] = &[("resync_period", "30m"), ("repair_period", "30m")];
+
+#[tokio::test]
+async fn switchover_restart_reload_and_resync_act_on_the_real_cluster() -> Result<()> {
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("operate", CONFIG).await?;
+    let ns = env.namespace.name().to_string();
+    apply_manifest(
+        &env,
+        "acid-op",
+        concat!(
+            "  numberOfInstances: 2\n",
+            "  volume: {size: 1Gi}\n",
+            "  postgresql: {version: \"17\"}\n",
+            "  users: {app: [login]}\n",
+            "  databases: {appdb: app}\n",
+        ),
+    )?;
+    let cluster = Cluster {
+        env: &env,
+        name: "acid-op".to_string(),
+    };
+    let (master, master_ip, replicas) = cluster.topology(2).await?;
+    let replica_ip = replicas.first().cloned().unwrap_or_default();
+    env.wait_status("acid-op", "Running").await?;
+
+    // resync: with 30 min periods, only the request makes the controller look now.
+    let resync = env
+        .pgctl(&["resync", "acid-op", "--timeout", "30s"])
+        .expect_code(0)?;
+    eprintln!("{}", resync.stdout.trim());
+    ensure!(resync.stdout.contains("reconciled"), "{}", resync.all());
+
+    // Refusals: a pod that is no member; a master restart without a terminal or --yes.
+    let refused = env.pgctl(&["switchover", "acid-op", "--to", "acid-op-9", "--yes"]);
+    ensure!(
+        refused.code == 1 && refused.stderr.contains("not a member"),
+        "{}",
+        refused.all()
+    );
+    let refused = env.pgctl(&["restart", "acid-op"]);
+    ensure!(
+        refused.code == 2 && refused.stderr.contains("--yes"),
+        "{}",
+        refused.all()
+    );
+
+    // restart of the replica: in place.
+    let replica = data_plane::pods(&env.client, &ns, "acid-op")
+        .await?
+        .into_iter()
+        .find(|p| p.name_any() != master)
+        .ok_or_else(|| anyhow::anyhow!("no replica"))?;
+    let replica_name = replica.name_any();
+    let started = |value: &serde_json::Value| {
+        value["postmaster_start_time"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let before = started(&data_plane::patroni_get(&replica_ip, "/patroni").await?);
+    let restarted = env
+        .pgctl(&["restart", "acid-op", &replica_name])
+        .expect_code(0)?;
+    ensure!(
+        restarted.stdout.contains("restarted in place"),
+        "{}",
+        restarted.all()
+    );
+    let after = data_plane::patroni_get(&replica_ip, "/patroni").await?;
+    ensure!(
+        !before.is_empty() && started(&after) != before,
+        "postmaster start time {before} → {}",
+        started(&after)
+    );
+    let same = data_plane::pods(&env.client, &ns, "acid-op")
+        .await?
+        .into_iter()
+        .find(|p| p.name_any() == replica_name)
+        .ok_or_else(|| anyhow::anyhow!("the replica's pod is gone"))?;
+    ensure!(
+        same.uid() == replica.uid(),
+        "the replica's pod was replaced"
+    );
+
+    env.pgctl(&["reload", "acid-op"]).expect_code(0)?;
+
+    // switchover under a write loop through the master Service.
+    let app = data_plane::password(&env.client, &ns, "acid-op", "app").await?;
+    let write = {
+        let (ns, app, from) = (ns.clone(), app.clone(), master.clone());
+        move |sql: &str| {
+            data_plane::psql_in_pod_db(&ns, &from, "acid-op", "app", &app, "appdb", sql)
+        }
+    };
+    write("create table w (id bigserial primary key)")?;
+    let timeline_before = data_plane::patroni_get(&master_ip, "/patroni").await?["timeline"]
+        .as_u64()
+        .unwrap_or_default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(AtomicU64::new(0));
+    let writer = {
+        let (stop, acknowledged, write) = (stop.clone(), acknowledged.clone(), write.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                if write("insert into w default values").is_ok() {
+                    acknowledged.fetch_add(1, Ordering::Relaxed);
+                }
+                // Pacing of the client, not a synchronisation.
+                if let Some(rest) = Duration::from_millis(100).checked_sub(started.elapsed()) {
+                    std::thread::sleep(rest);
+                }
+            }
+        })
+    };
+    wait_for("the writer to get going", SQL, || async {
+        Ok(acknowledged.load(Ordering::Relaxed) >= 10)
+    })
+    .await?;
+    // The replica streams (the CLI refuses a replica that does not).
+    wait_for("the replica to stream", BOOT, || async {
+        let cluster = data_plane::patroni_get(&master_ip, "/cluster").await?;
+        Ok(cluster["members"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["state"] == "streaming")))
+    })
+    .await?;
+    let switched = env
+        .pgctl(&["switchover", "acid-op", "--yes"])
+        .expect_code(0)?;
+    eprintln!("{}", switched.stdout.trim());
+    let expected = format!(
+        "from {master} to {replica_name} (timeline {timeline_before} → {})",
+        timeline_before + 1
+    );
+    ensure!(switched.stdout.contains(&expected), "{}", switched.all());
+    let after_switch = acknowledged.load(Ordering::Relaxed);
+    wait_for("ten more writes on the new master", SQL, || async {
+        Ok(acknowledged.load(Ordering::Relaxed) >= after_switch + 10)
+    })
+    .await?;
+    stop.store(true, Ordering::Relaxed);
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the writer panicked"))?;
+    let written = acknowledged.load(Ordering::Relaxed);
+    let rows = write("select count(*) from w")?;
+    ensure!(
+        rows == written.to_string(),
+        "{rows} rows, {written} acknowledged"
+    );
+    let (now_master, _, _) = cluster.topology(2).await?;
+    ensure!(now_master == replica_name, "the master is {now_master}");
+    Ok(())
+}
