@@ -84,6 +84,22 @@ pub async fn cluster(kube: &Kube, pods: &[Pod]) -> anyhow::Result<PatroniCluster
     Err(last.unwrap_or_else(|| anyhow::anyhow!("the cluster has no pods")))
 }
 
+/// A cluster as Patroni sees it, for the day-2 verbs.
+pub struct Observed {
+    pub config: OperatorConfig,
+    pub cluster: PatroniCluster,
+}
+
+/// Checks that cluster `name` exists, and reads the operator configuration and Patroni's
+/// `/cluster` (from the first of its pods that answers).
+pub async fn observe(kube: &Kube, name: &str) -> anyhow::Result<Observed> {
+    let config = kube.operator_config().await;
+    kube.get_cluster(name).await?;
+    let pods = pods(kube, &config, name).await?;
+    let cluster = cluster(kube, &pods).await?;
+    Ok(Observed { config, cluster })
+}
+
 /// Pod `pod`'s own Patroni status (`GET /patroni`): state, role, timeline,
 /// `postmaster_start_time`.
 pub async fn member(kube: &Kube, pod: &str) -> anyhow::Result<Value> {

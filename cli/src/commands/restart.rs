@@ -45,11 +45,8 @@ pub const RELOAD_EXAMPLES: &str = "Examples:
 
 pub async fn restart(args: RestartArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
-    let config = kube.operator_config().await;
     let name = args.name.as_str();
-    kube.get_cluster(name).await?;
-    let pods = patroni::pods(&kube, &config, name).await?;
-    let cluster = patroni::cluster(&kube, &pods).await?;
+    let cluster = patroni::observe(&kube, name).await?.cluster;
     let order = operate::restart_order(&cluster, &args.pods)
         .map_err(|r| anyhow::anyhow!("no restart of {name}: {r}"))?;
     let master = cluster.leader().map(|l| l.name.clone());
@@ -66,30 +63,42 @@ pub async fn restart(args: RestartArgs, global: &GlobalArgs, ui: &Ui) -> anyhow:
             anyhow::bail!("not confirmed; nothing was changed");
         }
     }
+    let kube = &kube;
+    Ok(each_member(name, &order, |pod| async move {
+        let before = started_at(kube, &pod).await;
+        patroni::call(kube, &pod, "POST", "restart", Some(&json!({}))).await?;
+        let after = started_at(kube, &pod).await;
+        Ok(format!(
+            "{pod} restarted in place (postmaster started {} → {})",
+            before.as_deref().unwrap_or("?"),
+            after.as_deref().unwrap_or("?")
+        ))
+    })
+    .await)
+}
+
+/// Runs `act` on each member of `order` in turn, printing its line or its error; a failure
+/// when any failed.
+async fn each_member<F, Fut>(name: &str, order: &[String], act: F) -> Code
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<String>>,
+{
     let mut failed = 0;
-    for pod in &order {
-        let before = started_at(&kube, pod).await;
-        match patroni::call(&kube, pod, "POST", "restart", Some(&json!({}))).await {
-            Ok(_) => {
-                let after = started_at(&kube, pod).await;
-                println!(
-                    "{} {pod} restarted in place (postmaster started {} → {})",
-                    output::pg_name(name),
-                    before.as_deref().unwrap_or("?"),
-                    after.as_deref().unwrap_or("?")
-                );
-            }
+    for pod in order {
+        match act(pod.clone()).await {
+            Ok(line) => println!("{} {line}", output::pg_name(name)),
             Err(e) => {
                 failed += 1;
                 eprintln!("{} {pod}: {e:#}", output::pg_name(name));
             }
         }
     }
-    Ok(if failed == 0 {
+    if failed == 0 {
         Code::Success
     } else {
         Code::Failure
-    })
+    }
 }
 
 /// `postmaster_start_time` of `pod`'s PostgreSQL, as Patroni reports it.
@@ -104,26 +113,14 @@ async fn started_at(kube: &k8s::Kube, pod: &str) -> Option<String> {
 
 pub async fn reload(args: ReloadArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
-    let config = kube.operator_config().await;
     let name = args.name.as_str();
-    kube.get_cluster(name).await?;
-    let pods = patroni::pods(&kube, &config, name).await?;
-    let cluster = patroni::cluster(&kube, &pods).await?;
+    let cluster = patroni::observe(&kube, name).await?.cluster;
     let order = operate::restart_order(&cluster, &[])
         .map_err(|r| anyhow::anyhow!("no reload of {name}: {r}"))?;
-    let mut failed = 0;
-    for pod in &order {
-        match patroni::call(&kube, pod, "POST", "reload", None).await {
-            Ok(_) => println!("{} {pod} reloaded its configuration", output::pg_name(name)),
-            Err(e) => {
-                failed += 1;
-                eprintln!("{} {pod}: {e:#}", output::pg_name(name));
-            }
-        }
-    }
-    Ok(if failed == 0 {
-        Code::Success
-    } else {
-        Code::Failure
+    let kube = &kube;
+    Ok(each_member(name, &order, |pod| async move {
+        patroni::call(kube, &pod, "POST", "reload", None).await?;
+        Ok(format!("{pod} reloaded its configuration"))
     })
+    .await)
 }

@@ -80,11 +80,10 @@ pub async fn switchover(
         None => None,
     };
     let kube = k8s::connect(global).await?;
-    let config = kube.operator_config().await;
     let name = args.name.as_str();
-    kube.get_cluster(name).await?;
-    let pods = patroni::pods(&kube, &config, name).await?;
-    let cluster = patroni::cluster(&kube, &pods).await?;
+    let patroni::Observed {
+        config, cluster, ..
+    } = patroni::observe(&kube, name).await?;
     let (leader, candidate) = operate::switchover(&cluster, args.to.as_deref())
         .map_err(|r| anyhow::anyhow!("no switchover of {name}: {r}"))?;
     let timeline = cluster.leader().and_then(|l| l.timeline);
@@ -121,11 +120,10 @@ pub async fn failover(args: FailoverArgs, global: &GlobalArgs, ui: &Ui) -> anyho
         )));
     }
     let kube = k8s::connect(global).await?;
-    let config = kube.operator_config().await;
     let name = args.name.as_str();
-    kube.get_cluster(name).await?;
-    let pods = patroni::pods(&kube, &config, name).await?;
-    let cluster = patroni::cluster(&kube, &pods).await?;
+    let patroni::Observed {
+        config, cluster, ..
+    } = patroni::observe(&kube, name).await?;
     let candidate = operate::failover(&cluster, &args.to)
         .map_err(|r| anyhow::anyhow!("no failover of {name}: {r}"))?;
     let leader = cluster.leader().map(|l| l.name.clone());
@@ -145,8 +143,8 @@ pub async fn failover(args: FailoverArgs, global: &GlobalArgs, ui: &Ui) -> anyho
     follow(&kube, &config, name, &from, &candidate, timeline).await
 }
 
-/// Waits until `candidate` leads (Patroni's view) and carries the master label, and says so
-/// with the new timeline.
+/// Waits until `candidate` leads (Patroni's view) on a new timeline and carries the master
+/// label, and says so with the timelines.
 async fn follow(
     kube: &k8s::Kube,
     config: &pgctl_shared::config::OperatorConfig,
@@ -172,8 +170,13 @@ async fn follow(
                 return Ok(Poll::Pending("Patroni does not answer yet".to_string()));
             };
             let leader = cluster.leader();
-            if labelled && leader.is_some_and(|l| l.name == candidate) {
-                let now = leader.and_then(|l| l.timeline);
+            let now = leader.and_then(|l| l.timeline);
+            // Promoted: the new leader's timeline is past the old one's (when both are known).
+            let promoted = match (timeline, now) {
+                (Some(before), Some(after)) => after > before,
+                _ => true,
+            };
+            if labelled && promoted && leader.is_some_and(|l| l.name == candidate) {
                 let timelines = match (timeline, now) {
                     (Some(before), Some(after)) => format!(" (timeline {before} → {after})"),
                     _ => String::new(),

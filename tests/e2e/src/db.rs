@@ -42,6 +42,21 @@ impl Cluster<'_> {
         Ok(serde_json::to_value(pg.status)?)
     }
 
+    /// A JSON merge patch of the cluster's resource, as `kubectl patch --type=merge` sends it.
+    pub fn patch(&self, patch: &str) -> Result<()> {
+        data_plane::kubectl_ok(&[
+            "-n",
+            self.ns(),
+            "patch",
+            "postgresql",
+            &self.name,
+            "--type=merge",
+            "-p",
+            patch,
+        ])?;
+        Ok(())
+    }
+
     /// The one pod labelled master, its IP, and the others' IPs, once there is exactly one
     /// master and `instances` ready pods.
     pub async fn topology(&self, instances: usize) -> Result<(String, String, Vec<String>)> {

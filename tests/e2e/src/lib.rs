@@ -12,6 +12,8 @@ pub mod cli;
 pub mod data_plane;
 /// A database cluster of the data-plane tests.
 pub mod db;
+/// A write load that counts acknowledged writes.
+pub mod load;
 
 pub mod nodes;
 

@@ -3,15 +3,14 @@
 //! losing no acknowledged write; `pgctl restart` restarts PostgreSQL in place (new postmaster
 //! start time, same pod); `pgctl reload`; refusals. Needs the pod runner.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use kube::ResourceExt;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane;
 use pgctl_e2e::db::{BOOT, Cluster, SQL, apply_manifest};
+use pgctl_e2e::load::Writers;
 use pgctl_e2e::wait_for;
 
 const CONFIG: &[(&str, &str)] = &[("resync_period", "30m"), ("repair_period", "30m")];
@@ -115,27 +114,13 @@ async fn switchover_restart_reload_and_resync_act_on_the_real_cluster() -> Resul
     let timeline_before = data_plane::patroni_get(&master_ip, "/patroni").await?["timeline"]
         .as_u64()
         .unwrap_or_default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let acknowledged = Arc::new(AtomicU64::new(0));
-    let writer = {
-        let (stop, acknowledged, write) = (stop.clone(), acknowledged.clone(), write.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let started = Instant::now();
-                if write("insert into w default values").is_ok() {
-                    acknowledged.fetch_add(1, Ordering::Relaxed);
-                }
-                // Pacing of the client, not a synchronisation.
-                if let Some(rest) = Duration::from_millis(100).checked_sub(started.elapsed()) {
-                    std::thread::sleep(rest);
-                }
-            }
-        })
-    };
-    wait_for("the writer to get going", SQL, || async {
-        Ok(acknowledged.load(Ordering::Relaxed) >= 10)
-    })
-    .await?;
+    let writers = Writers::start(1, Duration::from_millis(100), {
+        let write = write.clone();
+        move || write("insert into w default values").is_ok()
+    });
+    writers
+        .wait_more("the writer to get going", 10, SQL)
+        .await?;
     // The replica streams (the CLI refuses a replica that does not).
     wait_for("the replica to stream", BOOT, || async {
         let cluster = data_plane::patroni_get(&master_ip, "/cluster").await?;
@@ -153,16 +138,10 @@ async fn switchover_restart_reload_and_resync_act_on_the_real_cluster() -> Resul
         timeline_before + 1
     );
     ensure!(switched.stdout.contains(&expected), "{}", switched.all());
-    let after_switch = acknowledged.load(Ordering::Relaxed);
-    wait_for("ten more writes on the new master", SQL, || async {
-        Ok(acknowledged.load(Ordering::Relaxed) >= after_switch + 10)
-    })
-    .await?;
-    stop.store(true, Ordering::Relaxed);
-    writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("the writer panicked"))?;
-    let written = acknowledged.load(Ordering::Relaxed);
+    writers
+        .wait_more("ten more writes on the new master", 10, SQL)
+        .await?;
+    let written = writers.stop()?.acknowledged;
     let rows = write("select count(*) from w")?;
     ensure!(
         rows == written.to_string(),

@@ -11,6 +11,7 @@ use kube::api::Api;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, psql_in_pod};
 use pgctl_e2e::db::{BOOT, Cluster, PGBENCH, SQL, apply_manifest, pgbench_init};
+use pgctl_e2e::load::{Writers, Written};
 use pgctl_e2e::wait_for;
 
 const CONFIG: &[(&str, &str)] = &[("resync_period", "1m"), ("repair_period", "10s")];
@@ -115,16 +116,7 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
     );
 
     // Mode and instances roll the Deployment: two pods in session mode, serving.
-    data_plane::kubectl_ok(&[
-        "-n",
-        &ns,
-        "patch",
-        "postgresql",
-        "acid-pool",
-        "--type=merge",
-        "-p",
-        r#"{"spec":{"connectionPooler":{"numberOfInstances":2,"mode":"session"}}}"#,
-    ])?;
+    cluster.patch(r#"{"spec":{"connectionPooler":{"numberOfInstances":2,"mode":"session"}}}"#)?;
     wait_for("two pooler pods in session mode", BOOT, || async {
         let deployment = deployments.get("acid-pool-pooler").await?;
         let status = deployment.status.unwrap_or_default();
@@ -159,16 +151,7 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
             .and_then(|d| d.get("nextRotation"))
             .map(|v| String::from_utf8_lossy(&v.0).to_string())
     };
-    data_plane::kubectl_ok(&[
-        "-n",
-        &ns,
-        "patch",
-        "postgresql",
-        "acid-pool",
-        "--type=merge",
-        "-p",
-        r#"{"spec":{"usersWithInPlaceSecretRotation":["pooler"]}}"#,
-    ])?;
+    cluster.patch(r#"{"spec":{"usersWithInPlaceSecretRotation":["pooler"]}}"#)?;
     wait_for(
         "the pooler's Secret to get its first rotation mark",
         BOOT,
@@ -241,9 +224,7 @@ async fn a_pooler_lets_users_in_through_pgbouncer_and_goes_when_disabled() -> Re
 /// within 10 s, and every write the pooler acknowledged is on the new master.
 #[tokio::test]
 async fn the_poolers_follow_their_services_through_a_switchover() -> Result<()> {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     if data_plane::skip_without_real_pods() {
         return Ok(());
@@ -296,48 +277,26 @@ async fn the_poolers_follow_their_services_through_a_switchover() -> Result<()> 
         "create table w (id bigserial primary key)",
     )?;
 
-    // A writer through the master pooler.
-    let stop = Arc::new(AtomicBool::new(false));
-    let acknowledged = Arc::new(AtomicU64::new(0));
-    let longest_gap = Arc::new(std::sync::Mutex::new(Duration::ZERO));
-    let writer = {
-        let (stop, acknowledged, longest_gap) =
-            (stop.clone(), acknowledged.clone(), longest_gap.clone());
-        let (ns, app) = (ns.clone(), app.clone());
-        // From the first master's pod: its network namespace stays through the switchover.
-        let from = master.clone();
-        std::thread::spawn(move || {
-            let mut last_ok = Instant::now();
-            while !stop.load(Ordering::Relaxed) {
-                let started = Instant::now();
-                let insert = pgctl_e2e::data_plane::psql_in_pod_db(
-                    &ns,
-                    &from,
-                    "acid-sw-pooler",
-                    "app",
-                    &app,
-                    "appdb",
-                    "insert into w default values",
-                );
-                if insert.is_ok() {
-                    acknowledged.fetch_add(1, Ordering::Relaxed);
-                    let gap = last_ok.elapsed();
-                    if let Ok(mut longest) = longest_gap.lock() {
-                        *longest = (*longest).max(gap);
-                    }
-                    last_ok = Instant::now();
-                }
-                // Pacing of the client, not a synchronisation.
-                if let Some(rest) = Duration::from_millis(100).checked_sub(started.elapsed()) {
-                    std::thread::sleep(rest);
-                }
-            }
-        })
-    };
-    wait_for("the writer to get going", SQL, || async {
-        Ok(acknowledged.load(Ordering::Relaxed) >= 10)
-    })
-    .await?;
+    // A writer through the master pooler, from the first master's pod: its network namespace
+    // stays through the switchover.
+    let writers = Writers::start(1, Duration::from_millis(100), {
+        let (ns, app, from) = (ns.clone(), app.clone(), master.clone());
+        move || {
+            pgctl_e2e::data_plane::psql_in_pod_db(
+                &ns,
+                &from,
+                "acid-sw-pooler",
+                "app",
+                &app,
+                "appdb",
+                "insert into w default values",
+            )
+            .is_ok()
+        }
+    });
+    writers
+        .wait_more("the writer to get going", 10, SQL)
+        .await?;
     // The replica streams what the writer wrote (Patroni hands over to a replica that is
     // merely running too, and the old master would then be rewound).
     wait_for("the replica to stream the writes", BOOT, || async {
@@ -358,19 +317,13 @@ async fn the_poolers_follow_their_services_through_a_switchover() -> Result<()> 
         Ok(cluster.topology(2).await?.0 == candidate)
     })
     .await?;
-    let after_switch = acknowledged.load(Ordering::Relaxed);
-    wait_for("ten more writes through the pooler", SQL, || async {
-        Ok(acknowledged.load(Ordering::Relaxed) >= after_switch + 10)
-    })
-    .await?;
-    stop.store(true, Ordering::Relaxed);
-    writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("the writer panicked"))?;
-    let written = acknowledged.load(Ordering::Relaxed);
-    let gap = *longest_gap
-        .lock()
-        .map_err(|_| anyhow::anyhow!("poisoned"))?;
+    writers
+        .wait_more("ten more writes through the pooler", 10, SQL)
+        .await?;
+    let Written {
+        acknowledged: written,
+        longest_gap: gap,
+    } = writers.stop()?;
     eprintln!(
         "{written} writes through the pooler; the longest gap between two was {} ms",
         gap.as_millis()

@@ -66,18 +66,9 @@ async fn bench_pooler_against_direct_connections() -> Result<()> {
     // One PgBouncer, then the configuration's default of two (each pair side by side).
     for instances in [1, 2] {
         if instances > 1 {
-            data_plane::kubectl_ok(&[
-                "-n",
-                &ns,
-                "patch",
-                "postgresql",
-                "acid-bp",
-                "--type=merge",
-                "-p",
-                &format!(
-                    r#"{{"spec":{{"connectionPooler":{{"numberOfInstances":{instances}}}}}}}"#
-                ),
-            ])?;
+            cluster.patch(&format!(
+                r#"{{"spec":{{"connectionPooler":{{"numberOfInstances":{instances}}}}}}}"#
+            ))?;
             let deployments: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
                 kube::Api::namespaced(env.client.clone(), &ns);
             wait_for("the pooler's pods to be replaced", BOOT, || async {

@@ -4,8 +4,6 @@
 //! source that goes away) are reported by condition and Event. Real Patroni and PostgreSQL in
 //! the local data plane; needs the pod runner (skipped elsewhere, failing under `CI=true`).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
@@ -14,6 +12,7 @@ use kube::api::{Api, ListParams};
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, psql, restarts};
 use pgctl_e2e::db::{BOOT, Cluster, SQL, apply_one_instance};
+use pgctl_e2e::load::Writers;
 use pgctl_e2e::{wait_for, wait_until};
 use serde_json::Value;
 
@@ -157,34 +156,19 @@ async fn a_clone_of_a_running_cluster_holds_its_rows_and_goes_its_own_way() -> R
     Ok(())
 }
 
-/// Inserts rows into `ticks` at `ip`, 20 a second from four writers (a psql each time), until
-/// `stop`; counts the inserts the server acknowledged.
-fn write_load(
-    ip: String,
-    password: String,
-    stop: Arc<AtomicBool>,
-    acknowledged: Arc<AtomicU64>,
-) -> Vec<std::thread::JoinHandle<()>> {
-    (0..4)
-        .map(|_| {
-            let (ip, password) = (ip.clone(), password.clone());
-            let (stop, acknowledged) = (stop.clone(), acknowledged.clone());
-            std::thread::spawn(move || {
-                let period = Duration::from_millis(200);
-                while !stop.load(Ordering::Relaxed) {
-                    let started = Instant::now();
-                    let insert = "insert into ticks default values";
-                    if psql(&ip, "postgres", &password, "postgres", insert).is_ok() {
-                        acknowledged.fetch_add(1, Ordering::Relaxed);
-                    }
-                    // Pacing of the load, not a synchronisation.
-                    if let Some(rest) = period.checked_sub(started.elapsed()) {
-                        std::thread::sleep(rest);
-                    }
-                }
-            })
-        })
-        .collect()
+/// Inserts rows into `ticks` at `ip`, 20 a second from four writers (a psql each time); counts
+/// the inserts the server acknowledged.
+fn write_load(ip: String, password: String) -> Writers {
+    Writers::start(4, Duration::from_millis(200), move || {
+        psql(
+            &ip,
+            "postgres",
+            &password,
+            "postgres",
+            "insert into ticks default values",
+        )
+        .is_ok()
+    })
 }
 
 /// `pgctl create --standby-of` (the source's Secrets copied, as the reference requires): a
@@ -255,14 +239,7 @@ async fn a_standby_follows_its_source_under_load_and_is_promoted() -> Result<()>
     );
 
     // 20 writes/s on the source for 15 s; the standby's lag sampled twice a second.
-    let stop = Arc::new(AtomicBool::new(false));
-    let acknowledged = Arc::new(AtomicU64::new(0));
-    let load = write_load(
-        source_ip.clone(),
-        password.clone(),
-        stop.clone(),
-        acknowledged.clone(),
-    );
+    let load = write_load(source_ip.clone(), password.clone());
     let lag_sql = "select coalesce(extract(epoch from clock_timestamp() - max(at)), 0) from ticks";
     let mut worst = 0.0_f64;
     let mut samples = 0;
@@ -270,7 +247,7 @@ async fn a_standby_follows_its_source_under_load_and_is_promoted() -> Result<()>
     let mut ticker = tokio::time::interval(Duration::from_millis(500));
     while load_started.elapsed() < Duration::from_secs(15) {
         ticker.tick().await;
-        if acknowledged.load(Ordering::Relaxed) == 0 {
+        if load.acknowledged() == 0 {
             continue;
         }
         let lag: f64 = sql(&standby_ip, lag_sql)?.parse().context("lag")?;
@@ -278,13 +255,7 @@ async fn a_standby_follows_its_source_under_load_and_is_promoted() -> Result<()>
         samples += 1;
     }
     let status = standby.status().await?;
-    stop.store(true, Ordering::Relaxed);
-    for writer in load {
-        writer
-            .join()
-            .map_err(|_| anyhow::anyhow!("a load thread panicked"))?;
-    }
-    let written = acknowledged.load(Ordering::Relaxed);
+    let written = load.stop()?.acknowledged;
     eprintln!(
         "{written} writes in {:.1} s; worst standby lag {worst:.2} s over {samples} samples",
         load_started.elapsed().as_secs_f64()
