@@ -49,6 +49,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a member when the master is gone or must go now (Patroni failover)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart PostgreSQL in place through Patroni (pods stay), replicas first')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Make PostgreSQL reread its configuration on every instance (Patroni reload)')
+            [CompletionResult]::new('label', 'label', [CompletionResultType]::ParameterValue, 'Set or remove labels of clusters (`key=value`, `key-`)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the logs of a cluster''s pods (all of them, or one), or follow them')
             [CompletionResult]::new('resync', 'resync', [CompletionResultType]::ParameterValue, 'Ask the controller to reconcile clusters now, and wait until it did')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Make the controller leave a cluster alone (condition Paused) until `resume`')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let the controller reconcile a paused cluster again')
@@ -480,6 +482,43 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pgctl;label' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector instead of names')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector instead of names')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Allow changing the value of a label the cluster already has')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;logs' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The container (default: the pod''s only one, `postgres` in Spilo pods)')
+            [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'The container (default: the pod''s only one, `postgres` in Spilo pods)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines newer than this (e.g. 10m, 1h)')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines of each pod')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep streaming new lines until interrupted')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep streaming new lines until interrupted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pgctl;resync' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector, e.g. `team=acid`')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector, e.g. `team=acid`')
@@ -699,6 +738,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a member when the master is gone or must go now (Patroni failover)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart PostgreSQL in place through Patroni (pods stay), replicas first')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Make PostgreSQL reread its configuration on every instance (Patroni reload)')
+            [CompletionResult]::new('label', 'label', [CompletionResultType]::ParameterValue, 'Set or remove labels of clusters (`key=value`, `key-`)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the logs of a cluster''s pods (all of them, or one), or follow them')
             [CompletionResult]::new('resync', 'resync', [CompletionResultType]::ParameterValue, 'Ask the controller to reconcile clusters now, and wait until it did')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Make the controller leave a cluster alone (condition Paused) until `resume`')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let the controller reconcile a paused cluster again')
@@ -765,6 +806,12 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;help;reload' {
+            break
+        }
+        'pgctl;help;label' {
+            break
+        }
+        'pgctl;help;logs' {
             break
         }
         'pgctl;help;resync' {

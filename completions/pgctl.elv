@@ -46,6 +46,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand failover 'Promote a member when the master is gone or must go now (Patroni failover)'
             cand restart 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
             cand reload 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
+            cand label 'Set or remove labels of clusters (`key=value`, `key-`)'
+            cand logs 'Print the logs of a cluster''s pods (all of them, or one), or follow them'
             cand resync 'Ask the controller to reconcile clusters now, and wait until it did'
             cand pause 'Make the controller leave a cluster alone (condition Paused) until `resume`'
             cand resume 'Let the controller reconcile a paused cluster again'
@@ -453,6 +455,41 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pgctl;label'= {
+            cand -l 'Every cluster of the namespace matching this label selector instead of names'
+            cand --selector 'Every cluster of the namespace matching this label selector instead of names'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --overwrite 'Allow changing the value of a label the cluster already has'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;logs'= {
+            cand -c 'The container (default: the pod''s only one, `postgres` in Spilo pods)'
+            cand --container 'The container (default: the pod''s only one, `postgres` in Spilo pods)'
+            cand --since 'Only lines newer than this (e.g. 10m, 1h)'
+            cand --tail 'Only the last N lines of each pod'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -f 'Keep streaming new lines until interrupted'
+            cand --follow 'Keep streaming new lines until interrupted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pgctl;resync'= {
             cand -l 'Every cluster of the namespace matching this label selector, e.g. `team=acid`'
             cand --selector 'Every cluster of the namespace matching this label selector, e.g. `team=acid`'
@@ -660,6 +697,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand failover 'Promote a member when the master is gone or must go now (Patroni failover)'
             cand restart 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
             cand reload 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
+            cand label 'Set or remove labels of clusters (`key=value`, `key-`)'
+            cand logs 'Print the logs of a cluster''s pods (all of them, or one), or follow them'
             cand resync 'Ask the controller to reconcile clusters now, and wait until it did'
             cand pause 'Make the controller leave a cluster alone (condition Paused) until `resume`'
             cand resume 'Let the controller reconcile a paused cluster again'
@@ -709,6 +748,10 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         &'pgctl;help;restart'= {
         }
         &'pgctl;help;reload'= {
+        }
+        &'pgctl;help;label'= {
+        }
+        &'pgctl;help;logs'= {
         }
         &'pgctl;help;resync'= {
         }

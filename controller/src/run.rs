@@ -525,8 +525,11 @@ async fn run_namespace(
         .reflect(writer)
         .applied_objects()
         .predicate_filter(
+            // Spec changes, request annotations (pgctl resync, rollout restart, pause) and
+            // labels (inherited_labels reach the children without waiting for a resync).
             (predicates::generation::<DynamicObject>)
-                .combine(predicates::annotations::<DynamicObject>),
+                .combine(predicates::annotations::<DynamicObject>)
+                .combine(predicates::labels::<DynamicObject>),
             Default::default(),
         );
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod crd;
 pub mod diff;
 pub mod digest;
+pub mod label_syntax;
 pub mod manifest;
 pub mod naming;
 pub mod operate;

@@ -10,7 +10,9 @@ mod create;
 mod delete;
 mod edit;
 mod install;
+mod label;
 mod list;
+mod logs;
 mod pause;
 mod plan;
 mod promote;
@@ -111,6 +113,12 @@ pub enum Command {
     /// Make PostgreSQL reread its configuration on every instance (Patroni reload).
     #[command(after_help = restart::RELOAD_EXAMPLES)]
     Reload(restart::ReloadArgs),
+    /// Set or remove labels of clusters (`key=value`, `key-`).
+    #[command(after_help = label::EXAMPLES)]
+    Label(label::LabelArgs),
+    /// Print the logs of a cluster's pods (all of them, or one), or follow them.
+    #[command(after_help = logs::EXAMPLES)]
+    Logs(logs::LogsArgs),
     /// Ask the controller to reconcile clusters now, and wait until it did.
     #[command(after_help = resync::EXAMPLES)]
     Resync(resync::ResyncArgs),
@@ -181,6 +189,8 @@ async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Re
         Command::Restart(args) => restart::restart(args, global, ui).await,
         Command::Reload(args) => restart::reload(args, global, ui).await,
         Command::Resync(args) => resync::run(args, global).await,
+        Command::Label(args) => label::run(args, global).await,
+        Command::Logs(args) => logs::run(args, global).await,
         Command::Pause(args) => pause::run(args, global, true).await,
         Command::Resume(args) => pause::run(args, global, false).await,
         Command::Plan(args) => plan::run(args, global, ui).await,

@@ -1,5 +1,7 @@
 //! The day-2 verbs on real Patroni and PostgreSQL: `pgctl resync` makes the controller
-//! reconcile now; `pgctl switchover` moves the master (timeline + 1) while a client writes,
+//! reconcile now; `pgctl logs` prints the pods' logs; `pgctl label` sets, refuses to change
+//! without `--overwrite`, changes (the inherited label reaches the StatefulSet at once) and
+//! removes a label; `pgctl switchover` moves the master (timeline + 1) while a client writes,
 //! losing no acknowledged write; `pgctl restart` restarts PostgreSQL in place (new postmaster
 //! start time, same pod); `pgctl reload`; refusals. Needs the pod runner.
 
@@ -13,10 +15,14 @@ use pgctl_e2e::db::{BOOT, Cluster, SQL, apply_manifest};
 use pgctl_e2e::load::Writers;
 use pgctl_e2e::wait_for;
 
-const CONFIG: &[(&str, &str)] = &[("resync_period", "30m"), ("repair_period", "30m")];
+const CONFIG: &[(&str, &str)] = &[
+    ("resync_period", "30m"),
+    ("repair_period", "30m"),
+    ("inherited_labels", "env"),
+];
 
 #[tokio::test]
-async fn switchover_restart_reload_and_resync_act_on_the_real_cluster() -> Result<()> {
+async fn the_day_2_verbs_act_on_the_real_cluster() -> Result<()> {
     if data_plane::skip_without_real_pods() {
         return Ok(());
     }
@@ -47,6 +53,54 @@ async fn switchover_restart_reload_and_resync_act_on_the_real_cluster() -> Resul
         .expect_code(0)?;
     eprintln!("{}", resync.stdout.trim());
     ensure!(resync.stdout.contains("reconciled"), "{}", resync.all());
+
+    // logs: every pod's, prefixed; one pod's as they are.
+    let logs = env
+        .pgctl(&["logs", "acid-op", "--tail", "5"])
+        .expect_code(0)?;
+    ensure!(
+        logs.stdout.contains("[acid-op-0] ") && logs.stdout.contains("[acid-op-1] "),
+        "{}",
+        logs.all()
+    );
+    let one = env
+        .pgctl(&["logs", "acid-op", "acid-op-0", "--tail", "3"])
+        .expect_code(0)?;
+    let lines: Vec<&str> = one.stdout.lines().collect();
+    ensure!(
+        !lines.is_empty() && lines.len() <= 3 && !one.stdout.contains("[acid-op-0]"),
+        "{}",
+        one.all()
+    );
+
+    // label: set, refuse a change without --overwrite, change, and the inherited label reaches
+    // the StatefulSet without a resync (30-minute periods here).
+    env.pgctl(&["label", "acid-op", "env=test"])
+        .expect_code(0)?;
+    let listed = env
+        .pgctl(&["list", "-l", "env=test", "-o", "name"])
+        .expect_code(0)?;
+    ensure!(listed.stdout.contains("acid-op"), "{}", listed.all());
+    let clash = env.pgctl(&["label", "acid-op", "env=prod"]);
+    ensure!(
+        clash.code == 1 && clash.stderr.contains("--overwrite"),
+        "{}",
+        clash.all()
+    );
+    env.pgctl(&["label", "acid-op", "env=prod", "--overwrite"])
+        .expect_code(0)?;
+    let statefulsets: kube::Api<k8s_openapi::api::apps::v1::StatefulSet> =
+        kube::Api::namespaced(env.client.clone(), &ns);
+    wait_for("the inherited label on the StatefulSet", SQL, || async {
+        let sts = statefulsets.get("acid-op").await?;
+        Ok(sts.labels().get("env").map(String::as_str) == Some("prod"))
+    })
+    .await?;
+    env.pgctl(&["label", "acid-op", "env-"]).expect_code(0)?;
+    let pg = env
+        .pgctl(&["list", "-l", "env", "-o", "name"])
+        .expect_code(0)?;
+    ensure!(!pg.stdout.contains("acid-op"), "{}", pg.all());
 
     // Refusals: a pod that is no member; a master restart without a terminal or --yes.
     let refused = env.pgctl(&["switchover", "acid-op", "--to", "acid-op-9", "--yes"]);
