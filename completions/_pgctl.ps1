@@ -49,6 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a member when the master is gone or must go now (Patroni failover)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart PostgreSQL in place through Patroni (pods stay), replicas first')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Make PostgreSQL reread its configuration on every instance (Patroni reload)')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag')
             [CompletionResult]::new('label', 'label', [CompletionResultType]::ParameterValue, 'Set or remove labels of clusters (`key=value`, `key-`)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the logs of a cluster''s pods (all of them, or one), or follow them')
             [CompletionResult]::new('resync', 'resync', [CompletionResultType]::ParameterValue, 'Ask the controller to reconcile clusters now, and wait until it did')
@@ -482,6 +483,28 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pgctl;test' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The clusters matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'The clusters matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, or json for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, or json for scripts')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many clusters are tested at once')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long one connection may take')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Clusters of every namespace')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'pgctl;label' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector instead of names')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector instead of names')
@@ -738,6 +761,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a member when the master is gone or must go now (Patroni failover)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart PostgreSQL in place through Patroni (pods stay), replicas first')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Make PostgreSQL reread its configuration on every instance (Patroni reload)')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag')
             [CompletionResult]::new('label', 'label', [CompletionResultType]::ParameterValue, 'Set or remove labels of clusters (`key=value`, `key-`)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the logs of a cluster''s pods (all of them, or one), or follow them')
             [CompletionResult]::new('resync', 'resync', [CompletionResultType]::ParameterValue, 'Ask the controller to reconcile clusters now, and wait until it did')
@@ -806,6 +830,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;help;reload' {
+            break
+        }
+        'pgctl;help;test' {
             break
         }
         'pgctl;help;label' {

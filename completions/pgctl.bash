@@ -100,6 +100,9 @@ _pgctl() {
             pgctl,switchover)
                 cmd="pgctl__subcmd__switchover"
                 ;;
+            pgctl,test)
+                cmd="pgctl__subcmd__test"
+                ;;
             pgctl,uninstall)
                 cmd="pgctl__subcmd__uninstall"
                 ;;
@@ -190,6 +193,9 @@ _pgctl() {
             pgctl__subcmd__help,switchover)
                 cmd="pgctl__subcmd__help__subcmd__switchover"
                 ;;
+            pgctl__subcmd__help,test)
+                cmd="pgctl__subcmd__help__subcmd__test"
+                ;;
             pgctl__subcmd__help,uninstall)
                 cmd="pgctl__subcmd__help__subcmd__uninstall"
                 ;;
@@ -233,7 +239,7 @@ _pgctl() {
 
     case "${cmd}" in
         pgctl)
-            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version create clone promote apply list get status describe scale update edit delete rollout switchover failover restart reload label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
+            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version create clone promote apply list get status describe scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,7 +891,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__help)
-            opts="create clone promote apply list status scale update edit delete rollout switchover failover restart reload label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
+            opts="create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1277,6 +1283,20 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__help__subcmd__switchover)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2260,6 +2280,72 @@ _pgctl() {
                     return 0
                     ;;
                 --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__test)
+            opts="-l -A -o -n -h -V --selector --all-namespaces --output --concurrency --connect-timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

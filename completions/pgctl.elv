@@ -46,6 +46,7 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand failover 'Promote a member when the master is gone or must go now (Patroni failover)'
             cand restart 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
             cand reload 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
+            cand test 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag'
             cand label 'Set or remove labels of clusters (`key=value`, `key-`)'
             cand logs 'Print the logs of a cluster''s pods (all of them, or one), or follow them'
             cand resync 'Ask the controller to reconcile clusters now, and wait until it did'
@@ -455,6 +456,27 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pgctl;test'= {
+            cand -l 'The clusters matching this label selector, e.g. `team=acid`'
+            cand --selector 'The clusters matching this label selector, e.g. `team=acid`'
+            cand -o 'Output format: table, or json for scripts'
+            cand --output 'Output format: table, or json for scripts'
+            cand --concurrency 'How many clusters are tested at once'
+            cand --connect-timeout 'How long one connection may take'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'Clusters of every namespace'
+            cand --all-namespaces 'Clusters of every namespace'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'pgctl;label'= {
             cand -l 'Every cluster of the namespace matching this label selector instead of names'
             cand --selector 'Every cluster of the namespace matching this label selector instead of names'
@@ -697,6 +719,7 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand failover 'Promote a member when the master is gone or must go now (Patroni failover)'
             cand restart 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
             cand reload 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
+            cand test 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag'
             cand label 'Set or remove labels of clusters (`key=value`, `key-`)'
             cand logs 'Print the logs of a cluster''s pods (all of them, or one), or follow them'
             cand resync 'Ask the controller to reconcile clusters now, and wait until it did'
@@ -748,6 +771,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         &'pgctl;help;restart'= {
         }
         &'pgctl;help;reload'= {
+        }
+        &'pgctl;help;test'= {
         }
         &'pgctl;help;label'= {
         }

@@ -12,6 +12,7 @@ mod global;
 mod k8s;
 mod output;
 mod patroni;
+mod pg;
 mod pgbouncer;
 mod spec;
 mod ui;

@@ -18,6 +18,7 @@ pub mod password;
 pub mod pgwire;
 pub mod plan;
 pub mod pooler;
+pub mod probe;
 pub mod provision;
 pub mod quantity;
 pub mod requests;

@@ -23,6 +23,7 @@ mod rollout;
 mod scale;
 mod status;
 mod switchover;
+mod test;
 mod update;
 mod validate;
 mod version;
@@ -113,6 +114,9 @@ pub enum Command {
     /// Make PostgreSQL reread its configuration on every instance (Patroni reload).
     #[command(after_help = restart::RELOAD_EXAMPLES)]
     Reload(restart::ReloadArgs),
+    /// Connect to every instance and Service of clusters: up, role as labelled, latency, lag.
+    #[command(after_help = test::EXAMPLES)]
+    Test(test::TestArgs),
     /// Set or remove labels of clusters (`key=value`, `key-`).
     #[command(after_help = label::EXAMPLES)]
     Label(label::LabelArgs),
@@ -190,6 +194,7 @@ async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Re
         Command::Reload(args) => restart::reload(args, global, ui).await,
         Command::Resync(args) => resync::run(args, global).await,
         Command::Label(args) => label::run(args, global).await,
+        Command::Test(args) => test::run(args, global, ui).await,
         Command::Logs(args) => logs::run(args, global).await,
         Command::Pause(args) => pause::run(args, global, true).await,
         Command::Resume(args) => pause::run(args, global, false).await,

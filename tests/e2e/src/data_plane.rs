@@ -343,6 +343,18 @@ pub fn alive(process: &PodProcess) -> bool {
     matches!(state, Some(s) if s != 'Z') && cmdline(process.pid).as_ref() == Some(&process.cmdline)
 }
 
+/// A guard that continues (`SIGCONT`) the processes a test stopped, when it drops: also when
+/// the test fails on the way.
+pub fn thaw_on_drop(frozen: Vec<PodProcess>) -> impl Drop {
+    struct Thaw(Vec<PodProcess>);
+    impl Drop for Thaw {
+        fn drop(&mut self) {
+            signal_all(&self.0, Signal::SIGCONT);
+        }
+    }
+    Thaw(frozen)
+}
+
 /// Sends `signal` to every process of the list.
 pub fn signal_all(processes: &[PodProcess], signal: Signal) {
     for p in processes {

@@ -1,7 +1,8 @@
 //! The day-2 verbs on real Patroni and PostgreSQL: `pgctl resync` makes the controller
 //! reconcile now; `pgctl logs` prints the pods' logs; `pgctl label` sets, refuses to change
 //! without `--overwrite`, changes (the inherited label reaches the StatefulSet at once) and
-//! removes a label; `pgctl switchover` moves the master (timeline + 1) while a client writes,
+//! removes a label; `pgctl test` sees every instance and Service up with its role, and a
+//! hanging replica down (exit 1); `pgctl switchover` moves the master (timeline + 1) while a client writes,
 //! losing no acknowledged write; `pgctl restart` restarts PostgreSQL in place (new postmaster
 //! start time, same pod); `pgctl reload`; refusals. Needs the pod runner.
 
@@ -203,5 +204,62 @@ async fn the_day_2_verbs_act_on_the_real_cluster() -> Result<()> {
     );
     let (now_master, _, _) = cluster.topology(2).await?;
     ensure!(now_master == replica_name, "the master is {now_master}");
+
+    // test: both instances and both Services answer with the roles they are labelled with.
+    let checks = |out: &pgctl_e2e::cli::CliOutput| -> Result<Vec<serde_json::Value>> {
+        let all: Vec<serde_json::Value> = serde_json::from_str(&out.stdout)?;
+        Ok(all
+            .into_iter()
+            .filter(|c| c["namespace"] == ns.as_str() && c["cluster"] == "acid-op")
+            .collect())
+    };
+    // (The old master rejoins as a replica first.)
+    wait_for("pgctl test to find every connection up", SQL, || async {
+        Ok(env.pgctl(&["test", "acid-op", "-o", "json"]).code == 0)
+    })
+    .await?;
+    let tested = env
+        .pgctl(&["test", "acid-op", "-o", "json"])
+        .expect_code(0)?;
+    let rows = checks(&tested)?;
+    ensure!(rows.len() == 4, "{}", tested.stdout);
+    ensure!(
+        rows.iter()
+            .all(|c| c["up"] == true && c["problem"].is_null()),
+        "{}",
+        tested.stdout
+    );
+    let service = |name: &str| rows.iter().find(|c| c["target"] == name).cloned();
+    ensure!(service("acid-op").is_some_and(|c| c["role"] == "master"));
+    ensure!(service("acid-op-repl").is_some_and(|c| c["role"] == "replica"));
+    let table = env.pgctl(&["test", "-A"]);
+    eprintln!("{}", table.stdout);
+    ensure!(
+        table.stdout.contains(&format!("{ns}/acid-op")) && table.stdout.contains("connection"),
+        "{}",
+        table.all()
+    );
+    // A replica that hangs is down, and the command fails.
+    let frozen = data_plane::pod_processes(&ns, &master);
+    ensure!(!frozen.is_empty(), "no processes of {master}");
+    data_plane::signal_all(&frozen, nix::sys::signal::Signal::SIGSTOP);
+    let thaw = data_plane::thaw_on_drop(frozen);
+    let tested = env.pgctl(&["test", "acid-op", "--connect-timeout", "2s", "-o", "json"]);
+    drop(thaw);
+    ensure!(tested.code == 1, "{}", tested.all());
+    let rows = checks(&tested)?;
+    let frozen_row = rows.iter().find(|c| c["target"] == master.as_str());
+    ensure!(
+        frozen_row.is_some_and(|c| c["up"] == false),
+        "{}",
+        tested.stdout
+    );
+    ensure!(
+        rows.iter()
+            .filter(|c| c["target"] != master.as_str() && c["target"] != "acid-op-repl")
+            .all(|c| c["up"] == true),
+        "{}",
+        tested.stdout
+    );
     Ok(())
 }

@@ -1130,7 +1130,7 @@ async fn a_rollout_keeps_the_master_while_no_replica_is_healthy_and_reports_degr
     let frozen = data_plane::pod_processes(&ns, &replica);
     ensure!(!frozen.is_empty(), "no processes of {replica}");
     data_plane::signal_all(&frozen, nix::sys::signal::Signal::SIGSTOP);
-    let thaw = thaw_on_drop(frozen);
+    let thaw = data_plane::thaw_on_drop(frozen);
     wait_for(&format!("{replica} to be not ready"), SQL, || async {
         let pods = data_plane::pods(&env.client, &ns, name).await?;
         Ok(pods.iter().any(|p| p.name_any() == replica && !is_ready(p)))
@@ -1202,17 +1202,6 @@ async fn a_rollout_keeps_the_master_while_no_replica_is_healthy_and_reports_degr
     })
     .await?;
     Ok(())
-}
-
-/// Sends SIGCONT to the frozen processes when dropped (also when the test fails).
-fn thaw_on_drop(frozen: Vec<data_plane::PodProcess>) -> impl Drop {
-    struct Thaw(Vec<data_plane::PodProcess>);
-    impl Drop for Thaw {
-        fn drop(&mut self) {
-            data_plane::signal_all(&self.0, nix::sys::signal::Signal::SIGCONT);
-        }
-    }
-    Thaw(frozen)
 }
 
 /// `pgctl rollout restart X` and right after it `pgctl rollout status X`: the status follows the
@@ -1463,7 +1452,7 @@ async fn a_new_cluster_gets_its_statefulset_while_eight_wait_on_a_stalled_switch
         data_plane::signal_all(&patroni, nix::sys::signal::Signal::SIGSTOP);
         frozen.extend(patroni);
     }
-    let thaw = thaw_on_drop(frozen);
+    let thaw = data_plane::thaw_on_drop(frozen);
     for master in masters.values() {
         Api::<Pod>::namespaced(env.client.clone(), &ns)
             .patch(
