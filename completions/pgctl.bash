@@ -757,12 +757,20 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__delete)
-            opts="-y -n -h -V --yes --confirm-protected --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-l -y -n -h -V --selector --yes --confirm-protected --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -323,6 +323,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --version 'Print version'
         }
         &'pgctl;delete'= {
+            cand -l 'Every cluster of the namespace matching this label selector (listed first; at a terminal you type the selector to confirm)'
+            cand --selector 'Every cluster of the namespace matching this label selector (listed first; at a terminal you type the selector to confirm)'
             cand --timeout 'How long --wait waits before giving up with exit code 3'
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: its current context)'

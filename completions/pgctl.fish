@@ -336,6 +336,7 @@ never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand edit" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -s l -l selector -d 'Every cluster of the namespace matching this label selector (listed first; at a terminal you type the selector to confirm)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l timeout -d 'How long --wait waits before giving up with exit code 3' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c pgctl -n "__fish_pgctl_using_subcommand delete" -l context -d 'Kubeconfig context to use (default: its current context)' -r

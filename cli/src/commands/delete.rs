@@ -26,8 +26,12 @@ use crate::wait::{self, Poll};
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// Names of the clusters.
-    #[arg(required = true, add = ArgValueCompleter::new(cluster_names))]
+    #[arg(required_unless_present = "selector", add = ArgValueCompleter::new(cluster_names))]
     pub names: Vec<String>,
+    /// Every cluster of the namespace matching this label selector (listed first; at a
+    /// terminal you type the selector to confirm).
+    #[arg(short = 'l', long, value_name = "SELECTOR", conflicts_with = "names")]
+    pub selector: Option<String>,
     /// Do not ask for confirmation (required when stdin is not a terminal).
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -41,13 +45,45 @@ pub struct DeleteArgs {
 pub const EXAMPLES: &str = "Examples:
   pgctl delete acid-foo                       # at a terminal: shows what goes, asks for the name
   pgctl delete acid-foo acid-bar --yes --wait
-  pgctl delete acid-foo --yes --confirm-protected";
+  pgctl delete acid-foo --yes --confirm-protected
+  pgctl delete -l team=scratch                # lists them, asks for the selector";
 
 pub async fn run(args: DeleteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+    if args
+        .selector
+        .as_deref()
+        .is_some_and(|s| s.trim().is_empty())
+    {
+        return Err(exit::usage(
+            "-l needs a label selector, e.g. -l team=acid (an empty one would select every cluster)",
+        ));
+    }
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
+    let names = match &args.selector {
+        None => args.names.clone(),
+        Some(selector) => {
+            let listed = kube
+                .clusters(&kube.namespace)
+                .list(&ListParams::default().labels(selector))
+                .await
+                .map_err(|e| kube.explain(e, Subject::Clusters))?;
+            let names: Vec<String> = listed
+                .items
+                .into_iter()
+                .filter_map(|pg| pg.metadata.name)
+                .collect();
+            if names.is_empty() {
+                anyhow::bail!(
+                    "no cluster in namespace {:?} matches {selector:?}; nothing was deleted",
+                    kube.namespace
+                );
+            }
+            names
+        }
+    };
     let mut clusters = Vec::new();
-    for name in &args.names {
+    for name in &names {
         let observed = k8s::bounded(
             kube.timeout,
             "reading the cluster",
@@ -62,12 +98,26 @@ pub async fn run(args: DeleteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
     }
     if !args.yes {
         ui.require_interactive(
-            &format!("deleting {} needs confirmation", args.names.join(", ")),
+            &format!("deleting {} needs confirmation", names.join(", ")),
             "--yes",
         )?;
-        for name in &args.names {
-            if !ui.confirm_by_name(&format!("Delete postgresql {name}?"), name)? {
-                anyhow::bail!("not confirmed; nothing was deleted");
+        match &args.selector {
+            Some(selector) => {
+                let prompt = format!(
+                    "Delete the {} postgresql resources that {selector:?} selects ({})?",
+                    names.len(),
+                    names.join(", ")
+                );
+                if !ui.confirm_by_name(&prompt, selector)? {
+                    anyhow::bail!("not confirmed; nothing was deleted");
+                }
+            }
+            None => {
+                for name in &names {
+                    if !ui.confirm_by_name(&format!("Delete postgresql {name}?"), name)? {
+                        anyhow::bail!("not confirmed; nothing was deleted");
+                    }
+                }
             }
         }
     }
@@ -103,7 +153,7 @@ pub async fn run(args: DeleteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
             })?;
         eprintln!("set the delete-protection annotations on {name}");
     }
-    for name in &args.names {
+    for name in &names {
         k8s::bounded(kube.timeout, "deleting the cluster", async {
             kube.clusters(&kube.namespace)
                 .delete(name, &DeleteParams::background())

@@ -105,8 +105,15 @@ pub fn pinned_kubernetes_version() -> Result<String> {
 }
 
 /// The root of the cargo workspace.
+///
+/// Read at run time when `cargo test` says where the crate is: a build of this crate is reused
+/// by cargo for a checkout at another path (its fingerprints are relative to the workspace),
+/// and the compile-time path would then build and run another checkout's binaries.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("../..")
 }
 
 /// A name nobody else uses: `prefix-` and a short random-looking suffix made

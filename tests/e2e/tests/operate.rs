@@ -2,7 +2,8 @@
 //! reconcile now; `pgctl logs` prints the pods' logs; `pgctl label` sets, refuses to change
 //! without `--overwrite`, changes (the inherited label reaches the StatefulSet at once) and
 //! removes a label; `pgctl test` sees every instance and Service up with its role, and a
-//! hanging replica down (exit 1); `pgctl switchover` moves the master (timeline + 1) while a client writes,
+//! hanging replica down (exit 1); `pgctl delete -l` refuses without `--yes`;
+//! `pgctl switchover` moves the master (timeline + 1) while a client writes,
 //! losing no acknowledged write; `pgctl restart` restarts PostgreSQL in place (new postmaster
 //! start time, same pod); `pgctl reload`; refusals. Needs the pod runner.
 
@@ -261,5 +262,26 @@ async fn the_day_2_verbs_act_on_the_real_cluster() -> Result<()> {
         "{}",
         tested.stdout
     );
+
+    // delete over a selector: without a terminal and --yes it refuses and deletes nothing; an
+    // empty selector is refused.
+    env.pgctl(&["label", "acid-op", "doomed=yes"])
+        .expect_code(0)?;
+    let refused = env.pgctl(&["delete", "-l", "doomed=yes"]);
+    ensure!(
+        refused.code == 2 && refused.stderr.contains("--yes"),
+        "{}",
+        refused.all()
+    );
+    let refused = env.pgctl(&["delete", "-l", ""]);
+    ensure!(refused.code == 2, "{}", refused.all());
+    let none = env.pgctl(&["delete", "-l", "doomed=no", "--yes"]);
+    ensure!(
+        none.code == 1 && none.stderr.contains("nothing was deleted"),
+        "{}",
+        none.all()
+    );
+    let still = env.pgctl(&["list", "-o", "name"]).expect_code(0)?;
+    ensure!(still.stdout.contains("acid-op"), "{}", still.all());
     Ok(())
 }
