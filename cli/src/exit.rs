@@ -16,6 +16,17 @@ pub enum Code {
     Timeout = 3,
 }
 
+impl Code {
+    /// Success when nothing of a command over several clusters failed, else failure.
+    pub fn of_failures(failed: usize) -> Code {
+        if failed == 0 {
+            Code::Success
+        } else {
+            Code::Failure
+        }
+    }
+}
+
 impl From<Code> for ExitCode {
     fn from(code: Code) -> Self {
         ExitCode::from(code as u8)

@@ -193,6 +193,31 @@ impl Kube {
             .map_err(|_| anyhow::anyhow!("the password in Secret {secret_name:?} is not UTF-8"))
     }
 
+    /// The clusters of the current namespace that `selector` selects: a usage error for an
+    /// empty selector (it would select them all), an error when none matches.
+    pub async fn select_clusters(&self, selector: &str) -> anyhow::Result<Vec<Postgresql>> {
+        if selector.trim().is_empty() {
+            return Err(crate::exit::usage(
+                "-l needs a label selector, e.g. -l team=acid (an empty one would select every cluster)",
+            ));
+        }
+        let listed = bounded(self.timeout, "listing the selected clusters", async {
+            self.clusters(&self.namespace)
+                .list(&kube::api::ListParams::default().labels(selector))
+                .await
+                .map_err(|e| self.explain(e, Subject::Clusters))
+        })
+        .await?
+        .items;
+        if listed.is_empty() {
+            anyhow::bail!(
+                "no cluster in namespace {:?} matches {selector:?}; nothing was done",
+                self.namespace
+            );
+        }
+        Ok(listed)
+    }
+
     /// The postgresql resources of a namespace.
     pub fn clusters(&self, namespace: &str) -> Api<Postgresql> {
         Api::namespaced(self.client.clone(), namespace)

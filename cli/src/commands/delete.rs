@@ -49,38 +49,16 @@ pub const EXAMPLES: &str = "Examples:
   pgctl delete -l team=scratch                # lists them, asks for the selector";
 
 pub async fn run(args: DeleteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
-    if args
-        .selector
-        .as_deref()
-        .is_some_and(|s| s.trim().is_empty())
-    {
-        return Err(exit::usage(
-            "-l needs a label selector, e.g. -l team=acid (an empty one would select every cluster)",
-        ));
-    }
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
     let names = match &args.selector {
         None => args.names.clone(),
-        Some(selector) => {
-            let listed = kube
-                .clusters(&kube.namespace)
-                .list(&ListParams::default().labels(selector))
-                .await
-                .map_err(|e| kube.explain(e, Subject::Clusters))?;
-            let names: Vec<String> = listed
-                .items
-                .into_iter()
-                .filter_map(|pg| pg.metadata.name)
-                .collect();
-            if names.is_empty() {
-                anyhow::bail!(
-                    "no cluster in namespace {:?} matches {selector:?}; nothing was deleted",
-                    kube.namespace
-                );
-            }
-            names
-        }
+        Some(selector) => kube
+            .select_clusters(selector)
+            .await?
+            .into_iter()
+            .filter_map(|pg| pg.metadata.name)
+            .collect(),
     };
     let mut clusters = Vec::new();
     for name in &names {

@@ -6,14 +6,13 @@ use std::collections::BTreeMap;
 
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
-use kube::api::ListParams;
 use pgctl_shared::label_syntax;
 use serde_json::{Value, json};
 
 use crate::complete::cluster_names;
 use crate::exit::{self, Code};
 use crate::global::GlobalArgs;
-use crate::k8s::{self, Subject};
+use crate::k8s;
 use crate::output;
 
 #[derive(Debug, Args)]
@@ -84,24 +83,7 @@ pub async fn run(args: LabelArgs, global: &GlobalArgs) -> anyhow::Result<Code> {
                 "name the clusters to label, or select them with -l",
             ));
         }
-        (Some(selector), true) => {
-            if selector.trim().is_empty() {
-                return Err(exit::usage("-l needs a label selector, e.g. -l team=acid"));
-            }
-            let listed = kube
-                .clusters(&kube.namespace)
-                .list(&ListParams::default().labels(selector))
-                .await
-                .map_err(|e| kube.explain(e, Subject::Clusters))?
-                .items;
-            if listed.is_empty() {
-                anyhow::bail!(
-                    "no cluster in namespace {:?} matches {selector:?}",
-                    kube.namespace
-                );
-            }
-            listed
-        }
+        (Some(selector), true) => kube.select_clusters(selector).await?,
         (None, false) => {
             let mut found = Vec::new();
             for name in &names {
@@ -149,11 +131,7 @@ pub async fn run(args: LabelArgs, global: &GlobalArgs) -> anyhow::Result<Code> {
             }
         }
     }
-    Ok(if failed == 0 {
-        Code::Success
-    } else {
-        Code::Failure
-    })
+    Ok(Code::of_failures(failed))
 }
 
 #[cfg(test)]

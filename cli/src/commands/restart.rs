@@ -94,11 +94,7 @@ where
             }
         }
     }
-    if failed == 0 {
-        Code::Success
-    } else {
-        Code::Failure
-    }
+    Code::of_failures(failed)
 }
 
 /// `postmaster_start_time` of `pod`'s PostgreSQL, as Patroni reports it.

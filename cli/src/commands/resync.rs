@@ -7,14 +7,13 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::ListParams;
 use pgctl_shared::requests::RESYNC_ANNOTATION;
 use serde_json::json;
 
 use crate::complete::cluster_names;
 use crate::exit::{self, Code};
 use crate::global::GlobalArgs;
-use crate::k8s::{self, Subject};
+use crate::k8s;
 use crate::output;
 use crate::wait::{self, Poll};
 
@@ -46,28 +45,12 @@ pub async fn run(args: ResyncArgs, global: &GlobalArgs) -> anyhow::Result<Code> 
     }
     let kube = k8s::connect(global).await?;
     let names = match &args.selector {
-        Some(selector) if selector.trim().is_empty() => {
-            return Err(exit::usage("-l needs a label selector, e.g. -l team=acid"));
-        }
-        Some(selector) => {
-            let listed = kube
-                .clusters(&kube.namespace)
-                .list(&ListParams::default().labels(selector))
-                .await
-                .map_err(|e| kube.explain(e, Subject::Clusters))?;
-            let names: Vec<String> = listed
-                .items
-                .into_iter()
-                .filter_map(|pg| pg.metadata.name)
-                .collect();
-            if names.is_empty() {
-                anyhow::bail!(
-                    "no cluster in namespace {:?} matches {selector:?}",
-                    kube.namespace
-                );
-            }
-            names
-        }
+        Some(selector) => kube
+            .select_clusters(selector)
+            .await?
+            .into_iter()
+            .filter_map(|pg| pg.metadata.name)
+            .collect(),
         None => args.names.clone(),
     };
     let mut asked = Vec::new();
@@ -124,9 +107,5 @@ pub async fn run(args: ResyncArgs, global: &GlobalArgs) -> anyhow::Result<Code> 
             }
         }
     }
-    Ok(if failed == 0 {
-        Code::Success
-    } else {
-        Code::Failure
-    })
+    Ok(Code::of_failures(failed))
 }

@@ -132,11 +132,7 @@ pub async fn run(args: TestArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
             );
         }
     }
-    Ok(if failed == 0 {
-        Code::Success
-    } else {
-        Code::Failure
-    })
+    Ok(Code::of_failures(failed))
 }
 
 /// The clusters asked for: by name in the namespace, or by selector here or everywhere.

@@ -277,7 +277,7 @@ async fn the_day_2_verbs_act_on_the_real_cluster() -> Result<()> {
     ensure!(refused.code == 2, "{}", refused.all());
     let none = env.pgctl(&["delete", "-l", "doomed=no", "--yes"]);
     ensure!(
-        none.code == 1 && none.stderr.contains("nothing was deleted"),
+        none.code == 1 && none.stderr.contains("nothing was done"),
         "{}",
         none.all()
     );

@@ -1530,9 +1530,12 @@ async fn a_new_cluster_gets_its_statefulset_while_eight_wait_on_a_stalled_switch
     watching.abort();
     let took = seen.duration_since(created);
     eprintln!("the ninth cluster's StatefulSet appeared {took:?} after its creation");
+    // A worker held by a stalled switchover would be held for Patroni's action timeout (60 s):
+    // well under that proves none was; not a speed target (5 s was once missed by 23 ms on a
+    // loaded CI machine).
     ensure!(
-        took < Duration::from_secs(5),
-        "the ninth cluster's StatefulSet took {took:?} (more than 5 s) while eight clusters wait"
+        took < Duration::from_secs(20),
+        "the ninth cluster's StatefulSet took {took:?} (more than 20 s) while eight clusters wait"
     );
 
     // And the eight were still waiting all along: same masters, still flagged.
