@@ -193,6 +193,31 @@ impl Kube {
             .map_err(|_| anyhow::anyhow!("the password in Secret {secret_name:?} is not UTF-8"))
     }
 
+    /// The clusters of the current namespace, or of every one, that `selector` (if any)
+    /// selects: one list call within the request timeout.
+    pub async fn list_clusters(
+        &self,
+        all_namespaces: bool,
+        selector: Option<&str>,
+    ) -> anyhow::Result<Vec<Postgresql>> {
+        let api: Api<Postgresql> = if all_namespaces {
+            Api::all(self.client.clone())
+        } else {
+            self.clusters(&self.namespace)
+        };
+        let mut params = kube::api::ListParams::default();
+        if let Some(selector) = selector {
+            params = params.labels(selector);
+        }
+        let listed = bounded(self.timeout, "listing clusters", async {
+            api.list(&params)
+                .await
+                .map_err(|e| self.explain(e, Subject::Clusters))
+        })
+        .await?;
+        Ok(listed.items)
+    }
+
     /// The clusters of the current namespace that `selector` selects: a usage error for an
     /// empty selector (it would select them all), an error when none matches.
     pub async fn select_clusters(&self, selector: &str) -> anyhow::Result<Vec<Postgresql>> {
@@ -201,14 +226,7 @@ impl Kube {
                 "-l needs a label selector, e.g. -l team=acid (an empty one would select every cluster)",
             ));
         }
-        let listed = bounded(self.timeout, "listing the selected clusters", async {
-            self.clusters(&self.namespace)
-                .list(&kube::api::ListParams::default().labels(selector))
-                .await
-                .map_err(|e| self.explain(e, Subject::Clusters))
-        })
-        .await?
-        .items;
+        let listed = self.list_clusters(false, Some(selector)).await?;
         if listed.is_empty() {
             anyhow::bail!(
                 "no cluster in namespace {:?} matches {selector:?}; nothing was done",
@@ -216,6 +234,16 @@ impl Kube {
             );
         }
         Ok(listed)
+    }
+
+    /// The names of [`Kube::select_clusters`].
+    pub async fn select_cluster_names(&self, selector: &str) -> anyhow::Result<Vec<String>> {
+        Ok(self
+            .select_clusters(selector)
+            .await?
+            .into_iter()
+            .filter_map(|pg| pg.metadata.name)
+            .collect())
     }
 
     /// The postgresql resources of a namespace.

@@ -25,13 +25,6 @@ pub struct Login<'a> {
     pub port: u16,
 }
 
-/// How the pod was reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    PodIp,
-    PortForward,
-}
-
 /// Runs `sql` on pod `pod` as `login`; each row as column → text. The error is the server's
 /// message when there is one.
 pub async fn query_pod(
@@ -39,7 +32,7 @@ pub async fn query_pod(
     pod: &Pod,
     login: &Login<'_>,
     sql: &str,
-) -> Result<(Vec<BTreeMap<String, String>>, Route), String> {
+) -> Result<Vec<BTreeMap<String, String>>, String> {
     let mut config = tokio_postgres::Config::new();
     config
         .user(login.user)
@@ -55,7 +48,7 @@ pub async fn query_pod(
                 .ok()
                 .and_then(Result::ok);
         if let Some(stream) = direct {
-            return Ok((query(&config, stream, ip, sql).await?, Route::PodIp));
+            return query(&config, stream, ip, sql).await;
         }
     }
     let name = pod.metadata.name.as_deref().unwrap_or_default();
@@ -74,7 +67,7 @@ pub async fn query_pod(
         .ok_or_else(|| "port-forward: no stream".to_string())?;
     let rows = query(&config, stream, "localhost", sql).await;
     forwarder.abort();
-    Ok((rows?, Route::PortForward))
+    rows
 }
 
 async fn query<S>(

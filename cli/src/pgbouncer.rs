@@ -50,5 +50,5 @@ async fn pod_pools(
         database: "pgbouncer",
         port: PORT,
     };
-    Ok(pg::query_pod(kube, pod, &login, "SHOW POOLS").await?.0)
+    pg::query_pod(kube, pod, &login, "SHOW POOLS").await
 }

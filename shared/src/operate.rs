@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::rollout::{MAX_LAG_BYTES, Member, MemberRole, PatroniCluster};
+use crate::rollout::{MAX_LAG_BYTES, Member, PatroniCluster};
 
 /// Why an operation is refused before it is asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,10 +64,6 @@ fn names(cluster: &PatroniCluster) -> Vec<String> {
     cluster.members.iter().map(|m| m.name.clone()).collect()
 }
 
-fn caught_up(member: &Member) -> bool {
-    member.is_streaming() && member.lag.is_some_and(|l| l <= MAX_LAG_BYTES)
-}
-
 /// A switchover: the leader and the candidate to hand over to. With `to`, that member, if it is
 /// a caught-up streaming replica not tagged `nofailover`; without, the best such replica (a
 /// synchronous standby first, then the least lag, then by name) — named explicitly, so that
@@ -93,7 +89,7 @@ pub fn switchover(cluster: &PatroniCluster, to: Option<&str>) -> Result<(String,
                     pod: pod.to_string(),
                 });
             }
-            if !member.role.is_replica() || !caught_up(member) {
+            if !member.can_take_over() {
                 return Err(Refusal::NotCaughtUp {
                     pod: pod.to_string(),
                     state: member.state.clone(),
@@ -105,14 +101,8 @@ pub fn switchover(cluster: &PatroniCluster, to: Option<&str>) -> Result<(String,
         None => cluster
             .members
             .iter()
-            .filter(|m| m.role.is_replica() && !m.nofailover && caught_up(m))
-            .min_by_key(|m| {
-                (
-                    m.role != MemberRole::SyncStandby,
-                    m.lag.unwrap_or(u64::MAX),
-                    m.name.clone(),
-                )
-            })
+            .filter(|m| m.can_take_over())
+            .min_by_key(|m| m.handover_rank())
             .ok_or(Refusal::NoCandidate)?,
     };
     Ok((leader.name.clone(), candidate.name.clone()))

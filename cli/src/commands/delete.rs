@@ -53,12 +53,7 @@ pub async fn run(args: DeleteArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
     let config = kube.operator_config().await;
     let names = match &args.selector {
         None => args.names.clone(),
-        Some(selector) => kube
-            .select_clusters(selector)
-            .await?
-            .into_iter()
-            .filter_map(|pg| pg.metadata.name)
-            .collect(),
+        Some(selector) => kube.select_cluster_names(selector).await?,
     };
     let mut clusters = Vec::new();
     for name in &names {

@@ -3,7 +3,6 @@
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, ListParams};
 use pgctl_shared::crd::Postgresql;
 
 use crate::args::OutputFormat;
@@ -11,7 +10,7 @@ use crate::cluster::or_dash;
 use crate::complete::cluster_names;
 use crate::exit::Code;
 use crate::global::GlobalArgs;
-use crate::k8s::{self, Subject};
+use crate::k8s;
 use crate::output::{self, Styled};
 use crate::ui::{self, Tone, Ui};
 
@@ -38,22 +37,9 @@ pub const EXAMPLES: &str = "Examples:
 
 pub async fn run(args: ListArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
-    let api: Api<Postgresql> = if args.all_namespaces {
-        Api::all(kube.client.clone())
-    } else {
-        kube.clusters(&kube.namespace)
-    };
-    let mut params = ListParams::default();
-    if let Some(selector) = &args.selector {
-        params = params.labels(selector);
-    }
-    let list = k8s::bounded(kube.timeout, "listing clusters", async {
-        api.list(&params)
-            .await
-            .map_err(|e| kube.explain(e, Subject::Clusters))
-    })
-    .await?;
-    let mut items = list.items;
+    let mut items = kube
+        .list_clusters(args.all_namespaces, args.selector.as_deref())
+        .await?;
     if !args.names.is_empty() {
         items.retain(|pg| {
             pg.metadata

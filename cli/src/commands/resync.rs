@@ -45,12 +45,7 @@ pub async fn run(args: ResyncArgs, global: &GlobalArgs) -> anyhow::Result<Code> 
     }
     let kube = k8s::connect(global).await?;
     let names = match &args.selector {
-        Some(selector) => kube
-            .select_clusters(selector)
-            .await?
-            .into_iter()
-            .filter_map(|pg| pg.metadata.name)
-            .collect(),
+        Some(selector) => kube.select_cluster_names(selector).await?,
         None => args.names.clone(),
     };
     let mut asked = Vec::new();

@@ -20,7 +20,7 @@ use crate::args::OutputFormat;
 use crate::complete::cluster_names;
 use crate::exit::{self, Code};
 use crate::global::GlobalArgs;
-use crate::k8s::{self, Kube, Subject};
+use crate::k8s::{self, Kube};
 use crate::output::{self, Styled};
 use crate::pg;
 use crate::ui::{Tone, Ui};
@@ -144,20 +144,9 @@ async fn select(kube: &Kube, args: &TestArgs) -> anyhow::Result<Vec<Postgresql>>
         }
         return Ok(found);
     }
-    let api: Api<Postgresql> = if args.all_namespaces {
-        Api::all(kube.client.clone())
-    } else {
-        kube.clusters(&kube.namespace)
-    };
-    let mut params = ListParams::default();
-    if let Some(selector) = &args.selector {
-        params = params.labels(selector);
-    }
-    let listed = api
-        .list(&params)
-        .await
-        .map_err(|e| kube.explain(e, Subject::Clusters))?
-        .items;
+    let listed = kube
+        .list_clusters(args.all_namespaces, args.selector.as_deref())
+        .await?;
     if listed.is_empty() {
         anyhow::bail!("no cluster matches");
     }
@@ -294,7 +283,7 @@ async fn connect(
                else pg_current_wal_lsn() end::text as position";
     let started = Instant::now();
     match tokio::time::timeout(timeout, pg::query_pod(kube, pod, login, sql)).await {
-        Ok(Ok((rows, _))) => {
+        Ok(Ok(rows)) => {
             check.latency_ms = Some(started.elapsed().as_millis() as u64);
             let row = rows.first();
             let in_recovery = row

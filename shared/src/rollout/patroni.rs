@@ -64,6 +64,25 @@ impl Member {
     pub fn is_streaming(&self) -> bool {
         self.state == "streaming"
     }
+
+    /// A replica that could take the master role without losing writes: streaming, within
+    /// [`MAX_LAG_BYTES`](super::MAX_LAG_BYTES), not tagged `nofailover`.
+    pub fn can_take_over(&self) -> bool {
+        self.role.is_replica()
+            && self.is_streaming()
+            && !self.nofailover
+            && self.lag.is_some_and(|l| l <= super::MAX_LAG_BYTES)
+    }
+
+    /// Order among candidates, best first: a synchronous standby, then the least lag, then the
+    /// name.
+    pub fn handover_rank(&self) -> (bool, u64, &str) {
+        (
+            self.role != MemberRole::SyncStandby,
+            self.lag.unwrap_or(u64::MAX),
+            self.name.as_str(),
+        )
+    }
 }
 
 /// Patroni's view of the cluster (`GET /cluster`).

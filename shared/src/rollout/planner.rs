@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::drain::evacuate;
 use super::outdated::PodState;
-use super::patroni::{Member, MemberRole, PatroniCluster};
+use super::patroni::{Member, PatroniCluster};
 
 /// Largest replication lag (bytes) at which a replica counts as caught up: a replacement must
 /// be within it before the next pod goes, and a switchover candidate too. Patroni's own default
@@ -344,8 +344,7 @@ pub fn switchover_candidate<'a>(
     let mut candidates: Vec<&Member> = patroni
         .members
         .iter()
-        .filter(|m| m.name != master && m.role.is_replica() && m.is_streaming() && !m.nofailover)
-        .filter(|m| m.lag.is_some_and(|l| l <= MAX_LAG_BYTES))
+        .filter(|m| m.name != master && m.can_take_over())
         .filter(|m| {
             input.pods.iter().any(|p| {
                 p.name == m.name
@@ -358,13 +357,7 @@ pub fn switchover_candidate<'a>(
             })
         })
         .collect();
-    candidates.sort_by_key(|m| {
-        (
-            m.role != MemberRole::SyncStandby,
-            m.lag.unwrap_or(u64::MAX),
-            m.name.as_str(),
-        )
-    });
+    candidates.sort_by_key(|m| m.handover_rank());
     candidates.first().map(|m| m.name.as_str())
 }
 
@@ -490,6 +483,7 @@ pub fn overdue(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rollout::MemberRole;
     use crate::rollout::testing::{cluster, member, patroni, pod};
 
     fn decide(pods: &[PodState], patroni: Option<&PatroniCluster>) -> Step {
