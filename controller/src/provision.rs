@@ -25,7 +25,7 @@ use pgctl_shared::build::secret::{PASSWORD_KEY, USERNAME_KEY};
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::{PostgresStatus, Postgresql};
 use pgctl_shared::provision::{self, SecretUpdate, Summary};
-use pgctl_shared::roles::rotation::{NEXT_ROTATION_KEY, SecretAction};
+use pgctl_shared::roles::rotation::{NEXT_ROTATION_KEY, PASSWORD_ROTATED_ANNOTATION, SecretAction};
 use pgctl_shared::roles::{self, Desired};
 use serde_json::{Value, json};
 
@@ -269,8 +269,9 @@ pub async fn provision<P: Borrow<Pod>>(
 
 /// The merge patch of one rotation step: only the keys it changes, and the `resourceVersion`
 /// the decision was made on, so that a Secret changed in between is not overwritten (the API
-/// server answers 409 and the next reconcile decides again).
-fn rotation_patch(update: &SecretUpdate, password: Option<&str>) -> Value {
+/// server answers 409 and the next reconcile decides again). A new password is marked with the
+/// time it was written (`rotated_at`), its generation.
+fn rotation_patch(update: &SecretUpdate, password: Option<&str>, rotated_at: &str) -> Value {
     let bytes =
         |s: &str| serde_json::to_value(ByteString(s.as_bytes().to_vec())).unwrap_or_default();
     let mut data = serde_json::Map::new();
@@ -296,6 +297,12 @@ fn rotation_patch(update: &SecretUpdate, password: Option<&str>) -> Value {
     let mut metadata = serde_json::Map::new();
     if let Some(rv) = &update.resource_version {
         metadata.insert("resourceVersion".into(), json!(rv));
+    }
+    if let SecretAction::Rotate { .. } = &update.action {
+        metadata.insert(
+            "annotations".into(),
+            json!({ PASSWORD_ROTATED_ANNOTATION: rotated_at }),
+        );
     }
     json!({"metadata": metadata, "data": data})
 }
@@ -327,10 +334,11 @@ async fn restart_poolers_onto_credentials(
         return Ok(());
     };
     let secret_mark = secret
-        .data
+        .metadata
+        .annotations
         .as_ref()
-        .and_then(|d| d.get(NEXT_ROTATION_KEY))
-        .and_then(|v| std::str::from_utf8(&v.0).ok());
+        .and_then(|a| a.get(PASSWORD_ROTATED_ANNOTATION))
+        .map(String::as_str);
     let api: Api<k8s_openapi::api::apps::v1::Deployment> =
         Api::namespaced(ctx.applier.client().clone(), namespace);
     let params = PatchParams {
@@ -373,7 +381,8 @@ async fn write_rotation(ctx: &Context, update: &SecretUpdate) -> Result<Secret, 
         SecretAction::Rotate { .. } => Some(pgctl_shared::password::generate(&mut rand::rng())),
         _ => None,
     };
-    let patch = rotation_patch(update, password.as_ref().map(|p| p.expose()));
+    let rotated_at = format!("{:.9}", Timestamp::now());
+    let patch = rotation_patch(update, password.as_ref().map(|p| p.expose()), &rotated_at);
     let api: Api<Secret> = Api::namespaced(ctx.applier.client().clone(), &update.namespace);
     let params = PatchParams {
         field_manager: Some(FIELD_MANAGER.to_string()),
@@ -410,7 +419,7 @@ mod tests {
             next_rotation: "2025-01-01T00:00:00Z".into(),
         });
         assert_eq!(
-            rotation_patch(&next, None),
+            rotation_patch(&next, None, "2025-01-01T00:00:00.5Z"),
             json!({
                 "metadata": {"resourceVersion": "42"},
                 "data": {"nextRotation": "MjAyNS0wMS0wMVQwMDowMDowMFo="},
@@ -421,9 +430,12 @@ mod tests {
             next_rotation: None,
         });
         assert_eq!(
-            rotation_patch(&back, Some("pw")),
+            rotation_patch(&back, Some("pw"), "2025-01-01T00:00:00.5Z"),
             json!({
-                "metadata": {"resourceVersion": "42"},
+                "metadata": {
+                    "resourceVersion": "42",
+                    "annotations": {"pgctl.zalan.do/password-rotated": "2025-01-01T00:00:00.5Z"},
+                },
                 "data": {"username": "YXBw", "password": "cHc=", "nextRotation": null},
             })
         );

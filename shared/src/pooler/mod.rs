@@ -185,15 +185,18 @@ pub fn lookup_function_sql(schema: &str, user: &str) -> String {
     )
 }
 
-/// Pod-template annotation of a pooler Deployment: the rotation mark (`nextRotation`) of the
-/// pooler role's Secret when its pods were last restarted onto it. Not a credential: a time.
+/// Pod-template annotation of a pooler Deployment: the generation of the pooler role's
+/// password (the Secret's [`PASSWORD_ROTATED_ANNOTATION`]) its pods were last restarted onto.
+/// Not a credential: a time.
+///
+/// [`PASSWORD_ROTATED_ANNOTATION`]: crate::roles::rotation::PASSWORD_ROTATED_ANNOTATION
 pub const CREDENTIALS_ANNOTATION: &str = "pgctl.zalan.do/pooler-credentials";
 
 /// The merge patch that restarts a pooler Deployment's pods onto its role's rotated password,
-/// when the Secret's rotation mark (`nextRotation`, written with each new password) differs from
-/// the one the pods started with; `None` when they agree. PgBouncer reads `PGPASSWORD` once, at
-/// start. A Secret that never rotated and pods never restarted agree (no mark on either side);
-/// turning rotation on writes a first mark, and restarts the pods once.
+/// when the password's generation (the Secret's `pgctl.zalan.do/password-rotated`, written with
+/// each new password) differs from the one the pods started with; `None` when they agree.
+/// PgBouncer reads `PGPASSWORD` once, at start. A Secret whose password never rotated and pods
+/// never restarted agree (no mark on either side).
 pub fn credentials_restart(
     pods_mark: Option<&str>,
     secret_mark: Option<&str>,

@@ -73,20 +73,17 @@ fn pooler_pods_restart_when_their_roles_password_rotated() {
     // Never rotated, never restarted: nothing to do.
     assert_eq!(credentials_restart(None, None), None);
     assert_eq!(credentials_restart(Some(""), None), None);
-    // A new password comes with a new mark: the pods restart onto it, once.
-    let patch = credentials_restart(Some("2026-01-01T00:00:00Z"), Some("2026-01-31T00:00:00Z"));
+    // A new password comes with a new generation: the pods restart onto it, once.
+    let first = "2026-01-31T00:00:00.100000000Z";
     assert_eq!(
-        patch,
+        credentials_restart(None, Some(first)),
         Some(
             serde_json::json!({"spec": {"template": {"metadata": {"annotations": {
-                CREDENTIALS_ANNOTATION: "2026-01-31T00:00:00Z"
+                CREDENTIALS_ANNOTATION: first
             }}}}})
         )
     );
-    assert_eq!(
-        credentials_restart(Some("2026-01-31T00:00:00Z"), Some("2026-01-31T00:00:00Z")),
-        None
-    );
-    // Rotation turned off writes a fresh password without a mark: restart too.
-    assert!(credentials_restart(Some("2026-01-31T00:00:00Z"), None).is_some());
+    assert_eq!(credentials_restart(Some(first), Some(first)), None);
+    // A second rotation within the same second is another generation.
+    assert!(credentials_restart(Some(first), Some("2026-01-31T00:00:00.900000000Z")).is_some());
 }

@@ -19,6 +19,11 @@ use crate::crd::PostgresSpec;
 
 /// Secret key holding the next rotation time.
 pub const NEXT_ROTATION_KEY: &str = "nextRotation";
+/// Annotation of a credential Secret: when the controller last wrote a new password into it
+/// (RFC 3339 with nanoseconds). It tells the password's generations apart (`nextRotation` does
+/// not: two rotations within one second write the same one), for what must follow a new password,
+/// such as the pooler's pods ([`crate::pooler::credentials_restart`]).
+pub const PASSWORD_ROTATED_ANNOTATION: &str = "pgctl.zalan.do/password-rotated";
 /// Length of the date suffix of rotation users (`YYMMDD`).
 pub const DATE_SUFFIX_LEN: usize = 6;
 
