@@ -48,10 +48,15 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Hand the master role to a replica (Patroni switchover), now or at a time')
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a member when the master is gone or must go now (Patroni failover)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart PostgreSQL in place through Patroni (pods stay), replicas first')
+            [CompletionResult]::new('reinit', 'reinit', [CompletionResultType]::ParameterValue, 'Rebuild a replica from the master: its data directory is wiped (Patroni reinitialize)')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show the cluster''s timeline switches (switchovers, failovers), from Patroni')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Make PostgreSQL reread its configuration on every instance (Patroni reload)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Store SQL policies and run them on the masters of selected clusters, once per version')
             [CompletionResult]::new('label', 'label', [CompletionResultType]::ParameterValue, 'Set or remove labels of clusters (`key=value`, `key-`)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show details of a cluster''s parts (`show pvc`: its volume claims and their use)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the logs of a cluster''s pods (all of them, or one), or follow them')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Write a diagnostic bundle of a cluster (objects, Events, Patroni, logs; no credentials)')
             [CompletionResult]::new('resync', 'resync', [CompletionResultType]::ParameterValue, 'Ask the controller to reconcile clusters now, and wait until it did')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Make the controller leave a cluster alone (condition Paused) until `resume`')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let the controller reconcile a paused cluster again')
@@ -226,6 +231,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;status' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With -l: how many clusters at once')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table (a screen for people), json or yaml (the same information as data)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table (a screen for people), json or yaml (the same information as data)')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'How many of the latest events to show')
@@ -236,6 +244,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Refresh every two seconds until interrupted')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every two seconds until interrupted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -245,6 +255,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;describe' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With -l: how many clusters at once')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table (a screen for people), json or yaml (the same information as data)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table (a screen for people), json or yaml (the same information as data)')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'How many of the latest events to show')
@@ -255,6 +268,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Refresh every two seconds until interrupted')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every two seconds until interrupted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -264,6 +279,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;scale' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With -l: how many clusters at once')
             [CompletionResult]::new('--instances', '--instances', [CompletionResultType]::ParameterName, 'The new number of instances')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits before giving up with exit code 3')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
@@ -273,6 +291,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed to scale to 0 when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (needed to scale to 0 when stdin is not a terminal)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is done (the cluster Running, or gone for delete)')
@@ -283,6 +303,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;update' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With -l: how many clusters at once')
             [CompletionResult]::new('--team', '--team', [CompletionResultType]::ParameterName, 'Team that owns the cluster (`spec.teamId`)')
             [CompletionResult]::new('--instances', '--instances', [CompletionResultType]::ParameterName, 'Number of instances (pods) (`spec.numberOfInstances`)')
             [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'PostgreSQL major version (`spec.postgresql.version`)')
@@ -316,6 +339,10 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before changing the clusters a selector chose (required without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before changing the clusters a selector chose (required without a terminal)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is done (the cluster Running, or gone for delete)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -376,6 +403,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;rollout;status' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With -l: how many clusters at once')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Follow until done; `--watch=false` prints the state once')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long, with exit code 3')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
@@ -385,6 +415,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -392,6 +424,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;rollout;restart' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With -l: how many clusters at once')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
@@ -399,6 +434,10 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before restarting the clusters a selector chose (required without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before restarting the clusters a selector chose (required without a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -456,6 +495,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;restart' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With -l: how many clusters at once')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
@@ -463,6 +505,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -471,7 +515,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'pgctl;reload' {
+        'pgctl;reinit' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait until the replica streams again (0: do not wait)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
@@ -479,6 +524,43 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;history' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;reload' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With -l: how many clusters at once')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'With -l: the matching clusters of every namespace')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -507,6 +589,142 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pgctl;policy' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the policies of the namespace, and on how many clusters each ran as it is now')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a policy''s SQL and where it ran (-o json|yaml for all of it as data)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete policies (the clusters'' records of them stay)')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Run a policy on the masters of clusters, unless it ran there as it is now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pgctl;policy;create' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'File with the SQL; `-` reads stdin')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'File with the SQL; `-` reads stdin')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--no-transaction', '--no-transaction', [CompletionResultType]::ParameterName, 'Run the statements one by one, outside a transaction (for CREATE DATABASE, VACUUM, CREATE INDEX CONCURRENTLY)')
+            [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Replace the policy if it exists')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;policy;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;policy;show' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table prints the SQL after a short header')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table prints the SQL after a short header')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;policy;delete' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;policy;apply' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'The clusters matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'The clusters matching this label selector, e.g. `team=acid`')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'The database the SQL runs in')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many clusters run it at once')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, or json for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, or json for scripts')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Clusters of every namespace (with -l: those of every namespace it selects)')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Clusters of every namespace (with -l: those of every namespace it selects)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Run it even where it ran as it is now')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before running it on the clusters a selector chose (required without a terminal when -l or -A selects them)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before running it on the clusters a selector chose (required without a terminal when -l or -A selects them)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;policy;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the policies of the namespace, and on how many clusters each ran as it is now')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a policy''s SQL and where it ran (-o json|yaml for all of it as data)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete policies (the clusters'' records of them stay)')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Run a policy on the masters of clusters, unless it ran there as it is now')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pgctl;policy;help;create' {
+            break
+        }
+        'pgctl;policy;help;list' {
+            break
+        }
+        'pgctl;policy;help;show' {
+            break
+        }
+        'pgctl;policy;help;delete' {
+            break
+        }
+        'pgctl;policy;help;apply' {
+            break
+        }
+        'pgctl;policy;help;help' {
+            break
+        }
         'pgctl;label' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector instead of names')
             [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Every cluster of the namespace matching this label selector instead of names')
@@ -524,6 +742,49 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'pgctl;show' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('pvc', 'pvc', [CompletionResultType]::ParameterValue, 'A cluster''s volume claims: size, storage class, volume, space used')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pgctl;show;pvc' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;show;help' {
+            [CompletionResult]::new('pvc', 'pvc', [CompletionResultType]::ParameterValue, 'A cluster''s volume claims: size, storage class, volume, space used')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pgctl;show;help;pvc' {
+            break
+        }
+        'pgctl;show;help;help' {
+            break
+        }
         'pgctl;logs' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The container (default: the pod''s only one, `postgres` in Spilo pods)')
             [CompletionResult]::new('--container', '--container', [CompletionResultType]::ParameterName, 'The container (default: the pod''s only one, `postgres` in Spilo pods)')
@@ -538,6 +799,23 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep streaming new lines until interrupted')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep streaming new lines until interrupted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;report' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the bundle (default: NAME-report-<UTC time>.tar.gz here)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the bundle (default: NAME-report-<UTC time>.tar.gz here)')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Lines of each container''s log to include')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -570,6 +848,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--patroni', '--patroni', [CompletionResultType]::ParameterName, 'Patroni''s maintenance mode instead: Patroni stops managing PostgreSQL (no automatic failover, no restarts) while the controller keeps reconciling')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -584,6 +863,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--patroni', '--patroni', [CompletionResultType]::ParameterName, 'Patroni''s maintenance mode instead: Patroni stops managing PostgreSQL (no automatic failover, no restarts) while the controller keeps reconciling')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -762,10 +1042,15 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('switchover', 'switchover', [CompletionResultType]::ParameterValue, 'Hand the master role to a replica (Patroni switchover), now or at a time')
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a member when the master is gone or must go now (Patroni failover)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart PostgreSQL in place through Patroni (pods stay), replicas first')
+            [CompletionResult]::new('reinit', 'reinit', [CompletionResultType]::ParameterValue, 'Rebuild a replica from the master: its data directory is wiped (Patroni reinitialize)')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Show the cluster''s timeline switches (switchovers, failovers), from Patroni')
             [CompletionResult]::new('reload', 'reload', [CompletionResultType]::ParameterValue, 'Make PostgreSQL reread its configuration on every instance (Patroni reload)')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag')
+            [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'Store SQL policies and run them on the masters of selected clusters, once per version')
             [CompletionResult]::new('label', 'label', [CompletionResultType]::ParameterValue, 'Set or remove labels of clusters (`key=value`, `key-`)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show details of a cluster''s parts (`show pvc`: its volume claims and their use)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print the logs of a cluster''s pods (all of them, or one), or follow them')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Write a diagnostic bundle of a cluster (objects, Events, Patroni, logs; no credentials)')
             [CompletionResult]::new('resync', 'resync', [CompletionResultType]::ParameterValue, 'Ask the controller to reconcile clusters now, and wait until it did')
             [CompletionResult]::new('pause', 'pause', [CompletionResultType]::ParameterValue, 'Make the controller leave a cluster alone (condition Paused) until `resume`')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Let the controller reconcile a paused cluster again')
@@ -831,16 +1116,55 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
         'pgctl;help;restart' {
             break
         }
+        'pgctl;help;reinit' {
+            break
+        }
+        'pgctl;help;history' {
+            break
+        }
         'pgctl;help;reload' {
             break
         }
         'pgctl;help;test' {
             break
         }
+        'pgctl;help;policy' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the policies of the namespace, and on how many clusters each ran as it is now')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a policy''s SQL and where it ran (-o json|yaml for all of it as data)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete policies (the clusters'' records of them stay)')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Run a policy on the masters of clusters, unless it ran there as it is now')
+            break
+        }
+        'pgctl;help;policy;create' {
+            break
+        }
+        'pgctl;help;policy;list' {
+            break
+        }
+        'pgctl;help;policy;show' {
+            break
+        }
+        'pgctl;help;policy;delete' {
+            break
+        }
+        'pgctl;help;policy;apply' {
+            break
+        }
         'pgctl;help;label' {
             break
         }
+        'pgctl;help;show' {
+            [CompletionResult]::new('pvc', 'pvc', [CompletionResultType]::ParameterValue, 'A cluster''s volume claims: size, storage class, volume, space used')
+            break
+        }
+        'pgctl;help;show;pvc' {
+            break
+        }
         'pgctl;help;logs' {
+            break
+        }
+        'pgctl;help;report' {
             break
         }
         'pgctl;help;resync' {

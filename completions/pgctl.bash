@@ -52,6 +52,9 @@ _pgctl() {
             pgctl,help)
                 cmd="pgctl__subcmd__help"
                 ;;
+            pgctl,history)
+                cmd="pgctl__subcmd__history"
+                ;;
             pgctl,install)
                 cmd="pgctl__subcmd__install"
                 ;;
@@ -70,14 +73,23 @@ _pgctl() {
             pgctl,plan)
                 cmd="pgctl__subcmd__plan"
                 ;;
+            pgctl,policy)
+                cmd="pgctl__subcmd__policy"
+                ;;
             pgctl,promote)
                 cmd="pgctl__subcmd__promote"
                 ;;
             pgctl,reference-markdown)
                 cmd="pgctl__subcmd__reference__subcmd__markdown"
                 ;;
+            pgctl,reinit)
+                cmd="pgctl__subcmd__reinit"
+                ;;
             pgctl,reload)
                 cmd="pgctl__subcmd__reload"
+                ;;
+            pgctl,report)
+                cmd="pgctl__subcmd__report"
                 ;;
             pgctl,restart)
                 cmd="pgctl__subcmd__restart"
@@ -93,6 +105,9 @@ _pgctl() {
                 ;;
             pgctl,scale)
                 cmd="pgctl__subcmd__scale"
+                ;;
+            pgctl,show)
+                cmd="pgctl__subcmd__show"
                 ;;
             pgctl,status)
                 cmd="pgctl__subcmd__status"
@@ -145,6 +160,9 @@ _pgctl() {
             pgctl__subcmd__help,help)
                 cmd="pgctl__subcmd__help__subcmd__help"
                 ;;
+            pgctl__subcmd__help,history)
+                cmd="pgctl__subcmd__help__subcmd__history"
+                ;;
             pgctl__subcmd__help,install)
                 cmd="pgctl__subcmd__help__subcmd__install"
                 ;;
@@ -163,14 +181,23 @@ _pgctl() {
             pgctl__subcmd__help,plan)
                 cmd="pgctl__subcmd__help__subcmd__plan"
                 ;;
+            pgctl__subcmd__help,policy)
+                cmd="pgctl__subcmd__help__subcmd__policy"
+                ;;
             pgctl__subcmd__help,promote)
                 cmd="pgctl__subcmd__help__subcmd__promote"
                 ;;
             pgctl__subcmd__help,reference-markdown)
                 cmd="pgctl__subcmd__help__subcmd__reference__subcmd__markdown"
                 ;;
+            pgctl__subcmd__help,reinit)
+                cmd="pgctl__subcmd__help__subcmd__reinit"
+                ;;
             pgctl__subcmd__help,reload)
                 cmd="pgctl__subcmd__help__subcmd__reload"
+                ;;
+            pgctl__subcmd__help,report)
+                cmd="pgctl__subcmd__help__subcmd__report"
                 ;;
             pgctl__subcmd__help,restart)
                 cmd="pgctl__subcmd__help__subcmd__restart"
@@ -186,6 +213,9 @@ _pgctl() {
                 ;;
             pgctl__subcmd__help,scale)
                 cmd="pgctl__subcmd__help__subcmd__scale"
+                ;;
+            pgctl__subcmd__help,show)
+                cmd="pgctl__subcmd__help__subcmd__show"
                 ;;
             pgctl__subcmd__help,status)
                 cmd="pgctl__subcmd__help__subcmd__status"
@@ -208,11 +238,65 @@ _pgctl() {
             pgctl__subcmd__help,version)
                 cmd="pgctl__subcmd__help__subcmd__version"
                 ;;
+            pgctl__subcmd__help__subcmd__policy,apply)
+                cmd="pgctl__subcmd__help__subcmd__policy__subcmd__apply"
+                ;;
+            pgctl__subcmd__help__subcmd__policy,create)
+                cmd="pgctl__subcmd__help__subcmd__policy__subcmd__create"
+                ;;
+            pgctl__subcmd__help__subcmd__policy,delete)
+                cmd="pgctl__subcmd__help__subcmd__policy__subcmd__delete"
+                ;;
+            pgctl__subcmd__help__subcmd__policy,list)
+                cmd="pgctl__subcmd__help__subcmd__policy__subcmd__list"
+                ;;
+            pgctl__subcmd__help__subcmd__policy,show)
+                cmd="pgctl__subcmd__help__subcmd__policy__subcmd__show"
+                ;;
             pgctl__subcmd__help__subcmd__rollout,restart)
                 cmd="pgctl__subcmd__help__subcmd__rollout__subcmd__restart"
                 ;;
             pgctl__subcmd__help__subcmd__rollout,status)
                 cmd="pgctl__subcmd__help__subcmd__rollout__subcmd__status"
+                ;;
+            pgctl__subcmd__help__subcmd__show,pvc)
+                cmd="pgctl__subcmd__help__subcmd__show__subcmd__pvc"
+                ;;
+            pgctl__subcmd__policy,apply)
+                cmd="pgctl__subcmd__policy__subcmd__apply"
+                ;;
+            pgctl__subcmd__policy,create)
+                cmd="pgctl__subcmd__policy__subcmd__create"
+                ;;
+            pgctl__subcmd__policy,delete)
+                cmd="pgctl__subcmd__policy__subcmd__delete"
+                ;;
+            pgctl__subcmd__policy,help)
+                cmd="pgctl__subcmd__policy__subcmd__help"
+                ;;
+            pgctl__subcmd__policy,list)
+                cmd="pgctl__subcmd__policy__subcmd__list"
+                ;;
+            pgctl__subcmd__policy,show)
+                cmd="pgctl__subcmd__policy__subcmd__show"
+                ;;
+            pgctl__subcmd__policy__subcmd__help,apply)
+                cmd="pgctl__subcmd__policy__subcmd__help__subcmd__apply"
+                ;;
+            pgctl__subcmd__policy__subcmd__help,create)
+                cmd="pgctl__subcmd__policy__subcmd__help__subcmd__create"
+                ;;
+            pgctl__subcmd__policy__subcmd__help,delete)
+                cmd="pgctl__subcmd__policy__subcmd__help__subcmd__delete"
+                ;;
+            pgctl__subcmd__policy__subcmd__help,help)
+                cmd="pgctl__subcmd__policy__subcmd__help__subcmd__help"
+                ;;
+            pgctl__subcmd__policy__subcmd__help,list)
+                cmd="pgctl__subcmd__policy__subcmd__help__subcmd__list"
+                ;;
+            pgctl__subcmd__policy__subcmd__help,show)
+                cmd="pgctl__subcmd__policy__subcmd__help__subcmd__show"
                 ;;
             pgctl__subcmd__rollout,help)
                 cmd="pgctl__subcmd__rollout__subcmd__help"
@@ -232,6 +316,18 @@ _pgctl() {
             pgctl__subcmd__rollout__subcmd__help,status)
                 cmd="pgctl__subcmd__rollout__subcmd__help__subcmd__status"
                 ;;
+            pgctl__subcmd__show,help)
+                cmd="pgctl__subcmd__show__subcmd__help"
+                ;;
+            pgctl__subcmd__show,pvc)
+                cmd="pgctl__subcmd__show__subcmd__pvc"
+                ;;
+            pgctl__subcmd__show__subcmd__help,help)
+                cmd="pgctl__subcmd__show__subcmd__help__subcmd__help"
+                ;;
+            pgctl__subcmd__show__subcmd__help,pvc)
+                cmd="pgctl__subcmd__show__subcmd__help__subcmd__pvc"
+                ;;
             *)
                 ;;
         esac
@@ -239,7 +335,7 @@ _pgctl() {
 
     case "${cmd}" in
         pgctl)
-            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version create clone promote apply list get status describe scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
+            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version create clone promote apply list get status describe scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -899,7 +995,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__help)
-            opts="create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
+            opts="create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1052,6 +1148,20 @@ _pgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pgctl__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pgctl__subcmd__help__subcmd__install)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1136,6 +1246,90 @@ _pgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pgctl__subcmd__help__subcmd__policy)
+            opts="create list show delete apply"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__policy__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__policy__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__policy__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__policy__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__policy__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pgctl__subcmd__help__subcmd__promote)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1164,7 +1358,35 @@ _pgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pgctl__subcmd__help__subcmd__reinit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pgctl__subcmd__help__subcmd__reload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1276,6 +1498,34 @@ _pgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pgctl__subcmd__help__subcmd__show)
+            opts="pvc"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__show__subcmd__pvc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pgctl__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1367,6 +1617,56 @@ _pgctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__history)
+            opts="-o -n -h -V --output --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1611,7 +1911,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__pause)
-            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-n -h -V --patroni --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1671,6 +1971,404 @@ _pgctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy)
+            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version create list show delete apply help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__apply)
+            opts="-l -A -y -o -n -h -V --selector --all-namespaces --database --force --yes --concurrency --output --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__create)
+            opts="-f -n -h -V --file --no-transaction --overwrite --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__delete)
+            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__help)
+            opts="create list show delete apply help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__list)
+            opts="-o -n -h -V --output --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__policy__subcmd__show)
+            opts="-o -n -h -V --output --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --output)
                     COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
@@ -1802,13 +2500,125 @@ _pgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pgctl__subcmd__reload)
-            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+        pgctl__subcmd__reinit)
+            opts="-y -n -h -V --yes --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__reload)
+            opts="-l -A -n -h -V --selector --all-namespaces --concurrency --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__report)
+            opts="-o -n -h -V --output --tail --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1845,12 +2655,24 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__restart)
-            opts="-y -n -h -V --yes --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-l -A -y -n -h -V --selector --all-namespaces --concurrency --yes --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1887,7 +2709,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__resume)
-            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-n -h -V --patroni --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2081,12 +2903,24 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__rollout__subcmd__restart)
-            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-l -A -y -n -h -V --selector --all-namespaces --concurrency --yes --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2123,12 +2957,24 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__rollout__subcmd__status)
-            opts="-n -h -V --watch --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-l -A -n -h -V --selector --all-namespaces --concurrency --watch --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --watch)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -2173,12 +3019,24 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__scale)
-            opts="-y -n -h -V --instances --yes --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-l -A -y -n -h -V --selector --all-namespaces --concurrency --instances --yes --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --instances)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2222,13 +3080,159 @@ _pgctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pgctl__subcmd__status)
-            opts="-o -w -n -h -V --output --watch --events --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+        pgctl__subcmd__show)
+            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version pvc help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__show__subcmd__help)
+            opts="pvc help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__show__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__show__subcmd__help__subcmd__pvc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__show__subcmd__pvc)
+            opts="-o -n -h -V --output --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__status)
+            opts="-l -A -o -w -n -h -V --selector --all-namespaces --concurrency --output --watch --events --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
@@ -2435,12 +3439,24 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__update)
-            opts="-o -n -h -V --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --pooler --replica-pooler --add-user --add-database --remove-user --remove-param --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-l -A -y -o -n -h -V --selector --all-namespaces --concurrency --yes --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --pooler --replica-pooler --add-user --add-database --remove-user --remove-param --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --team)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

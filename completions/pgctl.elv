@@ -45,10 +45,15 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand switchover 'Hand the master role to a replica (Patroni switchover), now or at a time'
             cand failover 'Promote a member when the master is gone or must go now (Patroni failover)'
             cand restart 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
+            cand reinit 'Rebuild a replica from the master: its data directory is wiped (Patroni reinitialize)'
+            cand history 'Show the cluster''s timeline switches (switchovers, failovers), from Patroni'
             cand reload 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
             cand test 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag'
+            cand policy 'Store SQL policies and run them on the masters of selected clusters, once per version'
             cand label 'Set or remove labels of clusters (`key=value`, `key-`)'
+            cand show 'Show details of a cluster''s parts (`show pvc`: its volume claims and their use)'
             cand logs 'Print the logs of a cluster''s pods (all of them, or one), or follow them'
+            cand report 'Write a diagnostic bundle of a cluster (objects, Events, Patroni, logs; no credentials)'
             cand resync 'Ask the controller to reconcile clusters now, and wait until it did'
             cand pause 'Make the controller leave a cluster alone (condition Paused) until `resume`'
             cand resume 'Let the controller reconcile a paused cluster again'
@@ -216,6 +221,9 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --version 'Print version'
         }
         &'pgctl;status'= {
+            cand -l 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --selector 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --concurrency 'With -l: how many clusters at once'
             cand -o 'Output format: table (a screen for people), json or yaml (the same information as data)'
             cand --output 'Output format: table (a screen for people), json or yaml (the same information as data)'
             cand --events 'How many of the latest events to show'
@@ -226,6 +234,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'With -l: the matching clusters of every namespace'
+            cand --all-namespaces 'With -l: the matching clusters of every namespace'
             cand -w 'Refresh every two seconds until interrupted'
             cand --watch 'Refresh every two seconds until interrupted'
             cand -h 'Print help (see more with ''--help'')'
@@ -234,6 +244,9 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --version 'Print version'
         }
         &'pgctl;describe'= {
+            cand -l 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --selector 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --concurrency 'With -l: how many clusters at once'
             cand -o 'Output format: table (a screen for people), json or yaml (the same information as data)'
             cand --output 'Output format: table (a screen for people), json or yaml (the same information as data)'
             cand --events 'How many of the latest events to show'
@@ -244,6 +257,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'With -l: the matching clusters of every namespace'
+            cand --all-namespaces 'With -l: the matching clusters of every namespace'
             cand -w 'Refresh every two seconds until interrupted'
             cand --watch 'Refresh every two seconds until interrupted'
             cand -h 'Print help (see more with ''--help'')'
@@ -252,6 +267,9 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --version 'Print version'
         }
         &'pgctl;scale'= {
+            cand -l 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --selector 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --concurrency 'With -l: how many clusters at once'
             cand --instances 'The new number of instances'
             cand --timeout 'How long --wait waits before giving up with exit code 3'
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
@@ -261,6 +279,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'With -l: the matching clusters of every namespace'
+            cand --all-namespaces 'With -l: the matching clusters of every namespace'
             cand -y 'Do not ask for confirmation (needed to scale to 0 when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (needed to scale to 0 when stdin is not a terminal)'
             cand --wait 'Wait until the change is done (the cluster Running, or gone for delete)'
@@ -270,6 +290,9 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --version 'Print version'
         }
         &'pgctl;update'= {
+            cand -l 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --selector 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --concurrency 'With -l: how many clusters at once'
             cand --team 'Team that owns the cluster (`spec.teamId`)'
             cand --instances 'Number of instances (pods) (`spec.numberOfInstances`)'
             cand --pg-version 'PostgreSQL major version (`spec.postgresql.version`)'
@@ -303,6 +326,10 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'With -l: the matching clusters of every namespace'
+            cand --all-namespaces 'With -l: the matching clusters of every namespace'
+            cand -y 'Do not ask before changing the clusters a selector chose (required without a terminal)'
+            cand --yes 'Do not ask before changing the clusters a selector chose (required without a terminal)'
             cand --wait 'Wait until the change is done (the cluster Running, or gone for delete)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -359,6 +386,9 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pgctl;rollout;status'= {
+            cand -l 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --selector 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --concurrency 'With -l: how many clusters at once'
             cand --watch 'Follow until done; `--watch=false` prints the state once'
             cand --timeout 'Give up after this long, with exit code 3'
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
@@ -368,12 +398,17 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'With -l: the matching clusters of every namespace'
+            cand --all-namespaces 'With -l: the matching clusters of every namespace'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'pgctl;rollout;restart'= {
+            cand -l 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --selector 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --concurrency 'With -l: how many clusters at once'
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: its current context)'
             cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
@@ -381,6 +416,10 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'With -l: the matching clusters of every namespace'
+            cand --all-namespaces 'With -l: the matching clusters of every namespace'
+            cand -y 'Do not ask before restarting the clusters a selector chose (required without a terminal)'
+            cand --yes 'Do not ask before restarting the clusters a selector chose (required without a terminal)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -431,6 +470,9 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --version 'Print version'
         }
         &'pgctl;restart'= {
+            cand -l 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --selector 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --concurrency 'With -l: how many clusters at once'
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: its current context)'
             cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
@@ -438,6 +480,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'With -l: the matching clusters of every namespace'
+            cand --all-namespaces 'With -l: the matching clusters of every namespace'
             cand -y 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)'
             cand -h 'Print help (see more with ''--help'')'
@@ -445,7 +489,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'pgctl;reload'= {
+        &'pgctl;reinit'= {
+            cand --timeout 'How long to wait until the replica streams again (0: do not wait)'
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: its current context)'
             cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
@@ -453,6 +498,41 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;history'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;reload'= {
+            cand -l 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --selector 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`'
+            cand --concurrency 'With -l: how many clusters at once'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'With -l: the matching clusters of every namespace'
+            cand --all-namespaces 'With -l: the matching clusters of every namespace'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -479,6 +559,129 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pgctl;policy'= {
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction'
+            cand list 'List the policies of the namespace, and on how many clusters each ran as it is now'
+            cand show 'Print a policy''s SQL and where it ran (-o json|yaml for all of it as data)'
+            cand delete 'Delete policies (the clusters'' records of them stay)'
+            cand apply 'Run a policy on the masters of clusters, unless it ran there as it is now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgctl;policy;create'= {
+            cand -f 'File with the SQL; `-` reads stdin'
+            cand --file 'File with the SQL; `-` reads stdin'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --no-transaction 'Run the statements one by one, outside a transaction (for CREATE DATABASE, VACUUM, CREATE INDEX CONCURRENTLY)'
+            cand --overwrite 'Replace the policy if it exists'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;policy;list'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;policy;show'= {
+            cand -o 'Output format: table prints the SQL after a short header'
+            cand --output 'Output format: table prints the SQL after a short header'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;policy;delete'= {
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;policy;apply'= {
+            cand -l 'The clusters matching this label selector, e.g. `team=acid`'
+            cand --selector 'The clusters matching this label selector, e.g. `team=acid`'
+            cand --database 'The database the SQL runs in'
+            cand --concurrency 'How many clusters run it at once'
+            cand -o 'Output format: table, or json for scripts'
+            cand --output 'Output format: table, or json for scripts'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -A 'Clusters of every namespace (with -l: those of every namespace it selects)'
+            cand --all-namespaces 'Clusters of every namespace (with -l: those of every namespace it selects)'
+            cand --force 'Run it even where it ran as it is now'
+            cand -y 'Do not ask before running it on the clusters a selector chose (required without a terminal when -l or -A selects them)'
+            cand --yes 'Do not ask before running it on the clusters a selector chose (required without a terminal when -l or -A selects them)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;policy;help'= {
+            cand create 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction'
+            cand list 'List the policies of the namespace, and on how many clusters each ran as it is now'
+            cand show 'Print a policy''s SQL and where it ran (-o json|yaml for all of it as data)'
+            cand delete 'Delete policies (the clusters'' records of them stay)'
+            cand apply 'Run a policy on the masters of clusters, unless it ran there as it is now'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgctl;policy;help;create'= {
+        }
+        &'pgctl;policy;help;list'= {
+        }
+        &'pgctl;policy;help;show'= {
+        }
+        &'pgctl;policy;help;delete'= {
+        }
+        &'pgctl;policy;help;apply'= {
+        }
+        &'pgctl;policy;help;help'= {
+        }
         &'pgctl;label'= {
             cand -l 'Every cluster of the namespace matching this label selector instead of names'
             cand --selector 'Every cluster of the namespace matching this label selector instead of names'
@@ -495,6 +698,44 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'pgctl;show'= {
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand pvc 'A cluster''s volume claims: size, storage class, volume, space used'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgctl;show;pvc'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;show;help'= {
+            cand pvc 'A cluster''s volume claims: size, storage class, volume, space used'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgctl;show;help;pvc'= {
+        }
+        &'pgctl;show;help;help'= {
+        }
         &'pgctl;logs'= {
             cand -c 'The container (default: the pod''s only one, `postgres` in Spilo pods)'
             cand --container 'The container (default: the pod''s only one, `postgres` in Spilo pods)'
@@ -509,6 +750,22 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
             cand -f 'Keep streaming new lines until interrupted'
             cand --follow 'Keep streaming new lines until interrupted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;report'= {
+            cand -o 'Where to write the bundle (default: NAME-report-<UTC time>.tar.gz here)'
+            cand --output 'Where to write the bundle (default: NAME-report-<UTC time>.tar.gz here)'
+            cand --tail 'Lines of each container''s log to include'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -539,6 +796,7 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --patroni 'Patroni''s maintenance mode instead: Patroni stops managing PostgreSQL (no automatic failover, no restarts) while the controller keeps reconciling'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -552,6 +810,7 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --patroni 'Patroni''s maintenance mode instead: Patroni stops managing PostgreSQL (no automatic failover, no restarts) while the controller keeps reconciling'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -720,10 +979,15 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand switchover 'Hand the master role to a replica (Patroni switchover), now or at a time'
             cand failover 'Promote a member when the master is gone or must go now (Patroni failover)'
             cand restart 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
+            cand reinit 'Rebuild a replica from the master: its data directory is wiped (Patroni reinitialize)'
+            cand history 'Show the cluster''s timeline switches (switchovers, failovers), from Patroni'
             cand reload 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
             cand test 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag'
+            cand policy 'Store SQL policies and run them on the masters of selected clusters, once per version'
             cand label 'Set or remove labels of clusters (`key=value`, `key-`)'
+            cand show 'Show details of a cluster''s parts (`show pvc`: its volume claims and their use)'
             cand logs 'Print the logs of a cluster''s pods (all of them, or one), or follow them'
+            cand report 'Write a diagnostic bundle of a cluster (objects, Events, Patroni, logs; no credentials)'
             cand resync 'Ask the controller to reconcile clusters now, and wait until it did'
             cand pause 'Make the controller leave a cluster alone (condition Paused) until `resume`'
             cand resume 'Let the controller reconcile a paused cluster again'
@@ -772,13 +1036,41 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         }
         &'pgctl;help;restart'= {
         }
+        &'pgctl;help;reinit'= {
+        }
+        &'pgctl;help;history'= {
+        }
         &'pgctl;help;reload'= {
         }
         &'pgctl;help;test'= {
         }
+        &'pgctl;help;policy'= {
+            cand create 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction'
+            cand list 'List the policies of the namespace, and on how many clusters each ran as it is now'
+            cand show 'Print a policy''s SQL and where it ran (-o json|yaml for all of it as data)'
+            cand delete 'Delete policies (the clusters'' records of them stay)'
+            cand apply 'Run a policy on the masters of clusters, unless it ran there as it is now'
+        }
+        &'pgctl;help;policy;create'= {
+        }
+        &'pgctl;help;policy;list'= {
+        }
+        &'pgctl;help;policy;show'= {
+        }
+        &'pgctl;help;policy;delete'= {
+        }
+        &'pgctl;help;policy;apply'= {
+        }
         &'pgctl;help;label'= {
         }
+        &'pgctl;help;show'= {
+            cand pvc 'A cluster''s volume claims: size, storage class, volume, space used'
+        }
+        &'pgctl;help;show;pvc'= {
+        }
         &'pgctl;help;logs'= {
+        }
+        &'pgctl;help;report'= {
         }
         &'pgctl;help;resync'= {
         }

@@ -50,10 +50,15 @@ complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "rollout" -d 'Follow or 
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "switchover" -d 'Hand the master role to a replica (Patroni switchover), now or at a time'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "failover" -d 'Promote a member when the master is gone or must go now (Patroni failover)'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "restart" -d 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "reinit" -d 'Rebuild a replica from the master: its data directory is wiped (Patroni reinitialize)'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "history" -d 'Show the cluster\'s timeline switches (switchovers, failovers), from Patroni'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "reload" -d 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "test" -d 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "policy" -d 'Store SQL policies and run them on the masters of selected clusters, once per version'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "label" -d 'Set or remove labels of clusters (`key=value`, `key-`)'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "show" -d 'Show details of a cluster\'s parts (`show pvc`: its volume claims and their use)'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "logs" -d 'Print the logs of a cluster\'s pods (all of them, or one), or follow them'
+complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "report" -d 'Write a diagnostic bundle of a cluster (objects, Events, Patroni, logs; no credentials)'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "resync" -d 'Ask the controller to reconcile clusters now, and wait until it did'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "pause" -d 'Make the controller leave a cluster alone (condition Paused) until `resume`'
 complete -c pgctl -n "__fish_pgctl_needs_command" -f -a "resume" -d 'Let the controller reconcile a paused cluster again'
@@ -229,6 +234,8 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand get" -l controller-namespace
 complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s A -l all-namespaces -d 'List clusters of every namespace'
 complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand get" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s l -l selector -d 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l concurrency -d 'With -l: how many clusters at once' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s o -l output -d 'Output format: table (a screen for people), json or yaml (the same information as data)' -r -f -a "table\t'A table (or a screen of sections) for people'
 wide\t'The table with more columns'
 json\t'JSON'
@@ -243,9 +250,12 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l color -d 'When to
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand status" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s A -l all-namespaces -d 'With -l: the matching clusters of every namespace'
 complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s w -l watch -d 'Refresh every two seconds until interrupted'
 complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s l -l selector -d 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l concurrency -d 'With -l: how many clusters at once' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s o -l output -d 'Output format: table (a screen for people), json or yaml (the same information as data)' -r -f -a "table\t'A table (or a screen of sections) for people'
 wide\t'The table with more columns'
 json\t'JSON'
@@ -260,9 +270,12 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l color -d 'When 
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s A -l all-namespaces -d 'With -l: the matching clusters of every namespace'
 complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s w -l watch -d 'Refresh every two seconds until interrupted'
 complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand describe" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s l -l selector -d 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l concurrency -d 'With -l: how many clusters at once' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l instances -d 'The new number of instances' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l timeout -d 'How long --wait waits before giving up with exit code 3' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
@@ -273,10 +286,13 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s A -l all-namespaces -d 'With -l: the matching clusters of every namespace'
 complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s y -l yes -d 'Do not ask for confirmation (needed to scale to 0 when stdin is not a terminal)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -l wait -d 'Wait until the change is done (the cluster Running, or gone for delete)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand scale" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s l -l selector -d 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l concurrency -d 'With -l: how many clusters at once' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l team -d 'Team that owns the cluster (`spec.teamId`)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l instances -d 'Number of instances (pods) (`spec.numberOfInstances`)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l pg-version -d 'PostgreSQL major version (`spec.postgresql.version`)' -r -f -a "14\t''
@@ -323,6 +339,8 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l color -d 'When to
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s A -l all-namespaces -d 'With -l: the matching clusters of every namespace'
+complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s y -l yes -d 'Do not ask before changing the clusters a selector chose (required without a terminal)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -l wait -d 'Wait until the change is done (the cluster Running, or gone for delete)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand update" -s V -l version -d 'Print version'
@@ -364,6 +382,8 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -f -a "status" -d 'Follow a rolling update until it is done (exit 0), fails (1) or --timeout passes (3)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -f -a "restart" -d 'Ask the controller for a rolling restart of a cluster\'s pods'
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and not __fish_seen_subcommand_from status restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s l -l selector -d 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l concurrency -d 'With -l: how many clusters at once' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l watch -d 'Follow until done; `--watch=false` prints the state once' -r -f -a "true\t''
 false\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l timeout -d 'Give up after this long, with exit code 3' -r
@@ -375,8 +395,11 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s A -l all-namespaces -d 'With -l: the matching clusters of every namespace'
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s l -l selector -d 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l concurrency -d 'With -l: how many clusters at once' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l context -d 'Kubeconfig context to use (default: its current context)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
@@ -385,6 +408,8 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s A -l all-namespaces -d 'With -l: the matching clusters of every namespace'
+complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s y -l yes -d 'Do not ask before restarting the clusters a selector chose (required without a terminal)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
 complete -c pgctl -n "__fish_pgctl_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "status" -d 'Follow a rolling update until it is done (exit 0), fails (1) or --timeout passes (3)'
@@ -415,6 +440,8 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand failover" -l controller-name
 complete -c pgctl -n "__fish_pgctl_using_subcommand failover" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand failover" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand failover" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -s l -l selector -d 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -l concurrency -d 'With -l: how many clusters at once' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -l context -d 'Kubeconfig context to use (default: its current context)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
@@ -423,9 +450,39 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -l color -d 'When t
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -s A -l all-namespaces -d 'With -l: the matching clusters of every namespace'
 complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -s y -l yes -d 'Do not ask for confirmation before restarting the master (required when stdin is not a terminal)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand restart" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -l timeout -d 'How long to wait until the replica streams again (0: do not wait)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand reinit" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -s o -l output -d 'Output format' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand history" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -s l -l selector -d 'Instead of a name: every cluster matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -l concurrency -d 'With -l: how many clusters at once' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -l context -d 'Kubeconfig context to use (default: its current context)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
@@ -434,6 +491,7 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -l color -d 'When to
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -s A -l all-namespaces -d 'With -l: the matching clusters of every namespace'
 complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand reload" -s V -l version -d 'Print version'
 complete -c pgctl -n "__fish_pgctl_using_subcommand test" -s l -l selector -d 'The clusters matching this label selector, e.g. `team=acid`' -r
@@ -455,6 +513,102 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand test" -l controller-namespac
 complete -c pgctl -n "__fish_pgctl_using_subcommand test" -s A -l all-namespaces -d 'Clusters of every namespace'
 complete -c pgctl -n "__fish_pgctl_using_subcommand test" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand test" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -f -a "create" -d 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -f -a "list" -d 'List the policies of the namespace, and on how many clusters each ran as it is now'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -f -a "show" -d 'Print a policy\'s SQL and where it ran (-o json|yaml for all of it as data)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -f -a "delete" -d 'Delete policies (the clusters\' records of them stay)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -f -a "apply" -d 'Run a policy on the masters of clusters, unless it ran there as it is now'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and not __fish_seen_subcommand_from create list show delete apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -s f -l file -d 'File with the SQL; `-` reads stdin' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -l no-transaction -d 'Run the statements one by one, outside a transaction (for CREATE DATABASE, VACUUM, CREATE INDEX CONCURRENTLY)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -l overwrite -d 'Replace the policy if it exists'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format: table prints the SQL after a short header' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from delete" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from delete" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from delete" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from delete" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from delete" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -s l -l selector -d 'The clusters matching this label selector, e.g. `team=acid`' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -l database -d 'The database the SQL runs in' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -l concurrency -d 'How many clusters run it at once' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: table, or json for scripts' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -s A -l all-namespaces -d 'Clusters of every namespace (with -l: those of every namespace it selects)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -l force -d 'Run it even where it ran as it is now'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask before running it on the clusters a selector chose (required without a terminal when -l or -A selects them)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "create" -d 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the policies of the namespace, and on how many clusters each ran as it is now'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a policy\'s SQL and where it ran (-o json|yaml for all of it as data)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete policies (the clusters\' records of them stay)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Run a policy on the masters of clusters, unless it ran there as it is now'
+complete -c pgctl -n "__fish_pgctl_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand label" -s l -l selector -d 'Every cluster of the namespace matching this label selector instead of names' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand label" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c pgctl -n "__fish_pgctl_using_subcommand label" -l context -d 'Kubeconfig context to use (default: its current context)' -r
@@ -467,6 +621,35 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand label" -l controller-namespa
 complete -c pgctl -n "__fish_pgctl_using_subcommand label" -l overwrite -d 'Allow changing the value of a label the cluster already has'
 complete -c pgctl -n "__fish_pgctl_using_subcommand label" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand label" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -f -a "pvc" -d 'A cluster\'s volume claims: size, storage class, volume, space used'
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and not __fish_seen_subcommand_from pvc help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -s o -l output -d 'Output format' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from pvc" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from help" -f -a "pvc" -d 'A cluster\'s volume claims: size, storage class, volume, space used'
+complete -c pgctl -n "__fish_pgctl_using_subcommand show; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand logs" -s c -l container -d 'The container (default: the pod\'s only one, `postgres` in Spilo pods)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand logs" -l since -d 'Only lines newer than this (e.g. 10m, 1h)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand logs" -l tail -d 'Only the last N lines of each pod' -r
@@ -481,6 +664,18 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand logs" -l controller-namespac
 complete -c pgctl -n "__fish_pgctl_using_subcommand logs" -s f -l follow -d 'Keep streaming new lines until interrupted'
 complete -c pgctl -n "__fish_pgctl_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -s o -l output -d 'Where to write the bundle (default: NAME-report-<UTC time>.tar.gz here)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -l tail -d 'Lines of each container\'s log to include' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand report" -s V -l version -d 'Print version'
 complete -c pgctl -n "__fish_pgctl_using_subcommand resync" -s l -l selector -d 'Every cluster of the namespace matching this label selector, e.g. `team=acid`' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand resync" -l timeout -d 'How long to wait for each acknowledgement before giving up with exit code 3' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand resync" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
@@ -502,6 +697,7 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand pause" -l color -d 'When to 
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand pause" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand pause" -l patroni -d 'Patroni\'s maintenance mode instead: Patroni stops managing PostgreSQL (no automatic failover, no restarts) while the controller keeps reconciling'
 complete -c pgctl -n "__fish_pgctl_using_subcommand pause" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand pause" -s V -l version -d 'Print version'
 complete -c pgctl -n "__fish_pgctl_using_subcommand resume" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
@@ -512,6 +708,7 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand resume" -l color -d 'When to
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand resume" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand resume" -l patroni -d 'Patroni\'s maintenance mode instead: Patroni stops managing PostgreSQL (no automatic failover, no restarts) while the controller keeps reconciling'
 complete -c pgctl -n "__fish_pgctl_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand resume" -s V -l version -d 'Print version'
 complete -c pgctl -n "__fish_pgctl_using_subcommand plan" -s f -l filename -d 'A manifest to plan instead (`-` for standard input)' -r -F
@@ -643,36 +840,47 @@ never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand reference-markdown" -s V -l version -d 'Print version'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "create" -d 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "clone" -d 'Create a cluster that starts as a copy of a running one (same namespace)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "promote" -d 'Promote a standby cluster: it stops following its source and takes writes'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "apply" -d 'Apply manifests with server-side apply (several documents, `-` for stdin)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "list" -d 'List clusters: name, team, version, instances, volume, status, age'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "status" -d 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "scale" -d 'Change the number of instances'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "update" -d 'Change a cluster\'s spec with flags (a patch of the fields named)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "edit" -d 'Edit a cluster\'s manifest in $EDITOR; it is validated before it is sent'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "delete" -d 'Delete clusters, showing what goes and what stays first'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "rollout" -d 'Follow or trigger rolling updates'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "switchover" -d 'Hand the master role to a replica (Patroni switchover), now or at a time'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "failover" -d 'Promote a member when the master is gone or must go now (Patroni failover)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "restart" -d 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "reload" -d 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "test" -d 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "label" -d 'Set or remove labels of clusters (`key=value`, `key-`)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "logs" -d 'Print the logs of a cluster\'s pods (all of them, or one), or follow them'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "resync" -d 'Ask the controller to reconcile clusters now, and wait until it did'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "pause" -d 'Make the controller leave a cluster alone (condition Paused) until `resume`'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "resume" -d 'Let the controller reconcile a paused cluster again'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "plan" -d 'Show what the controller will create or change for a cluster (a diff against the live objects)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "connect" -d 'Print a connection URI for a cluster, or open psql on it'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "install" -d 'Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "uninstall" -d 'Remove the controller; the clusters and their data stay unless --delete-crd is given'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "validate" -d 'Check postgresql manifests offline, without a cluster'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "crd" -d 'Print the CustomResourceDefinition of the postgresql resource'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "version" -d 'Print the client version and, when reachable, the controller\'s and the API server\'s'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "reference-markdown" -d 'Print the command reference as Markdown (for docs/cli.md)'
-complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reload test label logs resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "create" -d 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "clone" -d 'Create a cluster that starts as a copy of a running one (same namespace)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "promote" -d 'Promote a standby cluster: it stops following its source and takes writes'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "apply" -d 'Apply manifests with server-side apply (several documents, `-` for stdin)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "list" -d 'List clusters: name, team, version, instances, volume, status, age'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "status" -d 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "scale" -d 'Change the number of instances'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "update" -d 'Change a cluster\'s spec with flags (a patch of the fields named)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "edit" -d 'Edit a cluster\'s manifest in $EDITOR; it is validated before it is sent'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "delete" -d 'Delete clusters, showing what goes and what stays first'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "rollout" -d 'Follow or trigger rolling updates'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "switchover" -d 'Hand the master role to a replica (Patroni switchover), now or at a time'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "failover" -d 'Promote a member when the master is gone or must go now (Patroni failover)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "restart" -d 'Restart PostgreSQL in place through Patroni (pods stay), replicas first'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "reinit" -d 'Rebuild a replica from the master: its data directory is wiped (Patroni reinitialize)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "history" -d 'Show the cluster\'s timeline switches (switchovers, failovers), from Patroni'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "reload" -d 'Make PostgreSQL reread its configuration on every instance (Patroni reload)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "test" -d 'Connect to every instance and Service of clusters: up, role as labelled, latency, lag'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "policy" -d 'Store SQL policies and run them on the masters of selected clusters, once per version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "label" -d 'Set or remove labels of clusters (`key=value`, `key-`)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "show" -d 'Show details of a cluster\'s parts (`show pvc`: its volume claims and their use)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "logs" -d 'Print the logs of a cluster\'s pods (all of them, or one), or follow them'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "report" -d 'Write a diagnostic bundle of a cluster (objects, Events, Patroni, logs; no credentials)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "resync" -d 'Ask the controller to reconcile clusters now, and wait until it did'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "pause" -d 'Make the controller leave a cluster alone (condition Paused) until `resume`'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "resume" -d 'Let the controller reconcile a paused cluster again'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "plan" -d 'Show what the controller will create or change for a cluster (a diff against the live objects)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "connect" -d 'Print a connection URI for a cluster, or open psql on it'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "install" -d 'Install the CRD, RBAC, ConfigMap and controller Deployment, and wait until it is ready'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "uninstall" -d 'Remove the controller; the clusters and their data stay unless --delete-crd is given'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "validate" -d 'Check postgresql manifests offline, without a cluster'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "crd" -d 'Print the CustomResourceDefinition of the postgresql resource'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "version" -d 'Print the client version and, when reachable, the controller\'s and the API server\'s'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "reference-markdown" -d 'Print the command reference as Markdown (for docs/cli.md)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone promote apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Follow a rolling update until it is done (exit 0), fails (1) or --timeout passes (3)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "restart" -d 'Ask the controller for a rolling restart of a cluster\'s pods'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "create" -d 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "list" -d 'List the policies of the namespace, and on how many clusters each ran as it is now'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "show" -d 'Print a policy\'s SQL and where it ran (-o json|yaml for all of it as data)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "delete" -d 'Delete policies (the clusters\' records of them stay)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "apply" -d 'Run a policy on the masters of clusters, unless it ran there as it is now'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "pvc" -d 'A cluster\'s volume claims: size, storage class, volume, space used'

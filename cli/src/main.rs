@@ -8,6 +8,7 @@ mod cluster;
 mod commands;
 mod complete;
 mod exit;
+mod fleet;
 mod global;
 mod k8s;
 mod output;

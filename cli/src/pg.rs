@@ -25,14 +25,26 @@ pub struct Login<'a> {
     pub port: u16,
 }
 
-/// Runs `sql` on pod `pod` as `login`; each row as column → text. The error is the server's
-/// message when there is one.
-pub async fn query_pod(
-    kube: &Kube,
-    pod: &Pod,
-    login: &Login<'_>,
-    sql: &str,
-) -> Result<Vec<BTreeMap<String, String>>, String> {
+/// An open connection to a pod's server; dropping it closes the connection (and the
+/// port-forward it runs through).
+pub struct Session {
+    pub client: tokio_postgres::Client,
+    connection: tokio::task::JoinHandle<()>,
+    forwarder: Option<kube::api::Portforwarder>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.connection.abort();
+        if let Some(forwarder) = self.forwarder.take() {
+            forwarder.abort();
+        }
+    }
+}
+
+/// Connects to pod `pod` as `login`: to its IP when this machine reaches it (within 1 s),
+/// else through a port-forward. The error is the server's message when there is one.
+pub async fn connect_pod(kube: &Kube, pod: &Pod, login: &Login<'_>) -> Result<Session, String> {
     let mut config = tokio_postgres::Config::new();
     config
         .user(login.user)
@@ -48,7 +60,7 @@ pub async fn query_pod(
                 .ok()
                 .and_then(Result::ok);
         if let Some(stream) = direct {
-            return query(&config, stream, ip, sql).await;
+            return open(&config, stream, ip, None).await;
         }
     }
     let name = pod.metadata.name.as_deref().unwrap_or_default();
@@ -65,17 +77,15 @@ pub async fn query_pod(
     let stream = forwarder
         .take_stream(login.port)
         .ok_or_else(|| "port-forward: no stream".to_string())?;
-    let rows = query(&config, stream, "localhost", sql).await;
-    forwarder.abort();
-    rows
+    open(&config, stream, "localhost", Some(forwarder)).await
 }
 
-async fn query<S>(
+async fn open<S>(
     config: &tokio_postgres::Config,
     stream: S,
     host: &str,
-    sql: &str,
-) -> Result<Vec<BTreeMap<String, String>>, String>
+    forwarder: Option<kube::api::Portforwarder>,
+) -> Result<Session, String>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -85,11 +95,31 @@ where
         .connect_raw(stream, tls)
         .await
         .map_err(|e| describe(&e))?;
-    let connection = tokio::spawn(connection);
-    let messages = client.simple_query(sql).await.map_err(|e| describe(&e));
-    drop(client);
-    connection.abort();
-    Ok(messages?
+    let connection = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(Session {
+        client,
+        connection,
+        forwarder,
+    })
+}
+
+/// Runs `sql` on pod `pod` as `login`; each row as column → text. The error is the server's
+/// message when there is one.
+pub async fn query_pod(
+    kube: &Kube,
+    pod: &Pod,
+    login: &Login<'_>,
+    sql: &str,
+) -> Result<Vec<BTreeMap<String, String>>, String> {
+    let session = connect_pod(kube, pod, login).await?;
+    let messages = session
+        .client
+        .simple_query(sql)
+        .await
+        .map_err(|e| describe(&e))?;
+    Ok(messages
         .iter()
         .filter_map(|m| match m {
             SimpleQueryMessage::Row(row) => Some(
@@ -111,7 +141,7 @@ where
 
 /// The server's message when there is one (`password authentication failed…`), else the
 /// client's.
-fn describe(error: &tokio_postgres::Error) -> String {
+pub fn describe(error: &tokio_postgres::Error) -> String {
     error
         .as_db_error()
         .map(|db| db.message().to_string())

@@ -48,8 +48,8 @@ impl Ui {
         }
     }
 
-    /// No terminal anywhere, no colour: what scripts and tests see.
-    #[cfg(test)]
+    /// No terminal anywhere, no colour: what scripts and tests see (and several clusters'
+    /// waits, which print lines instead of bars).
     pub fn plain() -> Self {
         Ui {
             color: false,

@@ -17,10 +17,12 @@ pub mod password;
 #[cfg(feature = "client")]
 pub mod pgwire;
 pub mod plan;
+pub mod policy;
 pub mod pooler;
 pub mod probe;
 pub mod provision;
 pub mod quantity;
+pub mod report;
 pub mod requests;
 pub mod requeue;
 pub mod roles;

@@ -56,7 +56,6 @@ pub fn cluster_labels(config: &OperatorConfig, cluster: &str) -> BTreeMap<String
     labels
 }
 
-/// Label selector (`k=v,…`) of a set of labels.
 /// `application` label value of the connection pooler's objects (so the database's selectors
 /// skip them), as the reference operator sets it.
 pub const POOLER_APPLICATION: &str = "db-connection-pooler";
@@ -77,6 +76,7 @@ pub fn pooler_labels(config: &OperatorConfig, cluster: &str) -> BTreeMap<String,
     labels
 }
 
+/// Label selector (`k=v,…`) of a set of labels.
 pub fn selector(labels: &BTreeMap<String, String>) -> String {
     labels
         .iter()

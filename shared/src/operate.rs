@@ -1,5 +1,5 @@
 //! Day-2 operations a person asks of Patroni through `pgctl` (switchover, failover, restart,
-//! reload): which members, in which order, checked against Patroni's view (`GET /cluster`)
+//! reload, reinit, history): which members, in which order, checked against Patroni's view (`GET /cluster`)
 //! before anything is sent. Pure; the CLI does the requests.
 
 use std::fmt;
@@ -29,6 +29,8 @@ pub enum Refusal {
     NoCandidate,
     /// A pod named for a restart is not a member.
     Unknown { pod: String, members: Vec<String> },
+    /// A reinit names the leader: its data is the cluster's.
+    ReinitLeader { pod: String },
 }
 
 impl fmt::Display for Refusal {
@@ -51,6 +53,10 @@ impl fmt::Display for Refusal {
                 lag.map_or_else(|| "unknown".to_string(), |l| format!("{l} bytes"))
             ),
             Refusal::NoFailover { pod } => write!(f, "{pod} is tagged nofailover"),
+            Refusal::ReinitLeader { pod } => write!(
+                f,
+                "{pod} is the master: only a replica is rebuilt from it (switch over first)"
+            ),
             Refusal::NoCandidate => write!(
                 f,
                 "no replica streams from the master within {} MiB: nothing can take over without losing writes",
@@ -151,10 +157,107 @@ pub fn restart_order(cluster: &PatroniCluster, pods: &[String]) -> Result<Vec<St
     Ok(chosen.into_iter().map(|m| m.name.clone()).collect())
 }
 
+/// The member to rebuild from the leader (`POST /reinitialize`): a replica of the cluster.
+pub fn reinit(cluster: &PatroniCluster, pod: &str) -> Result<String, Refusal> {
+    let member = cluster.member(pod).ok_or_else(|| Refusal::Unknown {
+        pod: pod.to_string(),
+        members: names(cluster),
+    })?;
+    if member.role.is_leader() {
+        return Err(Refusal::ReinitLeader {
+            pod: pod.to_string(),
+        });
+    }
+    if cluster.leader().is_none() {
+        return Err(Refusal::NoLeader);
+    }
+    Ok(member.name.clone())
+}
+
+/// One timeline switch of the cluster, from Patroni's `GET /history`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineSwitch {
+    /// The timeline that ended.
+    pub timeline: u64,
+    /// Where it ended (WAL position, `X/Y`).
+    pub lsn: String,
+    pub reason: String,
+    /// When (Patroni's time, RFC 3339), when it recorded it.
+    pub at: Option<String>,
+    /// The member that became leader, when Patroni recorded it.
+    pub new_leader: Option<String>,
+}
+
+/// Reads Patroni's `GET /history`: a list of `[timeline, lsn, reason, timestamp, new_leader]`
+/// (the last two since Patroni 1.6/2.1), the LSN as a number.
+pub fn history(value: &serde_json::Value) -> Result<Vec<TimelineSwitch>, String> {
+    let rows = value
+        .as_array()
+        .ok_or_else(|| "Patroni's /history answer is not a list".to_string())?;
+    rows.iter()
+        .map(|row| {
+            let field = |i: usize| row.as_array().and_then(|r| r.get(i));
+            let timeline = field(0)
+                .and_then(serde_json::Value::as_u64)
+                .ok_or_else(|| format!("a /history row without a timeline: {row}"))?;
+            let lsn = field(1)
+                .and_then(serde_json::Value::as_u64)
+                .map(|l| format!("{:X}/{:X}", l >> 32, l & 0xFFFF_FFFF))
+                .unwrap_or_else(|| "?".to_string());
+            let text = |i: usize| {
+                field(i)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string)
+            };
+            Ok(TimelineSwitch {
+                timeline,
+                lsn,
+                reason: text(2).unwrap_or_default(),
+                at: text(3),
+                new_leader: text(4),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn history_rows_read_with_or_without_their_newer_fields() {
+        let value = json!([
+            [1, 50331808u64, "no recovery target specified"],
+            [
+                2,
+                0x1_0000_0028u64,
+                "no recovery target specified",
+                "2026-12-05T02:00:00+00:00",
+                "a-1"
+            ],
+        ]);
+        let switches = history(&value).expect("rows");
+        assert_eq!(switches[0].timeline, 1);
+        assert_eq!(switches[0].lsn, "0/30000A0");
+        assert_eq!(switches[0].new_leader, None);
+        assert_eq!(switches[1].lsn, "1/28");
+        assert_eq!(switches[1].new_leader.as_deref(), Some("a-1"));
+        assert!(history(&json!({"x": 1})).is_err());
+        assert!(history(&json!([["x"]])).is_err());
+    }
+
+    #[test]
+    fn reinit_takes_a_replica_only() {
+        let c = cluster();
+        assert_eq!(reinit(&c, "a-1"), Ok("a-1".into()));
+        assert_eq!(
+            reinit(&c, "a-0"),
+            Err(Refusal::ReinitLeader { pod: "a-0".into() })
+        );
+        assert!(matches!(reinit(&c, "a-9"), Err(Refusal::Unknown { .. })));
+    }
 
     fn cluster() -> PatroniCluster {
         let value = json!({"members": [

@@ -133,7 +133,7 @@ pub fn render(
                 "AGE",
             ]);
             if wide {
-                headers.extend(["ROLE", "PRIMARY", "IMAGE"]);
+                headers.extend(["ROLE", "PRIMARY", "IMAGE", "POLICIES"]);
                 if !all_namespaces {
                     headers.push("NAMESPACE");
                 }
@@ -193,6 +193,14 @@ fn row(pg: &Postgresql, wide: bool, all_namespaces: bool, now: Timestamp) -> Vec
                 .or_else(|| pg.spec.docker_image.clone())
                 .unwrap_or_else(|| "-".into()),
         ));
+        let policies: Vec<String> = pgctl_shared::policy::records(pg.metadata.annotations.as_ref())
+            .into_keys()
+            .collect();
+        row.push(Styled::from(if policies.is_empty() {
+            "-".to_string()
+        } else {
+            policies.join(",")
+        }));
         if !all_namespaces {
             row.push(Styled::from(namespace));
         }
@@ -258,7 +266,7 @@ mod tests {
         let wide = render(&items, OutputFormat::Wide, true, &ui, now()).expect("render");
         let header = wide.lines().next().expect("header");
         assert!(header.starts_with("NAMESPACE   NAME"), "{header}");
-        assert!(header.ends_with("PRIMARY    IMAGE"), "{header}");
+        assert!(header.ends_with("IMAGE      POLICIES"), "{header}");
         assert!(wide.contains("acid-a-0   spilo:17"), "{wide}");
         assert!(!wide.contains('\x1b'));
     }

@@ -13,14 +13,18 @@ mod install;
 mod label;
 mod list;
 mod logs;
+mod members;
 mod pause;
 mod plan;
+mod policy;
 mod promote;
 mod reference;
+mod report;
 mod restart;
 mod resync;
 mod rollout;
 mod scale;
+mod show;
 mod status;
 mod switchover;
 mod test;
@@ -111,18 +115,33 @@ pub enum Command {
     /// Restart PostgreSQL in place through Patroni (pods stay), replicas first.
     #[command(after_help = restart::RESTART_EXAMPLES)]
     Restart(restart::RestartArgs),
+    /// Rebuild a replica from the master: its data directory is wiped (Patroni reinitialize).
+    #[command(after_help = members::REINIT_EXAMPLES)]
+    Reinit(members::ReinitArgs),
+    /// Show the cluster's timeline switches (switchovers, failovers), from Patroni.
+    #[command(after_help = members::HISTORY_EXAMPLES)]
+    History(members::HistoryArgs),
     /// Make PostgreSQL reread its configuration on every instance (Patroni reload).
     #[command(after_help = restart::RELOAD_EXAMPLES)]
     Reload(restart::ReloadArgs),
     /// Connect to every instance and Service of clusters: up, role as labelled, latency, lag.
     #[command(after_help = test::EXAMPLES)]
     Test(test::TestArgs),
+    /// Store SQL policies and run them on the masters of selected clusters, once per version.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Set or remove labels of clusters (`key=value`, `key-`).
     #[command(after_help = label::EXAMPLES)]
     Label(label::LabelArgs),
+    /// Show details of a cluster's parts (`show pvc`: its volume claims and their use).
+    #[command(subcommand)]
+    Show(show::ShowCommand),
     /// Print the logs of a cluster's pods (all of them, or one), or follow them.
     #[command(after_help = logs::EXAMPLES)]
     Logs(logs::LogsArgs),
+    /// Write a diagnostic bundle of a cluster (objects, Events, Patroni, logs; no credentials).
+    #[command(after_help = report::EXAMPLES)]
+    Report(report::ReportArgs),
     /// Ask the controller to reconcile clusters now, and wait until it did.
     #[command(after_help = resync::EXAMPLES)]
     Resync(resync::ResyncArgs),
@@ -187,15 +206,20 @@ async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Re
         Command::Edit(args) => edit::run(args, global, ui).await,
         Command::Delete(args) => delete::run(args, global, ui).await,
         Command::Rollout(RolloutCommand::Status(args)) => rollout::status(args, global, ui).await,
-        Command::Rollout(RolloutCommand::Restart(args)) => rollout::restart(args, global).await,
+        Command::Rollout(RolloutCommand::Restart(args)) => rollout::restart(args, global, ui).await,
         Command::Switchover(args) => switchover::switchover(args, global, ui).await,
         Command::Failover(args) => switchover::failover(args, global, ui).await,
         Command::Restart(args) => restart::restart(args, global, ui).await,
         Command::Reload(args) => restart::reload(args, global, ui).await,
+        Command::Reinit(args) => members::reinit(args, global, ui).await,
+        Command::History(args) => members::history(args, global, ui).await,
         Command::Resync(args) => resync::run(args, global).await,
+        Command::Report(args) => report::run(args, global).await,
         Command::Label(args) => label::run(args, global).await,
+        Command::Policy(command) => policy::run(command, global, ui).await,
         Command::Test(args) => test::run(args, global, ui).await,
         Command::Logs(args) => logs::run(args, global).await,
+        Command::Show(command) => show::run(command, global, ui).await,
         Command::Pause(args) => pause::run(args, global, true).await,
         Command::Resume(args) => pause::run(args, global, false).await,
         Command::Plan(args) => plan::run(args, global, ui).await,

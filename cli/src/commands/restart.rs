@@ -1,6 +1,7 @@
 //! `pgctl restart NAME [POD…]` and `pgctl reload NAME`: PostgreSQL restarted in place by
 //! Patroni (`POST /restart`: the pod and its uid stay), replicas before the master; or its
 //! configuration reloaded (`POST /reload`) on every member. Through the API server's pod proxy.
+//! `-l` does either on every matching cluster.
 
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
@@ -18,11 +19,13 @@ use crate::ui::Ui;
 #[derive(Debug, Args)]
 pub struct RestartArgs {
     /// Name of the cluster.
-    #[arg(add = ArgValueCompleter::new(cluster_names))]
-    pub name: String,
+    #[arg(add = ArgValueCompleter::new(cluster_names), required_unless_present = "selector")]
+    pub name: Option<String>,
     /// The pods to restart (default: all, replicas first, the master last).
-    #[arg(value_name = "POD")]
+    #[arg(value_name = "POD", conflicts_with = "selector")]
     pub pods: Vec<String>,
+    #[command(flatten)]
+    pub select: crate::fleet::Selection,
     /// Do not ask for confirmation before restarting the master (required when stdin is not
     /// a terminal).
     #[arg(short = 'y', long)]
@@ -32,25 +35,54 @@ pub struct RestartArgs {
 #[derive(Debug, Args)]
 pub struct ReloadArgs {
     /// Name of the cluster.
-    #[arg(add = ArgValueCompleter::new(cluster_names))]
-    pub name: String,
+    #[arg(add = ArgValueCompleter::new(cluster_names), required_unless_present = "selector")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub select: crate::fleet::Selection,
 }
 
 pub const RESTART_EXAMPLES: &str = "Examples:
   pgctl restart acid-foo --yes          # every instance in place, replicas first, the master last
-  pgctl restart acid-foo acid-foo-1     # one replica (no confirmation needed)";
+  pgctl restart acid-foo acid-foo-1     # one replica (no confirmation needed)
+  pgctl restart -l env=test --yes       # every matching cluster, 8 at a time";
 
 pub const RELOAD_EXAMPLES: &str = "Examples:
-  pgctl reload acid-foo                 # PostgreSQL rereads its configuration on every instance";
+  pgctl reload acid-foo                 # PostgreSQL rereads its configuration on every instance
+  pgctl reload -l team=acid";
 
 pub async fn restart(args: RestartArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
-    let name = args.name.as_str();
-    let cluster = patroni::observe(&kube, name).await?.cluster;
-    let order = operate::restart_order(&cluster, &args.pods)
+    if let Some(name) = args.select.single(args.name.as_deref())? {
+        return restart_one(&kube, name, &args.pods, args.yes, ui).await;
+    }
+    let targets = args.select.targets(&kube, None).await?;
+    crate::fleet::confirm(
+        &args.select,
+        &targets,
+        "Restart PostgreSQL of",
+        args.yes,
+        ui,
+    )?;
+    Ok(
+        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
+            restart_one(&t.kube, &t.name, &[], true, ui).await
+        })
+        .await,
+    )
+}
+
+async fn restart_one(
+    kube: &k8s::Kube,
+    name: &str,
+    pods: &[String],
+    yes: bool,
+    ui: &Ui,
+) -> anyhow::Result<Code> {
+    let cluster = patroni::observe(kube, name).await?.cluster;
+    let order = operate::restart_order(&cluster, pods)
         .map_err(|r| anyhow::anyhow!("no restart of {name}: {r}"))?;
     let master = cluster.leader().map(|l| l.name.clone());
-    if let Some(master) = master.as_ref().filter(|m| order.contains(m) && !args.yes) {
+    if let Some(master) = master.as_ref().filter(|m| order.contains(m) && !yes) {
         if !ui.interactive() {
             return Err(exit::usage(format!(
                 "restarting {master}, the master of {name}, needs confirmation: pass --yes"
@@ -63,7 +95,6 @@ pub async fn restart(args: RestartArgs, global: &GlobalArgs, ui: &Ui) -> anyhow:
             anyhow::bail!("not confirmed; nothing was changed");
         }
     }
-    let kube = &kube;
     Ok(each_member(name, &order, |pod| async move {
         let before = started_at(kube, &pod).await;
         patroni::call(kube, &pod, "POST", "restart", Some(&json!({}))).await?;
@@ -109,11 +140,22 @@ async fn started_at(kube: &k8s::Kube, pod: &str) -> Option<String> {
 
 pub async fn reload(args: ReloadArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
-    let name = args.name.as_str();
-    let cluster = patroni::observe(&kube, name).await?.cluster;
+    if let Some(name) = args.select.single(args.name.as_deref())? {
+        return reload_one(&kube, name).await;
+    }
+    let targets = args.select.targets(&kube, None).await?;
+    Ok(
+        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
+            reload_one(&t.kube, &t.name).await
+        })
+        .await,
+    )
+}
+
+async fn reload_one(kube: &k8s::Kube, name: &str) -> anyhow::Result<Code> {
+    let cluster = patroni::observe(kube, name).await?.cluster;
     let order = operate::restart_order(&cluster, &[])
         .map_err(|r| anyhow::anyhow!("no reload of {name}: {r}"))?;
-    let kube = &kube;
     Ok(each_member(name, &order, |pod| async move {
         patroni::call(kube, &pod, "POST", "reload", None).await?;
         Ok(format!("{pod} reloaded its configuration"))

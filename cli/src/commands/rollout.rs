@@ -1,4 +1,5 @@
-//! `pgctl rollout status|restart`, and the wait behind every `--wait`.
+//! `pgctl rollout status|restart` (one cluster, or `-l` for every matching one), and the wait
+//! behind every `--wait`.
 
 use std::time::Duration;
 
@@ -31,8 +32,10 @@ pub enum RolloutCommand {
 #[derive(Debug, Args)]
 pub struct RolloutStatusArgs {
     /// Name of the cluster.
-    #[arg(add = ArgValueCompleter::new(cluster_names))]
-    pub name: String,
+    #[arg(add = ArgValueCompleter::new(cluster_names), required_unless_present = "selector")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub select: crate::fleet::Selection,
     /// Follow until done; `--watch=false` prints the state once.
     #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub watch: bool,
@@ -44,23 +47,50 @@ pub struct RolloutStatusArgs {
 #[derive(Debug, Args)]
 pub struct RolloutRestartArgs {
     /// Name of the cluster.
-    #[arg(add = ArgValueCompleter::new(cluster_names))]
-    pub name: String,
+    #[arg(add = ArgValueCompleter::new(cluster_names), required_unless_present = "selector")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub select: crate::fleet::Selection,
+    /// Do not ask before restarting the clusters a selector chose (required without a
+    /// terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 pub async fn status(args: RolloutStatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
+    if let Some(name) = args.select.single(args.name.as_deref())? {
+        return status_of(&kube, &config, name, &args, ui).await;
+    }
+    // Several clusters: a line each time one changes, no progress bars.
+    let targets = args.select.targets(&kube, None).await?;
+    let (config, args, plain) = (&config, &args, &Ui::plain());
+    Ok(
+        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
+            status_of(&t.kube, config, &t.name, args, plain).await
+        })
+        .await,
+    )
+}
+
+async fn status_of(
+    kube: &Kube,
+    config: &OperatorConfig,
+    name: &str,
+    args: &RolloutStatusArgs,
+    ui: &Ui,
+) -> anyhow::Result<Code> {
     if !args.watch {
-        let state = current(&kube, &args.name, &config).await?;
-        println!("{}", describe(&args.name, &state));
+        let state = current(kube, name, config).await?;
+        println!("{}", describe(name, &state));
         return Ok(if state.failed.is_some() {
             Code::Failure
         } else {
             Code::Success
         });
     }
-    wait_done(&kube, &args.name, &config, args.timeout, ui, "its rollout").await?;
+    wait_done(kube, name, config, args.timeout, ui, "its rollout").await?;
     Ok(Code::Success)
 }
 
@@ -156,21 +186,43 @@ pub async fn wait_done(
     }
 }
 
-pub async fn restart(args: RolloutRestartArgs, global: &GlobalArgs) -> anyhow::Result<Code> {
+pub async fn restart(
+    args: RolloutRestartArgs,
+    global: &GlobalArgs,
+    ui: &Ui,
+) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
+    if let Some(name) = args.select.single(args.name.as_deref())? {
+        restart_one(&kube, name).await?;
+        println!("follow it with: pgctl rollout status {name}");
+        return Ok(Code::Success);
+    }
+    let targets = args.select.targets(&kube, None).await?;
+    crate::fleet::confirm(&args.select, &targets, "Restart (rolling)", args.yes, ui)?;
+    let code = crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
+        restart_one(&t.kube, &t.name).await?;
+        Ok(Code::Success)
+    })
+    .await;
+    if let Some(selector) = &args.select.selector {
+        println!("follow them with: pgctl rollout status -l {selector}");
+    }
+    Ok(code)
+}
+
+async fn restart_one(kube: &Kube, name: &str) -> anyhow::Result<()> {
     let now = Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     kube.annotate_cluster(
-        &args.name,
+        name,
         serde_json::json!({RESTARTED_AT_ANNOTATION: now}),
         "asking for a restart",
     )
     .await?;
     println!(
         "{} restart requested ({RESTARTED_AT_ANNOTATION}={now})",
-        output::pg_name(&args.name)
+        output::pg_name(name)
     );
-    println!("follow it with: pgctl rollout status {}", args.name);
-    Ok(Code::Success)
+    Ok(())
 }
 
 #[cfg(test)]

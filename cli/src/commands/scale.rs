@@ -1,4 +1,4 @@
-//! `pgctl scale NAME --instances N`.
+//! `pgctl scale NAME --instances N`, or `-l SELECTOR` for every matching cluster.
 
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
@@ -16,8 +16,10 @@ use super::update::send_patch;
 #[derive(Debug, Args)]
 pub struct ScaleArgs {
     /// Name of the cluster.
-    #[arg(add = ArgValueCompleter::new(cluster_names))]
-    pub name: String,
+    #[arg(add = ArgValueCompleter::new(cluster_names), required_unless_present = "selector")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub select: crate::fleet::Selection,
     /// The new number of instances.
     #[arg(long, value_name = "N", required = true)]
     pub instances: i32,
@@ -30,7 +32,8 @@ pub struct ScaleArgs {
 
 pub const EXAMPLES: &str = "Examples:
   pgctl scale acid-foo --instances 3 --wait
-  pgctl scale acid-foo --instances 0 --yes";
+  pgctl scale acid-foo --instances 0 --yes
+  pgctl scale -l env=test --instances 1 --yes";
 
 pub async fn run(args: ScaleArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     if args.instances < 0 {
@@ -41,7 +44,28 @@ pub async fn run(args: ScaleArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resul
     }
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
-    let old = kube.get_cluster(&args.name).await?;
+    if let Some(name) = args.select.single(args.name.as_deref())? {
+        return one(&kube, &config, name, &args, ui).await;
+    }
+    let targets = args.select.targets(&kube, args.name.as_deref()).await?;
+    crate::fleet::confirm(&args.select, &targets, "Scale", args.yes, ui)?;
+    let (config, args) = (&config, &args);
+    Ok(
+        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
+            one(&t.kube, config, &t.name, args, ui).await
+        })
+        .await,
+    )
+}
+
+async fn one(
+    kube: &k8s::Kube,
+    config: &pgctl_shared::config::OperatorConfig,
+    name: &str,
+    args: &ScaleArgs,
+    ui: &Ui,
+) -> anyhow::Result<Code> {
+    let old = kube.get_cluster(name).await?;
     let n = args.instances;
     if config.min_instances >= 0 && n < config.min_instances {
         anyhow::bail!(
@@ -60,22 +84,19 @@ pub async fn run(args: ScaleArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resul
         );
     }
     if old.spec.number_of_instances == n {
-        println!("{} already has {n} instances", output::pg_name(&args.name));
+        println!("{} already has {n} instances", output::pg_name(name));
     } else {
         if n == 0 && !args.yes {
             ui.require_interactive(
                 &format!(
                     "scaling {:?} to 0 stops PostgreSQL and needs confirmation",
-                    args.name
+                    name
                 ),
                 "--yes",
             )?;
             let confirmed = ui.confirm_by_name(
-                &format!(
-                    "Scaling {} to 0 stops every PostgreSQL instance.",
-                    args.name
-                ),
-                &args.name,
+                &format!("Scaling {} to 0 stops every PostgreSQL instance.", name),
+                name,
             )?;
             if !confirmed {
                 anyhow::bail!("not confirmed; nothing was changed");
@@ -83,24 +104,16 @@ pub async fn run(args: ScaleArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resul
         }
         let mut new = old.clone();
         new.spec.number_of_instances = n;
-        crate::spec::check(&new, &[], Some(&old.spec), &config)?;
-        send_patch(&kube, &old, &new, false).await?;
+        crate::spec::check(&new, &[], Some(&old.spec), config)?;
+        send_patch(kube, &old, &new, false).await?;
         println!(
             "{} scaled from {} to {n} instances",
-            output::pg_name(&args.name),
+            output::pg_name(name),
             old.spec.number_of_instances
         );
     }
     if args.wait.wait {
-        rollout::wait_done(
-            &kube,
-            &args.name,
-            &config,
-            args.wait.timeout,
-            ui,
-            "to be scaled",
-        )
-        .await?;
+        rollout::wait_done(kube, name, config, args.wait.timeout, ui, "to be scaled").await?;
     }
     Ok(Code::Success)
 }

@@ -1,5 +1,6 @@
 //! `pgctl status NAME` (alias `describe`): one screen a person can act on, or the same
-//! information as data (`-o json|yaml`). Secrets appear by name only.
+//! information as data (`-o json|yaml`). Secrets appear by name only. With `-l`, the report of
+//! each selected cluster (read concurrently, printed in order; a list for `-o json|yaml`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,8 +25,10 @@ use crate::ui::{self, Tone, Ui};
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Name of the cluster.
-    #[arg(add = ArgValueCompleter::new(cluster_names))]
-    pub name: String,
+    #[arg(add = ArgValueCompleter::new(cluster_names), required_unless_present = "selector")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub select: crate::fleet::Selection,
     /// Output format: table (a screen for people), json or yaml (the same information as data).
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t)]
     pub output: OutputFormat,
@@ -40,7 +43,8 @@ pub struct StatusArgs {
 pub const EXAMPLES: &str = "Examples:
   pgctl status acid-foo
   pgctl describe acid-foo -o json | jq .instances
-  pgctl status acid-foo --watch";
+  pgctl status acid-foo --watch
+  pgctl status -l team=acid -o json | jq '.[] | {name, status}'";
 
 /// Everything `status` shows.
 #[derive(Debug, Clone, Serialize)]
@@ -153,16 +157,13 @@ pub struct EventView {
 pub async fn run(args: StatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
+    if args.select.is_selecting() {
+        return several(&kube, &config, &args, ui).await;
+    }
+    let name = args.name.clone().unwrap_or_default();
     let mut previous = String::new();
     loop {
-        let observed = k8s::bounded(
-            kube.timeout,
-            "reading the cluster",
-            cluster::observe(&kube, &args.name, config.clone(), true),
-        )
-        .await?;
-        let mut report = build(&observed, args.events, Timestamp::now());
-        attach_pools(&kube, &observed, &mut report).await;
+        let report = report_of(&kube, &config, &name, args.events).await?;
         let text = match args.output {
             OutputFormat::Json => output::json(&report)?,
             OutputFormat::Yaml => output::yaml(&report)?,
@@ -185,6 +186,79 @@ pub async fn run(args: StatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
         previous = text;
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
+}
+
+/// The report of cluster `name` of `kube`'s namespace, pools included.
+async fn report_of(
+    kube: &k8s::Kube,
+    config: &pgctl_shared::config::OperatorConfig,
+    name: &str,
+    events: usize,
+) -> anyhow::Result<StatusReport> {
+    let observed = k8s::bounded(
+        kube.timeout,
+        "reading the cluster",
+        cluster::observe(kube, name, config.clone(), true),
+    )
+    .await?;
+    let mut report = build(&observed, events, Timestamp::now());
+    attach_pools(kube, &observed, &mut report).await;
+    Ok(report)
+}
+
+/// `status -l`: the reports of the selected clusters, read `--concurrency` at once, printed in
+/// order; a cluster that cannot be read is named and makes the exit code a failure.
+async fn several(
+    kube: &k8s::Kube,
+    config: &pgctl_shared::config::OperatorConfig,
+    args: &StatusArgs,
+    ui: &Ui,
+) -> anyhow::Result<Code> {
+    use futures::StreamExt;
+    if args.watch {
+        return Err(crate::exit::usage(
+            "--watch shows one cluster; drop -l or --watch",
+        ));
+    }
+    let targets = args.select.targets(kube, None).await?;
+    let mut reports: Vec<(String, anyhow::Result<StatusReport>)> = futures::stream::iter(targets)
+        .map(|t| async move {
+            let report = report_of(&t.kube, config, &t.name, args.events).await;
+            (t.qualified(), report)
+        })
+        .buffer_unordered(usize::from(args.select.concurrency))
+        .collect()
+        .await;
+    reports.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut failed = 0;
+    let mut ok = Vec::new();
+    for (name, report) in reports {
+        match report {
+            Ok(report) => ok.push(report),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {name}: {e:#}");
+            }
+        }
+    }
+    match args.output {
+        OutputFormat::Json => print!("{}", output::json(&ok)?),
+        OutputFormat::Yaml => print!("{}", output::yaml(&ok)?),
+        OutputFormat::Name => {
+            for report in &ok {
+                println!("{}", output::pg_name(&report.name));
+            }
+        }
+        OutputFormat::Table | OutputFormat::Wide => {
+            for (i, report) in ok.iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
+                print!("{}", render(report, ui));
+            }
+        }
+    }
+    Ok(Code::of_failures(failed))
 }
 
 /// Asks each pooler with ready pods for its pools, as the pooler user; what fails is told in

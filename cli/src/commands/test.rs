@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::{Endpoints, Pod, Secret};
-use kube::api::{Api, ListParams};
+use k8s_openapi::api::core::v1::{Endpoints, Pod};
+use kube::api::Api;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::Postgresql;
 use pgctl_shared::{naming, probe};
@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::args::OutputFormat;
 use crate::complete::cluster_names;
 use crate::exit::{self, Code};
+use crate::fleet::Fleet;
 use crate::global::GlobalArgs;
 use crate::k8s::{self, Kube};
 use crate::output::{self, Styled};
@@ -96,10 +97,18 @@ pub async fn run(args: TestArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
     let clusters = select(&kube, &args).await?;
-    let (kube, config) = (&kube, &config);
+    let fleet = Fleet::load(
+        &kube,
+        &config,
+        clusters
+            .iter()
+            .filter_map(|pg| pg.metadata.namespace.as_deref()),
+    )
+    .await?;
+    let (kube, config, fleet) = (&kube, &config, &fleet);
     let timeout = args.connect_timeout;
     let mut checks: Vec<Check> = futures::stream::iter(clusters)
-        .map(|pg| async move { test_cluster(kube, config, &pg, timeout).await })
+        .map(|pg| async move { test_cluster(kube, config, fleet, &pg, timeout).await })
         .buffer_unordered(usize::from(args.concurrency))
         .collect::<Vec<_>>()
         .await
@@ -157,6 +166,7 @@ async fn select(kube: &Kube, args: &TestArgs) -> anyhow::Result<Vec<Postgresql>>
 async fn test_cluster(
     kube: &Kube,
     config: &OperatorConfig,
+    fleet: &Fleet,
     pg: &Postgresql,
     timeout: Duration,
 ) -> Vec<Check> {
@@ -174,32 +184,15 @@ async fn test_cluster(
         problem: None,
         position: None,
     };
-    let secret_name = config.secret_name(&config.super_username, &name);
-    let secrets: Api<Secret> = Api::namespaced(kube.client.clone(), &namespace);
-    let password = match secrets.get_opt(&secret_name).await {
-        Ok(Some(secret)) => secret
-            .data
-            .and_then(|d| d.get("password").cloned())
-            .and_then(|p| String::from_utf8(p.0).ok()),
-        _ => None,
-    };
-    let Some(password) = password else {
-        let mut c = check(&secret_name, "secret");
-        c.problem = Some(format!(
-            "cannot read the superuser's password from Secret {secret_name}"
-        ));
-        return vec![c];
-    };
-    let pods: Api<Pod> = Api::namespaced(kube.client.clone(), &namespace);
-    let selector = naming::selector(&naming::cluster_labels(config, &name));
-    let pods = match pods.list(&ListParams::default().labels(&selector)).await {
-        Ok(list) => list.items,
-        Err(e) => {
-            let mut c = check(&name, "instance");
-            c.problem = Some(format!("listing the pods: {e}"));
+    let password = match fleet.password(config, &namespace, &name, &config.super_username) {
+        Ok(password) => password,
+        Err(problem) => {
+            let mut c = check(&config.secret_name(&config.super_username, &name), "secret");
+            c.problem = Some(problem);
             return vec![c];
         }
     };
+    let pods: Vec<Pod> = fleet.pods(config, &namespace, &name).cloned().collect();
     let login = pg::Login {
         user: &config.super_username,
         password: &password,

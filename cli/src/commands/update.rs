@@ -1,4 +1,5 @@
-//! `pgctl update NAME`: the spec flags of `create` as a patch of the live resource.
+//! `pgctl update NAME`: the spec flags of `create` as a patch of the live resource; `-l` patches
+//! every matching cluster the same way.
 
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
@@ -18,8 +19,13 @@ use super::rollout;
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// Name of the cluster.
-    #[arg(add = ArgValueCompleter::new(cluster_names))]
-    pub name: String,
+    #[arg(add = ArgValueCompleter::new(cluster_names), required_unless_present = "selector")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub select: crate::fleet::Selection,
+    /// Do not ask before changing the clusters a selector chose (required without a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     #[command(flatten)]
     pub spec: SpecArgs,
     /// Add a role, `NAME[:FLAG,...]`; fails if it exists.
@@ -47,21 +53,45 @@ pub struct UpdateArgs {
 pub const EXAMPLES: &str = "Examples:
   pgctl update acid-foo --memory 2Gi --memory-limit 2Gi
   pgctl update acid-foo --add-user reporting:nologin --add-database reports:reporting
-  pgctl update acid-foo --param work_mem=64MB --remove-param max_connections --dry-run";
+  pgctl update acid-foo --param work_mem=64MB --remove-param max_connections --dry-run
+  pgctl update -l team=acid --param log_min_duration_statement=500 --yes";
 
 pub async fn run(args: UpdateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
-    let old = kube.get_cluster(&args.name).await?;
-    let new = updated(&old, &args)?;
-    spec::check(&new, &[], Some(&old.spec), &config)?;
+    if let Some(name) = args.select.single(args.name.as_deref())? {
+        return one(&kube, &config, name, &args, ui).await;
+    }
+    let targets = args.select.targets(&kube, None).await?;
+    if args.dry_run == DryRun::None {
+        crate::fleet::confirm(&args.select, &targets, "Update", args.yes, ui)?;
+    }
+    let (config, args) = (&config, &args);
+    Ok(
+        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
+            one(&t.kube, config, &t.name, args, ui).await
+        })
+        .await,
+    )
+}
+
+async fn one(
+    kube: &Kube,
+    config: &pgctl_shared::config::OperatorConfig,
+    name: &str,
+    args: &UpdateArgs,
+    ui: &Ui,
+) -> anyhow::Result<Code> {
+    let old = kube.get_cluster(name).await?;
+    let new = updated(&old, args)?;
+    spec::check(&new, &[], Some(&old.spec), config)?;
     let changes = spec::describe_changes(&old, &new)?;
 
     if args.dry_run == DryRun::Client {
         let value = spec::manifest_value(&new)?;
         match args.output.unwrap_or(OutputFormat::Yaml) {
             OutputFormat::Json => print!("{}", output::json(&value)?),
-            OutputFormat::Name => println!("{}", output::pg_name(&args.name)),
+            OutputFormat::Name => println!("{}", output::pg_name(name)),
             _ => print!("{}", output::yaml(&value)?),
         }
         for change in &changes {
@@ -70,11 +100,11 @@ pub async fn run(args: UpdateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
         return Ok(Code::Success);
     }
     if changes.is_empty() {
-        println!("{} unchanged", output::pg_name(&args.name));
+        println!("{} unchanged", output::pg_name(name));
         return Ok(Code::Success);
     }
     let server_dry_run = args.dry_run == DryRun::Server;
-    let result = send_patch(&kube, &old, &new, server_dry_run).await?;
+    let result = send_patch(kube, &old, &new, server_dry_run).await?;
     match args.output {
         Some(OutputFormat::Json) => print!(
             "{}",
@@ -84,11 +114,11 @@ pub async fn run(args: UpdateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
             "{}",
             output::yaml(&output::clean_object(serde_json::to_value(&result)?))?
         ),
-        Some(OutputFormat::Name) => println!("{}", output::pg_name(&args.name)),
+        Some(OutputFormat::Name) => println!("{}", output::pg_name(name)),
         _ => {
             println!(
                 "{} updated{}",
-                output::pg_name(&args.name),
+                output::pg_name(name),
                 if server_dry_run {
                     " (server dry run)"
                 } else {
@@ -101,15 +131,7 @@ pub async fn run(args: UpdateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
         }
     }
     if args.wait.wait && !server_dry_run {
-        rollout::wait_done(
-            &kube,
-            &args.name,
-            &config,
-            args.wait.timeout,
-            ui,
-            "to be updated",
-        )
-        .await?;
+        rollout::wait_done(kube, name, config, args.wait.timeout, ui, "to be updated").await?;
     }
     Ok(Code::Success)
 }
@@ -215,7 +237,13 @@ mod tests {
 
     fn args() -> UpdateArgs {
         UpdateArgs {
-            name: "acid-foo".into(),
+            name: Some("acid-foo".into()),
+            select: crate::fleet::Selection {
+                selector: None,
+                all_namespaces: false,
+                concurrency: 8,
+            },
+            yes: false,
             spec: SpecArgs::default(),
             add_users: vec![],
             add_databases: vec![],

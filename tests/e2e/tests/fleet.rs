@@ -1,0 +1,221 @@
+//! The fleet verbs over several real clusters: `pgctl policy` stores SQL and runs it on the
+//! masters a selector picks, once per version of the SQL (recorded on each cluster), again with
+//! `--force`; a policy that fails on one cluster reports it, exits 1, and leaves that cluster's
+//! data as it was (one transaction) and the others applied; a policy outside a transaction
+//! creates a database. Needs the pod runner.
+
+use anyhow::{Result, ensure};
+use pgctl_e2e::cli::{CliEnv, CliOutput};
+use pgctl_e2e::data_plane::{self, psql_in_pod};
+use pgctl_e2e::db::{Cluster, apply_one_instance};
+
+const CONFIG: &[(&str, &str)] = &[("resync_period", "30m"), ("repair_period", "30m")];
+
+/// How many rows `policy_marks` has on a cluster's master (`None`: no such table).
+async fn marks(cluster: &Cluster<'_>) -> Result<Option<u64>> {
+    let (master, ip, _) = cluster.topology(1).await?;
+    let password = cluster.superuser().await?;
+    let run = |sql: &str| psql_in_pod(cluster.ns(), &master, &ip, "postgres", &password, sql);
+    if run("select to_regclass('policy_marks') is null")?.trim() == "t" {
+        return Ok(None);
+    }
+    Ok(Some(
+        run("select count(*) from policy_marks")?.trim().parse()?,
+    ))
+}
+
+fn outcomes(out: &CliOutput) -> Result<Vec<serde_json::Value>> {
+    let value: serde_json::Value =
+        serde_json::from_str(&out.stdout).map_err(|e| anyhow::anyhow!("{e}: {}", out.all()))?;
+    Ok(value.as_array().cloned().unwrap_or_default())
+}
+
+fn result_of(rows: &[serde_json::Value], cluster: &str) -> String {
+    rows.iter()
+        .find(|r| r["cluster"] == cluster)
+        .map(|r| r["result"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_else(|| "absent".to_string())
+}
+
+#[tokio::test]
+async fn policies_run_once_per_version_on_the_selected_masters() -> Result<()> {
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("fleet", CONFIG).await?;
+    for name in ["acid-pa", "acid-pb", "acid-pc"] {
+        apply_one_instance(&env, name, "")?;
+    }
+    env.pgctl(&["label", "acid-pa", "acid-pb", "tier=gold"])
+        .expect_code(0)?;
+    env.pgctl(&["label", "acid-pc", "tier=silver"])
+        .expect_code(0)?;
+    let cluster = |name: &str| Cluster {
+        env: &env,
+        name: name.to_string(),
+    };
+    let (pa, pb, pc) = (cluster("acid-pa"), cluster("acid-pb"), cluster("acid-pc"));
+    for c in [&pa, &pb, &pc] {
+        c.topology(1).await?;
+        env.wait_status(&c.name, "Running").await?;
+    }
+
+    let sql = "create table if not exists policy_marks (at timestamptz default now());\n\
+               do $$ begin if to_regclass('blocker') is not null then raise exception 'blocked on this cluster'; end if; end $$;\n\
+               insert into policy_marks default values;\n";
+    env.pgctl_with_stdin(&["policy", "create", "marks", "-f", "-"], sql)
+        .expect_code(0)?;
+    let again = env.pgctl_with_stdin(&["policy", "create", "marks", "-f", "-"], sql);
+    ensure!(
+        again.code == 2 && again.stderr.contains("--overwrite"),
+        "{}",
+        again.all()
+    );
+    let listed = env.pgctl(&["policy", "list"]).expect_code(0)?;
+    ensure!(listed.stdout.contains("marks"), "{}", listed.all());
+
+    // Over a selector, without a terminal: only with --yes.
+    let refused = env.pgctl(&["policy", "apply", "marks", "-l", "tier=gold"]);
+    ensure!(
+        refused.code == 2 && refused.stderr.contains("--yes"),
+        "{}",
+        refused.all()
+    );
+    ensure!(marks(&pa).await?.is_none(), "ran without confirmation");
+
+    // The two gold masters run it; silver does not; each records it.
+    let first = env
+        .pgctl(&[
+            "policy",
+            "apply",
+            "marks",
+            "-l",
+            "tier=gold",
+            "--yes",
+            "-o",
+            "json",
+        ])
+        .expect_code(0)?;
+    let rows = outcomes(&first)?;
+    ensure!(rows.len() == 2, "{}", first.stdout);
+    ensure!(
+        result_of(&rows, "acid-pa") == "applied" && result_of(&rows, "acid-pb") == "applied",
+        "{}",
+        first.stdout
+    );
+    ensure!(marks(&pa).await? == Some(1) && marks(&pb).await? == Some(1));
+    ensure!(marks(&pc).await?.is_none(), "the unselected cluster ran it");
+    let recorded = |name: &str| {
+        let out = env.pgctl(&["list", name, "-o", "wide"]);
+        out.stdout.contains("marks")
+    };
+    ensure!(recorded("acid-pa") && recorded("acid-pb") && !recorded("acid-pc"));
+
+    // Again: nothing runs. --force: it runs again.
+    let second = env
+        .pgctl(&[
+            "policy",
+            "apply",
+            "marks",
+            "-l",
+            "tier=gold",
+            "--yes",
+            "-o",
+            "json",
+        ])
+        .expect_code(0)?;
+    let rows = outcomes(&second)?;
+    ensure!(
+        result_of(&rows, "acid-pa") == "unchanged" && result_of(&rows, "acid-pb") == "unchanged",
+        "{}",
+        second.stdout
+    );
+    ensure!(marks(&pa).await? == Some(1));
+    let forced = env
+        .pgctl(&["policy", "apply", "marks", "acid-pa", "--force"])
+        .expect_code(0)?;
+    ensure!(forced.stdout.contains("applied"), "{}", forced.all());
+    ensure!(marks(&pa).await? == Some(2));
+
+    // A failure on one cluster: that cluster is reported and keeps its data (one transaction),
+    // the other applies, the command exits 1.
+    let (pb_master, pb_ip, _) = pb.topology(1).await?;
+    let pb_password = pb.superuser().await?;
+    psql_in_pod(
+        pb.ns(),
+        &pb_master,
+        &pb_ip,
+        "postgres",
+        &pb_password,
+        "create table blocker ()",
+    )?;
+    let failing = env.pgctl(&[
+        "policy",
+        "apply",
+        "marks",
+        "-l",
+        "tier=gold",
+        "--force",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    ensure!(failing.code == 1, "{}", failing.all());
+    let rows = outcomes(&failing)?;
+    ensure!(
+        result_of(&rows, "acid-pa") == "applied" && result_of(&rows, "acid-pb") == "failed",
+        "{}",
+        failing.stdout
+    );
+    let detail = rows
+        .iter()
+        .find(|r| r["cluster"] == "acid-pb")
+        .map(|r| r["detail"].to_string())
+        .unwrap_or_default();
+    ensure!(
+        detail.contains("blocked on this cluster"),
+        "{}",
+        failing.stdout
+    );
+    ensure!(marks(&pa).await? == Some(3) && marks(&pb).await? == Some(1));
+
+    // Outside a transaction: CREATE DATABASE runs.
+    env.pgctl_with_stdin(
+        &[
+            "policy",
+            "create",
+            "reporting-db",
+            "--no-transaction",
+            "-f",
+            "-",
+        ],
+        "create database reporting;\nvacuum analyze;\n",
+    )
+    .expect_code(0)?;
+    env.pgctl(&["policy", "apply", "reporting-db", "acid-pc"])
+        .expect_code(0)?;
+    let (pc_master, pc_ip, _) = pc.topology(1).await?;
+    let databases = psql_in_pod(
+        pc.ns(),
+        &pc_master,
+        &pc_ip,
+        "postgres",
+        &pc.superuser().await?,
+        "select count(*) from pg_database where datname = 'reporting'",
+    )?;
+    ensure!(databases.trim() == "1", "{databases}");
+
+    let shown = env
+        .pgctl(&["policy", "show", "marks", "-o", "json"])
+        .expect_code(0)?;
+    let shown: serde_json::Value = serde_json::from_str(&shown.stdout)?;
+    ensure!(
+        shown["ranOn"].as_array().map(Vec::len) == Some(2),
+        "{shown}"
+    );
+    env.pgctl(&["policy", "delete", "marks", "reporting-db"])
+        .expect_code(0)?;
+    let gone = env.pgctl(&["policy", "show", "marks"]);
+    ensure!(gone.code == 1, "{}", gone.all());
+    Ok(())
+}
