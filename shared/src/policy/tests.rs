@@ -38,7 +38,10 @@ fn a_policy_round_trips_through_its_config_map() {
     let p = Policy::new("vacuum", "vacuum analyze;", false).expect("test value");
     let cm = to_config_map(&p, "ns");
     assert_eq!(cm.metadata.name.as_deref(), Some("pgctl-policy-vacuum"));
-    assert_eq!(cm.metadata.labels.as_ref().expect("test value")[POLICY_LABEL], "vacuum");
+    assert_eq!(
+        cm.metadata.labels.as_ref().expect("test value")[POLICY_LABEL],
+        "vacuum"
+    );
     assert_eq!(from_config_map(&cm), Ok(p));
 
     let mut broken = cm.clone();

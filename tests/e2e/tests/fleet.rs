@@ -2,7 +2,10 @@
 //! masters a selector picks, once per version of the SQL (recorded on each cluster), again with
 //! `--force`; a policy that fails on one cluster reports it, exits 1, and leaves that cluster's
 //! data as it was (one transaction) and the others applied; a policy outside a transaction
-//! creates a database. Needs the pod runner.
+//! creates a database. Then the other fleet verbs on the same clusters: `status -l`,
+//! `reload -l`, `restart -l` refused without `--yes`, `show pvc`, Patroni's maintenance mode,
+//! and `report`, whose bundle holds the resource, Events and logs and no credential of any
+//! Secret of the namespace. Needs the pod runner.
 
 use anyhow::{Result, ensure};
 use pgctl_e2e::cli::{CliEnv, CliOutput};
@@ -217,5 +220,131 @@ async fn policies_run_once_per_version_on_the_selected_masters() -> Result<()> {
         .expect_code(0)?;
     let gone = env.pgctl(&["policy", "show", "marks"]);
     ensure!(gone.code == 1, "{}", gone.all());
+
+    // status -l: the selected clusters' reports, as a list.
+    let statuses = env
+        .pgctl(&["status", "-l", "tier=gold", "-o", "json"])
+        .expect_code(0)?;
+    let statuses: Vec<serde_json::Value> = serde_json::from_str(&statuses.stdout)?;
+    let names: Vec<&str> = statuses.iter().filter_map(|s| s["name"].as_str()).collect();
+    ensure!(names == ["acid-pa", "acid-pb"], "{names:?}");
+    // reload -l: each cluster, and a summary; restart -l asks first.
+    let reloaded = env.pgctl(&["reload", "-l", "tier=gold"]).expect_code(0)?;
+    ensure!(
+        reloaded.stdout.contains("acid-pa-0 reloaded")
+            && reloaded.stdout.contains("acid-pb-0 reloaded")
+            && reloaded.stderr.contains("2 clusters: 2 done, 0 failed"),
+        "{}",
+        reloaded.all()
+    );
+    let refused = env.pgctl(&["restart", "-l", "tier=gold"]);
+    ensure!(
+        refused.code == 2 && refused.stderr.contains("--yes"),
+        "{}",
+        refused.all()
+    );
+    let refused = env.pgctl(&["scale", "-l", "", "--instances", "2", "--yes"]);
+    ensure!(refused.code == 2, "{}", refused.all());
+
+    // show pvc: the claim, bound, and the space PostgreSQL uses on it.
+    let claims = env
+        .pgctl(&["show", "pvc", "acid-pa", "-o", "json"])
+        .expect_code(0)?;
+    let claims: Vec<serde_json::Value> = serde_json::from_str(&claims.stdout)?;
+    ensure!(
+        claims.len() == 1
+            && claims[0]["name"] == "pgdata-acid-pa-0"
+            && claims[0]["phase"] == "Bound"
+            && claims[0]["pod"] == "acid-pa-0"
+            && claims[0]["usedBytes"]
+                .as_u64()
+                .is_some_and(|u| u > 1_000_000)
+            && claims[0]["sizeBytes"].as_u64() >= claims[0]["usedBytes"].as_u64(),
+        "{claims:?}"
+    );
+
+    // Patroni's maintenance mode, on and off.
+    let (_, pa_ip, _) = pa.topology(1).await?;
+    env.pgctl(&["pause", "acid-pa", "--patroni"])
+        .expect_code(0)?;
+    let paused = data_plane::patroni_get(&pa_ip, "/cluster").await?;
+    ensure!(paused["pause"] == true, "{paused}");
+    env.pgctl(&["resume", "acid-pa", "--patroni"])
+        .expect_code(0)?;
+    let resumed = data_plane::patroni_get(&pa_ip, "/cluster").await?;
+    ensure!(resumed["pause"] != true, "{resumed}");
+
+    report_has_no_credentials(&env).await
+}
+
+/// `pgctl report`: the bundle holds the resource, status, Events, Patroni's view and the
+/// logs, is readable by its owner only, and contains no credential of any Secret of the
+/// namespace.
+async fn report_has_no_credentials(env: &CliEnv) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::temp_dir().join(format!("{}-report.tar.gz", env.namespace.name()));
+    let path_text = path.to_string_lossy().to_string();
+    let made = env
+        .pgctl(&["report", "acid-pa", "-o", &path_text, "--tail", "2000"])
+        .expect_code(0)?;
+    let mode = std::fs::metadata(&path)?.permissions().mode() & 0o777;
+    ensure!(mode == 0o600, "the bundle's mode is {mode:o}");
+    let tar = |flags: &str| -> Result<String> {
+        let out = std::process::Command::new("tar")
+            .args([flags, &path_text])
+            .output()?;
+        ensure!(
+            out.status.success(),
+            "tar {flags}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let listing = tar("-tzf")?;
+    for file in [
+        "acid-pa-report/README.txt",
+        "acid-pa-report/postgresql.yaml",
+        "acid-pa-report/status.json",
+        "acid-pa-report/events.yaml",
+        "acid-pa-report/statefulsets/acid-pa.yaml",
+        "acid-pa-report/patroni/cluster.json",
+        "acid-pa-report/patroni/history.json",
+        "acid-pa-report/logs/acid-pa-0/postgres.log",
+        "acid-pa-report/secrets/postgres.acid-pa.credentials.postgresql.acid.zalan.do.yaml",
+    ] {
+        ensure!(
+            listing.lines().any(|l| l == file),
+            "{file} missing: {listing}\n{}",
+            made.all()
+        );
+    }
+    let contents = tar("-xzOf")?;
+    ensure!(
+        contents.contains("kind: postgresql") && contents.contains("involvedObject"),
+        "no resource or no Events in the bundle"
+    );
+    ensure!(
+        contents.contains("<redacted>"),
+        "the Secrets are not in the bundle as redacted"
+    );
+    // Every credential of every Secret of the namespace: none in any file.
+    let secrets: kube::Api<k8s_openapi::api::core::v1::Secret> =
+        kube::Api::namespaced(env.client.clone(), env.namespace.name());
+    let mut searched = 0;
+    for secret in secrets.list(&Default::default()).await? {
+        for (key, value) in secret.data.unwrap_or_default() {
+            let value = String::from_utf8_lossy(&value.0).to_string();
+            if key == "password" {
+                searched += 1;
+                ensure!(
+                    !contents.contains(&value),
+                    "the password of Secret {:?} is in the bundle",
+                    secret.metadata.name
+                );
+            }
+        }
+    }
+    ensure!(searched >= 3, "only {searched} passwords searched for");
+    std::fs::remove_file(&path)?;
     Ok(())
 }

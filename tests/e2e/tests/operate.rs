@@ -5,7 +5,8 @@
 //! hanging replica down (exit 1); `pgctl delete -l` refuses without `--yes`;
 //! `pgctl switchover` moves the master (timeline + 1) while a client writes,
 //! losing no acknowledged write; `pgctl restart` restarts PostgreSQL in place (new postmaster
-//! start time, same pod); `pgctl reload`; refusals. Needs the pod runner.
+//! start time, same pod); `pgctl reload`; `pgctl history` shows the switchover's timeline;
+//! `pgctl reinit` rebuilds a replica; refusals. Needs the pod runner.
 
 use std::time::Duration;
 
@@ -205,6 +206,35 @@ async fn the_day_2_verbs_act_on_the_real_cluster() -> Result<()> {
     );
     let (now_master, _, _) = cluster.topology(2).await?;
     ensure!(now_master == replica_name, "the master is {now_master}");
+
+    // history: the switchover ended the old timeline (and names the new leader).
+    let history = env
+        .pgctl(&["history", "acid-op", "-o", "json"])
+        .expect_code(0)?;
+    let switches: Vec<serde_json::Value> = serde_json::from_str(&history.stdout)?;
+    ensure!(
+        switches
+            .last()
+            .is_some_and(|s| s["timeline"] == timeline_before
+                && (s["newLeader"].is_null() || s["newLeader"] == replica_name.as_str())),
+        "{}",
+        history.stdout
+    );
+    // reinit: the master is refused; the old master, now a replica, is rebuilt and streams.
+    let refused = env.pgctl(&["reinit", "acid-op", &replica_name, "--yes"]);
+    ensure!(
+        refused.code == 1 && refused.stderr.contains("is the master"),
+        "{}",
+        refused.all()
+    );
+    let rebuilt = env
+        .pgctl(&["reinit", "acid-op", &master, "--yes", "--timeout", "2m"])
+        .expect_code(0)?;
+    ensure!(
+        rebuilt.stdout.contains("streaming again"),
+        "{}",
+        rebuilt.all()
+    );
 
     // test: both instances and both Services answer with the roles they are labelled with.
     let checks = |out: &pgctl_e2e::cli::CliOutput| -> Result<Vec<serde_json::Value>> {
