@@ -118,9 +118,11 @@ async fn bench_fleet_commands() -> Result<()> {
         started.elapsed().as_secs()
     );
     // Every one answers before the timing starts.
-    pgctl_e2e::wait_for("every cluster to pass pgctl test", Duration::from_secs(120), || async {
-        Ok(env.pgctl(&["test", "-l", "bench=real"]).code == 0)
-    })
+    pgctl_e2e::wait_for(
+        "every cluster to pass pgctl test",
+        Duration::from_secs(120),
+        || async { Ok(env.pgctl(&["test", "-l", "bench=real"]).code == 0) },
+    )
     .await?;
     let (median, min) = timed(5, || {
         let out = env.pgctl(&["test", "-l", "bench=real", "-o", "json"]);
