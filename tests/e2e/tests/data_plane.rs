@@ -11,7 +11,7 @@ use kube::api::Api;
 use nix::sys::signal::Signal;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, PodProcess, alive, pod_ip, pod_processes, psql, restarts, role};
-use pgctl_e2e::db::{BOOT, Cluster, SQL, apply_one_instance};
+use pgctl_e2e::db::{BOOT, Cluster, SQL, apply_manifest, apply_one_instance};
 use pgctl_e2e::{wait_for, wait_until};
 use serde_json::Value;
 
@@ -310,26 +310,49 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
     cluster.wait_streaming(&new_master_ip, 2).await?;
 
     // Scale 3 → 2 → 3: writable throughout; the returning member rejoins as a replica.
-    // `pgctl status --watch` (stdout not a terminal) prints a new document as things change.
+    // `pgctl status --watch` (stdout not a terminal) prints a new document as things change:
+    // 3 instances first, then 2 once the scale-down is done.
     let mut watch = env
         .command(&["status", &cluster.name, "--watch", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .context("starting pgctl status --watch")?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let stdout = watch.stdout.take().context("the watch's stdout")?;
+    let (counts_tx, counts) = std::sync::mpsc::channel::<usize>();
+    std::thread::spawn(move || {
+        for document in serde_json::Deserializer::from_reader(stdout).into_iter::<Value>() {
+            let Ok(document) = document else { break };
+            if let Some(n) = document["instances"].as_array().map(Vec::len)
+                && counts_tx.send(n).is_err()
+            {
+                break;
+            }
+        }
+    });
+    let first = counts.recv_timeout(Duration::from_secs(30));
+    ensure!(
+        first == Ok(3),
+        "pgctl status --watch showed first {first:?}, not 3 instances"
+    );
     env.pgctl(&["scale", &cluster.name, "--instances", "2"])
         .expect_code(0)?;
     let (_, ip, _) = cluster.topology(2).await?;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let deadline = Instant::now() + BOOT;
+    let mut seen = vec![3];
+    while seen.last() != Some(&2) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match counts.recv_timeout(left) {
+            Ok(n) => seen.push(n),
+            Err(_) => {
+                let _ = watch.kill();
+                anyhow::bail!(
+                    "pgctl status --watch should show 3 then 2 instances, showed {seen:?}"
+                );
+            }
+        }
+    }
     let _ = watch.kill();
-    let watched = watch.wait_with_output()?;
-    let counts: Vec<usize> = serde_json::Deserializer::from_slice(&watched.stdout)
-        .into_iter::<Value>()
-        .filter_map(|d| d.ok()?["instances"].as_array().map(Vec::len))
-        .collect();
-    ensure!(
-        counts.first() == Some(&3) && counts.last() == Some(&2),
-        "pgctl status --watch should show 3 then 2 instances, showed {counts:?}"
-    );
+    let _ = watch.wait();
     wait_for("a write after scaling down", FAILOVER, || async {
         Ok(psql(
             &ip,
@@ -407,6 +430,86 @@ async fn three_clusters_run_at_once() -> Result<()> {
         || async { Ok(!all.iter().any(alive)) },
     )
     .await?;
+    Ok(())
+}
+
+/// `SHOW server_version` on the cluster's master, once it has one ready pod.
+async fn server_version(cluster: &Cluster<'_>) -> Result<String> {
+    let (_, ip, _) = cluster.topology(1).await?;
+    let password = cluster.superuser().await?;
+    psql(
+        &ip,
+        "postgres",
+        &password,
+        "postgres",
+        "show server_version",
+    )
+}
+
+/// Each cluster runs the major its manifest asks for (16 and 17, as a Spilo image bundles
+/// several); raising the version of a running cluster without a major upgrade rolls its pods
+/// onto the new `PGVERSION`, and they keep running the major of their data directory, as Spilo
+/// does.
+#[tokio::test]
+async fn each_cluster_runs_the_major_its_data_asks_for() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    let env = CliEnv::start_real("dpmajor", CONFIG).await?;
+    for (name, version) in [("acid-v16", "16"), ("acid-v17", "17")] {
+        apply_manifest(
+            &env,
+            name,
+            &format!(
+                "  numberOfInstances: 1\n  volume: {{size: 1Gi}}\n  postgresql: {{version: \"{version}\"}}\n"
+            ),
+        )?;
+    }
+    let v16 = Cluster {
+        env: &env,
+        name: "acid-v16".to_string(),
+    };
+    let v17 = Cluster {
+        env: &env,
+        name: "acid-v17".to_string(),
+    };
+    let first = server_version(&v16).await?;
+    ensure!(first.starts_with("16."), "acid-v16 runs {first}");
+    let second = server_version(&v17).await?;
+    ensure!(second.starts_with("17."), "acid-v17 runs {second}");
+
+    // 16 → 17 in the manifest, no upgrade: new pods, still 16 (the data directory's).
+    let pods: Api<k8s_openapi::api::core::v1::Pod> =
+        Api::namespaced(env.client.clone(), env.namespace.name());
+    let old_uid = pods.get("acid-v16-0").await?.uid();
+    v16.patch(r#"{"spec":{"postgresql":{"version":"17"}}}"#)?;
+    wait_for("acid-v16-0 to be replaced", BOOT, || async {
+        Ok(pods
+            .get_opt("acid-v16-0")
+            .await?
+            .is_some_and(|p| p.uid() != old_uid))
+    })
+    .await?;
+    let pgversion = pods
+        .get("acid-v16-0")
+        .await?
+        .spec
+        .and_then(|s| s.containers.into_iter().next())
+        .and_then(|c| c.env)
+        .and_then(|env| env.into_iter().find(|e| e.name == "PGVERSION"))
+        .and_then(|e| e.value);
+    ensure!(
+        pgversion.as_deref() == Some("17"),
+        "PGVERSION {pgversion:?}"
+    );
+    let after = wait_until("acid-v16 to answer on its new pod", BOOT, || async {
+        Ok(server_version(&v16).await.ok())
+    })
+    .await?;
+    ensure!(
+        after.starts_with("16."),
+        "acid-v16 runs {after} after the roll"
+    );
     Ok(())
 }
 

@@ -60,7 +60,8 @@ struct Args {
     /// The cluster domain of the pods' DNS search path.
     #[arg(long, default_value = "cluster.local")]
     cluster_domain: String,
-    /// PostgreSQL's binaries (default: the newest under /usr/lib/postgresql).
+    /// PostgreSQL's binaries for every major (default: each major's own, from
+    /// /usr/lib/postgresql/N and the builds of tests/postgres/majors).
     #[arg(long)]
     pg_bin_dir: Option<PathBuf>,
 }
@@ -84,12 +85,15 @@ async fn main() -> Result<()> {
             args.patroni.display()
         );
     }
-    let pg_bin_dir = match args.pg_bin_dir {
-        Some(dir) => dir,
-        None => podrunner::find_pg_bin_dir().ok_or_else(|| {
-            anyhow!("no PostgreSQL under /usr/lib/postgresql (tests/postgres/ensure installs it)")
-        })?,
+    let pg_bins = match args.pg_bin_dir {
+        Some(dir) => podrunner::binaries::PgBinaries::only(dir),
+        None => podrunner::binaries::PgBinaries::find(),
     };
+    if pg_bins.is_empty() {
+        bail!(
+            "no PostgreSQL under /usr/lib/postgresql or /opt/pgctl (tests/postgres/ensure and tests/postgres/majors install it)"
+        );
+    }
     let (gateway, prefix_len) = args
         .gateway
         .split_once('/')
@@ -138,7 +142,7 @@ async fn main() -> Result<()> {
         state_dir: args.state_dir,
         log_dir: args.log_dir,
         patroni: args.patroni,
-        pg_bin_dir,
+        pg_bins,
         simulated_label: (key.to_string(), value.to_string()),
         addresses: Mutex::new(BTreeMap::new()),
         stores,
@@ -156,7 +160,7 @@ async fn main() -> Result<()> {
         upstream,
     ));
     tracing::info!(
-        bridge = %network.bridge, %gateway, postgres = %shared.pg_bin_dir.display(),
+        bridge = %network.bridge, %gateway, postgres = %shared.pg_bins.describe(),
         "running the pods of known images"
     );
 

@@ -169,6 +169,20 @@ pub fn image_env(family: Family, pg_bin_dir: &Path, patroni: &Path) -> BTreeMap<
                         pg_bin_dir.display(),
                     ),
                 ),
+                // A relocatable build (tests/postgres/majors) carries its own libpq, which
+                // its executables find next to them ($ORIGIN) but its modules
+                // (libpqwalreceiver, dblink) look for under the builder's prefix: without
+                // this they load the machine's older libpq, which knows no newer options
+                // (`sslnegotiation`, which Patroni sets for 17).
+                (
+                    "LD_LIBRARY_PATH",
+                    pg_bin_dir
+                        .parent()
+                        .map(|prefix| prefix.join("lib"))
+                        .filter(|lib| lib.join("libpq.so.5").exists())
+                        .map(|lib| lib.display().to_string())
+                        .unwrap_or_default(),
+                ),
                 ("PGHOME", home.to_string()),
                 ("PGDATA", format!("{pgroot}/data")),
                 ("PGLOG", format!("{pgroot}/pg_log")),
@@ -178,6 +192,7 @@ pub fn image_env(family: Family, pg_bin_dir: &Path, patroni: &Path) -> BTreeMap<
                 ("HOME", "/root".to_string()),
             ]
             .into_iter()
+            .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| (k.to_string(), v))
             .collect()
         }

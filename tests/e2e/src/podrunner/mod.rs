@@ -16,6 +16,7 @@
 //! - [`pod`]: the life of one pod.
 //! - [`forward`]: the API server on the pod network's gateway.
 
+pub mod binaries;
 pub mod env;
 pub mod forward;
 pub mod image;
@@ -30,7 +31,6 @@ pub mod status;
 pub mod volume;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -156,19 +156,4 @@ fn dispatch(shared: &Arc<Shared>, tasks: &mut HashMap<String, PodTask>, pod: Pod
     let (updates, receiver) = watch::channel(Some(pod));
     let task = tokio::spawn(pod::run(shared.clone(), receiver));
     tasks.insert(uid, PodTask { updates, task });
-}
-
-/// The newest PostgreSQL binaries Debian installed.
-pub fn find_pg_bin_dir() -> Option<PathBuf> {
-    let mut dirs: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let version = e.file_name().to_str()?.parse::<u32>().ok()?;
-            let bin = e.path().join("bin");
-            bin.join("postgres").exists().then_some((version, bin))
-        })
-        .collect();
-    dirs.sort();
-    dirs.pop().map(|(_, bin)| bin)
 }

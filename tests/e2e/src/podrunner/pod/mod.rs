@@ -61,7 +61,8 @@ pub struct Shared {
     pub state_dir: PathBuf,
     pub log_dir: PathBuf,
     pub patroni: PathBuf,
-    pub pg_bin_dir: PathBuf,
+    /// PostgreSQL's binaries by major.
+    pub pg_bins: crate::podrunner::binaries::PgBinaries,
     /// Pods labelled `application=spilo` in namespaces with this label (`key=value`) are not
     /// run, only removed on deletion.
     pub simulated_label: (String, String),

@@ -18,6 +18,7 @@ use kube::api::{Api, ListParams, PostParams};
 use kube::runtime::reflector::{ObjectRef, Store};
 use tokio::time::Instant;
 
+use super::super::binaries;
 use super::super::env::{self, Objects, Source};
 use super::super::image::{self, Entrypoint, Family};
 use super::super::ipam::{self, Cidr};
@@ -308,13 +309,49 @@ impl RealPod {
     async fn prepare(&self, c: &Container, family: Family, address: Ipv4Addr) -> Result<Prepared> {
         let objects = self.fetch_objects(c).await?;
         let resolved = env::resolve(&self.pod, c, &address.to_string(), &objects)?;
-        let mut env = image::image_env(family, &self.shared.pg_bin_dir, &self.shared.patroni);
+        let newest = self
+            .shared
+            .pg_bins
+            .newest()
+            .ok_or_else(|| anyhow!("no PostgreSQL binaries on this machine"))?
+            .to_path_buf();
+        let mut env = image::image_env(family, &newest, &self.shared.patroni);
         env.extend(resolved.clone());
         let mounts = self.mounts(c, &env)?;
+        // Spilo runs the major of its data directory, else the one PGVERSION asks for.
+        let bin_dir = match family {
+            Family::Spilo => {
+                let pairs: Vec<(PathBuf, PathBuf)> = mounts
+                    .iter()
+                    .map(|m| (m.inside.clone(), m.host.clone()))
+                    .collect();
+                let version_file = env
+                    .get("PGDATA")
+                    .and_then(|d| translate(&Path::new(d).join("PG_VERSION"), &pairs))
+                    .and_then(|f| std::fs::read_to_string(f).ok());
+                match binaries::spilo_major(
+                    version_file.as_deref(),
+                    resolved.get("PGVERSION").map(String::as_str),
+                ) {
+                    Some(major) => self
+                        .shared
+                        .pg_bins
+                        .for_major(major)
+                        .map_err(|e| anyhow!(e))?
+                        .to_path_buf(),
+                    None => newest.clone(),
+                }
+            }
+            _ => newest.clone(),
+        };
+        if bin_dir != newest {
+            env = image::image_env(family, &bin_dir, &self.shared.patroni);
+            env.extend(resolved.clone());
+        }
         let dir = self.dir.join("containers").join(&c.name);
         match image::entrypoint(family, c, &env) {
             Entrypoint::Patroni => {
-                self.prepare_patroni(c, resolved, env, mounts, dir, address)
+                self.prepare_patroni(c, resolved, env, mounts, address, &bin_dir)
                     .await
             }
             Entrypoint::Command(command) => Ok(Prepared {
@@ -345,9 +382,10 @@ impl RealPod {
         resolved: BTreeMap<String, String>,
         image_env: BTreeMap<String, String>,
         mut mounts: Vec<Mount>,
-        dir: PathBuf,
         address: Ipv4Addr,
+        bin_dir: &Path,
     ) -> Result<Prepared> {
+        let dir = self.dir.join("containers").join(&c.name);
         let (uid, gid) = database_user()?;
         let run_dir = self.dir.join("run");
         tokio::fs::create_dir_all(&run_dir).await?;
@@ -374,7 +412,7 @@ impl RealPod {
             &PodPaths {
                 pgroot: &pgroot,
                 run_dir: &inside_run,
-                bin_dir: &self.shared.pg_bin_dir,
+                bin_dir,
                 kubeconfig: &inside_run.join("kubeconfig"),
             },
         )?;
@@ -394,11 +432,7 @@ impl RealPod {
             let script = run_dir.join(patroni::CLONE_SCRIPT);
             write_private(
                 &script,
-                &patroni::clone_script(
-                    &source,
-                    &self.shared.pg_bin_dir,
-                    &inside_run.join(patroni::CLONE_PGPASS),
-                ),
+                &patroni::clone_script(&source, bin_dir, &inside_run.join(patroni::CLONE_PGPASS)),
                 uid,
                 gid,
             )?;
