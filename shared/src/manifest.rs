@@ -121,17 +121,32 @@ pub fn parse_postgresql(mut value: serde_json::Value) -> Result<ParsedPostgresql
     let mut unknown_fields = Vec::new();
     let mut record = |path: serde_ignored::Path<'_>| unknown_fields.push(path.to_string());
     let ignoring = serde_ignored::Deserializer::new(value, &mut record);
-    let resource: Postgresql =
-        serde_path_to_error::deserialize(ignoring).map_err(|e| ManifestError::Field {
-            path: display_path(&e.path().to_string()),
-            message: e.inner().to_string(),
-        })?;
+    let resource: Postgresql = serde_path_to_error::deserialize(ignoring).map_err(|e| {
+        let message = e.inner().to_string();
+        ManifestError::Field {
+            path: missing_field_path(&e.path().to_string(), &message),
+            message,
+        }
+    })?;
     // `apiVersion` and `kind` are read by `classify` and written back by the generated type.
     unknown_fields.retain(|path| path != "apiVersion" && path != "kind");
     Ok(ParsedPostgresql {
         resource,
         unknown_fields,
     })
+}
+
+/// The path of an error: a missing field is reported at its own path (`spec.teamId`), not at
+/// the object that lacks it (`spec`).
+fn missing_field_path(path: &str, message: &str) -> String {
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match missing {
+        Some(field) if path == "." || path.is_empty() => field.to_string(),
+        Some(field) => format!("{path}.{field}"),
+        None => display_path(path),
+    }
 }
 
 /// `serde_path_to_error` prints `.` for the root; keep field paths readable.

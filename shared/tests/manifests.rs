@@ -663,3 +663,113 @@ fn a_typed_resource_roundtrips_through_json() {
     let back: Postgresql = serde_json::from_value(json).expect("back");
     assert_eq!(parsed, back);
 }
+
+/// The fields of each problem that is an error.
+fn error_fields(problems: &[Problem]) -> Vec<String> {
+    problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.field.clone())
+        .collect()
+}
+
+#[test]
+fn control_characters_never_reach_the_pods_configuration() {
+    let p = problems_after(
+        "    version: \"17\"\n",
+        "    version: \"17\"\n    parameters:\n      work_mem: \"64MB\\nfsync = off\"\n      \"bad name\": \"1\"\n",
+    );
+    expect(
+        &p,
+        "spec.postgresql.parameters.work_mem",
+        Severity::Error,
+        "contains the control character '\\n' (U+000A), which would reach the pods' configuration",
+    );
+    assert!(error_fields(&p).contains(&"spec.postgresql.parameters.bad name".to_string()));
+
+    let p = problems_after(
+        "  users:",
+        "  patroni:\n    pg_hba: [\"hostssl all all 0.0.0.0/0 md5\\nhost all all 0.0.0.0/0 trust\"]\n  standby:\n    standby_host: \"db\\r.example\"\n  env:\n    - {name: FOO, value: \"a\\u0000b\"}\n  podAnnotations:\n    note: \"x\\ny\"\n  serviceAnnotations:\n    \"bad key!\": \"x\"\n  users:",
+    );
+    let fields = error_fields(&p);
+    for field in [
+        "spec.patroni.pg_hba[0]",
+        "spec.standby.standby_host",
+        "spec.env[0].value",
+        "spec.podAnnotations.note",
+        "spec.serviceAnnotations.bad key!",
+    ] {
+        assert!(fields.contains(&field.to_string()), "{field}: {p:#?}");
+    }
+    // A tab is fine (pg_hba lines use them).
+    let p = problems_after(
+        "  users:",
+        "  patroni:\n    pg_hba: [\"hostssl\\tall all 0.0.0.0/0 md5\"]\n  users:",
+    );
+    assert!(error_fields(&p).is_empty(), "{p:#?}");
+}
+
+#[test]
+fn names_postgresql_would_truncate_are_refused() {
+    let long = "a".repeat(64);
+    let p = problems_after("app: [createdb]", &format!("{long}: []"));
+    expect(
+        &p,
+        &format!("spec.users.{long}"),
+        Severity::Error,
+        &format!(
+            "the role name {long:?} is 64 bytes; PostgreSQL keeps 63 and would cut it silently"
+        ),
+    );
+    let p = problems_after("appdb: app", &format!("appdb: {long}"));
+    assert!(
+        error_fields(&p).contains(&"spec.databases.appdb".to_string()),
+        "{p:#?}"
+    );
+    // 63 bytes is fine.
+    let p = problems_after("app: [createdb]", &format!("{}: []", "a".repeat(63)));
+    assert!(
+        !p.iter().any(|p| p.message.contains("would cut it")),
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn impossible_pod_settings_are_refused() {
+    let p = problems_after(
+        "  users:",
+        "  spiloFSGroup: -5\n  spiloRunAsUser: -1\n  sidecars:\n    - name: side\n  additionalVolumes:\n    - name: over\n      mountPath: /home/postgres/pgdata\n      volumeSource: {emptyDir: {}}\n  users:",
+    );
+    let fields = error_fields(&p);
+    for field in [
+        "spec.spiloFSGroup",
+        "spec.spiloRunAsUser",
+        "spec.sidecars[0].image",
+        "spec.additionalVolumes[0].mountPath",
+    ] {
+        assert!(fields.contains(&field.to_string()), "{field}: {p:#?}");
+    }
+}
+
+#[test]
+fn label_keys_kubernetes_refuses_are_named() {
+    let p = problems_after("spec:\n", "  labels:\n    \"also/bad/key\": y\nspec:\n");
+    assert!(
+        error_fields(&p).contains(&"metadata.labels.also/bad/key".to_string()),
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn a_missing_required_field_is_reported_at_its_own_path() {
+    let text = BASE.replacen("  teamId: acid\n", "", 1);
+    let documents = manifest::parse_stream(&text);
+    let error = documents
+        .into_iter()
+        .find_map(|d| match d.content {
+            DocumentContent::Invalid { error, .. } => Some(error.to_string()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    assert!(error.contains("spec.teamId"), "{error}");
+}

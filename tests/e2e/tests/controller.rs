@@ -349,6 +349,20 @@ async fn invalid_manifest_is_reported_and_others_are_still_served() -> Result<()
         "nothing may be applied for an invalid manifest"
     );
 
+    // Hostile input: a newline in a parameter value would become a second setting in the
+    // pods' configuration; the cluster is Invalid at that field, and nothing is made.
+    let mut hostile = manifest("acid-hostile", 1);
+    hostile["spec"]["postgresql"]["parameters"] = json!({"work_mem": "64MB\nfsync = off"});
+    f.create(hostile).await?;
+    let status = f.wait_status("acid-hostile", "Invalid", SHORT).await?;
+    let messages = status["messages"].to_string();
+    assert!(
+        messages.contains("spec.postgresql.parameters.work_mem")
+            && messages.contains("control character"),
+        "{messages}"
+    );
+    assert!(sts.get_opt("acid-hostile").await?.is_none());
+
     f.create(manifest("acid-good", 1)).await?;
     wait_until("the good cluster's StatefulSet", SHORT, || async {
         Ok(sts.get_opt("acid-good").await?)

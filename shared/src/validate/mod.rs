@@ -3,7 +3,10 @@
 //! Every problem names its field path and has a severity. Errors make the resource `Invalid`
 //! (the reference operator refuses it too, or nothing sensible can be done); warnings are
 //! probable mistakes that never block. Compatibility rule: anything the reference operator
-//! accepts and acts on is at most a warning here.
+//! accepts and acts on is at most a warning here. Input that would break a pod's configuration
+//! or PostgreSQL's names ([`hostile`]) is an error.
+
+mod hostile;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -115,6 +118,7 @@ pub fn validate(
     check_users(name, spec, config, &mut problems);
     check_databases(spec, config, &mut problems);
     check_schedules(spec, &mut problems);
+    hostile::check(pg, &mut problems);
     check_no_effect_and_deprecated(spec, &mut problems);
     if let Some(old) = old {
         check_transition(old, spec, &mut problems);
