@@ -787,7 +787,7 @@ fn spilo_configuration_splits_parameters_like_the_reference() {
     assert_eq!(
         value.pointer("/bootstrap/initdb"),
         Some(&serde_json::json!([
-            {"auth-host": "md5"},
+            {"auth-host": "scram-sha-256"},
             {"auth-local": "trust"},
             "data-checksums",
             {"encoding": "UTF8"},
@@ -1472,4 +1472,26 @@ fn pod_labels_always_match_the_selector() {
             assert_eq!(labels.get(k), Some(v), "selector label {k}");
         }
     }
+}
+
+#[test]
+fn patroni_failsafe_mode_follows_the_configuration_unless_the_manifest_says() {
+    let failsafe = |pg: &Postgresql, config: &OperatorConfig| {
+        spilo::configuration(&pg.spec, config)
+            .pointer("/bootstrap/dcs/failsafe_mode")
+            .cloned()
+    };
+    let mut pg = minimal();
+    // Always written, as the reference does: false by default.
+    assert_eq!(failsafe(&pg, &config()), Some(serde_json::json!(false)));
+    let on = OperatorConfig {
+        enable_patroni_failsafe_mode: true,
+        ..OperatorConfig::default()
+    };
+    assert_eq!(failsafe(&pg, &on), Some(serde_json::json!(true)));
+    pg.spec
+        .patroni
+        .get_or_insert_with(Default::default)
+        .failsafe_mode = Some(false);
+    assert_eq!(failsafe(&pg, &on), Some(serde_json::json!(false)));
 }

@@ -357,6 +357,7 @@ fn custom_config() -> OperatorConfig {
         crd_categories: strings(&["all", "databases"]),
         enable_lazy_spilo_upgrade: true,
         enable_shm_volume: false,
+        enable_patroni_failsafe_mode: true,
         enable_pgversion_env_var: false,
         enable_spilo_wal_path_compat: false,
         etcd_host: "etcd.example.com:2379".to_string(),

@@ -19,19 +19,19 @@ use pgctl_shared::config::OperatorConfig;
 const FIXTURES: &[(&str, &str)] = &[
     (
         "minimal.yaml",
-        "89d5f05b3e487dd0cde94adb95dac5f8591d53146a6749381abca3cae539ad4a",
+        "129ec07066a1cb4d2675f3bc75d98fb0f46566a7859af081dbda1e6172423cb8",
     ),
     (
         "complete.yaml",
-        "202403128a557880f9116d3dc850c2d149ed3d46f1a0ba615884313dff8b2754",
+        "36531d8876b09dd34e1a30bf16f21fbec2e13398af07b3924f357f71aad5ed37",
     ),
     (
         "standby.yaml",
-        "1bfeda69b6e8bd7b2c8c96c52caad602d7e25dc817ba410636a3c29788fc50d5",
+        "6638bc16d08aa403cf6f94ba860d3643d74e6b4892895d260261ce44292d3ece",
     ),
     (
         "lowest-version.yaml",
-        "aa75f743d16b860dbe061a1cc311700d89220adad8dcc8b1a5db38b6bf2643a9",
+        "b718e06610d59bf83d79e5c4edb17cdede0cdc4a84e2565b4ff6568cdec4a731",
     ),
 ];
 
@@ -40,19 +40,19 @@ const FIXTURES: &[(&str, &str)] = &[
 const REFERENCE: &[(&str, &str)] = &[
     (
         "minimal-postgres-manifest.yaml",
-        "6a499e1777f20edb9eeb3ff2c9f51b8a2e673f1c0c6d54e30f786a212c412e2f",
+        "9917e9366c8465a3fdc3afbf30a52df5c02d1f3edb99525336d4049549d97ffc",
     ),
     (
         "minimal-postgres-lowest-version-manifest.yaml",
-        "aa75f743d16b860dbe061a1cc311700d89220adad8dcc8b1a5db38b6bf2643a9",
+        "b718e06610d59bf83d79e5c4edb17cdede0cdc4a84e2565b4ff6568cdec4a731",
     ),
     (
         "complete-postgres-manifest.yaml",
-        "8f3960261250796b635e0740f35e3e68e59fee78493498ad994de249c38b08f6",
+        "c0fd7a488cfb31276eaeb25e6d31136659e73a2f8bbeb727cde1460af45f3615",
     ),
     (
         "standby-manifest.yaml",
-        "1bfeda69b6e8bd7b2c8c96c52caad602d7e25dc817ba410636a3c29788fc50d5",
+        "6638bc16d08aa403cf6f94ba860d3643d74e6b4892895d260261ce44292d3ece",
     ),
 ];
 

@@ -2,7 +2,7 @@
 //! operator writes it.
 //!
 //! ```json
-//! {"bootstrap": {"dcs": {…}, "initdb": [{"auth-host": "md5"}, {"auth-local": "trust"}, …]},
+//! {"bootstrap": {"dcs": {…}, "initdb": [{"auth-host": "scram-sha-256"}, {"auth-local": "trust"}, …]},
 //!  "postgresql": {"parameters": {…}, "pg_hba": […]}}
 //! ```
 //!
@@ -13,13 +13,15 @@
 //!   those reach a running cluster only through Patroni's REST API (`PATCH /config`).
 //! - `postgresql.pg_hba` is local too, so that Patroni rewrites `pg_hba.conf` when it changes.
 //! - `postgresql.bin_dir` is set only when `enable_pgversion_env_var` is off (else `PGVERSION`).
-//! - `bootstrap.initdb` starts with `auth-host: md5` and `auth-local: trust`; the options of
+//! - `bootstrap.initdb` starts with `auth-host: scram-sha-256` and `auth-local: trust` (as the
+//!   reference v2); the options of
 //!   `spec.patroni.initdb` follow in name order, flags without argument (`data-checksums: "true"`)
 //!   as plain strings.
 //! - `bootstrap.dcs` holds `spec.patroni`'s `ttl`, `loop_wait`, `retry_timeout` (when positive),
 //!   `maximum_lag_on_failover` (when not negative), `synchronous_mode` and
 //!   `synchronous_mode_strict` (when true), `synchronous_node_count` (when at least 1), `slots`
-//!   and `failsafe_mode` (when set).
+//!   and `failsafe_mode` (always: the manifest's, else `enable_patroni_failsafe_mode`, as the
+//!   reference writes it).
 
 use serde_json::{Map, Value, json};
 
@@ -131,9 +133,11 @@ pub fn configuration(spec: &PostgresSpec, config: &OperatorConfig) -> Value {
     if let Some(slots) = &patroni.slots {
         dcs.insert("slots".to_string(), json!(slots));
     }
-    if let Some(failsafe) = patroni.failsafe_mode {
-        dcs.insert("failsafe_mode".to_string(), json!(failsafe));
-    }
+    // The reference writes it always: the manifest's, else the configuration's.
+    let failsafe = patroni
+        .failsafe_mode
+        .unwrap_or(config.enable_patroni_failsafe_mode);
+    dcs.insert("failsafe_mode".to_string(), json!(failsafe));
 
     json!({
         "postgresql": Value::Object(local),
@@ -205,7 +209,10 @@ pub fn static_part(configuration: &Value) -> Value {
 /// The initdb list: the defaults, then the manifest's options in name order. An option of the
 /// manifest that is also a default replaces the default's value.
 fn initdb(options: &std::collections::BTreeMap<String, String>) -> Value {
-    let mut list: Vec<Value> = vec![json!({"auth-host": "md5"}), json!({"auth-local": "trust"})];
+    let mut list: Vec<Value> = vec![
+        json!({"auth-host": "scram-sha-256"}),
+        json!({"auth-local": "trust"}),
+    ];
     'options: for (name, value) in options {
         for item in &mut list {
             match item {

@@ -89,6 +89,7 @@ registry! {
         enable_shm_volume: Bool => "Whether pods get a memory-backed `/dev/shm`; a cluster can override it with `enableShmVolume`.";
         enable_pgversion_env_var: Bool => "Whether Spilo gets the major version in `PGVERSION` (otherwise in `SPILO_CONFIGURATION`).";
         enable_spilo_wal_path_compat: Bool => "Whether Spilo keeps the WAL archive path of old Spilo images (`ENABLE_WAL_PATH_COMPAT`).";
+        enable_patroni_failsafe_mode: Bool => "Patroni's `failsafe_mode` written into the bootstrap DCS configuration of new clusters (`spec.patroni.failsafe_mode` overrides it): the master keeps running while the Kubernetes API is unreachable if every member confirms it.";
         etcd_host: Text => "`host:port` of etcd for Patroni; empty means Kubernetes is the DCS.";
         kubernetes_use_configmaps: Bool => "Whether Patroni keeps its leader lock in ConfigMaps instead of Endpoints.";
         min_instances: Int::<i32> { min: -1 } => "Lower bound of `numberOfInstances`; `-1` means no bound.";
@@ -307,7 +308,6 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
             "additional_pod_capabilities",
             "downscaler_annotations",
             "enable_finalizers",
-            "enable_patroni_failsafe_mode",
             "ignore_instance_limits_annotation_key",
             "ignore_resources_limits_annotation_key",
             "ignored_annotations",

@@ -79,6 +79,8 @@ pub struct OperatorConfig {
     pub enable_lazy_spilo_upgrade: bool,
     /// Whether pods get a memory-backed `/dev/shm` (overridable per cluster).
     pub enable_shm_volume: bool,
+    /// Patroni's `failsafe_mode` in the bootstrap DCS configuration (overridable per cluster).
+    pub enable_patroni_failsafe_mode: bool,
     /// Whether the Spilo container gets `PGVERSION` (else the version is in `SPILO_CONFIGURATION`).
     pub enable_pgversion_env_var: bool,
     /// Whether Spilo keeps the WAL path of old Spilo images (`ENABLE_WAL_PATH_COMPAT`).
@@ -315,6 +317,7 @@ impl Default for OperatorConfig {
             crd_categories: strings(&["all"]),
             enable_lazy_spilo_upgrade: false,
             enable_shm_volume: true,
+            enable_patroni_failsafe_mode: false,
             enable_pgversion_env_var: true,
             enable_spilo_wal_path_compat: true,
             etcd_host: String::new(),
