@@ -136,6 +136,31 @@ pub fn confirm(
     Ok(())
 }
 
+/// A verb that takes one cluster by name or several by `-l`: the one named is acted on as
+/// always (its error is the command's); with a selector, the clusters are confirmed when
+/// `confirm` names the verb (`Some((verb, yes))`), then acted on by [`for_each`].
+pub async fn one_or_each<F, Fut>(
+    kube: &Kube,
+    selection: &Selection,
+    name: Option<&str>,
+    confirm_as: Option<(&str, bool)>,
+    ui: &Ui,
+    act: F,
+) -> anyhow::Result<Code>
+where
+    F: Fn(Kube, String) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Code>>,
+{
+    if let Some(name) = selection.single(name)? {
+        return act(kube.clone(), name.to_string()).await;
+    }
+    let targets = selection.targets(kube, None).await?;
+    if let Some((verb, yes)) = confirm_as {
+        confirm(selection, &targets, verb, yes, ui)?;
+    }
+    Ok(for_each(targets, selection.concurrency, |t| act(t.kube, t.name)).await)
+}
+
 /// Runs `act` on each target, `concurrency` at once; a failure is printed with the cluster's
 /// name and counted. Over several clusters a summary goes to stderr. The exit code is a
 /// failure when any failed (or the worst code a run returned).

@@ -52,23 +52,18 @@ pub const RELOAD_EXAMPLES: &str = "Examples:
 
 pub async fn restart(args: RestartArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
-    if let Some(name) = args.select.single(args.name.as_deref())? {
-        return restart_one(&kube, name, &args.pods, args.yes, ui).await;
-    }
-    let targets = args.select.targets(&kube, None).await?;
-    crate::fleet::confirm(
+    // Over a selector the clusters were confirmed at once: no question per master.
+    let (pods, yes) = (&args.pods, args.yes || args.select.is_selecting());
+    let verb = Some(("Restart PostgreSQL of", args.yes));
+    crate::fleet::one_or_each(
+        &kube,
         &args.select,
-        &targets,
-        "Restart PostgreSQL of",
-        args.yes,
+        args.name.as_deref(),
+        verb,
         ui,
-    )?;
-    Ok(
-        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
-            restart_one(&t.kube, &t.name, &[], true, ui).await
-        })
-        .await,
+        |kube, name| async move { restart_one(&kube, &name, pods, yes, ui).await },
     )
+    .await
 }
 
 async fn restart_one(
@@ -138,18 +133,17 @@ async fn started_at(kube: &k8s::Kube, pod: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-pub async fn reload(args: ReloadArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Result<Code> {
+pub async fn reload(args: ReloadArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
-    if let Some(name) = args.select.single(args.name.as_deref())? {
-        return reload_one(&kube, name).await;
-    }
-    let targets = args.select.targets(&kube, None).await?;
-    Ok(
-        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
-            reload_one(&t.kube, &t.name).await
-        })
-        .await,
+    crate::fleet::one_or_each(
+        &kube,
+        &args.select,
+        args.name.as_deref(),
+        None,
+        ui,
+        |kube, name| async move { reload_one(&kube, &name).await },
     )
+    .await
 }
 
 async fn reload_one(kube: &k8s::Kube, name: &str) -> anyhow::Result<Code> {

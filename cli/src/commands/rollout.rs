@@ -60,18 +60,22 @@ pub struct RolloutRestartArgs {
 pub async fn status(args: RolloutStatusArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
-    if let Some(name) = args.select.single(args.name.as_deref())? {
-        return status_of(&kube, &config, name, &args, ui).await;
-    }
     // Several clusters: a line each time one changes, no progress bars.
-    let targets = args.select.targets(&kube, None).await?;
-    let (config, args, plain) = (&config, &args, &Ui::plain());
-    Ok(
-        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
-            status_of(&t.kube, config, &t.name, args, plain).await
-        })
-        .await,
+    let shown = if args.select.is_selecting() {
+        &Ui::plain()
+    } else {
+        ui
+    };
+    let (config, args) = (&config, &args);
+    crate::fleet::one_or_each(
+        &kube,
+        &args.select,
+        args.name.as_deref(),
+        None,
+        ui,
+        |kube, name| async move { status_of(&kube, config, &name, args, shown).await },
     )
+    .await
 }
 
 async fn status_of(
@@ -192,20 +196,23 @@ pub async fn restart(
     ui: &Ui,
 ) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
-    if let Some(name) = args.select.single(args.name.as_deref())? {
-        restart_one(&kube, name).await?;
-        println!("follow it with: pgctl rollout status {name}");
-        return Ok(Code::Success);
-    }
-    let targets = args.select.targets(&kube, None).await?;
-    crate::fleet::confirm(&args.select, &targets, "Restart (rolling)", args.yes, ui)?;
-    let code = crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
-        restart_one(&t.kube, &t.name).await?;
-        Ok(Code::Success)
-    })
-    .await;
-    if let Some(selector) = &args.select.selector {
-        println!("follow them with: pgctl rollout status -l {selector}");
+    let verb = Some(("Restart (rolling)", args.yes));
+    let code = crate::fleet::one_or_each(
+        &kube,
+        &args.select,
+        args.name.as_deref(),
+        verb,
+        ui,
+        |kube, name| async move {
+            restart_one(&kube, &name).await?;
+            Ok(Code::Success)
+        },
+    )
+    .await?;
+    match (&args.select.selector, &args.name) {
+        (Some(selector), _) => println!("follow them with: pgctl rollout status -l {selector}"),
+        (None, Some(name)) => println!("follow it with: pgctl rollout status {name}"),
+        (None, None) => {}
     }
     Ok(code)
 }

@@ -44,18 +44,17 @@ pub async fn run(args: ScaleArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resul
     }
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
-    if let Some(name) = args.select.single(args.name.as_deref())? {
-        return one(&kube, &config, name, &args, ui).await;
-    }
-    let targets = args.select.targets(&kube, args.name.as_deref()).await?;
-    crate::fleet::confirm(&args.select, &targets, "Scale", args.yes, ui)?;
     let (config, args) = (&config, &args);
-    Ok(
-        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
-            one(&t.kube, config, &t.name, args, ui).await
-        })
-        .await,
+    let verb = Some(("Scale", args.yes));
+    crate::fleet::one_or_each(
+        &kube,
+        &args.select,
+        args.name.as_deref(),
+        verb,
+        ui,
+        |kube, name| async move { one(&kube, config, &name, args, ui).await },
     )
+    .await
 }
 
 async fn one(

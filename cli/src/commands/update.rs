@@ -59,20 +59,17 @@ pub const EXAMPLES: &str = "Examples:
 pub async fn run(args: UpdateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
     let config = kube.operator_config().await;
-    if let Some(name) = args.select.single(args.name.as_deref())? {
-        return one(&kube, &config, name, &args, ui).await;
-    }
-    let targets = args.select.targets(&kube, None).await?;
-    if args.dry_run == DryRun::None {
-        crate::fleet::confirm(&args.select, &targets, "Update", args.yes, ui)?;
-    }
     let (config, args) = (&config, &args);
-    Ok(
-        crate::fleet::for_each(targets, args.select.concurrency, |t| async move {
-            one(&t.kube, config, &t.name, args, ui).await
-        })
-        .await,
+    let verb = (args.dry_run == DryRun::None).then_some(("Update", args.yes));
+    crate::fleet::one_or_each(
+        &kube,
+        &args.select,
+        args.name.as_deref(),
+        verb,
+        ui,
+        |kube, name| async move { one(&kube, config, &name, args, ui).await },
     )
+    .await
 }
 
 async fn one(

@@ -87,8 +87,8 @@ async fn policies_run_once_per_version_on_the_selected_masters() -> Result<()> {
     ensure!(marks(&pa).await?.is_none(), "ran without confirmation");
 
     // The two gold masters run it; silver does not; each records it.
-    let first = env
-        .pgctl(&[
+    let apply_gold = || {
+        env.pgctl(&[
             "policy",
             "apply",
             "marks",
@@ -98,7 +98,9 @@ async fn policies_run_once_per_version_on_the_selected_masters() -> Result<()> {
             "-o",
             "json",
         ])
-        .expect_code(0)?;
+        .expect_code(0)
+    };
+    let first = apply_gold()?;
     let rows = outcomes(&first)?;
     ensure!(rows.len() == 2, "{}", first.stdout);
     ensure!(
@@ -115,18 +117,7 @@ async fn policies_run_once_per_version_on_the_selected_masters() -> Result<()> {
     ensure!(recorded("acid-pa") && recorded("acid-pb") && !recorded("acid-pc"));
 
     // Again: nothing runs. --force: it runs again.
-    let second = env
-        .pgctl(&[
-            "policy",
-            "apply",
-            "marks",
-            "-l",
-            "tier=gold",
-            "--yes",
-            "-o",
-            "json",
-        ])
-        .expect_code(0)?;
+    let second = apply_gold()?;
     let rows = outcomes(&second)?;
     ensure!(
         result_of(&rows, "acid-pa") == "unchanged" && result_of(&rows, "acid-pb") == "unchanged",
