@@ -397,7 +397,12 @@ async fn three_clusters_run_at_once() -> Result<()> {
     if skip() {
         return Ok(());
     }
-    let env = CliEnv::start_real("dp3", CONFIG).await?;
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .copied()
+        .chain([("pod_terminate_grace_period", "60s")])
+        .collect();
+    let env = CliEnv::start_real("dp3", &config).await?;
     let names = ["acid-one", "acid-two", "acid-three"];
     for name in names {
         env.create_cluster(name, 2, &[])?;
@@ -424,12 +429,31 @@ async fn three_clusters_run_at_once() -> Result<()> {
     for name in names {
         env.pgctl(&["delete", name, "--yes"]).expect_code(0)?;
     }
-    wait_for(
+    // Within the pods' grace period, which the test configuration shortens to 60 s (the
+    // default is 5 min): a member whose shutdown hangs is killed then, and named if it lives.
+    // How long the stop took is printed (a slow shutdown shows there).
+    let stopping = Instant::now();
+    wait_until(
         "every process of the three clusters to stop",
         FAILOVER,
-        || async { Ok(!all.iter().any(alive)) },
+        || async {
+            let living: Vec<&str> = all
+                .iter()
+                .filter(|p| alive(p))
+                .map(|p| p.cmdline.as_str())
+                .collect();
+            if living.is_empty() {
+                Ok(Some(()))
+            } else {
+                Err(anyhow::anyhow!("still running: {living:?}"))
+            }
+        },
     )
     .await?;
+    eprintln!(
+        "every process of the three clusters stopped {:.1} s after the deletes",
+        stopping.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
