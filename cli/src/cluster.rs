@@ -179,7 +179,7 @@ fn names<K>(items: Vec<kube::core::PartialObjectMeta<K>>) -> Vec<String> {
 }
 
 /// Events about the cluster or any object named after it, oldest first.
-fn cluster_events(events: Vec<Event>, name: &str) -> Vec<Event> {
+pub fn cluster_events(events: Vec<Event>, name: &str) -> Vec<Event> {
     let prefix = format!("{name}-");
     let mut ours: Vec<Event> = events
         .into_iter()

@@ -64,24 +64,26 @@ pub async fn call(
     .await
 }
 
-/// Patroni's view of the cluster (`GET /cluster`), from the first of `pods` that answers.
-pub async fn cluster(kube: &Kube, pods: &[Pod]) -> anyhow::Result<PatroniCluster> {
+/// `GET path` of Patroni, from the first of `pods` that answers; the last error when none does.
+pub async fn get_from_any(kube: &Kube, pods: &[Pod], path: &str) -> anyhow::Result<String> {
     let mut last = None;
     for pod in pods {
         let name = pod.metadata.name.as_deref().unwrap_or_default();
-        match call(kube, name, "GET", "cluster", None).await {
-            Ok(text) => {
-                let value: Value = serde_json::from_str(&text).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{name}'s Patroni answered /cluster with something else than JSON: {e}"
-                    )
-                })?;
-                return PatroniCluster::from_json(&value).map_err(|e| anyhow::anyhow!("{e}"));
-            }
+        match call(kube, name, "GET", path, None).await {
+            Ok(text) => return Ok(text),
             Err(e) => last = Some(e),
         }
     }
     Err(last.unwrap_or_else(|| anyhow::anyhow!("the cluster has no pods")))
+}
+
+/// Patroni's view of the cluster (`GET /cluster`), from the first of `pods` that answers.
+pub async fn cluster(kube: &Kube, pods: &[Pod]) -> anyhow::Result<PatroniCluster> {
+    let text = get_from_any(kube, pods, "cluster").await?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!("Patroni answered /cluster with something else than JSON: {e}")
+    })?;
+    PatroniCluster::from_json(&value).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// A cluster as Patroni sees it, for the day-2 verbs.

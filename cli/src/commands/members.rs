@@ -55,14 +55,8 @@ pub async fn history(args: HistoryArgs, global: &GlobalArgs, ui: &Ui) -> anyhow:
     let config = kube.operator_config().await;
     kube.get_cluster(&args.name).await?;
     let pods = patroni::pods(&kube, &config, &args.name).await?;
-    let mut answer = Err(anyhow::anyhow!("{} has no pods", args.name));
-    for pod in pods.iter().filter_map(|p| p.metadata.name.as_deref()) {
-        answer = patroni::call(&kube, pod, "GET", "history", None).await;
-        if answer.is_ok() {
-            break;
-        }
-    }
-    let value: serde_json::Value = serde_json::from_str(&answer?)
+    let answer = patroni::get_from_any(&kube, &pods, "history").await?;
+    let value: serde_json::Value = serde_json::from_str(&answer)
         .map_err(|e| anyhow::anyhow!("Patroni's /history answer is not JSON: {e}"))?;
     let switches = operate::history(&value).map_err(|e| anyhow::anyhow!(e))?;
     match args.output {

@@ -159,18 +159,7 @@ pub async fn run(args: ReportArgs, global: &GlobalArgs) -> anyhow::Result<Code> 
 
     // Events about the cluster and its objects.
     match kube.api::<Event>().list(&ListParams::default()).await {
-        Ok(list) => {
-            let prefix = format!("{name}-");
-            let events: Vec<Event> = list
-                .items
-                .into_iter()
-                .filter(|e| {
-                    let object = e.involved_object.name.as_deref().unwrap_or_default();
-                    object == name || object.starts_with(&prefix)
-                })
-                .collect();
-            bundle.yaml("events.yaml", &events);
-        }
+        Ok(list) => bundle.yaml("events.yaml", &cluster::cluster_events(list.items, &name)),
         Err(e) => bundle.miss("events", e),
     }
 
@@ -183,15 +172,7 @@ pub async fn run(args: ReportArgs, global: &GlobalArgs) -> anyhow::Result<Code> 
         ("history", "patroni/history.json"),
         ("config", "patroni/config.json"),
     ] {
-        let mut answer = Err(anyhow::anyhow!("the cluster has no pods"));
-        for pod in &database_pods {
-            let pod_name = pod.metadata.name.as_deref().unwrap_or_default();
-            answer = patroni::call(&kube, pod_name, "GET", path, None).await;
-            if answer.is_ok() {
-                break;
-            }
-        }
-        match answer {
+        match patroni::get_from_any(&kube, &database_pods, path).await {
             Ok(text) => bundle.text(file, text),
             Err(e) => bundle.miss(file, format!("{e:#}")),
         }
