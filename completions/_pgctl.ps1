@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Create a cluster that starts as a copy of a running one (same namespace)')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote a standby cluster: it stops following its source and takes writes')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply manifests with server-side apply (several documents, `-` for stdin)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clusters: name, team, version, instances, volume, status, age')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'List clusters: name, team, version, instances, volume, status, age')
@@ -161,6 +162,28 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is done (the cluster Running, or gone for delete)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;upgrade' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The major version to upgrade to (e.g. 17)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of `--check`')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of `--check`')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits before giving up with exit code 3')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Run the preflight checks only; nothing is changed or stopped. Exit 1 when one fails')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is done (the cluster Running, or gone for delete)')
@@ -1031,6 +1054,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Create a cluster that starts as a copy of a running one (same namespace)')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote a standby cluster: it stops following its source and takes writes')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply manifests with server-side apply (several documents, `-` for stdin)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List clusters: name, team, version, instances, volume, status, age')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events')
@@ -1073,6 +1097,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;help;promote' {
+            break
+        }
+        'pgctl;help;upgrade' {
             break
         }
         'pgctl;help;apply' {

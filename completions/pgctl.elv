@@ -32,6 +32,7 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand create 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
             cand clone 'Create a cluster that starts as a copy of a running one (same namespace)'
             cand promote 'Promote a standby cluster: it stops following its source and takes writes'
+            cand upgrade 'Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight'
             cand apply 'Apply manifests with server-side apply (several documents, `-` for stdin)'
             cand list 'List clusters: name, team, version, instances, volume, status, age'
             cand get 'List clusters: name, team, version, instances, volume, status, age'
@@ -155,6 +156,27 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --wait 'Wait until the change is done (the cluster Running, or gone for delete)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;upgrade'= {
+            cand --to 'The major version to upgrade to (e.g. 17)'
+            cand -o 'Output format of `--check`'
+            cand --output 'Output format of `--check`'
+            cand --timeout 'How long --wait waits before giving up with exit code 3'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --check 'Run the preflight checks only; nothing is changed or stopped. Exit 1 when one fails'
             cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
             cand --wait 'Wait until the change is done (the cluster Running, or gone for delete)'
@@ -968,6 +990,7 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand create 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
             cand clone 'Create a cluster that starts as a copy of a running one (same namespace)'
             cand promote 'Promote a standby cluster: it stops following its source and takes writes'
+            cand upgrade 'Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight'
             cand apply 'Apply manifests with server-side apply (several documents, `-` for stdin)'
             cand list 'List clusters: name, team, version, instances, volume, status, age'
             cand status 'Show one cluster on one screen: spec, status, pods, services, secrets, rollout, events'
@@ -1007,6 +1030,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         &'pgctl;help;clone'= {
         }
         &'pgctl;help;promote'= {
+        }
+        &'pgctl;help;upgrade'= {
         }
         &'pgctl;help;apply'= {
         }

@@ -215,6 +215,9 @@ pub struct InstanceView {
     pub restarts: i32,
     pub age: String,
     pub ip: String,
+    /// The PostgreSQL major it runs (Patroni's `server_version`), once asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub major: Option<u32>,
 }
 
 /// Whether the pod carries the controller's rolling-update flag.
@@ -331,6 +334,7 @@ pub fn instance_view(
         ip: status
             .and_then(|s| s.pod_ip.clone())
             .unwrap_or_else(|| "-".to_string()),
+        major: None,
     }
 }
 

@@ -40,6 +40,8 @@ pub enum Reason {
     Provisioning(&'static str),
     /// A clone's or standby's source, or a promotion ([`pgctl_shared::origin::reason`]).
     Origin(&'static str),
+    /// A major version upgrade's step or refusal ([`pgctl_shared::upgrade`]).
+    Upgrade(&'static str),
 }
 
 impl Reason {
@@ -61,7 +63,10 @@ impl Reason {
             Reason::RolloutDone => "RolloutDone",
             Reason::PatroniConfigChanged => "PatroniConfigChanged",
             Reason::RestartedPostgres => "RestartedPostgres",
-            Reason::Failed(label) | Reason::Provisioning(label) | Reason::Origin(label) => label,
+            Reason::Failed(label)
+            | Reason::Provisioning(label)
+            | Reason::Origin(label)
+            | Reason::Upgrade(label) => label,
         }
     }
 }

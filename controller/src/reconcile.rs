@@ -160,13 +160,23 @@ async fn reconcile_cluster(
                 previous: target.previous.as_ref(),
             };
             let mut rollout = crate::rollout::run(ctx, &config, &cluster).await;
+            // A major version upgrade: one step, once the pods run the current template.
+            let upgrade = crate::upgrade::run(
+                ctx,
+                &config,
+                &pg,
+                object,
+                target.previous.as_ref(),
+                rollout.current,
+            )
+            .await;
             // Then, side by side (both wait on the master): Patroni's dynamic configuration once
             // every pod is current, and roles and databases once the Kubernetes objects are in
             // place. A provisioning failure leaves the objects applied: it is reported and
             // retried with the cluster's backoff. Neither runs while the rollout has just
             // moved the master or deleted a pod: the next pass does it on a settled cluster.
             let provision = async {
-                if rollout.acted {
+                if rollout.acted || upgrade.busy {
                     return crate::provision::Provisioned::not_attempted();
                 }
                 let pods = ctx.stores.pods.of_cluster(&config, namespace, name);
@@ -189,7 +199,7 @@ async fn reconcile_cluster(
                 .await
             };
             let configure = async {
-                if rollout.current {
+                if rollout.current && !upgrade.busy {
                     Some(crate::rollout::sync_config(ctx, &config, &cluster).await)
                 } else {
                     None
@@ -257,6 +267,7 @@ async fn reconcile_cluster(
                 rollout.report,
                 rollout.patroni_config,
                 origin.outcome,
+                upgrade.outcome,
             )
             .await?;
             if let Some(error) = problems.into_iter().next() {
@@ -269,7 +280,7 @@ async fn reconcile_cluster(
                 return Err(Error::Rollout(error));
             }
             let next = next_check(&status, &config);
-            let next = [rollout.requeue, origin.requeue]
+            let next = [rollout.requeue, origin.requeue, upgrade.requeue]
                 .into_iter()
                 .flatten()
                 .fold(next, Duration::min);

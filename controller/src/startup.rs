@@ -123,6 +123,8 @@ pub async fn check_permissions(
         need("patch", "", "secrets"),
         need("list", "", "pods"),
         need("watch", "", "pods"),
+        // Major version upgrades run their steps in the pods.
+        need("create", "", "pods/exec"),
         need("list", "", "nodes"),
         need("watch", "", "nodes"),
         need("patch", "", "endpoints"),

@@ -20,6 +20,7 @@ use pgctl_shared::requests;
 use pgctl_shared::rollout;
 use pgctl_shared::status::{
     self, Observed, OriginOutcome, PodView, RolesOutcome, RolloutReport, SyncOutcome,
+    UpgradeOutcome,
 };
 use serde_json::json;
 
@@ -167,6 +168,7 @@ pub(crate) async fn write_outcome(
         None,
         None,
         OriginOutcome::NotObserved,
+        UpgradeOutcome::NotObserved,
     )
     .await
 }
@@ -188,6 +190,7 @@ pub(crate) async fn write_status(
     rollout: Option<RolloutReport>,
     patroni_config: Option<(String, Vec<String>)>,
     origin: OriginOutcome,
+    upgrade: UpgradeOutcome,
 ) -> Result<PostgresStatus, Error> {
     let (object, namespace, name) = (target.object, target.namespace, target.name);
     let previous = target.previous.as_ref();
@@ -232,6 +235,7 @@ pub(crate) async fn write_status(
             .or_else(|| previous.and_then(|p| p.patroni_config.clone())),
         acknowledged: target.acknowledged.clone(),
         origin,
+        upgrade,
     };
     let now = Time(Timestamp::now());
     let new = status::compute(&observed, previous, &now);

@@ -112,6 +112,7 @@ fn status_after(outcome: &RolesOutcome, previous: Option<&PostgresStatus>) -> Po
         roles: outcome.clone(),
         acknowledged: Default::default(),
         origin: pgctl_shared::status::OriginOutcome::NotObserved,
+        upgrade: pgctl_shared::status::UpgradeOutcome::NotObserved,
     };
     status::compute(
         &observed,

@@ -593,6 +593,70 @@ pub struct PostgresStatus {
     /// stream is going (with the condition `Cloned` or `Standby`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<OriginStatus>,
+    /// The PostgreSQL major version the master runs, as last seen (Patroni's `server_version`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major_version: Option<u32>,
+    /// The in-place major version upgrade in progress, or the last one (with the condition
+    /// `MajorUpgrade`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade: Option<UpgradeStatus>,
+}
+
+/// `status.upgrade`: an in-place major version upgrade (`pg_upgrade --link` on the master,
+/// replicas rebuilt from it).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradeStatus {
+    /// The major upgraded from.
+    pub from: u32,
+    /// The major upgraded to.
+    pub to: u32,
+    /// `Preflight`, `Upgrading`, `Restarting`, `Rebuilding` (in progress); `Succeeded`,
+    /// `Blocked` (a preflight check failed; nothing was stopped), `RolledBack` (back on `from`).
+    pub phase: String,
+    /// Names this attempt's files in the master's data volume.
+    pub attempt: String,
+    /// The `metadata.generation` the attempt was made for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<i64>,
+    /// The master pod the upgrade runs on.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pod: String,
+    /// When the attempt started, the master stopped, the data directories were switched (the
+    /// point of no return), and it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switched_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    /// Seconds from the master's stop until it accepted writes on `to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downtime_seconds: Option<u64>,
+    /// The new cluster's system identifier (Patroni's `initialize` key is set to it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub system_id: String,
+    /// The preflight's checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<UpgradeCheck>,
+    /// The pods whose Spilo container was restarted onto the new major.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restarted: Vec<String>,
+    /// What happened last, or why it stopped.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+/// One preflight check of a major version upgrade.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradeCheck {
+    pub name: String,
+    pub passed: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
 }
 
 /// `status.origin`: a clone, a standby cluster, or a promoted one.

@@ -9,6 +9,7 @@ pub mod crd;
 pub mod diff;
 pub mod digest;
 pub mod label_syntax;
+pub mod major;
 pub mod manifest;
 pub mod naming;
 pub mod operate;
@@ -30,6 +31,7 @@ pub mod rollout;
 pub mod rollout_slots;
 pub mod status;
 pub mod trim;
+pub mod upgrade;
 pub mod validate;
 
 #[cfg(test)]

@@ -103,6 +103,24 @@ pub struct Observed<'a> {
     pub acknowledged: std::collections::BTreeMap<String, String>,
     /// The clone or standby source and how it is going ([`crate::origin::assess`]).
     pub origin: OriginOutcome,
+    /// The running major and the major version upgrade ([`crate::upgrade`]).
+    pub upgrade: UpgradeOutcome,
+}
+
+/// What the upgrade stage found in this reconcile.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum UpgradeOutcome {
+    /// Not observed: `status.majorVersion`, `status.upgrade` and the condition stay.
+    #[default]
+    NotObserved,
+    Observed {
+        /// The master's major (`None`: not known, the previous value stays).
+        major: Option<u32>,
+        /// `status.upgrade` to write.
+        upgrade: Option<Box<crate::crd::UpgradeStatus>>,
+        /// Condition `MajorUpgrade` (status, reason, message); `None`: none.
+        condition: Option<(&'static str, &'static str, String)>,
+    },
 }
 
 /// Whether the origin of the cluster ([`crate::origin`]) was assessed in this reconcile.
@@ -142,6 +160,13 @@ pub fn compute(
         )
     );
     let new_generation = previous.and_then(|s| s.observed_generation) != observed.generation;
+    let upgrading = match &observed.upgrade {
+        UpgradeOutcome::Observed {
+            upgrade: Some(u), ..
+        } => crate::upgrade::in_progress(&u.phase)
+            .then(|| format!("upgrade {} → {}: {}", u.from, u.to, u.phase)),
+        _ => None,
+    };
     // A failed sync: of the Kubernetes objects, or else of the roles and databases.
     let failure = match (&observed.outcome, &observed.roles) {
         (SyncOutcome::Failed(message), _) => Some(message),
@@ -169,10 +194,13 @@ pub fn compute(
             if let RolesOutcome::Synced { warnings, .. } = &observed.roles {
                 messages.extend(warnings.iter().cloned());
             }
-            if all_ready && outdated == 0 && observed.rollout.is_none() {
+            if all_ready && outdated == 0 && observed.rollout.is_none() && upgrading.is_none() {
                 cluster_status::RUNNING
             } else if was_running
-                && (outdated > 0 || instances != desired || observed.rollout.is_some())
+                && (outdated > 0
+                    || instances != desired
+                    || observed.rollout.is_some()
+                    || upgrading.is_some())
             {
                 cluster_status::UPDATING
             } else if was_running {
@@ -222,6 +250,8 @@ pub fn compute(
                 "Invalid",
                 "nothing is applied while the manifest is invalid".to_string(),
             )
+        } else if let Some(step) = &upgrading {
+            ("True", "MajorUpgrade", step.clone())
         } else if outdated > 0 {
             (
                 "True",
@@ -327,6 +357,39 @@ pub fn compute(
         }
     };
 
+    let (major_version, upgrade) = match &observed.upgrade {
+        UpgradeOutcome::NotObserved => {
+            conditions.extend(
+                previous_conditions
+                    .iter()
+                    .find(|c| c.type_ == crate::upgrade::CONDITION)
+                    .cloned(),
+            );
+            (
+                previous.and_then(|p| p.major_version),
+                previous.and_then(|p| p.upgrade.clone()),
+            )
+        }
+        UpgradeOutcome::Observed {
+            major,
+            upgrade,
+            condition: upgrade_condition,
+        } => {
+            if let Some((status, reason, message)) = upgrade_condition {
+                conditions.push(condition(
+                    crate::upgrade::CONDITION,
+                    status,
+                    reason,
+                    message.clone(),
+                ));
+            }
+            (
+                major.or_else(|| previous.and_then(|p| p.major_version)),
+                upgrade.as_deref().cloned(),
+            )
+        }
+    };
+
     let previous_rollout = previous.and_then(|p| p.rollout.as_ref());
     let rollout = match &observed.rollout {
         Some(report) => Some(RolloutStatus {
@@ -365,6 +428,8 @@ pub fn compute(
         messages,
         acknowledged: observed.acknowledged.clone(),
         origin,
+        major_version,
+        upgrade,
     }
 }
 
@@ -432,6 +497,7 @@ mod tests {
             roles: RolesOutcome::NotAttempted,
             acknowledged: Default::default(),
             origin: OriginOutcome::NotObserved,
+            upgrade: UpgradeOutcome::NotObserved,
         }
     }
 

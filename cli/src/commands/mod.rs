@@ -29,6 +29,7 @@ mod status;
 mod switchover;
 mod test;
 mod update;
+mod upgrade;
 mod validate;
 mod version;
 
@@ -83,6 +84,9 @@ pub enum Command {
     /// Promote a standby cluster: it stops following its source and takes writes.
     #[command(after_help = promote::EXAMPLES)]
     Promote(promote::PromoteArgs),
+    /// Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight.
+    #[command(after_help = upgrade::EXAMPLES)]
+    Upgrade(upgrade::UpgradeArgs),
     /// Apply manifests with server-side apply (several documents, `-` for stdin).
     #[command(after_help = apply::EXAMPLES)]
     Apply(apply::ApplyArgs),
@@ -198,6 +202,7 @@ async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Re
         Command::Create(args) => create::run(args, global, ui).await,
         Command::Clone(args) => clone::run(args, global, ui).await,
         Command::Promote(args) => promote::run(args, global, ui).await,
+        Command::Upgrade(args) => upgrade::run(args, global, ui).await,
         Command::Apply(args) => apply::run(args, global, ui).await,
         Command::List(args) => list::run(args, global, ui).await,
         Command::Status(args) => status::run(args, global, ui).await,

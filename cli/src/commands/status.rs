@@ -117,6 +117,12 @@ pub struct StatusSummary {
     /// Clone or standby source and how it goes (`status.origin`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<pgctl_shared::crd::OriginStatus>,
+    /// The major the master runs (`status.majorVersion`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub major_version: Option<u32>,
+    /// The major version upgrade in progress, or the last one (`status.upgrade`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade: Option<pgctl_shared::crd::UpgradeStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -203,6 +209,7 @@ async fn report_of(
     .await?;
     let mut report = build(&observed, events, Timestamp::now());
     attach_pools(kube, &observed, &mut report).await;
+    attach_majors(kube, &mut report).await;
     Ok(report)
 }
 
@@ -259,6 +266,18 @@ async fn several(
         }
     }
     Ok(Code::of_failures(failed))
+}
+
+/// The major each ready instance runs, from its Patroni (`server_version`); an instance whose
+/// Patroni does not answer shows none.
+async fn attach_majors(kube: &k8s::Kube, report: &mut StatusReport) {
+    for instance in report.instances.iter_mut().filter(|i| i.ready) {
+        instance.major = crate::patroni::member(kube, &instance.pod)
+            .await
+            .ok()
+            .and_then(|m| m.get("server_version").and_then(serde_json::Value::as_u64))
+            .map(pgctl_shared::upgrade::server_major);
+    }
 }
 
 /// Asks each pooler with ready pods for its pools, as the pooler user; what fails is told in
@@ -381,6 +400,8 @@ pub fn build(observed: &Observed, events: usize, now: Timestamp) -> StatusReport
             .collect(),
         messages: status.messages.clone(),
         origin: status.origin.clone(),
+        major_version: status.major_version,
+        upgrade: status.upgrade.clone(),
     };
     let services = observed
         .services
@@ -632,6 +653,32 @@ pub fn render(report: &StatusReport, ui: &Ui) -> String {
     if let Some(origin) = &s.origin {
         let _ = writeln!(out, "Origin {}", pgctl_shared::origin::describe(origin));
     }
+    if let Some(u) = &s.upgrade {
+        let when = u
+            .finished_at
+            .as_deref()
+            .map(|t| format!(", ended {t}"))
+            .unwrap_or_default();
+        let tone = match u.phase.as_str() {
+            pgctl_shared::upgrade::phase::SUCCEEDED => Tone::Good,
+            pgctl_shared::upgrade::phase::BLOCKED | pgctl_shared::upgrade::phase::ROLLED_BACK => {
+                Tone::Bad
+            }
+            _ => Tone::Warn,
+        };
+        let _ = writeln!(
+            out,
+            "Upgrade {} → {}: {}{when}{}",
+            u.from,
+            u.to,
+            ui.paint(&u.phase, tone),
+            if u.message.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", u.message)
+            }
+        );
+    }
     if !s.conditions.is_empty() {
         let rows: Vec<Vec<Styled>> = s
             .conditions
@@ -728,6 +775,7 @@ pub fn render(report: &StatusReport, ui: &Ui) -> String {
                     ),
                     Styled::from(i.node.as_str()),
                     Styled::from(i.ip.as_str()),
+                    Styled::from(i.major.map(|m| m.to_string()).unwrap_or_else(|| "-".into())),
                     Styled::from(i.age.as_str()),
                     Styled::from(i.image.as_str()),
                 ]
@@ -744,6 +792,7 @@ pub fn render(report: &StatusReport, ui: &Ui) -> String {
                 "RESTARTS",
                 "NODE",
                 "IP",
+                "MAJOR",
                 "AGE",
                 "IMAGE",
             ],

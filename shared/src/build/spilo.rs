@@ -80,7 +80,7 @@ pub fn configuration(spec: &PostgresSpec, config: &OperatorConfig) -> Value {
             "bin_dir".to_string(),
             json!(format!(
                 "/usr/lib/postgresql/{}/bin",
-                spec.postgresql.version
+                crate::major::pgversion(spec, config)
             )),
         );
     }

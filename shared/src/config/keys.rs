@@ -186,6 +186,12 @@ registry! {
         connection_pooler_default_cpu_limit: Opt(Quantity) => "CPU limit of a pooler pod when the manifest sets none.";
         connection_pooler_default_memory_limit: Opt(Quantity) => "Memory limit of a pooler pod when the manifest sets none.";
     }
+    "Major version upgrades" {
+        major_version_upgrade_mode: choice::<super::MajorUpgradeMode>() => "`off`: a raised `spec.postgresql.version` is not acted on (condition `MajorUpgrade` says so); `manual`: it is upgraded in place with `pg_upgrade`; `full`: also clusters below `minimal_major_version` are upgraded to `target_major_version`.";
+        major_version_upgrade_team_allow_list: List(NameRule::RoleName) => "Teams (`spec.teamId`) whose clusters are upgraded in place; empty: every team.";
+        minimal_major_version: Int::<u32> { min: 9 } => "In mode `full`, clusters on a lower major are upgraded to `target_major_version`.";
+        target_major_version: Int::<u32> { min: 9 } => "The major version clusters below `minimal_major_version` are upgraded to in mode `full`.";
+    }
     "Load balancers and DNS" {
         custom_service_annotations: Map { labels: false } => "Annotations set on every Service of a cluster.";
         db_hosted_zone: Text => "DNS zone of the load balancer names (`{hostedzone}`).";
@@ -261,15 +267,6 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
             "wal_az_storage_account",
             "wal_gs_bucket",
             "wal_s3_bucket",
-        ],
-    ),
-    (
-        "Major version upgrades",
-        &[
-            "major_version_upgrade_mode",
-            "major_version_upgrade_team_allow_list",
-            "minimal_major_version",
-            "target_major_version",
         ],
     ),
     (

@@ -26,8 +26,8 @@ pub use keys::{
     KeyInfo, implemented_keys, key_docs_markdown, not_implemented_keys, reference_keys,
 };
 pub use types::{
-    ExternalTrafficPolicy, NodeReadinessLabelMerge, PodManagementPolicy, PoolerMode, PvcRetention,
-    PvcRetentionPolicy, StorageResizeMode, Toleration, WatchedNamespaces,
+    ExternalTrafficPolicy, MajorUpgradeMode, NodeReadinessLabelMerge, PodManagementPolicy,
+    PoolerMode, PvcRetention, PvcRetentionPolicy, StorageResizeMode, Toleration, WatchedNamespaces,
 };
 
 use codec::Codec;
@@ -270,6 +270,16 @@ pub struct OperatorConfig {
     /// Legacy DNS name of the replica load balancer (team-prefixed clusters).
     pub replica_legacy_dns_name_format: String,
 
+    // Major version upgrades
+    /// How a raised major version is handled: `off`, `manual` or `full`.
+    pub major_version_upgrade_mode: MajorUpgradeMode,
+    /// Teams whose clusters are upgraded; empty: every team.
+    pub major_version_upgrade_team_allow_list: Vec<String>,
+    /// In mode `full`, clusters below this major are upgraded to `target_major_version`.
+    pub minimal_major_version: u32,
+    /// The major clusters below `minimal_major_version` go to in mode `full`.
+    pub target_major_version: u32,
+
     /// Not a key: [`data_digest`] of the ConfigMap data this configuration was read from (of
     /// no data for the defaults). Unlike the parsed fields it does not change when a build
     /// changes a default, so the StatefulSet's inputs hash can tell a new build from a new
@@ -396,6 +406,10 @@ impl Default for OperatorConfig {
             connection_pooler_image: "ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"
                 .to_string(),
             connection_pooler_mode: PoolerMode::Transaction,
+            major_version_upgrade_mode: MajorUpgradeMode::Manual,
+            major_version_upgrade_team_allow_list: Vec::new(),
+            minimal_major_version: 14,
+            target_major_version: 18,
             connection_pooler_number_of_instances: 2,
             connection_pooler_max_db_connections: 60,
             connection_pooler_schema: "pooler".to_string(),

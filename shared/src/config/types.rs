@@ -140,6 +140,23 @@ impl PoolerMode {
     }
 }
 
+/// How a raised major version is handled (`major_version_upgrade_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MajorUpgradeMode {
+    /// Never upgraded in place: a raised `spec.postgresql.version` only gets a warning.
+    Off,
+    /// Upgraded in place when `spec.postgresql.version` is raised.
+    #[default]
+    Manual,
+    /// As `manual`, and clusters below `minimal_major_version` go to `target_major_version`.
+    Full,
+}
+config_enum!(MajorUpgradeMode, "major version upgrade mode", [
+    "off" => Off,
+    "manual" => Manual,
+    "full" => Full,
+]);
+
 /// How `node_readiness_label` combines with node affinity from the manifest
 /// (`node_readiness_label_merge`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -471,15 +471,20 @@ async fn server_version(cluster: &Cluster<'_>) -> Result<String> {
 }
 
 /// Each cluster runs the major its manifest asks for (16 and 17, as a Spilo image bundles
-/// several); raising the version of a running cluster without a major upgrade rolls its pods
-/// onto the new `PGVERSION`, and they keep running the major of their data directory, as Spilo
-/// does.
+/// several); raising the version of a running cluster with `major_version_upgrade_mode: off`
+/// rolls its pods onto the new `PGVERSION`, they keep running the major of their data
+/// directory, as Spilo does, and condition `MajorUpgrade` says why.
 #[tokio::test]
 async fn each_cluster_runs_the_major_its_data_asks_for() -> Result<()> {
     if skip() {
         return Ok(());
     }
-    let env = CliEnv::start_real("dpmajor", CONFIG).await?;
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .copied()
+        .chain([("major_version_upgrade_mode", "off")])
+        .collect();
+    let env = CliEnv::start_real("dpmajor", &config).await?;
     for (name, version) in [("acid-v16", "16"), ("acid-v17", "17")] {
         apply_manifest(
             &env,
@@ -533,6 +538,25 @@ async fn each_cluster_runs_the_major_its_data_asks_for() -> Result<()> {
     ensure!(
         after.starts_with("16."),
         "acid-v16 runs {after} after the roll"
+    );
+    let condition = wait_until("condition MajorUpgrade on acid-v16", BOOT, || async {
+        let status = v16.status().await?;
+        Ok(status["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["type"] == "MajorUpgrade")
+            .cloned())
+    })
+    .await?;
+    ensure!(
+        condition["status"] == "False" && condition["reason"] == "UpgradeDisabled",
+        "condition: {condition}"
+    );
+    let still = server_version(&v16).await?;
+    ensure!(
+        still.starts_with("16."),
+        "acid-v16 runs {still} with upgrades off"
     );
     Ok(())
 }

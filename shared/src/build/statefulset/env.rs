@@ -42,7 +42,9 @@ pub fn env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
         env.push(value("ENABLE_WAL_PATH_COMPAT", "true"));
     }
     if config.enable_pgversion_env_var {
-        env.push(value("PGVERSION", &spec.postgresql.version));
+        // In mode `full`, a manifest below `minimal_major_version` gets the target major.
+        let version = crate::major::pgversion(spec, config);
+        env.push(value("PGVERSION", &version));
     }
     let cluster_labels: serde_json::Map<String, Value> = config
         .cluster_labels

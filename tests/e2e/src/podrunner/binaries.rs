@@ -74,6 +74,20 @@ impl PgBinaries {
         })
     }
 
+    /// Where a Spilo image keeps each major (`/usr/lib/postgresql/N`), for the majors installed
+    /// elsewhere: (inside the container, on the host). Commands run in the pod (the major
+    /// upgrade's `pg_upgrade`) find every major where they would in Spilo.
+    pub fn spilo_layout(&self) -> Vec<(PathBuf, PathBuf)> {
+        self.by_major
+            .iter()
+            .filter_map(|(major, bin)| {
+                let inside = PathBuf::from(format!("/usr/lib/postgresql/{major}"));
+                let home = bin.parent()?;
+                (home != inside).then(|| (inside, home.to_path_buf()))
+            })
+            .collect()
+    }
+
     /// `15 (/usr/lib/postgresql/15/bin), 17 (…)`.
     pub fn describe(&self) -> String {
         if let Some(only) = &self.only {
@@ -119,6 +133,22 @@ mod tests {
         assert_eq!(spilo_major(Some("garbage"), Some("15")), Some(15));
         assert_eq!(spilo_major(None, Some("9.6")), Some(9));
         assert_eq!(spilo_major(None, None), None);
+    }
+
+    #[test]
+    fn majors_installed_elsewhere_appear_where_spilo_keeps_them() {
+        let mut bins = PgBinaries::default();
+        bins.by_major
+            .insert(15, PathBuf::from("/usr/lib/postgresql/15/bin"));
+        bins.by_major
+            .insert(17, PathBuf::from("/opt/pgctl/postgresql-17.11.0/bin"));
+        assert_eq!(
+            bins.spilo_layout(),
+            vec![(
+                PathBuf::from("/usr/lib/postgresql/17"),
+                PathBuf::from("/opt/pgctl/postgresql-17.11.0")
+            )]
+        );
     }
 
     #[test]

@@ -529,6 +529,7 @@ impl RealPod {
                     .collect();
                 for name in due {
                     self.restart_at.remove(&name);
+                    self.prepare_again(&name).await;
                     self.start(&name).await;
                 }
             }

@@ -92,6 +92,41 @@ impl RealPod {
         Ok(())
     }
 
+    /// Prepares container `name` again before a restart, as a Spilo container configures
+    /// itself at every start: its data directory may now ask for another major (after an
+    /// in-place upgrade). A failure keeps the previous preparation.
+    pub(super) async fn prepare_again(&mut self, name: &str) {
+        let (init, containers) = self.spec_containers();
+        let Some(c) = init
+            .iter()
+            .chain(containers.iter())
+            .find(|c| c.name == name)
+        else {
+            return;
+        };
+        let Some(family) = c.image.as_deref().and_then(image::family) else {
+            return;
+        };
+        if family != Family::Spilo {
+            return;
+        }
+        let Some(address) = self
+            .observed
+            .as_ref()
+            .and_then(|o| o.pod_ip.parse::<Ipv4Addr>().ok())
+        else {
+            return;
+        };
+        match self.prepare(c, family, address).await {
+            Ok(prepared) => {
+                self.prepared.insert(name.to_string(), prepared);
+            }
+            Err(error) => {
+                tracing::warn!(pod = %self.name, namespace = %self.namespace, container = name, "preparing the restart: {error:#}");
+            }
+        }
+    }
+
     pub(super) async fn sync_volumes_logged(&mut self) {
         if let Err(error) = self.sync_volumes().await {
             tracing::warn!(pod = %self.name, namespace = %self.namespace, "updating volumes: {error:#}");
@@ -317,7 +352,21 @@ impl RealPod {
             .to_path_buf();
         let mut env = image::image_env(family, &newest, &self.shared.patroni);
         env.extend(resolved.clone());
-        let mounts = self.mounts(c, &env)?;
+        let mut mounts = self.mounts(c, &env)?;
+        if family == Family::Spilo {
+            mounts.extend(
+                self.shared
+                    .pg_bins
+                    .spilo_layout()
+                    .into_iter()
+                    .map(|(inside, host)| Mount {
+                        inside,
+                        host,
+                        read_only: true,
+                        file: false,
+                    }),
+            );
+        }
         // Spilo runs the major of its data directory, else the one PGVERSION asks for.
         let bin_dir = match family {
             Family::Spilo => {
