@@ -206,3 +206,75 @@ pub fn pgbench_init(
     );
     Ok(())
 }
+
+/// Inserts `1, 2, 3, …` into table `table` (one `bigint` column) of `database`, as `user`,
+/// through whichever pod the cluster's master Endpoints name, until stopped: which inserts
+/// were acknowledged, and the longest time between two acknowledged ones (the write downtime
+/// seen by a client that reconnects at once).
+pub struct WriteLoop {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<(Vec<u64>, Duration)>,
+}
+
+impl WriteLoop {
+    pub fn start(
+        cluster: &Cluster<'_>,
+        user: &str,
+        password: &str,
+        database: &str,
+        table: &str,
+    ) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let endpoints: Api<Endpoints> = Api::namespaced(cluster.client().clone(), cluster.ns());
+        let (name, user, password, database, table) = (
+            cluster.name.clone(),
+            user.to_string(),
+            password.to_string(),
+            database.to_string(),
+            table.to_string(),
+        );
+        let flag = stop.clone();
+        let task = tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            let mut longest = Duration::ZERO;
+            let mut last_ok = std::time::Instant::now();
+            let mut id = 0u64;
+            while !flag.load(Ordering::Relaxed) {
+                id += 1;
+                let ip = endpoints
+                    .get_opt(&name)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.subsets?.into_iter().next()?.addresses?.into_iter().next())
+                    .map(|a| a.ip);
+                let ok = ip.is_some_and(|ip| {
+                    data_plane::psql(
+                        &ip,
+                        &user,
+                        &password,
+                        &database,
+                        &format!("insert into {table} values ({id})"),
+                    )
+                    .is_ok()
+                });
+                if ok {
+                    acknowledged.push(id);
+                    longest = longest.max(last_ok.elapsed());
+                    last_ok = std::time::Instant::now();
+                } else {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+            (acknowledged, longest)
+        });
+        WriteLoop { stop, task }
+    }
+
+    /// Stops the loop: the acknowledged ids and the longest gap.
+    pub async fn stop(self) -> Result<(Vec<u64>, Duration)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(self.task.await?)
+    }
+}

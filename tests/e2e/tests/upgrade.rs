@@ -4,8 +4,6 @@
 //! point of no return rolled back; mode `full` upgrading a cluster below the minimal major.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
@@ -15,7 +13,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, pod_processes, psql};
-use pgctl_e2e::db::{BOOT, Cluster, apply_manifest};
+use pgctl_e2e::db::{BOOT, Cluster, WriteLoop, apply_manifest};
 use pgctl_e2e::{wait_for, wait_until};
 use serde_json::Value;
 
@@ -122,51 +120,7 @@ async fn a_three_instance_cluster_goes_from_16_to_17_in_place() -> Result<()> {
     cluster.wait_streaming(&master, 2).await?;
 
     // Writes through whichever pod the master Endpoints name, all along.
-    let stop = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let stop = stop.clone();
-        let client = env.client.clone();
-        let ns = cluster.ns().to_string();
-        let name = cluster.name.clone();
-        let app = app.clone();
-        tokio::spawn(async move {
-            let endpoints: Api<k8s_openapi::api::core::v1::Endpoints> =
-                Api::namespaced(client, &ns);
-            let mut acknowledged = Vec::new();
-            let mut longest_gap = Duration::ZERO;
-            let mut last_ok = Instant::now();
-            let mut id = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                id += 1;
-                let ip = endpoints
-                    .get_opt(&name)
-                    .await
-                    .ok()
-                    .flatten()
-                    .and_then(|e| e.subsets?.into_iter().next()?.addresses?.into_iter().next())
-                    .map(|a| a.ip);
-                let ok = match ip {
-                    Some(ip) => psql(
-                        &ip,
-                        "app_owner",
-                        &app,
-                        "appdb",
-                        &format!("insert into w values ({id})"),
-                    )
-                    .is_ok(),
-                    None => false,
-                };
-                if ok {
-                    acknowledged.push(id);
-                    longest_gap = longest_gap.max(last_ok.elapsed());
-                    last_ok = Instant::now();
-                } else {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            }
-            (acknowledged, longest_gap)
-        })
-    };
+    let writer = WriteLoop::start(&cluster, "app_owner", &app, "appdb", "w");
 
     let started = Instant::now();
     cluster.patch(r#"{"spec":{"postgresql":{"version":"17"}}}"#)?;
@@ -179,8 +133,7 @@ async fn a_three_instance_cluster_goes_from_16_to_17_in_place() -> Result<()> {
     );
     let (master_name, master, replicas) = cluster.topology(3).await?;
     cluster.wait_streaming(&master, 2).await?;
-    stop.store(true, Ordering::Relaxed);
-    let (acknowledged, gap) = writer.await?;
+    let (acknowledged, gap) = writer.stop().await?;
     ensure!(!acknowledged.is_empty(), "no write succeeded");
 
     // Rows, the extension and the user's password, on the master and on each replica.
