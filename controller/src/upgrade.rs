@@ -307,7 +307,7 @@ impl Cluster<'_> {
         };
         self.event(
             EventType::Normal,
-            reason::IN_PROGRESS,
+            reason::PREFLIGHT_STARTED,
             &format!("upgrade {from} → {to}: preflight on {}", master.pod),
         )
         .await;
@@ -397,7 +397,7 @@ impl Cluster<'_> {
                 self.exec(&u.pod, Run::Start(Action::Upgrade), &u).await?;
                 self.event(
                     EventType::Normal,
-                    reason::IN_PROGRESS,
+                    reason::STARTED,
                     &format!(
                         "upgrade {} → {}: preflight passed, Patroni paused, pg_upgrade starts on {}",
                         u.from, u.to, u.pod
@@ -444,7 +444,7 @@ impl Cluster<'_> {
             Outcome::Switched { system_id } => {
                 self.event(
                     EventType::Normal,
-                    reason::IN_PROGRESS,
+                    reason::SWITCHED,
                     &format!(
                         "upgrade {} → {}: data directory upgraded on {} (point of no return); restarting the pods",
                         u.from, u.to, u.pod

@@ -54,6 +54,10 @@ pub mod reason {
     pub const CLUSTER_NOT_READY: &str = "ClusterNotReady";
     pub const PREFLIGHT_FAILED: &str = "PreflightFailed";
     pub const ROLLED_BACK: &str = "RolledBack";
+    /// Event reasons of the steps (one Event each: the recorder folds Events of one reason).
+    pub const PREFLIGHT_STARTED: &str = "UpgradePreflight";
+    pub const STARTED: &str = "UpgradeStarted";
+    pub const SWITCHED: &str = "UpgradeSwitched";
 }
 
 /// `status.upgrade.phase` values.

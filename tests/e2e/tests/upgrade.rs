@@ -440,3 +440,129 @@ async fn mode_full_upgrades_a_cluster_below_the_minimal_major() -> Result<()> {
     );
     Ok(())
 }
+
+/// Waits until `status.upgrade.phase` is one of `phases`; returns it.
+async fn wait_any_phase(cluster: &Cluster<'_>, phases: &[&str]) -> Result<String> {
+    wait_until(
+        &format!("{} to reach one of {phases:?}", cluster.name),
+        UPGRADE,
+        || async {
+            let upgrade = upgrade_status(cluster).await?;
+            let now = upgrade["phase"].as_str().unwrap_or_default().to_string();
+            if phases.contains(&now.as_str()) {
+                return Ok(Some(now));
+            }
+            if ["Succeeded", "Blocked", "RolledBack"].contains(&now.as_str()) {
+                bail!("upgrade ended {now}: {upgrade}");
+            }
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// The controller killed while `pg_upgrade` runs and again after the point of no return: each
+/// new controller carries on from the recorded phase, so `pg_upgrade` ran once, the switch
+/// happened once, and the cluster ends on 17 with its rows.
+#[tokio::test]
+async fn a_controller_killed_mid_upgrade_carries_on_from_its_phase() -> Result<()> {
+    use k8s_openapi::api::core::v1::Event;
+
+    if skip() {
+        return Ok(());
+    }
+    let mut env = CliEnv::start_real("upgkill", CONFIG).await?;
+    let name = "acid-upgkill";
+    apply_manifest(
+        &env,
+        name,
+        "  numberOfInstances: 2\n  volume: {size: 1Gi}\n  postgresql: {version: \"16\"}\n",
+    )?;
+    let superuser = {
+        let cluster = Cluster {
+            env: &env,
+            name: name.to_string(),
+        };
+        let (_, master, _) = cluster.topology(2).await?;
+        let superuser = cluster.superuser().await?;
+        psql(
+            &master,
+            "postgres",
+            &superuser,
+            "postgres",
+            "create table kept as select generate_series(1, 1000) as n",
+        )?;
+        cluster.wait_streaming(&master, 1).await?;
+        cluster.patch(r#"{"spec":{"postgresql":{"version":"17"}}}"#)?;
+        superuser
+    };
+    let first = wait_any_phase(
+        &Cluster {
+            env: &env,
+            name: name.to_string(),
+        },
+        &["Upgrading", "Restarting"],
+    )
+    .await?;
+    env.kill_controller();
+    env.restart_controller().await?;
+    let second = wait_any_phase(
+        &Cluster {
+            env: &env,
+            name: name.to_string(),
+        },
+        &["Restarting", "Rebuilding"],
+    )
+    .await?;
+    env.kill_controller();
+    env.restart_controller().await?;
+    let cluster = Cluster {
+        env: &env,
+        name: name.to_string(),
+    };
+    wait_phase(&cluster, "Succeeded").await?;
+    println!("controller killed in phase {first}, then in phase {second}");
+    for version in versions(&cluster, 2).await? {
+        ensure!(major_of(&version) == "17", "an instance runs {version}");
+    }
+    let (_, master, replicas) = cluster.topology(2).await?;
+    for ip in std::iter::once(&master).chain(&replicas) {
+        wait_for(&format!("the rows on {ip}"), BOOT, || async {
+            Ok(psql(
+                ip,
+                "postgres",
+                &superuser,
+                "postgres",
+                "select count(*) from kept",
+            )
+            .is_ok_and(|n| n == "1000"))
+        })
+        .await?;
+    }
+    let events: Api<Event> = Api::namespaced(env.client.clone(), cluster.ns());
+    // The recorder folds Events of one reason into one object with a count.
+    let list = events.list(&Default::default()).await?.items;
+    let count = |reason: &str| -> i32 {
+        list.iter()
+            .filter(|e| e.reason.as_deref() == Some(reason))
+            .map(|e| {
+                e.series
+                    .as_ref()
+                    .and_then(|s| s.count)
+                    .or(e.count)
+                    .unwrap_or(1)
+            })
+            .sum()
+    };
+    ensure!(
+        count("UpgradeStarted") == 1,
+        "pg_upgrade started {} times",
+        count("UpgradeStarted")
+    );
+    ensure!(
+        count("UpgradeSwitched") == 1,
+        "switched {} times",
+        count("UpgradeSwitched")
+    );
+    Ok(())
+}
