@@ -258,6 +258,17 @@ pub fn is_up_to_date(pod: &Pod, sts: Option<&StatefulSet>, lazy: bool) -> bool {
     }
 }
 
+/// The first of `pods` labelled with `role` (`pod_role_label`: `master`, `replica`).
+pub fn with_role<'a>(pods: &'a [Pod], config: &OperatorConfig, role: &str) -> Option<&'a Pod> {
+    pods.iter().find(|p| {
+        p.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(&config.pod_role_label))
+            .is_some_and(|r| r == role)
+    })
+}
+
 /// Whether a pod's Ready condition is true.
 pub fn is_ready(pod: &Pod) -> bool {
     pod.status

@@ -139,16 +139,7 @@ pub async fn run(args: ConnectArgs, global: &GlobalArgs, _ui: &Ui) -> anyhow::Re
     } else {
         let observed = cluster::observe_objects(&kube, pg, config.clone(), false).await?;
         let role = if args.replica { "replica" } else { "master" };
-        observed
-            .pods
-            .iter()
-            .find(|p| {
-                p.metadata
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.get(&config.pod_role_label))
-                    .is_some_and(|r| r == role)
-            })
+        cluster::with_role(&observed.pods, &config, role)
             .cloned()
             .ok_or_else(|| {
                 anyhow::anyhow!(

@@ -63,15 +63,7 @@ pub async fn run(args: UpgradeArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Res
     let pg = kube.get_cluster(name).await?;
     let config = kube.operator_config().await;
     let pods = patroni::pods(&kube, &config, name).await?;
-    let master = pods
-        .iter()
-        .find(|p| {
-            p.metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(&config.pod_role_label))
-                .is_some_and(|r| r == pgctl_shared::build::MASTER_ROLE)
-        })
+    let master = crate::cluster::with_role(&pods, &config, pgctl_shared::build::MASTER_ROLE)
         .and_then(|p| p.metadata.name.clone())
         .ok_or_else(|| anyhow::anyhow!("{name} has no pod labelled master"))?;
     let member = patroni::member(&kube, &master).await?;
