@@ -32,6 +32,7 @@ KUBERNETES_VERSION="$(pinned_version kubernetes k8s.io/kubernetes)"
 ETCD_VERSION="$(pinned_version etcd go.etcd.io/etcd/server/v3)"
 KWOK_VERSION="$(pinned_version kwok sigs.k8s.io/kwok)"
 COREDNS_VERSION="$(pinned_version coredns github.com/coredns/coredns)"
+VERSITYGW_VERSION="$(pinned_version versitygw github.com/versity/versitygw)"
 
 KUBERNETES_BIN_DIR="$PGCTL_CACHE_DIR/kubernetes-$KUBERNETES_VERSION/bin"
 ETCD_BIN_DIR="$PGCTL_CACHE_DIR/etcd-$ETCD_VERSION/bin"
@@ -40,6 +41,7 @@ PROVISIONER_BIN_DIR="$PGCTL_CACHE_DIR/hostpath-provisioner-$KUBERNETES_VERSION/b
 KUBELET_BIN_DIR="$PGCTL_CACHE_DIR/pgctl-kubelet-$KUBERNETES_VERSION/bin"
 KUBE_PROXY_BIN_DIR="$PGCTL_CACHE_DIR/kube-proxy-$KUBERNETES_VERSION/bin"
 COREDNS_BIN_DIR="$PGCTL_CACHE_DIR/coredns-$COREDNS_VERSION/bin"
+VERSITYGW_BIN_DIR="$PGCTL_CACHE_DIR/versitygw-$VERSITYGW_VERSION/bin"
 
 # Where a component's binary is: a ready one in KUBEBUILDER_ASSETS (the
 # envtest convention) wins over the one tests/cluster/build makes.
@@ -57,6 +59,7 @@ component_binary() { # NAME
         pgctl-kubelet) echo "$KUBELET_BIN_DIR/$name" ;;
         kube-proxy) echo "$KUBE_PROXY_BIN_DIR/$name" ;;
         pgctl-coredns) echo "$COREDNS_BIN_DIR/$name" ;;
+        versitygw) echo "$VERSITYGW_BIN_DIR/$name" ;;
         pgctl-pod-runner) echo "${CARGO_TARGET_DIR:-$PGCTL_CACHE_DIR/target}/debug/$name" ;;
         *) echo "tests/cluster: unknown component $name" >&2; return 1 ;;
     esac
@@ -75,6 +78,7 @@ load_settings() {
         COREDNS_PORT="${COREDNS_PORT:-20253}"
         KUBELET_PORT="${KUBELET_PORT:-10250}"
         KUBELET_HEALTHZ_PORT="${KUBELET_HEALTHZ_PORT:-20248}"
+        S3_PORT="${S3_PORT:-27070}"
         return 0
     fi
     ETCD_PORT="${PGCTL_ETCD_PORT:-22379}"
@@ -89,6 +93,8 @@ load_settings() {
     # pgctl-kubelet: the kubelet API on the nodes' addresses, its /healthz on 127.0.0.1.
     KUBELET_PORT="${PGCTL_KUBELET_PORT:-10250}"
     KUBELET_HEALTHZ_PORT="${PGCTL_KUBELET_HEALTHZ_PORT:-20248}"
+    # The S3 object store (versitygw): on 127.0.0.1 and on the pod bridge's gateway address.
+    S3_PORT="${PGCTL_S3_PORT:-27070}"
     NODE_COUNT="${PGCTL_CLUSTER_NODES:-3}"
     SPILO_PODS="${PGCTL_SPILO_PODS:-runner}"
     # The first two octets of the pod network (a /16): nodes get NET.N.0/24, the runner's
@@ -109,6 +115,7 @@ KUBE_PROXY_METRICS_PORT=$KUBE_PROXY_METRICS_PORT
 COREDNS_PORT=$COREDNS_PORT
 KUBELET_PORT=$KUBELET_PORT
 KUBELET_HEALTHZ_PORT=$KUBELET_HEALTHZ_PORT
+S3_PORT=$S3_PORT
 NODE_COUNT=$NODE_COUNT
 SPILO_PODS=$SPILO_PODS
 POD_NETWORK=$POD_NETWORK
@@ -119,8 +126,9 @@ EOF
 # shellcheck disable=SC2034 # used by the scripts that source this file
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok pgctl-hostpath-provisioner)
 
-# COMPONENTS plus the pod runner, its kubelet API, kube-proxy and CoreDNS when the settings
-# (load_settings) say the pods run (they program the host's network).
+# COMPONENTS plus the pod runner, its kubelet API, kube-proxy, CoreDNS and the S3 object store
+# (versitygw) when the settings (load_settings) say the pods run (they program the host's
+# network; CoreDNS and versitygw listen on the pod bridge, so down stops them before the runner).
 running_components() {
     local c
     for c in "${COMPONENTS[@]}"; do echo "$c"; done
@@ -129,6 +137,7 @@ running_components() {
         echo pgctl-kubelet
         echo kube-proxy
         echo pgctl-coredns
+        echo versitygw
     fi
 }
 
