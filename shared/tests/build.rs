@@ -1495,3 +1495,70 @@ fn patroni_failsafe_mode_follows_the_configuration_unless_the_manifest_says() {
         .failsafe_mode = Some(false);
     assert_eq!(failsafe(&pg, &on), Some(serde_json::json!(false)));
 }
+
+#[test]
+fn wal_archive_env_comes_from_the_configuration_as_in_the_reference() {
+    // Without a bucket: no archive variables.
+    let s = sts(&minimal(), &config());
+    assert_eq!(env_value(container(&s, "postgres"), "WAL_S3_BUCKET"), None);
+
+    let mut with_bucket = config();
+    with_bucket.wal_s3_bucket = "acid-wal".into();
+    with_bucket.log_s3_bucket = "acid-logs".into();
+    let s = sts(&minimal(), &with_bucket);
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        env_value(postgres, "WAL_S3_BUCKET").as_deref(),
+        Some("acid-wal")
+    );
+    // Scoped by the resource's uid, so that a cluster made again under the same name never
+    // shares its archive with the earlier one.
+    assert_eq!(
+        env_value(postgres, "WAL_BUCKET_SCOPE_SUFFIX"),
+        Some(format!("/{UID}"))
+    );
+    assert_eq!(
+        env_value(postgres, "WAL_BUCKET_SCOPE_PREFIX").as_deref(),
+        Some("")
+    );
+    assert_eq!(
+        env_value(postgres, "LOG_BUCKET_SCOPE_SUFFIX"),
+        Some(format!("/{UID}"))
+    );
+
+    // spec.env wins over the configuration.
+    let mut own = minimal();
+    own.spec.env = Some(vec![EnvVar {
+        name: "WAL_S3_BUCKET".into(),
+        value: Some("team-bucket".into()),
+        value_from: None,
+    }]);
+    let s = sts(&own, &with_bucket);
+    let postgres = container(&s, "postgres");
+    let buckets: Vec<_> = postgres
+        .env
+        .iter()
+        .flatten()
+        .filter(|e| e.name == "WAL_S3_BUCKET")
+        .collect();
+    assert_eq!(buckets.len(), 1);
+    assert_eq!(buckets[0].value.as_deref(), Some("team-bucket"));
+
+    // A clone from the archive without s3_wal_path reads this operator's bucket, under the
+    // source's uid.
+    let mut pg = complete();
+    if let Some(clone) = pg.spec.clone.as_mut() {
+        clone.s3_wal_path = None;
+        clone.uid = Some("0000-source".into());
+    }
+    let s = sts(&pg, &with_bucket);
+    let postgres = container(&s, "postgres");
+    assert_eq!(
+        env_value(postgres, "CLONE_WAL_S3_BUCKET").as_deref(),
+        Some("acid-wal")
+    );
+    assert_eq!(
+        env_value(postgres, "CLONE_WAL_BUCKET_SCOPE_SUFFIX").as_deref(),
+        Some("/0000-source")
+    );
+}

@@ -192,6 +192,13 @@ registry! {
         minimal_major_version: Int::<u32> { min: 9 } => "In mode `full`, clusters on a lower major are upgraded to `target_major_version`.";
         target_major_version: Int::<u32> { min: 9 } => "The major version clusters below `minimal_major_version` are upgraded to in mode `full`.";
     }
+    "Backups and WAL archiving" {
+        wal_s3_bucket: Text => "S3 bucket Spilo archives WAL and base backups to (`WAL_S3_BUCKET`, under `spilo/{cluster}/{uid}/wal/{major}`); endpoint and credentials come through `pod_environment_configmap`/`pod_environment_secret` or `spec.env`. Empty: no archiving.";
+        wal_gs_bucket: Text => "Google Cloud Storage bucket of the WAL archive (`WAL_GS_BUCKET`); not tested here.";
+        wal_az_storage_account: Text => "Azure storage account of the WAL archive (`AZURE_STORAGE_ACCOUNT`); not tested here.";
+        gcp_credentials: Text => "Path of the Google credentials file in the pods (`GOOGLE_APPLICATION_CREDENTIALS`).";
+        log_s3_bucket: Text => "S3 bucket Spilo ships PostgreSQL's CSV logs to (`LOG_S3_BUCKET`); not done by the local data plane.";
+    }
     "Load balancers and DNS" {
         custom_service_annotations: Map { labels: false } => "Annotations set on every Service of a cluster.";
         db_hosted_zone: Text => "DNS zone of the load balancer names (`{hostedzone}`).";
@@ -255,18 +262,13 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "Cloud credentials and WAL archiving",
+        "Cloud credentials",
         &[
             "additional_secret_mount",
             "additional_secret_mount_path",
             "aws_region",
-            "gcp_credentials",
             "irsa_role_arn",
             "kube_iam_role",
-            "log_s3_bucket",
-            "wal_az_storage_account",
-            "wal_gs_bucket",
-            "wal_s3_bucket",
         ],
     ),
     (

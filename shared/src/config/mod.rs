@@ -250,6 +250,18 @@ pub struct OperatorConfig {
     /// Whether the replica pooler's Service is a LoadBalancer (overridable per cluster).
     pub enable_replica_pooler_load_balancer: bool,
 
+    // Backups and WAL archiving
+    /// `WAL_S3_BUCKET` of the pods; empty: none.
+    pub wal_s3_bucket: String,
+    /// `WAL_GS_BUCKET` of the pods; empty: none.
+    pub wal_gs_bucket: String,
+    /// `AZURE_STORAGE_ACCOUNT` of the pods; empty: none.
+    pub wal_az_storage_account: String,
+    /// `GOOGLE_APPLICATION_CREDENTIALS` of the pods; empty: none.
+    pub gcp_credentials: String,
+    /// `LOG_S3_BUCKET` of the pods; empty: none.
+    pub log_s3_bucket: String,
+
     // Load balancers and DNS
     /// Annotations on every Service of a cluster.
     pub custom_service_annotations: BTreeMap<String, String>,
@@ -420,6 +432,11 @@ impl Default for OperatorConfig {
             connection_pooler_default_memory_limit: Some("100Mi".to_string()),
             enable_master_pooler_load_balancer: false,
             enable_replica_pooler_load_balancer: false,
+            wal_s3_bucket: String::new(),
+            wal_gs_bucket: String::new(),
+            wal_az_storage_account: String::new(),
+            gcp_credentials: String::new(),
+            log_s3_bucket: String::new(),
             custom_service_annotations: BTreeMap::new(),
             db_hosted_zone: "db.example.com".to_string(),
             enable_master_load_balancer: false,

@@ -70,10 +70,55 @@ pub fn env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
     for var in spec.env.iter().flatten() {
         push_absent(&mut env, var.clone());
     }
-    for var in clone_env(ctx).into_iter().chain(standby_env(ctx)) {
+    for var in clone_env(ctx)
+        .into_iter()
+        .chain(standby_env(ctx))
+        .chain(archive_env(ctx))
+    {
         push_absent(&mut env, var);
     }
     env
+}
+
+/// The WAL archive and log shipping of the configuration (`wal_s3_bucket`, `wal_gs_bucket`,
+/// `wal_az_storage_account`, `gcp_credentials`, `log_s3_bucket`), as the reference sets them:
+/// last, so that `spec.env` can replace them. The bucket's path is scoped by the cluster's
+/// name and uid (`WAL_BUCKET_SCOPE_SUFFIX=/UID`), so that a cluster deleted and created again
+/// under the same name never mixes its WAL with the earlier one's.
+fn archive_env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
+    let config = ctx.config;
+    let suffix = scope_suffix(ctx.pg.metadata.uid.as_deref());
+    let mut env = Vec::new();
+    for (name, bucket) in [
+        ("WAL_S3_BUCKET", &config.wal_s3_bucket),
+        ("WAL_GS_BUCKET", &config.wal_gs_bucket),
+        ("AZURE_STORAGE_ACCOUNT", &config.wal_az_storage_account),
+    ] {
+        if !bucket.is_empty() {
+            env.push(value(name, bucket));
+            env.push(value("WAL_BUCKET_SCOPE_SUFFIX", &suffix));
+            env.push(value("WAL_BUCKET_SCOPE_PREFIX", ""));
+        }
+    }
+    if !config.gcp_credentials.is_empty() {
+        env.push(value(
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            &config.gcp_credentials,
+        ));
+    }
+    if !config.log_s3_bucket.is_empty() {
+        env.push(value("LOG_S3_BUCKET", &config.log_s3_bucket));
+        env.push(value("LOG_BUCKET_SCOPE_SUFFIX", &suffix));
+        env.push(value("LOG_BUCKET_SCOPE_PREFIX", ""));
+    }
+    env
+}
+
+/// `/UID`, or empty without a uid: the scope suffix of the reference's bucket paths.
+fn scope_suffix(uid: Option<&str>) -> String {
+    uid.filter(|u| !u.is_empty())
+        .map(|u| format!("/{u}"))
+        .unwrap_or_default()
 }
 
 /// `envFrom` of the `postgres` container: `pod_environment_configmap`, then
@@ -146,7 +191,24 @@ fn clone_env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
             match set(&clone.s3_wal_path) {
                 Some(path) => env.push(value("CLONE_WALE_S3_PREFIX", &path)),
                 None => {
-                    let suffix = set(&clone.uid).map(|u| format!("/{u}")).unwrap_or_default();
+                    // The bucket of this operator's archive.
+                    if !config.wal_s3_bucket.is_empty() {
+                        env.push(value("CLONE_WAL_S3_BUCKET", &config.wal_s3_bucket));
+                    } else if !config.wal_gs_bucket.is_empty() {
+                        env.push(value("CLONE_WAL_GS_BUCKET", &config.wal_gs_bucket));
+                        if !config.gcp_credentials.is_empty() {
+                            env.push(value(
+                                "CLONE_GOOGLE_APPLICATION_CREDENTIALS",
+                                &config.gcp_credentials,
+                            ));
+                        }
+                    } else if !config.wal_az_storage_account.is_empty() {
+                        env.push(value(
+                            "CLONE_AZURE_STORAGE_ACCOUNT",
+                            &config.wal_az_storage_account,
+                        ));
+                    }
+                    let suffix = scope_suffix(set(&clone.uid).as_deref());
                     env.push(value("CLONE_WAL_BUCKET_SCOPE_SUFFIX", &suffix));
                 }
             }
