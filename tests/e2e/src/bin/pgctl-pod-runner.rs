@@ -64,6 +64,10 @@ struct Args {
     /// /usr/lib/postgresql/N and the builds of tests/postgres/majors).
     #[arg(long)]
     pg_bin_dir: Option<PathBuf>,
+    /// The directory of Barman's cloud tools (what `tests/backup/ensure` prints), for pods
+    /// that archive WAL or restore from an archive.
+    #[arg(long)]
+    backup_tools: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -142,6 +146,7 @@ async fn main() -> Result<()> {
         state_dir: args.state_dir,
         log_dir: args.log_dir,
         patroni: args.patroni,
+        backup_tools: args.backup_tools,
         pg_bins,
         simulated_label: (key.to_string(), value.to_string()),
         addresses: Mutex::new(BTreeMap::new()),

@@ -61,6 +61,14 @@ impl PgBinaries {
             .or_else(|| self.by_major.values().next_back().map(PathBuf::as_path))
     }
 
+    /// The major whose binaries `bin_dir` is, if it is one of those found.
+    pub fn major_of(&self, bin_dir: &Path) -> Option<u32> {
+        self.by_major
+            .iter()
+            .find(|(_, dir)| dir.as_path() == bin_dir)
+            .map(|(major, _)| *major)
+    }
+
     /// The binaries of `major`.
     pub fn for_major(&self, major: u32) -> Result<&Path, String> {
         if let Some(only) = &self.only {

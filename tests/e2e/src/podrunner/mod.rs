@@ -16,6 +16,7 @@
 //! - [`pod`]: the life of one pod.
 //! - [`forward`]: the API server on the pod network's gateway.
 
+pub mod backup;
 pub mod binaries;
 pub mod env;
 pub mod forward;

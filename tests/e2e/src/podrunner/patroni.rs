@@ -14,6 +14,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use super::backup;
+
 /// The paths and addresses of one pod, on the host.
 #[derive(Debug, Clone)]
 pub struct PodPaths<'a> {
@@ -25,6 +27,10 @@ pub struct PodPaths<'a> {
     pub bin_dir: &'a Path,
     /// The kubeconfig Patroni uses, with the context [`KUBE_CONTEXT`].
     pub kubeconfig: &'a Path,
+    /// The major the pod runs (Spilo's `PGVERSION`, the WAL archive's last path part).
+    pub major: u32,
+    /// Where the `barman-cloud-*` programs are (`tests/backup/ensure`), if installed.
+    pub backup_tools: Option<&'a Path>,
 }
 
 /// Where PostgreSQL's socket is in the container, as in Spilo.
@@ -42,6 +48,10 @@ pub enum ConfigError {
     Unreadable { name: &'static str, message: String },
     #[error("{name} must be a JSON object, not {found}")]
     NotAnObject { name: &'static str, found: String },
+    #[error(
+        "the container asks for a WAL archive ({0}), but Barman's cloud tools are not installed (tests/backup/ensure; the runner's --backup-tools)"
+    )]
+    NoBackupTools(&'static str),
 }
 
 /// Spilo's defaults for the cluster-wide (DCS) configuration, written once at bootstrap.
@@ -279,6 +289,30 @@ pub fn config(
         "log_destination": "stderr",
         "logging_collector": "off",
     });
+    // Spilo's archiving: on whenever an archive is configured, every segment pushed.
+    let archive = backup::archive(env, paths.major);
+    let mut recovery_conf = None;
+    if archive.is_some() {
+        paths
+            .backup_tools
+            .ok_or(ConfigError::NoBackupTools("WAL_S3_BUCKET"))?;
+        let timeout = env
+            .get("ARCHIVE_TIMEOUT")
+            .filter(|t| !t.is_empty())
+            .map_or(backup::DEFAULT_ARCHIVE_TIMEOUT, String::as_str);
+        merge(
+            &mut parameters,
+            &json!({
+                "archive_mode": "on",
+                "archive_command": format!("{run_dir}/{} %p", backup::WAL_ARCHIVE_SCRIPT),
+                "archive_timeout": timeout,
+            }),
+        );
+        // Replicas fetch from the archive what streaming no longer has.
+        recovery_conf = Some(json!({
+            "restore_command": format!("{run_dir}/{} %f %p", backup::WAL_RESTORE_SCRIPT),
+        }));
+    }
     if let Some(overlay) = spilo.pointer("/postgresql/parameters") {
         merge(&mut parameters, overlay);
     }
@@ -322,9 +356,30 @@ pub fn config(
             "command": format!("{run_dir}/{CLONE_SCRIPT}"),
             "keep_existing_recovery_conf": false,
         });
+    } else if let Some((_, target)) = backup::clone_archive(env, paths.major)? {
+        paths
+            .backup_tools
+            .ok_or(ConfigError::NoBackupTools("CLONE_METHOD=CLONE_WITH_WALE"))?;
+        // Spilo's clone_with_wale: a base backup from the source's archive, then recovery
+        // from its WAL up to the target (exclusive), promoted at the end.
+        let mut recovery = json!({
+            "restore_command": format!("{run_dir}/{} %f %p", backup::CLONE_WAL_RESTORE_SCRIPT),
+            "recovery_target_timeline": "latest",
+            "recovery_target_action": "promote",
+        });
+        if let Some(time) = target {
+            recovery["recovery_target_time"] = json!(time);
+            recovery["recovery_target_inclusive"] = json!(false);
+        }
+        bootstrap["method"] = json!(backup::CLONE_METHOD);
+        bootstrap[backup::CLONE_METHOD] = json!({
+            "command": format!("{run_dir}/{}", backup::CLONE_RESTORE_SCRIPT),
+            "keep_existing_recovery_conf": false,
+            "recovery_conf": recovery,
+        });
     }
 
-    Ok(json!({
+    let mut config = json!({
         "scope": scope,
         "name": pod_name,
         "log": {"level": "INFO"},
@@ -350,7 +405,11 @@ pub fn config(
             "parameters": parameters,
             "pg_hba": pg_hba,
         },
-    }))
+    });
+    if let Some(recovery) = recovery_conf {
+        config["postgresql"]["recovery_conf"] = recovery;
+    }
+    Ok(config)
 }
 
 #[cfg(test)]
@@ -399,6 +458,8 @@ mod tests {
                 run_dir: &run_dir,
                 bin_dir: &bin_dir,
                 kubeconfig: &kubeconfig,
+                major: 15,
+                backup_tools: None,
             },
         )
     }

@@ -61,6 +61,8 @@ pub struct Shared {
     pub state_dir: PathBuf,
     pub log_dir: PathBuf,
     pub patroni: PathBuf,
+    /// Barman's cloud tools, for WAL archives (`--backup-tools`).
+    pub backup_tools: Option<PathBuf>,
     /// PostgreSQL's binaries by major.
     pub pg_bins: crate::podrunner::binaries::PgBinaries,
     /// Pods labelled `application=spilo` in namespaces with this label (`key=value`) are not

@@ -18,6 +18,7 @@ use kube::api::{Api, ListParams, PostParams};
 use kube::runtime::reflector::{ObjectRef, Store};
 use tokio::time::Instant;
 
+use super::super::backup;
 use super::super::binaries;
 use super::super::env::{self, Objects, Source};
 use super::super::image::{self, Entrypoint, Family};
@@ -368,6 +369,7 @@ impl RealPod {
             );
         }
         // Spilo runs the major of its data directory, else the one PGVERSION asks for.
+        let mut major = None;
         let bin_dir = match family {
             Family::Spilo => {
                 let pairs: Vec<(PathBuf, PathBuf)> = mounts
@@ -378,10 +380,11 @@ impl RealPod {
                     .get("PGDATA")
                     .and_then(|d| translate(&Path::new(d).join("PG_VERSION"), &pairs))
                     .and_then(|f| std::fs::read_to_string(f).ok());
-                match binaries::spilo_major(
+                major = binaries::spilo_major(
                     version_file.as_deref(),
                     resolved.get("PGVERSION").map(String::as_str),
-                ) {
+                );
+                match major {
                     Some(major) => self
                         .shared
                         .pg_bins
@@ -400,7 +403,14 @@ impl RealPod {
         let dir = self.dir.join("containers").join(&c.name);
         match image::entrypoint(family, c, &env) {
             Entrypoint::Patroni => {
-                self.prepare_patroni(c, resolved, env, mounts, address, &bin_dir)
+                let major = major
+                    .or_else(|| self.shared.pg_bins.major_of(&bin_dir))
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "no major version: neither PG_VERSION, PGVERSION nor the binaries say"
+                        )
+                    })?;
+                self.prepare_patroni(c, resolved, env, mounts, address, (&bin_dir, major))
                     .await
             }
             Entrypoint::Command(command) => Ok(Prepared {
@@ -432,7 +442,7 @@ impl RealPod {
         image_env: BTreeMap<String, String>,
         mut mounts: Vec<Mount>,
         address: Ipv4Addr,
-        bin_dir: &Path,
+        (bin_dir, major): (&Path, u32),
     ) -> Result<Prepared> {
         let dir = self.dir.join("containers").join(&c.name);
         let (uid, gid) = database_user()?;
@@ -463,6 +473,8 @@ impl RealPod {
                 run_dir: &inside_run,
                 bin_dir,
                 kubeconfig: &inside_run.join("kubeconfig"),
+                major,
+                backup_tools: self.shared.backup_tools.as_deref(),
             },
         )?;
         write_private(
@@ -486,6 +498,25 @@ impl RealPod {
                 gid,
             )?;
             own(&script, uid, gid, 0o700)?;
+        }
+        if let Some(tools) = self.shared.backup_tools.as_deref() {
+            let scripts = self.dir.join("scripts");
+            tokio::fs::create_dir_all(&scripts).await?;
+            for (dir, name, text) in backup_scripts(&resolved, tools, bin_dir, major)? {
+                let path = match dir {
+                    ScriptDir::Run => run_dir.join(name),
+                    ScriptDir::Scripts => scripts.join(name),
+                };
+                write_private(&path, &text, uid, gid)?;
+                own(&path, uid, gid, 0o700)?;
+            }
+            own(&scripts, uid, gid, 0o755)?;
+            mounts.push(Mount {
+                inside: PathBuf::from(backup::SCRIPTS_DIR),
+                host: scripts,
+                read_only: true,
+                file: false,
+            });
         }
         mounts.push(Mount {
             inside: inside_run.clone(),
@@ -667,6 +698,53 @@ impl RealPod {
         });
         serde_yaml::to_string(&config).unwrap_or_default()
     }
+}
+
+/// Where a script of the WAL archive goes: the run directory, or Spilo's `/scripts`.
+enum ScriptDir {
+    Run,
+    Scripts,
+}
+
+/// The scripts of the pod's WAL archive and of a clone from an archive, if it asks for them.
+fn backup_scripts(
+    env: &BTreeMap<String, String>,
+    tools: &Path,
+    bin_dir: &Path,
+    major: u32,
+) -> Result<Vec<(ScriptDir, &'static str, String)>> {
+    let mut scripts = Vec::new();
+    if let Some(archive) = backup::archive(env, major) {
+        let retain = backup::backups_to_retain(env)?;
+        scripts.push((
+            ScriptDir::Run,
+            backup::WAL_ARCHIVE_SCRIPT,
+            backup::wal_archive_script(&archive, tools),
+        ));
+        scripts.push((
+            ScriptDir::Run,
+            backup::WAL_RESTORE_SCRIPT,
+            backup::wal_restore_script(&archive, tools, ""),
+        ));
+        scripts.push((
+            ScriptDir::Scripts,
+            backup::BACKUP_SCRIPT,
+            backup::backup_script(&archive, tools, bin_dir, retain),
+        ));
+    }
+    if let Some((archive, target)) = backup::clone_archive(env, major)? {
+        scripts.push((
+            ScriptDir::Run,
+            backup::CLONE_WAL_RESTORE_SCRIPT,
+            backup::wal_restore_script(&archive, tools, "CLONE_"),
+        ));
+        scripts.push((
+            ScriptDir::Run,
+            backup::CLONE_RESTORE_SCRIPT,
+            backup::clone_restore_script(&archive, tools, target.as_deref()),
+        ));
+    }
+    Ok(scripts)
 }
 
 /// `PGROOT` as the pod sees it; on the host, it and its volume's root are made the
