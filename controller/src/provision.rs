@@ -102,6 +102,8 @@ pub async fn sync_roles<S: Borrow<Secret>>(
 /// The outcome of the provisioning step of a reconcile.
 pub struct Provisioned {
     pub summary: Summary,
+    /// The WAL archive's health, read on the connection to the master.
+    pub archive: pgctl_shared::status::ArchiveOutcome,
     /// Set when the step failed: the reconcile returns it, for the backoff.
     pub error: Option<Error>,
 }
@@ -118,6 +120,7 @@ impl Provisioned {
                 outcome,
                 events: Vec::new(),
             },
+            archive: pgctl_shared::status::ArchiveOutcome::NotObserved,
             error: None,
         }
     }
@@ -125,6 +128,7 @@ impl Provisioned {
     fn failed(reason: &str, error: Error) -> Self {
         Self {
             summary: provision::failed(reason, error.to_string()),
+            archive: pgctl_shared::status::ArchiveOutcome::NotObserved,
             error: Some(error),
         }
     }
@@ -189,6 +193,7 @@ pub async fn provision<P: Borrow<Pod>>(
         }
     }
 
+    let archive = read_archive(&connector).await;
     let now = Timestamp::now();
     let mut events = Vec::new();
     for update in provision::secret_updates(pg, config, &secrets, now) {
@@ -255,6 +260,7 @@ pub async fn provision<P: Borrow<Pod>>(
             summary.events = events;
             Provisioned {
                 summary,
+                archive,
                 error: None,
             }
         }
@@ -262,9 +268,41 @@ pub async fn provision<P: Borrow<Pod>>(
             let mut failed = Provisioned::failed(failure_reason(&e), Error::Sql(e.to_string()));
             events.append(&mut failed.summary.events);
             failed.summary.events = events;
+            failed.archive = archive;
             failed
         }
     }
+}
+
+/// The WAL archive's health from the master's `pg_stat_archiver`
+/// ([`pgctl_shared::backup::assess`]); not observed when the query fails (the previous
+/// condition stays).
+async fn read_archive(connector: &Connector) -> pgctl_shared::status::ArchiveOutcome {
+    use pgctl_shared::backup::{ArchiverStats, QUERY, assess};
+    use pgctl_shared::status::ArchiveOutcome;
+    let row = match connector.client().query_one(QUERY, &[]).await {
+        Ok(row) => row,
+        Err(e) => {
+            tracing::debug!(error = %e, "pg_stat_archiver not read");
+            return ArchiveOutcome::NotObserved;
+        }
+    };
+    let time = |epoch: usize, text: usize| -> Option<(f64, String)> {
+        Some((
+            row.try_get::<_, Option<f64>>(epoch).ok()??,
+            row.try_get::<_, Option<String>>(text).ok()??,
+        ))
+    };
+    let stats = ArchiverStats {
+        archive_mode: row.try_get(0).unwrap_or_default(),
+        archived_count: row.try_get(1).unwrap_or_default(),
+        last_archived_wal: row.try_get(2).ok().flatten(),
+        last_archived: time(3, 4),
+        failed_count: row.try_get(5).unwrap_or_default(),
+        last_failed_wal: row.try_get(6).ok().flatten(),
+        last_failed: time(7, 8),
+    };
+    ArchiveOutcome::Observed(assess(&stats))
 }
 
 /// The merge patch of one rotation step: only the keys it changes, and the `resourceVersion`

@@ -268,6 +268,7 @@ async fn reconcile_cluster(
                 rollout.patroni_config,
                 origin.outcome,
                 upgrade.outcome,
+                provisioned.archive,
             )
             .await?;
             if let Some(error) = problems.into_iter().next() {

@@ -19,8 +19,8 @@ use pgctl_shared::crd::PostgresStatus;
 use pgctl_shared::requests;
 use pgctl_shared::rollout;
 use pgctl_shared::status::{
-    self, Observed, OriginOutcome, PodView, RolesOutcome, RolloutReport, SyncOutcome,
-    UpgradeOutcome,
+    self, ArchiveOutcome, Observed, OriginOutcome, PodView, RolesOutcome, RolloutReport,
+    SyncOutcome, UpgradeOutcome,
 };
 use serde_json::json;
 
@@ -169,6 +169,7 @@ pub(crate) async fn write_outcome(
         None,
         OriginOutcome::NotObserved,
         UpgradeOutcome::NotObserved,
+        ArchiveOutcome::NotObserved,
     )
     .await
 }
@@ -191,6 +192,7 @@ pub(crate) async fn write_status(
     patroni_config: Option<(String, Vec<String>)>,
     origin: OriginOutcome,
     upgrade: UpgradeOutcome,
+    archive: ArchiveOutcome,
 ) -> Result<PostgresStatus, Error> {
     let (object, namespace, name) = (target.object, target.namespace, target.name);
     let previous = target.previous.as_ref();
@@ -236,6 +238,7 @@ pub(crate) async fn write_status(
         acknowledged: target.acknowledged.clone(),
         origin,
         upgrade,
+        archive,
     };
     let now = Time(Timestamp::now());
     let new = status::compute(&observed, previous, &now);

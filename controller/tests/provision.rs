@@ -113,6 +113,7 @@ fn status_after(outcome: &RolesOutcome, previous: Option<&PostgresStatus>) -> Po
         acknowledged: Default::default(),
         origin: pgctl_shared::status::OriginOutcome::NotObserved,
         upgrade: pgctl_shared::status::UpgradeOutcome::NotObserved,
+        archive: pgctl_shared::status::ArchiveOutcome::NotObserved,
     };
     status::compute(
         &observed,

@@ -2,6 +2,7 @@
 //! naming, validation, and the builders and plans the controller and the CLI share.
 //! No network I/O lives here.
 
+pub mod backup;
 pub mod build;
 pub mod cluster_index;
 pub mod config;

@@ -18,6 +18,9 @@ use crate::status::condition;
 /// The longest interval between checks of a settling cluster.
 pub const MAX_SETTLING_RECHECK: Duration = Duration::from_secs(60);
 
+/// How often a cluster whose WAL archive fails is looked at.
+pub const ARCHIVE_FAILING_RECHECK: Duration = Duration::from_secs(60);
+
 /// How long to wait before the next periodic reconcile of a cluster with `status`.
 pub fn next_check(
     status: &PostgresStatus,
@@ -30,6 +33,10 @@ pub fn next_check(
     let settled = ready.is_some_and(|c| c.status == "True")
         && progressing.is_some_and(|c| c.status == "False");
     if settled {
+        // A failing WAL archive is looked at again soon, to see it recover.
+        if condition(status, crate::backup::CONDITION).is_some_and(|c| c.status == "False") {
+            return resync_period.min(ARCHIVE_FAILING_RECHECK);
+        }
         return resync_period;
     }
     let since = [ready, progressing]

@@ -105,6 +105,19 @@ pub struct Observed<'a> {
     pub origin: OriginOutcome,
     /// The running major and the major version upgrade ([`crate::upgrade`]).
     pub upgrade: UpgradeOutcome,
+    /// The health of the WAL archive ([`crate::backup::assess`]).
+    pub archive: ArchiveOutcome,
+}
+
+/// What the master's archiver counters said in this reconcile.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ArchiveOutcome {
+    /// Not read (no connection to the master in this pass): the previous condition stays.
+    #[default]
+    NotObserved,
+    /// Read: condition [`crate::backup::CONDITION`] (status, reason, message), or none when
+    /// the cluster does not archive.
+    Observed(Option<(&'static str, &'static str, String)>),
 }
 
 /// What the upgrade stage found in this reconcile.
@@ -390,6 +403,22 @@ pub fn compute(
         }
     };
 
+    match &observed.archive {
+        ArchiveOutcome::NotObserved => conditions.extend(
+            previous_conditions
+                .iter()
+                .find(|c| c.type_ == crate::backup::CONDITION)
+                .cloned(),
+        ),
+        ArchiveOutcome::Observed(None) => {}
+        ArchiveOutcome::Observed(Some((status, reason, message))) => conditions.push(condition(
+            crate::backup::CONDITION,
+            status,
+            reason,
+            message.clone(),
+        )),
+    }
+
     let previous_rollout = previous.and_then(|p| p.rollout.as_ref());
     let rollout = match &observed.rollout {
         Some(report) => Some(RolloutStatus {
@@ -498,6 +527,7 @@ mod tests {
             acknowledged: Default::default(),
             origin: OriginOutcome::NotObserved,
             upgrade: UpgradeOutcome::NotObserved,
+            archive: ArchiveOutcome::NotObserved,
         }
     }
 

@@ -4,7 +4,9 @@
 //! and point-in-time restores with `spec.clone.timestamp`, run by the pods with Barman's cloud
 //! tools where a Spilo image runs WAL-G (docs/backups.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
@@ -12,7 +14,12 @@ use kube::api::{Api, PostParams};
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, kubectl_ok, psql};
 use pgctl_e2e::db::{BOOT, Cluster, apply_one_instance};
-use pgctl_e2e::wait_for;
+use pgctl_e2e::{is_harness, wait_for, wait_until};
+use serde_json::Value;
+use tokio::sync::RwLock;
+
+/// Held for reading by tests that need the object store, for writing by the one that stops it.
+static STORE: RwLock<()> = RwLock::const_new(());
 
 /// The bucket `tests/cluster/up` makes.
 const BUCKET: &str = "pgctl-backups";
@@ -148,6 +155,7 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
     if skip() {
         return Ok(());
     }
+    let _store = STORE.read().await;
     let env = CliEnv::start_real("pitr", CONFIG).await?;
     object_store(&env).await?;
     let source = Cluster {
@@ -238,6 +246,173 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
     ensure!(
         rows == "1:1000,2:1000,3:1000",
         "restored after the source's deletion to {after}: batches {rows}"
+    );
+    Ok(())
+}
+
+/// The local cluster's state directory (where `tests/cluster/up` keeps the object store).
+fn cluster_dir() -> Result<PathBuf> {
+    let kubeconfig = std::env::var_os(pgctl_e2e::KUBECONFIG_ENV)
+        .map(PathBuf::from)
+        .context("PGCTL_E2E_KUBECONFIG")?;
+    Ok(kubeconfig
+        .parent()
+        .context("the kubeconfig's directory")?
+        .to_path_buf())
+}
+
+async fn backups_condition(cluster: &Cluster<'_>) -> Result<Value> {
+    let status = cluster.status().await?;
+    Ok(status["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["type"] == "BackupsHealthy")
+        .cloned()
+        .unwrap_or(Value::Null))
+}
+
+async fn wait_backups(cluster: &Cluster<'_>, status: &str, within: Duration) -> Result<Value> {
+    wait_until(
+        &format!(
+            "condition BackupsHealthy of {} to be {status}",
+            cluster.name
+        ),
+        within,
+        || async {
+            let c = backups_condition(cluster).await?;
+            Ok((c["status"] == status).then_some(c))
+        },
+    )
+    .await
+}
+
+/// The WAL segments of timeline 1 in the cluster's archive, as numbers (`log * 256 + seg`).
+fn archived_segments(bucket_dir: &std::path::Path) -> Result<BTreeSet<u64>> {
+    let mut out = BTreeSet::new();
+    for dir in std::fs::read_dir(bucket_dir)? {
+        let dir = dir?.path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir)? {
+            let name = file?.file_name().to_string_lossy().to_string();
+            let name = name.trim_end_matches(".gz");
+            if name.len() == 24 && name.starts_with("00000001") {
+                let log = u64::from_str_radix(&name[8..16], 16)?;
+                let seg = u64::from_str_radix(&name[16..24], 16)?;
+                out.insert(log * 256 + seg);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The archiver's health in status: `BackupsHealthy` is True while WAL reaches the store,
+/// turns False (reason ArchiveFailing) once the store is gone and a segment fails, and True
+/// again after the store returns, with no segment missing from the bucket.
+#[tokio::test]
+async fn a_failing_archive_is_visible_and_recovers_without_a_gap() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    // Stopping the store is possible only on the harness's own cluster.
+    if !is_harness() {
+        ensure!(
+            std::env::var("CI").is_err(),
+            "the archive failure test needs the local test cluster (tests/cluster)"
+        );
+        return Ok(());
+    }
+    let _store = STORE.write().await;
+    let env = CliEnv::start_real("arch", CONFIG).await?;
+    object_store(&env).await?;
+    let cluster = Cluster {
+        env: &env,
+        name: "acid-arch".to_string(),
+    };
+    apply_one_instance(&env, &cluster.name, "")?;
+    let (_, master, _) = cluster.topology(1).await?;
+    let password = cluster.superuser().await?;
+    psql(
+        &master,
+        "postgres",
+        &password,
+        "postgres",
+        "create table t (batch int, id int)",
+    )?;
+    batch(&master, &password, 1)?;
+    archive_now(&master, &password).await?;
+    let healthy = wait_backups(&cluster, "True", BOOT).await?;
+    println!("healthy: {healthy}");
+
+    // The store goes away: the next segment cannot be archived.
+    let dir = cluster_dir()?;
+    let pid: i32 = std::fs::read_to_string(dir.join("run/versitygw.pid"))?
+        .trim()
+        .parse()?;
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGKILL,
+    )?;
+    let restart = || -> Result<()> {
+        let out = std::process::Command::new(pgctl_e2e::workspace_root().join("tests/cluster/up"))
+            .output()?;
+        ensure!(
+            out.status.success(),
+            "tests/cluster/up: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(())
+    };
+    let result = async {
+        batch(&master, &password, 2)?;
+        psql(
+            &master,
+            "postgres",
+            &password,
+            "postgres",
+            "select pg_switch_wal()",
+        )?;
+        let failing = wait_backups(&cluster, "False", Duration::from_secs(180)).await?;
+        ensure!(
+            failing["reason"] == "ArchiveFailing",
+            "condition while the store is gone: {failing}"
+        );
+        println!("failing: {failing}");
+        Ok(())
+    }
+    .await;
+    // The store comes back whatever happened.
+    restart()?;
+    result?;
+    batch(&master, &password, 3)?;
+    archive_now(&master, &password).await?;
+    let back = wait_backups(&cluster, "True", Duration::from_secs(180)).await?;
+    println!("recovered: {back}");
+
+    let uid = kubectl_ok(&[
+        "get",
+        "postgresql",
+        "-n",
+        env.namespace.name(),
+        &cluster.name,
+        "-o",
+        "jsonpath={.metadata.uid}",
+    ])?;
+    let wals = dir.join(format!(
+        "s3/data/{BUCKET}/spilo/{}/{uid}/wal/17/wals",
+        cluster.name
+    ));
+    let segments = archived_segments(&wals)?;
+    let (first, last) = (
+        segments.first().copied().unwrap_or_default(),
+        segments.last().copied().unwrap_or_default(),
+    );
+    let missing: Vec<u64> = (first..=last).filter(|s| !segments.contains(s)).collect();
+    ensure!(
+        missing.is_empty() && segments.len() >= 3,
+        "segments in the archive: {segments:?}, missing {missing:?}"
     );
     Ok(())
 }

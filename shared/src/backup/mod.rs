@@ -1,0 +1,150 @@
+//! Backups: the health of the cluster's continuous WAL archiving, judged from PostgreSQL's own
+//! counters (`pg_stat_archiver` and `archive_mode`, read on the master), whatever tool archives
+//! (WAL-G in a Spilo image, Barman's cloud tools in the local data plane). The controller
+//! reads them when it connects to the master and writes the condition [`CONDITION`].
+
+/// The condition: `True` while WAL reaches the archive, `False` while the archiver fails,
+/// `Unknown` until the first segment is archived. Absent when `archive_mode` is off.
+pub const CONDITION: &str = "BackupsHealthy";
+
+/// Reasons of [`CONDITION`].
+pub mod reason {
+    pub const ARCHIVING: &str = "Archiving";
+    pub const ARCHIVE_FAILING: &str = "ArchiveFailing";
+    pub const WAITING_FOR_ARCHIVE: &str = "WaitingForFirstSegment";
+}
+
+/// `pg_stat_archiver` and `archive_mode` of the master. Times are seconds since the epoch
+/// with their RFC 3339 text (UTC), as PostgreSQL gave them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArchiverStats {
+    /// `archive_mode`: `off`, `on` or `always`.
+    pub archive_mode: String,
+    pub archived_count: i64,
+    pub last_archived_wal: Option<String>,
+    pub last_archived: Option<(f64, String)>,
+    pub failed_count: i64,
+    pub last_failed_wal: Option<String>,
+    pub last_failed: Option<(f64, String)>,
+}
+
+/// The query that reads [`ArchiverStats`] (one row: mode, counts, segment names, epoch
+/// seconds and UTC text of the two times).
+pub const QUERY: &str = "select current_setting('archive_mode'), archived_count, last_archived_wal, \
+     extract(epoch from last_archived_time)::float8, \
+     to_char(last_archived_time at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+     failed_count, last_failed_wal, \
+     extract(epoch from last_failed_time)::float8, \
+     to_char(last_failed_time at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
+     from pg_stat_archiver";
+
+/// The condition (status, reason, message) the counters call for; `None` when the cluster
+/// does not archive.
+pub fn assess(stats: &ArchiverStats) -> Option<(&'static str, &'static str, String)> {
+    if stats.archive_mode == "off" || stats.archive_mode.is_empty() {
+        return None;
+    }
+    let archived = match (&stats.last_archived_wal, &stats.last_archived) {
+        (Some(wal), Some((_, at))) => Some(format!("{wal} at {at}")),
+        _ => None,
+    };
+    let failing = match (&stats.last_failed, &stats.last_archived) {
+        (Some((failed, _)), Some((archived, _))) => failed > archived,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if failing {
+        let wal = stats.last_failed_wal.as_deref().unwrap_or("a WAL segment");
+        let at = stats
+            .last_failed
+            .as_ref()
+            .map(|(_, text)| text.as_str())
+            .unwrap_or_default();
+        return Some((
+            "False",
+            reason::ARCHIVE_FAILING,
+            format!(
+                "archive_command fails: {wal} could not be archived at {at} ({} failed attempts since the counters' reset); last archived: {}; WAL accumulates in pg_wal until it succeeds",
+                stats.failed_count,
+                archived.as_deref().unwrap_or("none"),
+            ),
+        ));
+    }
+    match archived {
+        Some(archived) => Some((
+            "True",
+            reason::ARCHIVING,
+            format!(
+                "last archived {archived} ({} segments archived, {} failed attempts since the counters' reset)",
+                stats.archived_count, stats.failed_count
+            ),
+        )),
+        None => Some((
+            "Unknown",
+            reason::WAITING_FOR_ARCHIVE,
+            "archive_mode is on and no WAL segment has been archived yet".to_string(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats() -> ArchiverStats {
+        ArchiverStats {
+            archive_mode: "on".into(),
+            archived_count: 7,
+            last_archived_wal: Some("000000010000000000000007".into()),
+            last_archived: Some((100.0, "2026-12-05T10:00:00Z".into())),
+            failed_count: 0,
+            last_failed_wal: None,
+            last_failed: None,
+        }
+    }
+
+    #[test]
+    fn no_archive_no_condition() {
+        let mut s = stats();
+        s.archive_mode = "off".into();
+        assert_eq!(assess(&s), None);
+    }
+
+    #[test]
+    fn archiving_is_healthy() {
+        let (status, reason, message) = assess(&stats()).expect("a condition");
+        assert_eq!((status, reason), ("True", reason::ARCHIVING));
+        assert!(message.contains("000000010000000000000007 at 2026-12-05T10:00:00Z"));
+    }
+
+    #[test]
+    fn a_failure_after_the_last_success_is_unhealthy_until_a_later_success() {
+        let mut s = stats();
+        s.failed_count = 3;
+        s.last_failed_wal = Some("000000010000000000000008".into());
+        s.last_failed = Some((160.0, "2026-12-05T10:01:00Z".into()));
+        let (status, reason, message) = assess(&s).expect("a condition");
+        assert_eq!((status, reason), ("False", reason::ARCHIVE_FAILING));
+        assert!(message.contains("000000010000000000000008"), "{message}");
+        assert!(message.contains("3 failed attempts"), "{message}");
+        // The store is back: the segment is archived after the failures.
+        s.last_archived_wal = Some("000000010000000000000008".into());
+        s.last_archived = Some((200.0, "2026-12-05T10:01:40Z".into()));
+        assert_eq!(assess(&s).map(|c| c.0), Some("True"));
+    }
+
+    #[test]
+    fn nothing_archived_yet_is_unknown_and_failing_without_success_is_false() {
+        let mut s = ArchiverStats {
+            archive_mode: "on".into(),
+            ..ArchiverStats::default()
+        };
+        assert_eq!(
+            assess(&s).map(|c| (c.0, c.1)),
+            Some(("Unknown", reason::WAITING_FOR_ARCHIVE))
+        );
+        s.failed_count = 1;
+        s.last_failed = Some((1.0, "t".into()));
+        assert_eq!(assess(&s).map(|c| c.0), Some("False"));
+    }
+}
