@@ -133,6 +133,44 @@ fn batch(ip: &str, password: &str, n: u32) -> Result<()> {
     Ok(())
 }
 
+/// A one-instance cluster `name` that archives, with table `t` holding batch 1 in an archived
+/// segment: the cluster, its master pod, the master's address and the superuser's password.
+async fn archiving_cluster<'e>(
+    env: &'e CliEnv,
+    name: &str,
+) -> Result<(Cluster<'e>, String, String, String)> {
+    let cluster = Cluster {
+        env,
+        name: name.to_string(),
+    };
+    apply_one_instance(env, name, "")?;
+    let (pod, master, _) = cluster.topology(1).await?;
+    let password = cluster.superuser().await?;
+    psql(
+        &master,
+        "postgres",
+        &password,
+        "postgres",
+        "create table t (batch int, id int)",
+    )?;
+    batch(&master, &password, 1)?;
+    archive_now(&master, &password).await?;
+    Ok((cluster, pod, master, password))
+}
+
+/// The resource's uid (the scope suffix of its archive).
+fn uid(cluster: &Cluster<'_>) -> Result<String> {
+    kubectl_ok(&[
+        "get",
+        "postgresql",
+        "-n",
+        cluster.ns(),
+        &cluster.name,
+        "-o",
+        "jsonpath={.metadata.uid}",
+    ])
+}
+
 /// `batch, count(*)` of table `t`, one line per batch.
 async fn batches(cluster: &Cluster<'_>) -> Result<String> {
     let (_, master, _) = cluster.topology(1).await?;
@@ -158,22 +196,7 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
     let _store = STORE.read().await;
     let env = CliEnv::start_real("pitr", CONFIG).await?;
     object_store(&env).await?;
-    let source = Cluster {
-        env: &env,
-        name: "acid-src".to_string(),
-    };
-    apply_one_instance(&env, &source.name, "")?;
-    let (master_pod, master, _) = source.topology(1).await?;
-    let password = source.superuser().await?;
-    psql(
-        &master,
-        "postgres",
-        &password,
-        "postgres",
-        "create table t (batch int, id int)",
-    )?;
-    batch(&master, &password, 1)?;
-    archive_now(&master, &password).await?;
+    let (source, master_pod, master, password) = archiving_cluster(&env, "acid-src").await?;
     // A base backup, as Spilo's crontab or an operator's `kubectl exec` takes one.
     let out = kubectl_ok(&[
         "exec",
@@ -200,15 +223,7 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
     batch(&master, &password, 4)?;
     archive_now(&master, &password).await?;
 
-    let uid = kubectl_ok(&[
-        "get",
-        "postgresql",
-        "-n",
-        env.namespace.name(),
-        &source.name,
-        "-o",
-        "jsonpath={.metadata.uid}",
-    ])?;
+    let uid = uid(&source)?;
     let restored = Cluster {
         env: &env,
         name: "acid-pitr".to_string(),
@@ -327,22 +342,7 @@ async fn a_failing_archive_is_visible_and_recovers_without_a_gap() -> Result<()>
     let _store = STORE.write().await;
     let env = CliEnv::start_real("arch", CONFIG).await?;
     object_store(&env).await?;
-    let cluster = Cluster {
-        env: &env,
-        name: "acid-arch".to_string(),
-    };
-    apply_one_instance(&env, &cluster.name, "")?;
-    let (_, master, _) = cluster.topology(1).await?;
-    let password = cluster.superuser().await?;
-    psql(
-        &master,
-        "postgres",
-        &password,
-        "postgres",
-        "create table t (batch int, id int)",
-    )?;
-    batch(&master, &password, 1)?;
-    archive_now(&master, &password).await?;
+    let (cluster, _, master, password) = archiving_cluster(&env, "acid-arch").await?;
     let healthy = wait_backups(&cluster, "True", BOOT).await?;
     println!("healthy: {healthy}");
 
@@ -391,15 +391,7 @@ async fn a_failing_archive_is_visible_and_recovers_without_a_gap() -> Result<()>
     let back = wait_backups(&cluster, "True", Duration::from_secs(180)).await?;
     println!("recovered: {back}");
 
-    let uid = kubectl_ok(&[
-        "get",
-        "postgresql",
-        "-n",
-        env.namespace.name(),
-        &cluster.name,
-        "-o",
-        "jsonpath={.metadata.uid}",
-    ])?;
+    let uid = uid(&cluster)?;
     let wals = dir.join(format!(
         "s3/data/{BUCKET}/spilo/{}/{uid}/wal/17/wals",
         cluster.name
