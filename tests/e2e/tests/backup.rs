@@ -158,6 +158,24 @@ async fn archiving_cluster<'e>(
     Ok((cluster, pod, master, password))
 }
 
+/// A base backup now, as an operator's `kubectl exec` (or Spilo's crontab) takes one.
+fn take_base_backup(namespace: &str, pod: &str) -> Result<()> {
+    kubectl_ok(&[
+        "exec",
+        "-n",
+        namespace,
+        pod,
+        "-c",
+        "postgres",
+        "--",
+        "su",
+        "postgres",
+        "-c",
+        "/scripts/postgres_backup.sh /home/postgres/pgdata/pgroot/data",
+    ])?;
+    Ok(())
+}
+
 /// The resource's uid (the scope suffix of its archive).
 fn uid(cluster: &Cluster<'_>) -> Result<String> {
     kubectl_ok(&[
@@ -197,21 +215,7 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
     let env = CliEnv::start_real("pitr", CONFIG).await?;
     object_store(&env).await?;
     let (source, master_pod, master, password) = archiving_cluster(&env, "acid-src").await?;
-    // A base backup, as Spilo's crontab or an operator's `kubectl exec` takes one.
-    let out = kubectl_ok(&[
-        "exec",
-        "-n",
-        env.namespace.name(),
-        &master_pod,
-        "-c",
-        "postgres",
-        "--",
-        "su",
-        "postgres",
-        "-c",
-        "/scripts/postgres_backup.sh /home/postgres/pgdata/pgroot/data",
-    ])?;
-    println!("base backup: {out}");
+    take_base_backup(env.namespace.name(), &master_pod)?;
     batch(&master, &password, 2)?;
     archive_now(&master, &password).await?;
     let between = now(&master, &password)?;
@@ -406,5 +410,69 @@ async fn a_failing_archive_is_visible_and_recovers_without_a_gap() -> Result<()>
         missing.is_empty() && segments.len() >= 3,
         "segments in the archive: {segments:?}, missing {missing:?}"
     );
+    Ok(())
+}
+
+/// The complete base backups (with their `backup.info`) in the archive directory `base`.
+fn complete_backups(base: &std::path::Path) -> BTreeSet<String> {
+    std::fs::read_dir(base)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("backup.info").is_file())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect()
+}
+
+/// Spilo's schedule: with `BACKUP_SCHEDULE` every minute and `BACKUP_NUM_TO_RETAIN` 1 (from
+/// `spec.env`), a base backup taken by hand is followed within a minute by one the schedule
+/// takes, which deletes it.
+#[tokio::test]
+async fn scheduled_base_backups_are_taken_and_pruned_to_the_retention() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    // The bucket is read as the store's directory, which only the harness's cluster has.
+    if !is_harness() {
+        ensure!(
+            std::env::var("CI").is_err(),
+            "the backup schedule test needs the local test cluster (tests/cluster)"
+        );
+        return Ok(());
+    }
+    let _store = STORE.read().await;
+    let env = CliEnv::start_real("sched", CONFIG).await?;
+    object_store(&env).await?;
+    let cluster = Cluster {
+        env: &env,
+        name: "acid-sched".to_string(),
+    };
+    apply_one_instance(
+        &env,
+        &cluster.name,
+        "  env:\n  - {name: BACKUP_SCHEDULE, value: \"* * * * *\"}\n  - {name: BACKUP_NUM_TO_RETAIN, value: \"1\"}\n",
+    )?;
+    let (pod, _, _) = cluster.topology(1).await?;
+    let base = cluster_dir()?.join(format!(
+        "s3/data/{BUCKET}/spilo/{}/{}/wal/17/base",
+        cluster.name,
+        uid(&cluster)?
+    ));
+    // One backup by hand (the schedule may have taken one already)...
+    take_base_backup(cluster.ns(), &pod)?;
+    let by_hand = complete_backups(&base);
+    ensure!(!by_hand.is_empty(), "no base backup in {}", base.display());
+    // ...then the schedule's next one (within a minute) replaces it.
+    let kept = wait_until(
+        "a scheduled base backup after the one by hand, and only it kept",
+        Duration::from_secs(150),
+        || {
+            let now = complete_backups(&base);
+            let done = now.len() == 1 && now.is_disjoint(&by_hand);
+            async move { Ok(done.then_some(now)) }
+        },
+    )
+    .await?;
+    println!("base backups: {by_hand:?} by hand, then {kept:?} by the schedule");
     Ok(())
 }

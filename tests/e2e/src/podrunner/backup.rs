@@ -265,6 +265,122 @@ pub fn clone_restore_script(archive: &Archive, tools: &Path, target: Option<&str
     )
 }
 
+/// The script that starts a Spilo container whose cluster archives: Spilo's cron (base backups
+/// on `BACKUP_SCHEDULE`, [`cron_script`]) in the background, then Patroni in its place.
+pub const START_SCRIPT: &str = "spilo-start.sh";
+/// Spilo's crontab line, as a loop.
+pub const CRON_SCRIPT: &str = "backup-cron.sh";
+
+/// [`START_SCRIPT`]: the cron loop in the background, then `exec` of Patroni.
+pub fn start_script(run_dir: &Path, patroni: &Path, config: &Path) -> String {
+    format!(
+        "{}{} &
+exec {} {}
+",
+        header("Spilo's start: cron (base backups on BACKUP_SCHEDULE) and Patroni."),
+        sh_quote(&run_dir.join(CRON_SCRIPT).display().to_string()),
+        sh_quote(&patroni.display().to_string()),
+        sh_quote(&config.display().to_string()),
+    )
+}
+
+/// `BACKUP_SCHEDULE` (five cron fields), or Spilo's default; a schedule cron would not take is
+/// an error naming the variable.
+pub fn backup_schedule(env: &BTreeMap<String, String>) -> Result<String, ConfigError> {
+    let schedule = set(env, "BACKUP_SCHEDULE").unwrap_or(DEFAULT_BACKUP_SCHEDULE);
+    let fields: Vec<&str> = schedule.split_whitespace().collect();
+    let item_ok = |item: &str| {
+        let (range, step) = match item.split_once('/') {
+            Some((range, step)) => (range, Some(step)),
+            None => (item, None),
+        };
+        let number =
+            |n: &str| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit());
+        step.is_none_or(number)
+            && (range == "*"
+                || number(range)
+                || range
+                    .split_once('-')
+                    .is_some_and(|(a, b)| number(a) && number(b)))
+    };
+    if fields.len() != 5 || !fields.iter().all(|f| f.split(',').all(item_ok)) {
+        return Err(ConfigError::Unreadable {
+            name: "BACKUP_SCHEDULE",
+            message: format!(
+                "{schedule:?} is not a cron schedule of five numeric fields (minute hour day month weekday)"
+            ),
+        });
+    }
+    Ok(fields.join(" "))
+}
+
+/// Spilo's crontab entry `BACKUP_SCHEDULE /scripts/postgres_backup.sh PGDATA` as a loop in the
+/// container: at the start of every minute (UTC, as in Spilo), if the schedule matches, the
+/// backup script runs (to its end: runs do not overlap). Cron's rules: `*`, numbers, ranges,
+/// lists and steps; weekday 0 or 7 is Sunday; when both day fields are restricted, either
+/// matches.
+pub fn cron_script(schedule: &str, pgdata: &str) -> String {
+    format!(
+        r#"{}# The fields hold '*': no file name expansion anywhere.
+set -f
+schedule={}
+pgdata={}
+# field_matches VALUE FIELD LOW HIGH
+field_matches() {{
+    value=$1; low=$3; high=$4
+    old_ifs=$IFS; IFS=,
+    for item in $2; do
+        IFS=$old_ifs
+        step=1; first=$low; last=$high
+        case $item in */*) step=${{item#*/}}; item=${{item%/*}} ;; esac
+        case $item in
+            '*') ;;
+            *-*) first=${{item%-*}}; last=${{item#*-}} ;;
+            *) first=$item; [ "$step" = 1 ] && last=$item ;;
+        esac
+        if [ "$value" -ge "$first" ] && [ "$value" -le "$last" ] && [ $(( (value - first) % step )) -eq 0 ]; then
+            return 0
+        fi
+    done
+    IFS=$old_ifs
+    return 1
+}}
+# schedule_matches MINUTE HOUR DAY MONTH WEEKDAY
+schedule_matches() {{
+    set -- $schedule "$@"
+    field_matches "$6" "$1" 0 59 && field_matches "$7" "$2" 0 23 && field_matches "$9" "$4" 1 12 || return 1
+    day_ok=1; week_ok=1
+    field_matches "$8" "$3" 1 31 || day_ok=0
+    {{ field_matches "${{10}}" "$5" 0 7 || {{ [ "${{10}}" = 0 ] && field_matches 7 "$5" 0 7; }}; }} || week_ok=0
+    if [ "$3" != '*' ] && [ "$5" != '*' ]; then
+        [ $day_ok = 1 ] || [ $week_ok = 1 ]
+    else
+        [ $day_ok = 1 ] && [ $week_ok = 1 ]
+    fi
+}}
+# Numbers without leading zeros (08 is not octal to the shell).
+now() {{
+    set -- $(date -u '+%M %H %d %m %w')
+    echo $((1$1 - 100)) $((1$2 - 100)) $((1$3 - 100)) $((1$4 - 100)) $5
+}}
+[ "${{1:-}}" = --check ] && {{ shift; schedule_matches "$@"; exit $?; }}
+while :; do
+    second=$(date -u +%S)
+    sleep $((60 - (1$second - 100)))
+    if schedule_matches $(now); then
+        echo "backup-cron: $schedule: /scripts/{} $pgdata"
+        {} "$pgdata" || echo "backup-cron: the base backup failed"
+    fi
+done
+"#,
+        header("Spilo's crontab (BACKUP_SCHEDULE)."),
+        sh_quote(schedule),
+        sh_quote(pgdata),
+        BACKUP_SCRIPT,
+        sh_quote(&format!("{SCRIPTS_DIR}/{BACKUP_SCRIPT}")),
+    )
+}
+
 /// `BACKUP_NUM_TO_RETAIN`, or Spilo's default.
 pub fn backups_to_retain(env: &BTreeMap<String, String>) -> Result<u32, ConfigError> {
     match set(env, "BACKUP_NUM_TO_RETAIN") {
@@ -387,6 +503,62 @@ mod tests {
             backup.contains("--retention-policy 'REDUNDANCY 3'"),
             "{backup}"
         );
+    }
+
+    /// Runs the cron script's matcher (`--check`) for a time.
+    fn fires(schedule: &str, minute: u32, hour: u32, day: u32, month: u32, weekday: u32) -> bool {
+        let script = cron_script(schedule, "/data");
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .arg("cron")
+            .arg("--check")
+            .args([minute, hour, day, month, weekday].map(|n| n.to_string()))
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    #[test]
+    fn the_cron_loop_matches_as_cron_does() {
+        // Spilo's default: 01:00 every day.
+        assert!(fires("0 1 * * *", 0, 1, 5, 12, 6));
+        assert!(!fires("0 1 * * *", 1, 1, 5, 12, 6));
+        assert!(!fires("0 1 * * *", 0, 2, 5, 12, 6));
+        assert!(fires("* * * * *", 37, 13, 5, 12, 6));
+        assert!(fires("*/15 * * * *", 45, 0, 1, 1, 0));
+        assert!(!fires("*/15 * * * *", 46, 0, 1, 1, 0));
+        assert!(fires("5-10/5 * * * *", 10, 0, 1, 1, 0));
+        assert!(!fires("5-10/5 * * * *", 7, 0, 1, 1, 0));
+        assert!(fires("0 8,20 * * *", 0, 20, 1, 1, 0));
+        // Sunday is 0 or 7.
+        assert!(fires("0 0 * * 7", 0, 0, 6, 12, 0));
+        assert!(!fires("0 0 * * 1-5", 0, 0, 6, 12, 0));
+        // Both day fields restricted: either.
+        assert!(fires("0 0 1 * 1", 0, 0, 7, 12, 1));
+        assert!(fires("0 0 1 * 1", 0, 0, 1, 12, 3));
+        assert!(!fires("0 0 1 * 1", 0, 0, 2, 12, 3));
+    }
+
+    #[test]
+    fn a_schedule_cron_would_refuse_is_named() {
+        assert_eq!(backup_schedule(&env(&[])), Ok("0 1 * * *".to_string()));
+        assert_eq!(
+            backup_schedule(&env(&[("BACKUP_SCHEDULE", " */5  * * * 1-5 ")])),
+            Ok("*/5 * * * 1-5".to_string())
+        );
+        for bad in ["@daily", "* * * *", "0 1 * * MON", "0 1; rm -rf / * * *"] {
+            let err = backup_schedule(&env(&[("BACKUP_SCHEDULE", bad)]));
+            assert!(
+                matches!(
+                    err,
+                    Err(ConfigError::Unreadable {
+                        name: "BACKUP_SCHEDULE",
+                        ..
+                    })
+                ),
+                "{bad}: {err:?}"
+            );
+        }
     }
 
     #[test]

@@ -499,10 +499,38 @@ impl RealPod {
             )?;
             own(&script, uid, gid, 0o700)?;
         }
+        let mut command = vec![
+            self.shared.patroni.display().to_string(),
+            inside_run.join("patroni.yml").display().to_string(),
+        ];
         if let Some(tools) = self.shared.backup_tools.as_deref() {
             let scripts = self.dir.join("scripts");
             tokio::fs::create_dir_all(&scripts).await?;
-            for (dir, name, text) in backup_scripts(&resolved, tools, bin_dir, major)? {
+            let mut written = backup_scripts(&resolved, tools, bin_dir, major)?;
+            // A cluster that archives takes base backups on BACKUP_SCHEDULE: Spilo's cron
+            // beside Patroni.
+            if backup::archive(&resolved, major).is_some() {
+                let pgdata = image_env
+                    .get("PGDATA")
+                    .cloned()
+                    .unwrap_or_else(|| "/home/postgres/pgdata/pgroot/data".to_string());
+                written.push((
+                    ScriptDir::Run,
+                    backup::CRON_SCRIPT,
+                    backup::cron_script(&backup::backup_schedule(&resolved)?, &pgdata),
+                ));
+                written.push((
+                    ScriptDir::Run,
+                    backup::START_SCRIPT,
+                    backup::start_script(
+                        &inside_run,
+                        &self.shared.patroni,
+                        &inside_run.join("patroni.yml"),
+                    ),
+                ));
+                command = vec![inside_run.join(backup::START_SCRIPT).display().to_string()];
+            }
+            for (dir, name, text) in written {
                 let path = match dir {
                     ScriptDir::Run => run_dir.join(name),
                     ScriptDir::Scripts => scripts.join(name),
@@ -543,10 +571,7 @@ impl RealPod {
                 dirs: image_dirs(Family::Spilo)?,
                 user: Some((uid, gid)),
                 working_dir: image::working_dir(Family::Spilo).to_string(),
-                command: vec![
-                    self.shared.patroni.display().to_string(),
-                    inside_run.join("patroni.yml").display().to_string(),
-                ],
+                command,
             },
             env,
             probe: probe::of(c, true),
