@@ -34,6 +34,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Create a cluster that starts as a copy of a running one (same namespace)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a base backup of a cluster now, into its WAL archive')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Create a cluster restored from another''s WAL archive to a moment (point-in-time restore)')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote a standby cluster: it stops following its source and takes writes')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply manifests with server-side apply (several documents, `-` for stdin)')
@@ -136,6 +138,62 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--pooler', '--pooler', [CompletionResultType]::ParameterName, 'Run a connection pooler (PgBouncer) in front of the master (`spec.enableConnectionPooler`)')
             [CompletionResult]::new('--replica-pooler', '--replica-pooler', [CompletionResultType]::ParameterName, 'Run a connection pooler in front of the replicas (`spec.enableReplicaConnectionPooler`)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`client` prints the clone''s manifest (the source is read, nothing is created); `server` has the API server validate it without creating it')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of --dry-run (yaml or json) or of the created resource')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of --dry-run (yaml or json) or of the created resource')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits before giving up with exit code 3')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the change is done (the cluster Running, or gone for delete)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;backup' {
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the base backup to end (`--wait=false`: start it and return; its output goes to the master''s log)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;restore' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The cluster whose archive is restored (same namespace); it may have been deleted')
+            [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'The moment to restore to: RFC 3339 with an offset, e.g. 2026-12-04T10:15:00+00:00. The archive must hold a commit after it (a quiet cluster archives every 30 minutes)')
+            [CompletionResult]::new('--uid', '--uid', [CompletionResultType]::ParameterName, 'The uid (`metadata.uid`) of the incarnation of SOURCE whose archive is read; default: the existing SOURCE''s. Required when SOURCE no longer exists')
+            [CompletionResult]::new('--s3-wal-path', '--s3-wal-path', [CompletionResultType]::ParameterName, 'Where SOURCE''s archive is, when not in the controller''s `wal_s3_bucket` (`spec.clone.s3_wal_path`, e.g. s3://bucket/spilo/acid-src/UID/wal/17)')
+            [CompletionResult]::new('--team', '--team', [CompletionResultType]::ParameterName, 'Team that owns the cluster (`spec.teamId`)')
+            [CompletionResult]::new('--instances', '--instances', [CompletionResultType]::ParameterName, 'Number of instances (pods) (`spec.numberOfInstances`)')
+            [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'PostgreSQL major version (`spec.postgresql.version`)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of each data volume, e.g. `10Gi` (`spec.volume.size`)')
+            [CompletionResult]::new('--storage-class', '--storage-class', [CompletionResultType]::ParameterName, 'Storage class of the data volumes (`spec.volume.storageClass`)')
+            [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU request of the postgres container, e.g. `500m`')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory request of the postgres container, e.g. `1Gi`')
+            [CompletionResult]::new('--cpu-limit', '--cpu-limit', [CompletionResultType]::ParameterName, 'CPU limit of the postgres container')
+            [CompletionResult]::new('--memory-limit', '--memory-limit', [CompletionResultType]::ParameterName, 'Memory limit of the postgres container')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'A role and its flags, e.g. `app:createdb,login`; repeat for several (sets the role''s flags)')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'A database and its owner, e.g. `app:app`; repeat for several')
+            [CompletionResult]::new('--param', '--param', [CompletionResultType]::ParameterName, 'A PostgreSQL parameter, e.g. `max_connections=200`; repeat for several')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'A label of the postgresql resource, `key=value`; repeat for several')
+            [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'An annotation of the postgresql resource, `key=value`; repeat for several')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Spilo image of the cluster (`spec.dockerImage`; default: the controller''s `docker_image`)')
+            [CompletionResult]::new('--load-balancer', '--load-balancer', [CompletionResultType]::ParameterName, 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)')
+            [CompletionResult]::new('--pooler', '--pooler', [CompletionResultType]::ParameterName, 'Run a connection pooler (PgBouncer) in front of the master (`spec.enableConnectionPooler`)')
+            [CompletionResult]::new('--replica-pooler', '--replica-pooler', [CompletionResultType]::ParameterName, 'Run a connection pooler in front of the replicas (`spec.enableReplicaConnectionPooler`)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, '`client` prints the new cluster''s manifest (nothing is created); `server` has the API server validate it without creating it')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of --dry-run (yaml or json) or of the created resource')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of --dry-run (yaml or json) or of the created resource')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait waits before giving up with exit code 3')
@@ -1053,6 +1111,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
         'pgctl;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Create a cluster that starts as a copy of a running one (same namespace)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Take a base backup of a cluster now, into its WAL archive')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Create a cluster restored from another''s WAL archive to a moment (point-in-time restore)')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Promote a standby cluster: it stops following its source and takes writes')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply manifests with server-side apply (several documents, `-` for stdin)')
@@ -1094,6 +1154,12 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;help;clone' {
+            break
+        }
+        'pgctl;help;backup' {
+            break
+        }
+        'pgctl;help;restore' {
             break
         }
         'pgctl;help;promote' {

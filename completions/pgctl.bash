@@ -19,6 +19,9 @@ _pgctl() {
             pgctl,apply)
                 cmd="pgctl__subcmd__apply"
                 ;;
+            pgctl,backup)
+                cmd="pgctl__subcmd__backup"
+                ;;
             pgctl,clone)
                 cmd="pgctl__subcmd__clone"
                 ;;
@@ -94,6 +97,9 @@ _pgctl() {
             pgctl,restart)
                 cmd="pgctl__subcmd__restart"
                 ;;
+            pgctl,restore)
+                cmd="pgctl__subcmd__restore"
+                ;;
             pgctl,resume)
                 cmd="pgctl__subcmd__resume"
                 ;;
@@ -135,6 +141,9 @@ _pgctl() {
                 ;;
             pgctl__subcmd__help,apply)
                 cmd="pgctl__subcmd__help__subcmd__apply"
+                ;;
+            pgctl__subcmd__help,backup)
+                cmd="pgctl__subcmd__help__subcmd__backup"
                 ;;
             pgctl__subcmd__help,clone)
                 cmd="pgctl__subcmd__help__subcmd__clone"
@@ -204,6 +213,9 @@ _pgctl() {
                 ;;
             pgctl__subcmd__help,restart)
                 cmd="pgctl__subcmd__help__subcmd__restart"
+                ;;
+            pgctl__subcmd__help,restore)
+                cmd="pgctl__subcmd__help__subcmd__restore"
                 ;;
             pgctl__subcmd__help,resume)
                 cmd="pgctl__subcmd__help__subcmd__resume"
@@ -341,7 +353,7 @@ _pgctl() {
 
     case "${cmd}" in
         pgctl)
-            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version create clone promote upgrade apply list get status describe scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
+            opts="-n -h -V --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version create clone backup restore promote upgrade apply list get status describe scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -407,6 +419,52 @@ _pgctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__backup)
+            opts="-n -h -V --wait --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --wait)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)
@@ -1001,7 +1059,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__help)
-            opts="create clone promote upgrade apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
+            opts="create clone backup restore promote upgrade apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1015,6 +1073,20 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__backup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1407,6 +1479,20 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__help__subcmd__restart)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2690,6 +2776,152 @@ _pgctl() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__restore)
+            opts="-o -n -h -V --from --time --uid --s3-wal-path --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --pooler --replica-pooler --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --uid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-wal-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --team)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instances)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pg-version)
+                    COMPREPLY=($(compgen -W "14 15 16 17 18" -- "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --load-balancer)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --pooler)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --replica-pooler)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

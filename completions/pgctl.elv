@@ -31,6 +31,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --version 'Print version'
             cand create 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
             cand clone 'Create a cluster that starts as a copy of a running one (same namespace)'
+            cand backup 'Take a base backup of a cluster now, into its WAL archive'
+            cand restore 'Create a cluster restored from another''s WAL archive to a moment (point-in-time restore)'
             cand promote 'Promote a standby cluster: it stops following its source and takes writes'
             cand upgrade 'Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight'
             cand apply 'Apply manifests with server-side apply (several documents, `-` for stdin)'
@@ -131,6 +133,60 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --pooler 'Run a connection pooler (PgBouncer) in front of the master (`spec.enableConnectionPooler`)'
             cand --replica-pooler 'Run a connection pooler in front of the replicas (`spec.enableReplicaConnectionPooler`)'
             cand --dry-run '`client` prints the clone''s manifest (the source is read, nothing is created); `server` has the API server validate it without creating it'
+            cand -o 'Output format of --dry-run (yaml or json) or of the created resource'
+            cand --output 'Output format of --dry-run (yaml or json) or of the created resource'
+            cand --timeout 'How long --wait waits before giving up with exit code 3'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --wait 'Wait until the change is done (the cluster Running, or gone for delete)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;backup'= {
+            cand --wait 'Wait for the base backup to end (`--wait=false`: start it and return; its output goes to the master''s log)'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;restore'= {
+            cand --from 'The cluster whose archive is restored (same namespace); it may have been deleted'
+            cand --time 'The moment to restore to: RFC 3339 with an offset, e.g. 2026-12-04T10:15:00+00:00. The archive must hold a commit after it (a quiet cluster archives every 30 minutes)'
+            cand --uid 'The uid (`metadata.uid`) of the incarnation of SOURCE whose archive is read; default: the existing SOURCE''s. Required when SOURCE no longer exists'
+            cand --s3-wal-path 'Where SOURCE''s archive is, when not in the controller''s `wal_s3_bucket` (`spec.clone.s3_wal_path`, e.g. s3://bucket/spilo/acid-src/UID/wal/17)'
+            cand --team 'Team that owns the cluster (`spec.teamId`)'
+            cand --instances 'Number of instances (pods) (`spec.numberOfInstances`)'
+            cand --pg-version 'PostgreSQL major version (`spec.postgresql.version`)'
+            cand --size 'Size of each data volume, e.g. `10Gi` (`spec.volume.size`)'
+            cand --storage-class 'Storage class of the data volumes (`spec.volume.storageClass`)'
+            cand --cpu 'CPU request of the postgres container, e.g. `500m`'
+            cand --memory 'Memory request of the postgres container, e.g. `1Gi`'
+            cand --cpu-limit 'CPU limit of the postgres container'
+            cand --memory-limit 'Memory limit of the postgres container'
+            cand --user 'A role and its flags, e.g. `app:createdb,login`; repeat for several (sets the role''s flags)'
+            cand --database 'A database and its owner, e.g. `app:app`; repeat for several'
+            cand --param 'A PostgreSQL parameter, e.g. `max_connections=200`; repeat for several'
+            cand --label 'A label of the postgresql resource, `key=value`; repeat for several'
+            cand --annotation 'An annotation of the postgresql resource, `key=value`; repeat for several'
+            cand --image 'Spilo image of the cluster (`spec.dockerImage`; default: the controller''s `docker_image`)'
+            cand --load-balancer 'Give the master Service a load balancer (`spec.enableMasterLoadBalancer`)'
+            cand --pooler 'Run a connection pooler (PgBouncer) in front of the master (`spec.enableConnectionPooler`)'
+            cand --replica-pooler 'Run a connection pooler in front of the replicas (`spec.enableReplicaConnectionPooler`)'
+            cand --dry-run '`client` prints the new cluster''s manifest (nothing is created); `server` has the API server validate it without creating it'
             cand -o 'Output format of --dry-run (yaml or json) or of the created resource'
             cand --output 'Output format of --dry-run (yaml or json) or of the created resource'
             cand --timeout 'How long --wait waits before giving up with exit code 3'
@@ -989,6 +1045,8 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         &'pgctl;help'= {
             cand create 'Create a cluster from flags, from a file (-f), or with a wizard at a terminal'
             cand clone 'Create a cluster that starts as a copy of a running one (same namespace)'
+            cand backup 'Take a base backup of a cluster now, into its WAL archive'
+            cand restore 'Create a cluster restored from another''s WAL archive to a moment (point-in-time restore)'
             cand promote 'Promote a standby cluster: it stops following its source and takes writes'
             cand upgrade 'Upgrade a cluster to a new PostgreSQL major in place (pg_upgrade), after a preflight'
             cand apply 'Apply manifests with server-side apply (several documents, `-` for stdin)'
@@ -1028,6 +1086,10 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         &'pgctl;help;create'= {
         }
         &'pgctl;help;clone'= {
+        }
+        &'pgctl;help;backup'= {
+        }
+        &'pgctl;help;restore'= {
         }
         &'pgctl;help;promote'= {
         }

@@ -2,6 +2,7 @@
 //! module per command, which declares that command's arguments next to its code.
 
 mod apply;
+mod backup;
 mod clone;
 mod completions;
 mod connect;
@@ -21,6 +22,7 @@ mod promote;
 mod reference;
 mod report;
 mod restart;
+mod restore;
 mod resync;
 mod rollout;
 mod scale;
@@ -81,6 +83,12 @@ pub enum Command {
     /// Create a cluster that starts as a copy of a running one (same namespace).
     #[command(after_help = clone::EXAMPLES)]
     Clone(clone::CloneArgs),
+    /// Take a base backup of a cluster now, into its WAL archive.
+    #[command(after_help = backup::EXAMPLES)]
+    Backup(backup::BackupArgs),
+    /// Create a cluster restored from another's WAL archive to a moment (point-in-time restore).
+    #[command(after_help = restore::EXAMPLES)]
+    Restore(restore::RestoreArgs),
     /// Promote a standby cluster: it stops following its source and takes writes.
     #[command(after_help = promote::EXAMPLES)]
     Promote(promote::PromoteArgs),
@@ -201,6 +209,8 @@ async fn run_async(command: Command, global: &GlobalArgs, ui: &Ui) -> anyhow::Re
     match command {
         Command::Create(args) => create::run(args, global, ui).await,
         Command::Clone(args) => clone::run(args, global, ui).await,
+        Command::Restore(args) => restore::run(args, global, ui).await,
+        Command::Backup(args) => backup::run(args, global, ui).await,
         Command::Promote(args) => promote::run(args, global, ui).await,
         Command::Upgrade(args) => upgrade::run(args, global, ui).await,
         Command::Apply(args) => apply::run(args, global, ui).await,

@@ -87,9 +87,64 @@ pub fn assess(stats: &ArchiverStats) -> Option<(&'static str, &'static str, Stri
     }
 }
 
+/// The command, run in the master's `postgres` container, that takes a base backup now: Spilo's
+/// `/scripts/postgres_backup.sh PGDATA` as `postgres`, through `envdir /run/etc/wal-e.d/env`
+/// where Spilo keeps its WAL-G settings there (a real Spilo image), directly otherwise (the local
+/// data plane gives the script the container's environment). `background`: detached, its
+/// output going to the container's log, so that the command returns at once.
+pub fn backup_command(background: bool) -> Vec<String> {
+    let run = "script=\"/scripts/postgres_backup.sh ${PGDATA:-/home/postgres/pgdata/pgroot/data}\"; \
+         if [ -d /run/etc/wal-e.d/env ] && command -v envdir >/dev/null 2>&1; then \
+         script=\"envdir /run/etc/wal-e.d/env $script\"; fi; ";
+    let exec = if background {
+        "nohup su postgres -c \"$script\" >/proc/1/fd/1 2>&1 </dev/null & echo started"
+    } else {
+        "exec su postgres -c \"$script\""
+    };
+    vec!["sh".into(), "-c".into(), format!("{run}{exec}")]
+}
+
+/// The time a restore recovers to, as `spec.clone.timestamp` needs it: RFC 3339 with an
+/// explicit offset (a `Z` becomes `+00:00`, which the reference's CRD requires), in UTC. A time
+/// after `now` is refused: the archive holds nothing later than now.
+pub fn target_time(text: &str, now: k8s_openapi::jiff::Timestamp) -> Result<String, String> {
+    let time: k8s_openapi::jiff::Timestamp = text.trim().parse().map_err(|e| {
+        format!(
+            "{text:?} is not an RFC 3339 time with an offset, e.g. 2026-12-04T10:15:00+00:00 ({e})"
+        )
+    })?;
+    if time > now {
+        return Err(format!(
+            "{text:?} is in the future (now is {now}): a restore recovers to a moment the archive already holds"
+        ));
+    }
+    let utc = time.to_string();
+    Ok(match utc.strip_suffix('Z') {
+        Some(rest) => format!("{rest}+00:00"),
+        None => utc,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn restore_times_are_written_with_an_explicit_offset_in_utc() {
+        let now: k8s_openapi::jiff::Timestamp = "2026-12-05T12:00:00Z".parse().expect("a time");
+        assert_eq!(
+            target_time("2026-12-04T10:15:00Z", now).as_deref(),
+            Ok("2026-12-04T10:15:00+00:00")
+        );
+        assert_eq!(
+            target_time("2026-12-04T11:15:00.25+01:00", now).as_deref(),
+            Ok("2026-12-04T10:15:00.25+00:00")
+        );
+        assert!(target_time("2026-12-04 10:15", now).is_err());
+        assert!(target_time("2026-12-04T10:15:00", now).is_err());
+        let future = target_time("2026-12-06T00:00:00Z", now).expect_err("a future time");
+        assert!(future.contains("future"), "{future}");
+    }
 
     fn stats() -> ArchiverStats {
         ArchiverStats {

@@ -215,7 +215,13 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
     let env = CliEnv::start_real("pitr", CONFIG).await?;
     object_store(&env).await?;
     let (source, master_pod, master, password) = archiving_cluster(&env, "acid-src").await?;
-    take_base_backup(env.namespace.name(), &master_pod)?;
+    // A base backup now, with pgctl (Spilo's script in the master pod).
+    let taken = env.pgctl(&["backup", &source.name]).expect_code(0)?;
+    ensure!(
+        taken.stdout.contains("base backup taken") && taken.stdout.contains(&master_pod),
+        "{}",
+        taken.all()
+    );
     batch(&master, &password, 2)?;
     archive_now(&master, &password).await?;
     let between = now(&master, &password)?;
@@ -253,14 +259,74 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
         env: &env,
         name: "acid-late".to_string(),
     };
-    apply_one_instance(
-        &env,
+    // With `pgctl restore`: the source is gone, so its uid and major are named.
+    let refused = env
+        .pgctl(&[
+            "restore",
+            &late.name,
+            "--from",
+            &source.name,
+            "--time",
+            &after,
+            "--team",
+            "acid",
+        ])
+        .expect_code(2)?;
+    ensure!(refused.stderr.contains("--uid"), "{}", refused.all());
+    let future = env
+        .pgctl(&[
+            "restore",
+            &late.name,
+            "--from",
+            &source.name,
+            "--time",
+            "2099-01-01T00:00:00Z",
+        ])
+        .expect_code(2)?;
+    ensure!(future.stderr.contains("future"), "{}", future.all());
+    let taken = env
+        .pgctl(&[
+            "restore",
+            &restored.name,
+            "--from",
+            &source.name,
+            "--time",
+            &after,
+            "--uid",
+            &uid,
+        ])
+        .expect_code(2)?;
+    ensure!(taken.stderr.contains("already exists"), "{}", taken.all());
+    let restore = [
+        "restore",
         &late.name,
-        &format!(
-            "  clone:\n    cluster: {}\n    uid: {uid}\n    timestamp: \"{after}\"\n",
-            source.name
-        ),
-    )?;
+        "--from",
+        &source.name,
+        "--uid",
+        &uid,
+        "--time",
+        &after,
+        "--team",
+        "acid",
+        "--pg-version",
+        "17",
+        "--instances",
+        "1",
+        "--size",
+        "1Gi",
+    ];
+    let manifest = env
+        .pgctl(&[&restore[..], &["--dry-run=client", "-o", "yaml"]].concat())
+        .expect_code(0)?
+        .stdout;
+    ensure!(
+        manifest.contains(&format!("timestamp: '{after}'"))
+            || manifest.contains(&format!("timestamp: \"{after}\""))
+            || manifest.contains(&format!("timestamp: {after}")),
+        "the manifest does not restore to {after}:\n{manifest}"
+    );
+    env.pgctl(&[&restore[..], &["--wait", "--timeout", "5m"]].concat())
+        .expect_code(0)?;
     let rows = batches(&late).await?;
     ensure!(
         rows == "1:1000,2:1000,3:1000",
