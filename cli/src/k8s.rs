@@ -274,6 +274,23 @@ impl Kube {
         })
     }
 
+    /// Reads one cluster of this namespace if it exists (`None`: not found), with the errors
+    /// of [`Kube::get_cluster`] otherwise.
+    pub async fn find_cluster(&self, name: &str) -> anyhow::Result<Option<Postgresql>> {
+        self.clusters(&self.namespace)
+            .get_opt(name)
+            .await
+            .map_err(|e| {
+                self.explain(
+                    e,
+                    Subject::Cluster {
+                        name,
+                        namespace: &self.namespace,
+                    },
+                )
+            })
+    }
+
     /// Turns a client error into a message that says what is wrong and what to do.
     pub fn explain(&self, error: kube::Error, subject: Subject<'_>) -> anyhow::Error {
         anyhow::anyhow!(explain(&error, subject, &self.server, self.timeout))

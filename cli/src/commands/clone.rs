@@ -16,7 +16,7 @@ use crate::k8s;
 use crate::spec;
 use crate::ui::Ui;
 
-use super::create::{self, Candidate};
+use super::create;
 
 #[derive(Debug, Args)]
 pub struct CloneArgs {
@@ -62,21 +62,7 @@ pub async fn run(args: CloneArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resul
     let kube = k8s::connect(global).await?;
     let source = kube.get_cluster(&args.source).await?;
     let pg = manifest(&source, &args.name, &args.spec)?;
-    let candidate = Candidate {
-        pg,
-        unknown_fields: Vec::new(),
-    };
-    let kube = (args.dry_run != DryRun::Client).then_some(kube);
-    create::submit(
-        kube,
-        vec![candidate],
-        args.output,
-        args.dry_run,
-        &args.wait,
-        ui,
-        None,
-    )
-    .await
+    create::submit_built(kube, pg, args.output, args.dry_run, &args.wait, ui).await
 }
 
 #[cfg(test)]

@@ -139,6 +139,24 @@ pub async fn run(mut args: CreateArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::
     .await
 }
 
+/// [`submit`] of one cluster the command built itself (`clone`, `restore`): with `kube`
+/// unless `--dry-run=client`.
+pub(crate) async fn submit_built(
+    kube: k8s::Kube,
+    pg: Postgresql,
+    format: Option<OutputFormat>,
+    dry_run: DryRun,
+    wait: &WaitArgs,
+    ui: &Ui,
+) -> anyhow::Result<Code> {
+    let candidate = Candidate {
+        pg,
+        unknown_fields: Vec::new(),
+    };
+    let kube = (dry_run != DryRun::Client).then_some(kube);
+    submit(kube, vec![candidate], format, dry_run, wait, ui, None).await
+}
+
 /// Validates every candidate, then creates them (or prints them for `--dry-run=client`,
 /// `kube` being `None`), prints each result, and waits with `--wait`. A standby's source
 /// credentials are copied first ([`StandbySource`]).

@@ -17,7 +17,7 @@ use crate::k8s;
 use crate::spec;
 use crate::ui::Ui;
 
-use super::create::{self, Candidate};
+use super::create;
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
@@ -116,55 +116,15 @@ pub async fn run(args: RestoreArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Res
         )));
     }
     // A restore never touches an existing cluster.
-    if kube
-        .clusters(&namespace)
-        .get_opt(&args.name)
-        .await
-        .map_err(|e| {
-            kube.explain(
-                e,
-                k8s::Subject::Cluster {
-                    name: &args.name,
-                    namespace: &namespace,
-                },
-            )
-        })?
-        .is_some()
-    {
+    if kube.find_cluster(&args.name).await?.is_some() {
         return Err(exit::usage(format!(
             "cluster {:?} already exists in namespace {namespace:?}: a restore creates a new cluster; pick another name",
             args.name
         )));
     }
-    let source = kube
-        .clusters(&namespace)
-        .get_opt(&args.from)
-        .await
-        .map_err(|e| {
-            kube.explain(
-                e,
-                k8s::Subject::Cluster {
-                    name: &args.from,
-                    namespace: &namespace,
-                },
-            )
-        })?;
+    let source = kube.find_cluster(&args.from).await?;
     let pg = manifest(&args, &namespace, source.as_ref(), time)?;
-    let candidate = Candidate {
-        pg,
-        unknown_fields: Vec::new(),
-    };
-    let kube = (args.dry_run != DryRun::Client).then_some(kube);
-    create::submit(
-        kube,
-        vec![candidate],
-        args.output,
-        args.dry_run,
-        &args.wait,
-        ui,
-        None,
-    )
-    .await
+    create::submit_built(kube, pg, args.output, args.dry_run, &args.wait, ui).await
 }
 
 #[cfg(test)]

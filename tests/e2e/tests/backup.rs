@@ -335,6 +335,22 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
     Ok(())
 }
 
+/// Whether a test that needs the harness's own object store (its directory, its process) is
+/// skipped: without real pods, or against another cluster; an error under `CI=true`.
+fn skip_without_the_store(what: &str) -> Result<bool> {
+    if skip() {
+        return Ok(true);
+    }
+    if !is_harness() {
+        ensure!(
+            std::env::var("CI").is_err(),
+            "{what} needs the local test cluster (tests/cluster)"
+        );
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// The local cluster's state directory (where `tests/cluster/up` keeps the object store).
 fn cluster_dir() -> Result<PathBuf> {
     let kubeconfig = std::env::var_os(pgctl_e2e::KUBECONFIG_ENV)
@@ -398,15 +414,8 @@ fn archived_segments(bucket_dir: &std::path::Path) -> Result<BTreeSet<u64>> {
 /// again after the store returns, with no segment missing from the bucket.
 #[tokio::test]
 async fn a_failing_archive_is_visible_and_recovers_without_a_gap() -> Result<()> {
-    if skip() {
-        return Ok(());
-    }
     // Stopping the store is possible only on the harness's own cluster.
-    if !is_harness() {
-        ensure!(
-            std::env::var("CI").is_err(),
-            "the archive failure test needs the local test cluster (tests/cluster)"
-        );
+    if skip_without_the_store("the archive failure test")? {
         return Ok(());
     }
     let _store = STORE.write().await;
@@ -495,15 +504,8 @@ fn complete_backups(base: &std::path::Path) -> BTreeSet<String> {
 /// takes, which deletes it.
 #[tokio::test]
 async fn scheduled_base_backups_are_taken_and_pruned_to_the_retention() -> Result<()> {
-    if skip() {
-        return Ok(());
-    }
     // The bucket is read as the store's directory, which only the harness's cluster has.
-    if !is_harness() {
-        ensure!(
-            std::env::var("CI").is_err(),
-            "the backup schedule test needs the local test cluster (tests/cluster)"
-        );
+    if skip_without_the_store("the backup schedule test")? {
         return Ok(());
     }
     let _store = STORE.read().await;
