@@ -27,8 +27,9 @@ const BUCKET: &str = "pgctl-backups";
 const ENV_SECRET: &str = "s3-credentials";
 const ENV_CONFIGMAP: &str = "s3";
 
+/// A short resync: the archive's health is read at each sync, and the failure test waits for it.
 const CONFIG: &[(&str, &str)] = &[
-    ("resync_period", "1m"),
+    ("resync_period", "15s"),
     ("repair_period", "10s"),
     ("wal_s3_bucket", BUCKET),
     ("pod_environment_secret", ENV_SECRET),
@@ -54,10 +55,14 @@ async fn object_store(env: &CliEnv) -> Result<()> {
         .get("s3")
         .await
         .context("the object store's ConfigMap object-store/s3 (tests/cluster/up)")?;
+    // Spilo reads a clone's source with the CLONE_ variables, a standby's with the STANDBY_
+    // ones, its own archive with the plain ones.
+    const PREFIXES: [&str; 3] = ["", "CLONE_", "STANDBY_"];
     let mut data = BTreeMap::new();
     for (key, value) in secret.data.unwrap_or_default() {
-        data.insert(format!("CLONE_{key}"), value.clone());
-        data.insert(key, value);
+        for prefix in PREFIXES {
+            data.insert(format!("{prefix}{key}"), value.clone());
+        }
     }
     let mut secret = Secret::default();
     secret.metadata.name = Some(ENV_SECRET.into());
@@ -73,8 +78,9 @@ async fn object_store(env: &CliEnv) -> Result<()> {
             .and_then(|d| d.get(key))
             .with_context(|| format!("{key} in object-store/s3"))?
             .clone();
-        values.insert(format!("CLONE_{key}"), value.clone());
-        values.insert(key.to_string(), value);
+        for prefix in PREFIXES {
+            values.insert(format!("{prefix}{key}"), value.clone());
+        }
     }
     let mut config = ConfigMap::default();
     config.metadata.name = Some(ENV_CONFIGMAP.into());
@@ -319,11 +325,16 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
         .pgctl(&[&restore[..], &["--dry-run=client", "-o", "yaml"]].concat())
         .expect_code(0)?
         .stdout;
+    // The time, in UTC with an explicit offset (written shorter, the same moment).
+    let written = manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("timestamp:"))
+        .map(|t| t.trim().trim_matches(|c| c == '\'' || c == '"').to_string())
+        .with_context(|| format!("no timestamp in the manifest:\n{manifest}"))?;
+    let moment = |t: &str| t.parse::<k8s_openapi::jiff::Timestamp>();
     ensure!(
-        manifest.contains(&format!("timestamp: '{after}'"))
-            || manifest.contains(&format!("timestamp: \"{after}\""))
-            || manifest.contains(&format!("timestamp: {after}")),
-        "the manifest does not restore to {after}:\n{manifest}"
+        written.ends_with("+00:00") && moment(&written)? == moment(&after)?,
+        "the manifest restores to {written}, not {after}"
     );
     env.pgctl(&[&restore[..], &["--wait", "--timeout", "5m"]].concat())
         .expect_code(0)?;
@@ -542,5 +553,79 @@ async fn scheduled_base_backups_are_taken_and_pruned_to_the_retention() -> Resul
     )
     .await?;
     println!("base backups: {by_hand:?} by hand, then {kept:?} by the schedule");
+    Ok(())
+}
+
+/// A standby cluster that replays another's archive (`spec.standby.s3_wal_path`): made from the
+/// source's base backup, it shows what the source archives later, and once promoted it takes
+/// writes.
+#[tokio::test]
+async fn a_standby_replays_the_archive_and_is_promoted() -> Result<()> {
+    if skip() {
+        return Ok(());
+    }
+    let _store = STORE.read().await;
+    let env = CliEnv::start_real("wstb", CONFIG).await?;
+    object_store(&env).await?;
+    let (source, _, master, password) = archiving_cluster(&env, "acid-wsrc").await?;
+    env.pgctl(&["backup", &source.name]).expect_code(0)?;
+    let path = format!(
+        "s3://{BUCKET}/spilo/{}/{}/wal/17",
+        source.name,
+        uid(&source)?
+    );
+    let standby = Cluster {
+        env: &env,
+        name: "acid-wstb".to_string(),
+    };
+    apply_one_instance(
+        &env,
+        &standby.name,
+        &format!("  standby:\n    s3_wal_path: \"{path}\"\n"),
+    )?;
+    let (_, standby_ip, _) = standby.topology(1).await?;
+    // The data are the source's, its passwords too.
+    let count = |batch: u32| {
+        psql(
+            &standby_ip,
+            "postgres",
+            &password,
+            "postgres",
+            &format!("select count(*) from t where batch = {batch}"),
+        )
+    };
+    wait_for("the standby to hold batch 1", BOOT, || async {
+        Ok(count(1).is_ok_and(|n| n == "1000"))
+    })
+    .await?;
+    batch(&master, &password, 2)?;
+    archive_now(&master, &password).await?;
+    wait_for(
+        "the standby to replay batch 2 from the archive",
+        BOOT,
+        || async { Ok(count(2).is_ok_and(|n| n == "1000")) },
+    )
+    .await?;
+    env.pgctl(&[
+        "promote",
+        &standby.name,
+        "--yes",
+        "--wait",
+        "--timeout",
+        "3m",
+    ])
+    .expect_code(0)?;
+    wait_for("the promoted standby to take a write", BOOT, || async {
+        let (_, ip, _) = standby.topology(1).await?;
+        Ok(psql(
+            &ip,
+            "postgres",
+            &password,
+            "postgres",
+            "insert into t values (9, 1)",
+        )
+        .is_ok())
+    })
+    .await?;
     Ok(())
 }

@@ -164,6 +164,46 @@ pub fn clone_archive(
     Ok(Some((archive, target)))
 }
 
+/// A standby that replays another cluster's archive (`STANDBY_METHOD=STANDBY_WITH_WALE`,
+/// `STANDBY_WALE_S3_PREFIX` from `spec.standby.s3_wal_path`), read with the `STANDBY_`
+/// variables only, as Spilo writes the standby's own WAL-E environment.
+pub fn standby_archive(env: &BTreeMap<String, String>) -> Result<Option<Archive>, ConfigError> {
+    if set(env, "STANDBY_METHOD") != Some("STANDBY_WITH_WALE") {
+        return Ok(None);
+    }
+    if set(env, "STANDBY_WALE_S3_PREFIX").is_none() {
+        if set(env, "STANDBY_WALE_GS_PREFIX").is_some() {
+            return Err(ConfigError::Unreadable {
+                name: "STANDBY_WALE_GS_PREFIX",
+                message: "a standby from Google Cloud Storage is not run by the local data plane (S3 only)".into(),
+            });
+        }
+        return Err(ConfigError::Missing("STANDBY_WALE_S3_PREFIX"));
+    }
+    // The prefix is given whole: no scope or major is added.
+    Ok(archive_with(env, "STANDBY_", "", ""))
+}
+
+/// Patroni's name of Spilo's replica creation method that restores the standby leader from
+/// the archive.
+pub const STANDBY_METHOD: &str = "bootstrap_standby_with_wale";
+/// Its command, and the standby's `restore_command`, in the run directory.
+pub const STANDBY_RESTORE_SCRIPT: &str = "standby-with-wal.sh";
+pub const STANDBY_WAL_RESTORE_SCRIPT: &str = "standby-wal-restore.sh";
+
+/// The standby leader's creation (Patroni adds `--scope --role --datadir --connstring`): the
+/// newest base backup of the source's archive, restored into the data directory; Patroni
+/// then replays the archive with [`STANDBY_WAL_RESTORE_SCRIPT`] for as long as it is a standby.
+pub fn standby_restore_script(archive: &Archive, tools: &Path) -> String {
+    clone_restore_script_with(
+        archive,
+        tools,
+        None,
+        "STANDBY_",
+        "Spilo's bootstrap_standby_with_wale (wal-g backup-fetch), with barman-cloud-restore.",
+    )
+}
+
 /// Lines that give the tools the credentials of the variables with `prefix`, at run time:
 /// `AWS_*` from `{prefix}AWS_*`, unset where that is empty.
 fn credentials(prefix: &str) -> String {
@@ -249,6 +289,24 @@ pub fn backup_script(archive: &Archive, tools: &Path, bin_dir: &Path, retain: u3
 /// backup that ended before the target time (or the newest), restored into the data
 /// directory; Patroni then recovers to the target with [`CLONE_WAL_RESTORE_SCRIPT`].
 pub fn clone_restore_script(archive: &Archive, tools: &Path, target: Option<&str>) -> String {
+    clone_restore_script_with(
+        archive,
+        tools,
+        target,
+        "CLONE_",
+        "Spilo's clone_with_wale (wal-g backup-fetch), with barman-cloud-restore.",
+    )
+}
+
+/// A restore of the newest base backup (before `target`, if given) of `archive` into the data
+/// directory Patroni passes, with the credentials of the variables with `prefix`.
+fn clone_restore_script_with(
+    archive: &Archive,
+    tools: &Path,
+    target: Option<&str>,
+    prefix: &str,
+    what: &str,
+) -> String {
     let target = target
         .map(|t| format!(" --target-time {}", sh_quote(t)))
         .unwrap_or_default();
@@ -256,8 +314,8 @@ pub fn clone_restore_script(archive: &Archive, tools: &Path, target: Option<&str
         "{}{}for arg; do case \"$arg\" in --datadir=*) datadir=\"${{arg#--datadir=}}\" ;; esac; done\n\
          [ -n \"$datadir\" ] || {{ echo 'no --datadir given' >&2; exit 1; }}\n\
          exec {} {}{} {} auto \"$datadir\"\n",
-        header("Spilo's clone_with_wale (wal-g backup-fetch), with barman-cloud-restore."),
-        credentials("CLONE_"),
+        header(what),
+        credentials(prefix),
         sh_quote(&tools.join("barman-cloud-restore").display().to_string()),
         archive.options(),
         target,
@@ -470,6 +528,31 @@ mod tests {
         let script = clone_restore_script(&a, Path::new("/t"), target.as_deref());
         assert!(script.contains("--target-time '2026-12-04T10:15:00+00:00' 's3://theirs/spilo/acid-old/u1/wal' '16' auto \"$datadir\""), "{script}");
         assert!(script.contains("export AWS_ACCESS_KEY_ID=\"$CLONE_AWS_ACCESS_KEY_ID\""));
+        Ok(())
+    }
+
+    #[test]
+    fn a_standby_replays_the_archive_its_path_names() -> Result<(), ConfigError> {
+        let e = env(&[
+            ("STANDBY_METHOD", "STANDBY_WITH_WALE"),
+            ("STANDBY_WALE_S3_PREFIX", "s3://b/spilo/acid-src/u1/wal/17"),
+            ("STANDBY_AWS_ENDPOINT", "http://s3.object-store"),
+            ("AWS_ENDPOINT", "http://elsewhere"),
+        ]);
+        let a = standby_archive(&e)?.expect("a standby archive");
+        assert_eq!(
+            a.location(),
+            ("s3://b/spilo/acid-src/u1/wal".to_string(), "17".to_string())
+        );
+        assert_eq!(a.endpoint.as_deref(), Some("http://s3.object-store"));
+        let script = standby_restore_script(&a, Path::new("/t"));
+        assert!(
+            script.contains("export AWS_ACCESS_KEY_ID=\"$STANDBY_AWS_ACCESS_KEY_ID\""),
+            "{script}"
+        );
+        assert!(script.contains("auto \"$datadir\""), "{script}");
+        assert_eq!(standby_archive(&env(&[]))?, None);
+        assert!(standby_archive(&env(&[("STANDBY_METHOD", "STANDBY_WITH_WALE")])).is_err());
         Ok(())
     }
 

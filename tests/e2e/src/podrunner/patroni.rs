@@ -172,9 +172,22 @@ pub fn clone_script(source: &CloneSource, bin_dir: &Path, pgpass: &Path) -> Stri
 /// Patroni's `standby_cluster` settings, so that the leader is a standby leader that
 /// bootstraps with a base backup of the remote primary and then streams from it (with this
 /// cluster's replication credentials, which the reference requires to be the source's).
-pub fn standby_cluster(env: &BTreeMap<String, String>) -> Result<Option<Value>, ConfigError> {
+///
+/// With `STANDBY_METHOD=STANDBY_WITH_WALE` (`spec.standby.s3_wal_path`), the standby leader is
+/// made from the source's archive instead (Spilo's `bootstrap_standby_with_wale`) and replays
+/// it (`restore_command`), also besides streaming when a host is given too.
+pub fn standby_cluster(
+    env: &BTreeMap<String, String>,
+    run_dir: &str,
+) -> Result<Option<Value>, ConfigError> {
+    let from_archive = backup::standby_archive(env)?.is_some();
     let Some(host) = env.get("STANDBY_HOST").filter(|h| !h.is_empty()) else {
-        return Ok(None);
+        return Ok(from_archive.then(|| {
+            json!({
+                "create_replica_methods": [backup::STANDBY_METHOD],
+                "restore_command": format!("{run_dir}/{} %f %p", backup::STANDBY_WAL_RESTORE_SCRIPT),
+            })
+        }));
     };
     let port: u16 = match env.get("STANDBY_PORT").filter(|p| !p.is_empty()) {
         None => 5432,
@@ -193,6 +206,13 @@ pub fn standby_cluster(env: &BTreeMap<String, String>) -> Result<Option<Value>, 
         .filter(|s| !s.is_empty())
     {
         standby["primary_slot_name"] = json!(slot);
+    }
+    if from_archive {
+        standby["create_replica_methods"] = json!([backup::STANDBY_METHOD, "basebackup"]);
+        standby["restore_command"] = json!(format!(
+            "{run_dir}/{} %f %p",
+            backup::STANDBY_WAL_RESTORE_SCRIPT
+        ));
     }
     Ok(Some(standby))
 }
@@ -269,7 +289,15 @@ pub fn config(
     if let Some(overlay) = spilo.pointer("/bootstrap/dcs") {
         merge(&mut dcs, overlay);
     }
-    if let Some(standby) = standby_cluster(env)? {
+    let run_dir = paths.run_dir.display().to_string();
+    let standby = standby_cluster(env, &run_dir)?;
+    let standby_from_archive = standby.is_some() && backup::standby_archive(env)?.is_some();
+    if standby_from_archive {
+        paths.backup_tools.ok_or(ConfigError::NoBackupTools(
+            "STANDBY_METHOD=STANDBY_WITH_WALE",
+        ))?;
+    }
+    if let Some(standby) = standby {
         dcs["standby_cluster"] = standby;
     }
     let initdb = spilo
@@ -277,7 +305,6 @@ pub fn config(
         .cloned()
         .unwrap_or_else(|| json!([{"auth-host": "md5"}, {"auth-local": "trust"}]));
 
-    let run_dir = paths.run_dir.display().to_string();
     let mut parameters = json!({
         "ssl": "on",
         "ssl_cert_file": format!("{run_dir}/server.crt"),
@@ -408,6 +435,15 @@ pub fn config(
     });
     if let Some(recovery) = recovery_conf {
         config["postgresql"]["recovery_conf"] = recovery;
+    }
+    if standby_from_archive {
+        // The replica creation method the standby leader uses without a leader to copy
+        // (Patroni 4 reads `no_leader`, earlier releases `no_master`).
+        config["postgresql"][backup::STANDBY_METHOD] = json!({
+            "command": format!("{run_dir}/{}", backup::STANDBY_RESTORE_SCRIPT),
+            "no_leader": 1,
+            "no_master": 1,
+        });
     }
     Ok(config)
 }

@@ -757,6 +757,18 @@ fn backup_scripts(
             backup::backup_script(&archive, tools, bin_dir, retain),
         ));
     }
+    if let Some(archive) = backup::standby_archive(env)? {
+        scripts.push((
+            ScriptDir::Run,
+            backup::STANDBY_WAL_RESTORE_SCRIPT,
+            backup::wal_restore_script(&archive, tools, "STANDBY_"),
+        ));
+        scripts.push((
+            ScriptDir::Run,
+            backup::STANDBY_RESTORE_SCRIPT,
+            backup::standby_restore_script(&archive, tools),
+        ));
+    }
     if let Some((archive, target)) = backup::clone_archive(env, major)? {
         scripts.push((
             ScriptDir::Run,
