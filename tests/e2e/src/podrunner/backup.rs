@@ -208,18 +208,17 @@ pub fn standby_restore_script(archive: &Archive, tools: &Path) -> String {
 /// `AWS_*` from `{prefix}AWS_*`, unset where that is empty.
 fn credentials(prefix: &str) -> String {
     let mut out = String::new();
-    for name in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_REGION",
-    ] {
-        if prefix.is_empty() {
-            continue;
+    if !prefix.is_empty() {
+        for name in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_REGION",
+        ] {
+            out.push_str(&format!(
+                "if [ -n \"${{{prefix}{name}:-}}\" ]; then export {name}=\"${prefix}{name}\"; else unset {name}; fi\n"
+            ));
         }
-        out.push_str(&format!(
-            "if [ -n \"${{{prefix}{name}:-}}\" ]; then export {name}=\"${prefix}{name}\"; else unset {name}; fi\n"
-        ));
     }
     // boto3 takes the region from AWS_DEFAULT_REGION.
     out.push_str(
