@@ -157,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
         }
         'pgctl;backup' {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the base backup to end (`--wait=false`: start it and return; its output goes to the master''s log)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --logical: how long to wait for the Job before giving up with exit code 3')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
@@ -164,6 +165,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
             [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('--logical', '--logical', [CompletionResultType]::ParameterName, 'A logical backup (`pg_dumpall` to the bucket) instead: a Job from the cluster''s logical backup CronJob, which `spec.enableLogicalBackup: true` makes')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

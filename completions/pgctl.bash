@@ -457,7 +457,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__backup)
-            opts="-n -h -V --wait --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-n -h -V --wait --logical --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,6 +465,10 @@ _pgctl() {
             case "${prev}" in
                 --wait)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

@@ -151,6 +151,7 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         }
         &'pgctl;backup'= {
             cand --wait 'Wait for the base backup to end (`--wait=false`: start it and return; its output goes to the master''s log)'
+            cand --timeout 'With --logical: how long to wait for the Job before giving up with exit code 3'
             cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
             cand --context 'Kubeconfig context to use (default: its current context)'
             cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
@@ -158,6 +159,7 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
             cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
             cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand --logical 'A logical backup (`pg_dumpall` to the bucket) instead: a Job from the cluster''s logical backup CronJob, which `spec.enableLogicalBackup: true` makes'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

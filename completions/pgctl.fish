@@ -172,6 +172,7 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -s h -l help -d 'Prin
 complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -s V -l version -d 'Print version'
 complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l wait -d 'Wait for the base backup to end (`--wait=false`: start it and return; its output goes to the master\'s log)' -r -f -a "true\t''
 false\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l timeout -d 'With --logical: how long to wait for the Job before giving up with exit code 3' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
 complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l context -d 'Kubeconfig context to use (default: its current context)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
@@ -180,6 +181,7 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l color -d 'When to
 always\t''
 never\t''"
 complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l logical -d 'A logical backup (`pg_dumpall` to the bucket) instead: a Job from the cluster\'s logical backup CronJob, which `spec.enableLogicalBackup: true` makes'
 complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -s V -l version -d 'Print version'
 complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l from -d 'The cluster whose archive is restored (same namespace); it may have been deleted' -r

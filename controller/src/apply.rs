@@ -93,6 +93,7 @@ impl Applier {
             Object::PodDisruptionBudget(o) => self.apply(o).await,
             Object::StatefulSet(o) => self.apply(o).await,
             Object::Deployment(o) => self.apply(o).await,
+            Object::CronJob(o) => self.apply(o).await,
         }
     }
 
@@ -106,6 +107,7 @@ impl Applier {
             Object::PodDisruptionBudget(o) => self.create_if_absent(o, exists).await,
             Object::StatefulSet(o) => self.create_if_absent(o, exists).await,
             Object::Deployment(o) => self.create_if_absent(o, exists).await,
+            Object::CronJob(o) => self.create_if_absent(o, exists).await,
         }
     }
 

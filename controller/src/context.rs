@@ -93,6 +93,8 @@ pub struct Stores {
     pub pooler_services: ClusterStore<Service>,
     /// The pooler Deployments, likewise.
     pub deployments: ClusterStore<k8s_openapi::api::apps::v1::Deployment>,
+    /// The logical backup CronJobs (`enableLogicalBackup`), with the cluster's labels.
+    pub cron_jobs: ClusterStore<k8s_openapi::api::batch::v1::CronJob>,
     /// Endpoints by name and labels only (`shared::trim::endpoints`): whether the master
     /// Endpoints that the operator creates for Patroni exist.
     pub endpoints: Store<Endpoints>,

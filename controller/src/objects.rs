@@ -109,6 +109,7 @@ impl Live for Cached<'_> {
                     .or_else(|| stores.pooler_services.get(&at(namespace, name))),
             ),
             Kind::Deployment => Self::json(stores.deployments.get(&at(namespace, name))),
+            Kind::CronJob => Self::json(stores.cron_jobs.get(&at(namespace, name))),
             Kind::Endpoints => Self::json(stores.endpoints.get(&at(namespace, name))),
             Kind::PodDisruptionBudget => Self::json(stores.pdbs.get(&at(namespace, name))),
             Kind::StatefulSet => Self::json(stores.statefulsets.get(&at(namespace, name))),
@@ -146,6 +147,12 @@ impl Live for Cached<'_> {
                 kind,
                 stores
                     .pdbs
+                    .of_cluster(self.config, self.namespace, self.name),
+            ),
+            Kind::CronJob => Self::live_objects(
+                kind,
+                stores
+                    .cron_jobs
                     .of_cluster(self.config, self.namespace, self.name),
             ),
             _ => Vec::new(),
@@ -342,6 +349,18 @@ async fn delete_orphan(ctx: &Context, namespace: &str, orphan: &Orphan) -> Resul
                 ..params.clone()
             };
             Api::<k8s_openapi::api::apps::v1::Deployment>::namespaced(client, namespace)
+                .delete(&orphan.name, &params)
+                .await
+                .map(|_| ())
+        }
+        // Background: the Jobs and their pods go after the CronJob (a running dump finishes
+        // or is stopped by the garbage collector).
+        Kind::CronJob => {
+            let params = DeleteParams {
+                propagation_policy: Some(kube::api::PropagationPolicy::Background),
+                ..params.clone()
+            };
+            Api::<k8s_openapi::api::batch::v1::CronJob>::namespaced(client, namespace)
                 .delete(&orphan.name, &params)
                 .await
                 .map(|_| ())

@@ -444,6 +444,12 @@ async fn run_namespace(
         controller_manager_only,
         &name_label,
     );
+    let (cron_jobs, cron_job_stream) = indexed_cache(
+        apis::<k8s_openapi::api::batch::v1::CronJob>(&client, ns),
+        &selector,
+        controller_manager_only,
+        &name_label,
+    );
     let (endpoints, endpoints_stream) = deletions_cache(
         apis::<Endpoints>(&client, ns),
         &selector,
@@ -499,6 +505,7 @@ async fn run_namespace(
         services,
         pooler_services,
         deployments,
+        cron_jobs,
         endpoints,
         secrets,
         pdbs,
@@ -560,6 +567,7 @@ async fn run_namespace(
         .watches_stream(svc_stream, cluster_of(&name_label, &resource))
         .watches_stream(pooler_svc_stream, cluster_of(&name_label, &resource))
         .watches_stream(deployment_stream, cluster_of(&name_label, &resource))
+        .watches_stream(cron_job_stream, cluster_of(&name_label, &resource))
         .watches_stream(endpoints_stream, cluster_of(&name_label, &resource))
         .watches_stream(secret_stream, secret_cluster_of(&name_label, &resource))
         .watches_stream(pdb_stream, cluster_of(&name_label, &resource))

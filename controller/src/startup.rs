@@ -132,6 +132,11 @@ pub async fn check_permissions(
         need("watch", "", "endpoints"),
         need("patch", "policy", "poddisruptionbudgets"),
         need("delete", "policy", "poddisruptionbudgets"),
+        // The logical backup CronJobs (enableLogicalBackup).
+        need("list", "batch", "cronjobs"),
+        need("watch", "batch", "cronjobs"),
+        need("patch", "batch", "cronjobs"),
+        need("delete", "batch", "cronjobs"),
         need("patch", "", "serviceaccounts"),
         need("patch", "rbac.authorization.k8s.io", "rolebindings"),
         need("create", "", "events"),

@@ -62,6 +62,35 @@ pub fn redact_env(env: &mut [EnvVar]) {
     }
 }
 
+/// [`redact_env`] on an object as JSON: in every `env` list at any depth (the containers of a
+/// StatefulSet, a Deployment, a CronJob's Job template), the literal values of variables whose
+/// names hold credentials. For showing objects (`pgctl plan`), never for writing them.
+pub fn redact_env_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "env"
+                    && let serde_json::Value::Array(vars) = child
+                {
+                    for var in vars.iter_mut() {
+                        let sensitive = var
+                            .get("name")
+                            .and_then(serde_json::Value::as_str)
+                            .is_some_and(is_sensitive_name);
+                        if sensitive && var.get("value").is_some_and(|v| !v.is_null()) {
+                            var["value"] = serde_json::Value::String(REDACTED.to_string());
+                        }
+                    }
+                } else {
+                    redact_env_json(child);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_env_json),
+        _ => {}
+    }
+}
+
 /// [`redact_env`] on every container of a pod spec.
 pub fn redact_pod_spec(spec: &mut PodSpec) {
     let containers = spec
@@ -195,5 +224,23 @@ mod tests {
         assert_eq!(env[1].value.as_deref(), Some("acid-foo"));
         assert!(is_sensitive_name("PGPASSWORD_SUPERUSER"));
         assert!(!is_sensitive_name("PGUSER_SUPERUSER"));
+    }
+
+    #[test]
+    fn credentials_in_env_lists_of_json_objects_are_replaced() {
+        let mut cron_job = serde_json::json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {
+            "containers": [{"name": "logical-backup", "env": [
+                {"name": "AWS_SECRET_ACCESS_KEY", "value": "s3cr3t-value"},
+                {"name": "PGPASSWORD", "valueFrom": {"secretKeyRef": {"name": "x", "key": "password"}}},
+                {"name": "SCOPE", "value": "acid-a"}
+            ]}]
+        }}}}}});
+        redact_env_json(&mut cron_job);
+        let text = cron_job.to_string();
+        assert!(!text.contains("s3cr3t-value"), "{text}");
+        assert!(
+            text.contains("acid-a") && text.contains("secretKeyRef"),
+            "{text}"
+        );
     }
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use pgctl_shared::config::{
     ConfigError, ConfigWarning, DEFAULT_DEVIATIONS, ExternalTrafficPolicy, KeyInfo,
-    NodeReadinessLabelMerge, OperatorConfig, PodManagementPolicy, PvcRetention, PvcRetentionPolicy,
-    StorageResizeMode, Toleration, WatchedNamespaces, implemented_keys, key_docs_markdown,
-    not_implemented_keys, reference_keys,
+    LogicalBackupProvider, NodeReadinessLabelMerge, OperatorConfig, PodManagementPolicy,
+    PvcRetention, PvcRetentionPolicy, StorageResizeMode, Toleration, WatchedNamespaces,
+    implemented_keys, key_docs_markdown, not_implemented_keys, reference_keys,
 };
 
 const REFERENCE_CONFIGMAP: &str = concat!(
@@ -240,9 +240,9 @@ fn registry_lists_implemented_and_not_implemented_keys() {
     let info = KeyInfo::of("connection_pooler_image").expect("known");
     assert!(info.implemented);
     assert_eq!(info.section, "Connection pooler");
-    let info = KeyInfo::of("logical_backup_docker_image").expect("known");
+    let info = KeyInfo::of("enable_teams_api").expect("known");
     assert!(!info.implemented);
-    assert_eq!(info.section, "Logical backup");
+    assert_eq!(info.section, "Teams API, PAM and team roles");
     assert_eq!(KeyInfo::of("no_such_key"), None);
 }
 
@@ -250,7 +250,10 @@ fn registry_lists_implemented_and_not_implemented_keys() {
 fn deviations_are_exactly_the_documented_ones() {
     assert_eq!(
         DEFAULT_DEVIATIONS,
-        &[("enable_owner_references", "false", "true")]
+        &[
+            ("enable_owner_references", "false", "true"),
+            ("logical_backup_s3_bucket", "my-bucket-url", ""),
+        ]
     );
     let defaults = OperatorConfig::default();
     assert!(defaults.enable_owner_references);
@@ -463,6 +466,27 @@ fn custom_config() -> OperatorConfig {
         wal_az_storage_account: "acidwal".to_string(),
         gcp_credentials: "/var/secrets/google/key.json".to_string(),
         log_s3_bucket: "acid-logs".to_string(),
+        logical_backup_docker_image: "registry.example.com/logical-backup:v2".to_string(),
+        logical_backup_job_prefix: "dump-".to_string(),
+        logical_backup_provider: LogicalBackupProvider::Gcs,
+        logical_backup_schedule: "15 3 * * *".to_string(),
+        logical_backup_s3_bucket: "acid-dumps".to_string(),
+        logical_backup_s3_bucket_prefix: "dumps".to_string(),
+        logical_backup_s3_endpoint: "https://s3.example.com".to_string(),
+        logical_backup_s3_region: "eu-central-1".to_string(),
+        logical_backup_s3_sse: "aws:kms".to_string(),
+        logical_backup_s3_retention_time: "2 weeks".to_string(),
+        logical_backup_s3_access_key_id: "AKIAEXAMPLE".to_string(),
+        logical_backup_s3_secret_access_key: "not-a-real-secret".to_string(),
+        logical_backup_google_application_credentials: "/var/secrets/google/dump.json".to_string(),
+        logical_backup_azure_storage_account_name: "acidstore".to_string(),
+        logical_backup_azure_storage_container: "dumps".to_string(),
+        logical_backup_azure_storage_account_key: "not-a-real-key".to_string(),
+        logical_backup_cpu_request: some("50m"),
+        logical_backup_cpu_limit: some("1"),
+        logical_backup_memory_request: some("64Mi"),
+        logical_backup_memory_limit: some("512Mi"),
+        logical_backup_cronjob_environment_secret: some("dump-credentials"),
         db_hosted_zone: "db.internal.example.com".to_string(),
         enable_master_load_balancer: true,
         enable_replica_load_balancer: true,
@@ -860,10 +884,7 @@ fn unknown_key_far_from_any_known_key_warns_without_suggestion() {
 #[test]
 fn not_implemented_key_warns_and_never_fails() {
     let loaded = OperatorConfig::from_config_map_data(&data(&[
-        (
-            "logical_backup_docker_image",
-            "anything at all: even {this}",
-        ),
+        ("teams_api_url", "anything at all: even {this}"),
         ("api_port", "not a number"),
     ]))
     .expect("not implemented keys are never errors");
@@ -873,7 +894,7 @@ fn not_implemented_key_warns_and_never_fails() {
         messages,
         [
             r#"config key "api_port" is not implemented by pgctl and has no effect"#,
-            r#"config key "logical_backup_docker_image" is not implemented by pgctl and has no effect"#,
+            r#"config key "teams_api_url" is not implemented by pgctl and has no effect"#,
         ]
     );
     assert_eq!(loaded.warnings[0].key(), "api_port");

@@ -2,6 +2,10 @@
 //! backup script run in the master pod (as its crontab runs it on `BACKUP_SCHEDULE`), so that it
 //! lands where the scheduled ones do and counts for `BACKUP_NUM_TO_RETAIN`. Waits for the backup
 //! to end unless `--wait=false`.
+//!
+//! `pgctl backup NAME --logical`: a logical backup now — a Job made from the cluster's logical
+//! backup CronJob (`enableLogicalBackup`), as `kubectl create job --from=cronjob/…` makes one,
+//! so that the dump lands where the scheduled ones do.
 
 use std::time::Instant;
 
@@ -28,17 +32,28 @@ pub struct BackupArgs {
     /// to the master's log).
     #[arg(long, value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = true, default_missing_value = "true")]
     pub wait: bool,
+    /// A logical backup (`pg_dumpall` to the bucket) instead: a Job from the cluster's logical
+    /// backup CronJob, which `spec.enableLogicalBackup: true` makes.
+    #[arg(long)]
+    pub logical: bool,
+    /// With --logical: how long to wait for the Job before giving up with exit code 3.
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::global::parse_duration)]
+    pub timeout: std::time::Duration,
 }
 
 pub const EXAMPLES: &str = "Examples:
   pgctl backup acid-foo                 # a base backup now, into the cluster's archive
-  pgctl backup acid-foo --wait=false    # start it and return";
+  pgctl backup acid-foo --wait=false    # start it and return
+  pgctl backup acid-foo --logical       # a pg_dumpall to the bucket now (enableLogicalBackup)";
 
 pub async fn run(args: BackupArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let kube = k8s::connect(global).await?;
     let name = args.name.as_str();
     kube.get_cluster(name).await?;
     let config = kube.operator_config().await;
+    if args.logical {
+        return logical(&kube, &config, name, &args, ui).await;
+    }
     let pods = patroni::pods(&kube, &config, name).await?;
     let master = crate::cluster::with_role(&pods, &config, pgctl_shared::build::MASTER_ROLE)
         .and_then(|p| p.metadata.name.clone())
@@ -93,5 +108,137 @@ pub async fn run(args: BackupArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
     } else {
         println!("{name}: base backup started in {master} (its output goes to the pod's log)");
     }
+    Ok(Code::Success)
+}
+
+/// A Job from the cluster's logical backup CronJob, followed to its end unless `--wait=false`.
+async fn logical(
+    kube: &k8s::Kube,
+    config: &pgctl_shared::config::OperatorConfig,
+    name: &str,
+    args: &BackupArgs,
+    ui: &Ui,
+) -> anyhow::Result<Code> {
+    use k8s_openapi::api::batch::v1::{CronJob, Job};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+    use kube::api::{ListParams, LogParams, PostParams};
+    use pgctl_shared::build::logical_backup;
+
+    let cron_name = logical_backup::cron_job_name(&config.logical_backup_job_prefix, name);
+    let cron_jobs = kube.api::<CronJob>();
+    let what = format!("reading CronJob {cron_name}");
+    let cron_job = cron_jobs
+        .get_opt(&cron_name)
+        .await
+        .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{name} has no logical backup CronJob {cron_name}: set spec.enableLogicalBackup: true (pgctl edit {name})"
+            )
+        })?;
+    let template = cron_job
+        .spec
+        .as_ref()
+        .map(|s| s.job_template.clone())
+        .ok_or_else(|| anyhow::anyhow!("CronJob {cron_name} has no spec"))?;
+    let mut job = Job {
+        metadata: template.metadata.clone().unwrap_or_default(),
+        spec: template.spec.clone(),
+        status: None,
+    };
+    job.metadata.name = None;
+    job.metadata.generate_name = Some(format!("{cron_name}-"));
+    job.metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(
+            "cronjob.kubernetes.io/instantiate".to_string(),
+            "manual".to_string(),
+        );
+    if let Some(uid) = cron_job.metadata.uid.clone() {
+        job.metadata.owner_references = Some(vec![OwnerReference {
+            api_version: "batch/v1".to_string(),
+            kind: "CronJob".to_string(),
+            name: cron_name.clone(),
+            uid,
+            controller: Some(true),
+            block_owner_deletion: None,
+        }]);
+    }
+    let jobs = kube.api::<Job>();
+    let what = format!("creating a Job from CronJob {cron_name}");
+    let created = jobs
+        .create(&PostParams::default(), &job)
+        .await
+        .map_err(|e| kube.explain(e, k8s::Subject::Other(&what)))?;
+    let job_name = created.metadata.name.clone().unwrap_or_default();
+    if !args.wait {
+        println!("{name}: logical backup started: Job {job_name}");
+        return Ok(Code::Success);
+    }
+    let started = Instant::now();
+    let spinner = ui.spinner(format!("{name}: logical backup (Job {job_name})"));
+    let outcome = crate::wait::until(&format!("Job {job_name}"), args.timeout, || {
+        let jobs = jobs.clone();
+        let job_name = job_name.clone();
+        async move {
+            let job = jobs.get(&job_name).await?;
+            let condition = |kind: &str| {
+                job.status
+                    .as_ref()
+                    .and_then(|s| s.conditions.as_ref())
+                    .is_some_and(|c| c.iter().any(|c| c.type_ == kind && c.status == "True"))
+            };
+            Ok(if condition("Complete") {
+                crate::wait::Poll::Done(true)
+            } else if condition("Failed") {
+                crate::wait::Poll::Done(false)
+            } else {
+                let active = job.status.as_ref().and_then(|s| s.active).unwrap_or(0);
+                crate::wait::Poll::Pending(format!("{active} pod(s) running"))
+            })
+        }
+    })
+    .await;
+    spinner.finish_and_clear();
+    let succeeded = outcome?;
+    // The Job's pod's output: where the dump went, or why it failed.
+    let pods = kube.api::<Pod>();
+    let selector = format!("job-name={job_name}");
+    let log = match pods.list(&ListParams::default().labels(&selector)).await {
+        Ok(list) => match list.items.last().and_then(|p| p.metadata.name.clone()) {
+            Some(pod) => pods
+                .logs(
+                    &pod,
+                    &LogParams {
+                        tail_lines: Some(20),
+                        ..LogParams::default()
+                    },
+                )
+                .await
+                .unwrap_or_default(),
+            None => String::new(),
+        },
+        Err(_) => String::new(),
+    };
+    if !succeeded {
+        eprint!("{log}");
+        eprintln!(
+            "{} the logical backup of {name} failed (Job {job_name}; its pod's output is above)",
+            ui.paint("error:", Tone::Bad)
+        );
+        return Ok(Code::Failure);
+    }
+    let destination = log
+        .lines()
+        .find_map(|l| {
+            l.split_once(" to s3://")
+                .map(|(_, to)| format!(" to s3://{to}"))
+        })
+        .unwrap_or_default();
+    println!(
+        "{name}: logical backup taken in {:.1} s{destination} (Job {job_name})",
+        started.elapsed().as_secs_f64()
+    );
     Ok(Code::Success)
 }

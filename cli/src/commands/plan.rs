@@ -330,6 +330,9 @@ fn with_type(object: &plan::Object) -> Value {
     let kind = object.kind();
     value["apiVersion"] = Value::String(kind.api_version().to_string());
     value["kind"] = Value::String(kind.as_str().to_string());
+    // Credentials written literally into an env list (`spec.env`, the logical backup's
+    // `logical_backup_s3_secret_access_key`) are not shown.
+    pgctl_shared::report::redact_env_json(&mut value);
     value
 }
 
@@ -370,7 +373,8 @@ fn shown(action: &plan::Action, live: &Snapshot, namespace: &str, cluster: &str)
                 plan::Change::Create => show("create", name, Vec::new()),
                 plan::Change::Unchanged => show("unchanged", name, Vec::new()),
                 plan::Change::Update { changed, removed } => {
-                    let current = current.unwrap_or(Value::Null);
+                    let mut current = current.unwrap_or(Value::Null);
+                    pgctl_shared::report::redact_env_json(&mut current);
                     let mut changes: Vec<Change> = changed
                         .iter()
                         .map(|path| Change {

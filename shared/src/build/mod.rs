@@ -17,6 +17,7 @@
 //! (`SPILO_CONFIGURATION`) or hashed ([`TEMPLATE_HASH_ANNOTATION`]) is written with sorted keys.
 
 pub mod endpoints;
+pub mod logical_backup;
 pub mod pdb;
 pub mod pooler;
 pub mod protection;
@@ -266,12 +267,14 @@ pub struct DesiredObjects {
     /// Deployment and Service of each connection pooler the manifest asks for
     /// ([`crate::pooler`], [`pooler`]), applied after the StatefulSet.
     pub poolers: Vec<(k8s_openapi::api::apps::v1::Deployment, Service)>,
+    /// The logical backup CronJob (`enableLogicalBackup`, [`logical_backup`]).
+    pub logical_backup: Option<k8s_openapi::api::batch::v1::CronJob>,
 }
 
 impl DesiredObjects {
     /// The objects (without Secrets) as JSON in apply order: ServiceAccount, RoleBinding,
     /// Services, Endpoints, PodDisruptionBudget, StatefulSet, then each pooler's Deployment and
-    /// Service. Each carries `apiVersion` and `kind`.
+    /// Service, and the logical backup CronJob. Each carries `apiVersion` and `kind`.
     pub fn to_json(&self) -> Result<Vec<Value>, serde_json::Error> {
         let mut out = vec![
             serde_json::to_value(&self.service_account)?,
@@ -287,6 +290,9 @@ impl DesiredObjects {
         for (deployment, service) in &self.poolers {
             out.push(serde_json::to_value(deployment)?);
             out.push(serde_json::to_value(service)?);
+        }
+        if let Some(cron_job) = &self.logical_backup {
+            out.push(serde_json::to_value(cron_job)?);
         }
         Ok(out)
     }
@@ -305,6 +311,7 @@ pub fn desired(pg: &Postgresql, config: &OperatorConfig) -> Result<DesiredObject
         pod_disruption_budget: pdb::pod_disruption_budget(&ctx),
         statefulset: statefulset::statefulset(&ctx)?,
         poolers: pooler::objects(&ctx)?,
+        logical_backup: logical_backup::cron_job(&ctx)?,
     })
 }
 

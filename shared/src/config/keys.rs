@@ -199,6 +199,32 @@ registry! {
         gcp_credentials: Text => "Path of the Google credentials file in the pods (`GOOGLE_APPLICATION_CREDENTIALS`).";
         log_s3_bucket: Text => "S3 bucket Spilo ships PostgreSQL's CSV logs to (`LOG_S3_BUCKET`); not done by the local data plane.";
     }
+    "Logical backups" {
+        logical_backup_docker_image: Required {
+            what: "image",
+            expected: r#"a container image such as "ghcr.io/zalando/postgres-operator/logical-backup:v2.0.1""#,
+        } => "Image of the logical backup Job (`pg_dumpall` of a replica, compressed, uploaded).";
+        logical_backup_job_prefix: Text => "Prefix of the CronJob's name: `{prefix}{cluster}`, cut to 52 characters.";
+        logical_backup_provider: choice::<super::LogicalBackupProvider>() => "Where the dumps go: `s3`, `gcs` (not tested here) or `az` (not tested here).";
+        logical_backup_schedule: Text => "Cron schedule (UTC) of the clusters without `spec.logicalBackupSchedule`.";
+        logical_backup_s3_bucket: Text => "S3 bucket of the dumps, under `{prefix}/{cluster}/{uid}/logical_backups/`.";
+        logical_backup_s3_bucket_prefix: Text => "First path component of the dumps in the bucket.";
+        logical_backup_s3_endpoint: Text => "S3 endpoint URL; empty: AWS.";
+        logical_backup_s3_region: Text => "S3 region.";
+        logical_backup_s3_sse: Text => "Server-side encryption of the uploads (`AES256`); empty: none.";
+        logical_backup_s3_retention_time: Text => "Age past which the Job deletes dumps (`date -d` syntax such as `1 week`; `spec.logicalBackupRetention` overrides it); empty: keep them all.";
+        logical_backup_s3_access_key_id: Text => "`AWS_ACCESS_KEY_ID` of the Job, written into the CronJob as the reference does; prefer `logical_backup_cronjob_environment_secret`.";
+        logical_backup_s3_secret_access_key: Text => "`AWS_SECRET_ACCESS_KEY` of the Job, written into the CronJob as the reference does; prefer `logical_backup_cronjob_environment_secret`.";
+        logical_backup_google_application_credentials: Text => "Path of the Google credentials file of the Job (provider `gcs`).";
+        logical_backup_azure_storage_account_name: Text => "Azure storage account of the dumps (provider `az`).";
+        logical_backup_azure_storage_container: Text => "Azure storage container of the dumps (provider `az`).";
+        logical_backup_azure_storage_account_key: Text => "Azure storage key of the Job (provider `az`), written into the CronJob as the reference does.";
+        logical_backup_cpu_request: Opt(Quantity) => "CPU request of the Job's container; else `default_cpu_request`.";
+        logical_backup_cpu_limit: Opt(Quantity) => "CPU limit of the Job's container; else `default_cpu_limit`.";
+        logical_backup_memory_request: Opt(Quantity) => "Memory request of the Job's container; else `default_memory_request`.";
+        logical_backup_memory_limit: Opt(Quantity) => "Memory limit of the Job's container; else `default_memory_limit`.";
+        logical_backup_cronjob_environment_secret: Opt(Name(NameRule::ResourceName)) => "Secret (in the cluster's namespace) whose entries become environment variables of the Job: the place for its bucket credentials.";
+    }
     "Load balancers and DNS" {
         custom_service_annotations: Map { labels: false } => "Annotations set on every Service of a cluster.";
         db_hosted_zone: Text => "DNS zone of the load balancer names (`{hostedzone}`).";
@@ -216,32 +242,6 @@ registry! {
 
 /// Reference keys pgctl accepts without effect, by area.
 static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
-    (
-        "Logical backup",
-        &[
-            "logical_backup_azure_storage_account_key",
-            "logical_backup_azure_storage_account_name",
-            "logical_backup_azure_storage_container",
-            "logical_backup_cpu_limit",
-            "logical_backup_cpu_request",
-            "logical_backup_cronjob_environment_secret",
-            "logical_backup_docker_image",
-            "logical_backup_google_application_credentials",
-            "logical_backup_job_prefix",
-            "logical_backup_memory_limit",
-            "logical_backup_memory_request",
-            "logical_backup_provider",
-            "logical_backup_s3_access_key_id",
-            "logical_backup_s3_bucket",
-            "logical_backup_s3_bucket_prefix",
-            "logical_backup_s3_endpoint",
-            "logical_backup_s3_region",
-            "logical_backup_s3_retention_time",
-            "logical_backup_s3_secret_access_key",
-            "logical_backup_s3_sse",
-            "logical_backup_schedule",
-        ],
-    ),
     (
         "Teams API, PAM and team roles",
         &[

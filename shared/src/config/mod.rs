@@ -26,8 +26,9 @@ pub use keys::{
     KeyInfo, implemented_keys, key_docs_markdown, not_implemented_keys, reference_keys,
 };
 pub use types::{
-    ExternalTrafficPolicy, MajorUpgradeMode, NodeReadinessLabelMerge, PodManagementPolicy,
-    PoolerMode, PvcRetention, PvcRetentionPolicy, StorageResizeMode, Toleration, WatchedNamespaces,
+    ExternalTrafficPolicy, LogicalBackupProvider, MajorUpgradeMode, NodeReadinessLabelMerge,
+    PodManagementPolicy, PoolerMode, PvcRetention, PvcRetentionPolicy, StorageResizeMode,
+    Toleration, WatchedNamespaces,
 };
 
 use codec::Codec;
@@ -41,8 +42,12 @@ pub const WATCHED_NAMESPACE_ENV: &str = "WATCHED_NAMESPACE";
 /// - `enable_owner_references`: children carry owner references to their `postgresql`, so the
 ///   garbage collector removes them; the reference keeps `false` only for backward
 ///   compatibility.
-pub const DEFAULT_DEVIATIONS: &[(&str, &str, &str)] =
-    &[("enable_owner_references", "false", "true")];
+/// - `logical_backup_s3_bucket`: the reference ConfigMap's `my-bucket-url` is a placeholder (its
+///   operator's own default is empty); a cluster with `enableLogicalBackup` would upload there.
+pub const DEFAULT_DEVIATIONS: &[(&str, &str, &str)] = &[
+    ("enable_owner_references", "false", "true"),
+    ("logical_backup_s3_bucket", "my-bucket-url", ""),
+];
 
 /// `{tprkind}` in `secret_name_template`.
 pub const SECRET_TEMPLATE_KIND: &str = "postgresql";
@@ -262,6 +267,40 @@ pub struct OperatorConfig {
     /// `LOG_S3_BUCKET` of the pods; empty: none.
     pub log_s3_bucket: String,
 
+    // Logical backups
+    /// Image of the logical backup Job.
+    pub logical_backup_docker_image: String,
+    /// Prefix of the CronJob's name (`logical-backup-`).
+    pub logical_backup_job_prefix: String,
+    /// Where the dump goes: `s3`, `gcs` or `az`.
+    pub logical_backup_provider: LogicalBackupProvider,
+    /// Cron schedule of clusters without `spec.logicalBackupSchedule`.
+    pub logical_backup_schedule: String,
+    pub logical_backup_s3_bucket: String,
+    /// First path component of the dumps in the bucket (`spilo`).
+    pub logical_backup_s3_bucket_prefix: String,
+    pub logical_backup_s3_endpoint: String,
+    pub logical_backup_s3_region: String,
+    /// Server-side encryption of the uploads (`AES256`).
+    pub logical_backup_s3_sse: String,
+    /// Age of the dumps the Job deletes (`1 week`); empty: keeps them all.
+    pub logical_backup_s3_retention_time: String,
+    /// `AWS_ACCESS_KEY_ID` of the Job (in the CronJob in clear, as the reference does; prefer
+    /// `logical_backup_cronjob_environment_secret`).
+    pub logical_backup_s3_access_key_id: String,
+    /// `AWS_SECRET_ACCESS_KEY` of the Job (likewise).
+    pub logical_backup_s3_secret_access_key: String,
+    pub logical_backup_google_application_credentials: String,
+    pub logical_backup_azure_storage_account_name: String,
+    pub logical_backup_azure_storage_container: String,
+    pub logical_backup_azure_storage_account_key: String,
+    pub logical_backup_cpu_request: Option<String>,
+    pub logical_backup_cpu_limit: Option<String>,
+    pub logical_backup_memory_request: Option<String>,
+    pub logical_backup_memory_limit: Option<String>,
+    /// Secret whose entries become environment variables of the Job.
+    pub logical_backup_cronjob_environment_secret: Option<String>,
+
     // Load balancers and DNS
     /// Annotations on every Service of a cluster.
     pub custom_service_annotations: BTreeMap<String, String>,
@@ -437,6 +476,28 @@ impl Default for OperatorConfig {
             wal_az_storage_account: String::new(),
             gcp_credentials: String::new(),
             log_s3_bucket: String::new(),
+            logical_backup_docker_image: "ghcr.io/zalando/postgres-operator/logical-backup:v2.0.1"
+                .to_string(),
+            logical_backup_job_prefix: "logical-backup-".to_string(),
+            logical_backup_provider: LogicalBackupProvider::S3,
+            logical_backup_schedule: "30 00 * * *".to_string(),
+            logical_backup_s3_bucket: String::new(),
+            logical_backup_s3_bucket_prefix: "spilo".to_string(),
+            logical_backup_s3_endpoint: String::new(),
+            logical_backup_s3_region: String::new(),
+            logical_backup_s3_sse: "AES256".to_string(),
+            logical_backup_s3_retention_time: String::new(),
+            logical_backup_s3_access_key_id: String::new(),
+            logical_backup_s3_secret_access_key: String::new(),
+            logical_backup_google_application_credentials: String::new(),
+            logical_backup_azure_storage_account_name: String::new(),
+            logical_backup_azure_storage_container: String::new(),
+            logical_backup_azure_storage_account_key: String::new(),
+            logical_backup_cpu_request: None,
+            logical_backup_cpu_limit: None,
+            logical_backup_memory_request: None,
+            logical_backup_memory_limit: None,
+            logical_backup_cronjob_environment_secret: None,
             custom_service_annotations: BTreeMap::new(),
             db_hosted_zone: "db.example.com".to_string(),
             enable_master_load_balancer: false,

@@ -120,6 +120,23 @@ impl ExternalTrafficPolicy {
     }
 }
 
+/// Where the logical backup Job uploads its dump (`logical_backup_provider`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogicalBackupProvider {
+    /// An S3 bucket (`logical_backup_s3_*`).
+    #[default]
+    S3,
+    /// A Google Cloud Storage bucket (`logical_backup_google_application_credentials`).
+    Gcs,
+    /// An Azure storage container (`logical_backup_azure_*`).
+    Az,
+}
+config_enum!(LogicalBackupProvider, "logical backup provider", [
+    "s3" => S3,
+    "gcs" => Gcs,
+    "az" => Az,
+]);
+
 /// PgBouncer's `pool_mode` (`connection_pooler_mode`, `spec.connectionPooler.mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PoolerMode {

@@ -25,6 +25,7 @@ pub mod fields;
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::CronJob;
 use k8s_openapi::api::core::v1::{
     Endpoints, PersistentVolumeClaim, Pod, PodTemplateSpec, Service, ServiceAccount,
 };
@@ -61,6 +62,7 @@ pub enum Kind {
     PodDisruptionBudget,
     StatefulSet,
     Deployment,
+    CronJob,
     Pod,
     PersistentVolumeClaim,
 }
@@ -76,6 +78,7 @@ impl Kind {
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
             Kind::StatefulSet => "StatefulSet",
             Kind::Deployment => "Deployment",
+            Kind::CronJob => "CronJob",
             Kind::Pod => "Pod",
             Kind::PersistentVolumeClaim => "PersistentVolumeClaim",
         }
@@ -95,6 +98,7 @@ impl Kind {
         Kind::PodDisruptionBudget,
         Kind::StatefulSet,
         Kind::Deployment,
+        Kind::CronJob,
         Kind::Pod,
         Kind::PersistentVolumeClaim,
     ];
@@ -105,6 +109,7 @@ impl Kind {
             Kind::RoleBinding => "rbac.authorization.k8s.io/v1",
             Kind::PodDisruptionBudget => "policy/v1",
             Kind::StatefulSet | Kind::Deployment => "apps/v1",
+            Kind::CronJob => "batch/v1",
             Kind::ServiceAccount
             | Kind::Secret
             | Kind::Service
@@ -119,9 +124,14 @@ impl Kind {
     /// ConfigMaps of a cluster are Patroni's; claims follow
     /// `persistent_volume_claim_retention_policy`; Secrets of removed users are kept (as the
     /// reference operator does) until the cluster is deleted, but for the pooler's; the
-    /// StatefulSet always exists. The pooler's Deployments come and go with it.
-    pub const PRUNABLE: &'static [Kind] =
-        &[Kind::Service, Kind::PodDisruptionBudget, Kind::Deployment];
+    /// StatefulSet always exists. The pooler's Deployments come and go with it, the logical
+    /// backup CronJob with `enableLogicalBackup`.
+    pub const PRUNABLE: &'static [Kind] = &[
+        Kind::Service,
+        Kind::PodDisruptionBudget,
+        Kind::Deployment,
+        Kind::CronJob,
+    ];
 
     pub fn prunable(self) -> bool {
         Self::PRUNABLE.contains(&self)
@@ -145,6 +155,7 @@ pub enum Object {
     PodDisruptionBudget(PodDisruptionBudget),
     StatefulSet(StatefulSet),
     Deployment(Deployment),
+    CronJob(CronJob),
 }
 
 impl Object {
@@ -157,6 +168,7 @@ impl Object {
             Object::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
             Object::StatefulSet(_) => Kind::StatefulSet,
             Object::Deployment(_) => Kind::Deployment,
+            Object::CronJob(_) => Kind::CronJob,
         }
     }
 
@@ -169,6 +181,7 @@ impl Object {
             Object::PodDisruptionBudget(o) => &o.metadata,
             Object::StatefulSet(o) => &o.metadata,
             Object::Deployment(o) => &o.metadata,
+            Object::CronJob(o) => &o.metadata,
         }
     }
 
@@ -181,6 +194,7 @@ impl Object {
             Object::PodDisruptionBudget(o) => &mut o.metadata,
             Object::StatefulSet(o) => &mut o.metadata,
             Object::Deployment(o) => &mut o.metadata,
+            Object::CronJob(o) => &mut o.metadata,
         }
     }
 
@@ -198,6 +212,7 @@ impl Object {
             Object::PodDisruptionBudget(o) => serde_json::to_value(o),
             Object::StatefulSet(o) => serde_json::to_value(o),
             Object::Deployment(o) => serde_json::to_value(o),
+            Object::CronJob(o) => serde_json::to_value(o),
         };
         // Serializing these types cannot fail: they hold no maps with non-string keys.
         value.unwrap_or(Value::Null)
@@ -346,6 +361,7 @@ pub fn plan_desired(
         pod_disruption_budget,
         mut statefulset,
         poolers,
+        logical_backup,
     } = desired;
     let pooler_wanted = !poolers.is_empty();
     let mut actions = Vec::new();
@@ -425,6 +441,11 @@ pub fn plan_desired(
             wanted.insert((object.kind(), object.name().to_string()));
             actions.push(apply(object, live));
         }
+    }
+    if let Some(cron_job) = logical_backup {
+        let object = Object::CronJob(cron_job);
+        wanted.insert((object.kind(), object.name().to_string()));
+        actions.push(apply(object, live));
     }
     // The pooler role's Secret goes with the last pooler (its role stays, as in the
     // reference).
@@ -564,6 +585,7 @@ pub fn applied_hash(object: &Object) -> String {
         Object::PodDisruptionBudget(o) => hash_typed(o),
         Object::StatefulSet(o) => hash_typed(o),
         Object::Deployment(o) => hash_typed(o),
+        Object::CronJob(o) => hash_typed(o),
     }
 }
 

@@ -214,6 +214,42 @@ fn orphans_of_prunable_kinds_applied_by_the_controller_are_deleted() {
 }
 
 #[test]
+fn the_logical_backup_cron_job_comes_and_goes_with_enable_logical_backup() {
+    let enabled = pg(&MANIFEST.replace(
+        "  teamId: acid\n",
+        "  teamId: acid\n  enableLogicalBackup: true\n",
+    ));
+    let first = plan(&enabled, &config(), &Snapshot::default()).expect("plan");
+    assert!(
+        writes(&first).contains(&(Kind::CronJob, "logical-backup-acid-plan".to_string())),
+        "{:?}",
+        writes(&first)
+    );
+    // Unchanged: no write.
+    let live = live_after(&first);
+    let again = plan(&enabled, &config(), &live).expect("plan");
+    assert!(
+        !writes(&again)
+            .iter()
+            .any(|(kind, _)| *kind == Kind::CronJob)
+    );
+    // Turned off: the CronJob the controller applied is deleted.
+    let mut live = live;
+    live.of_cluster.push(LiveObject {
+        kind: Kind::CronJob,
+        name: "logical-backup-acid-plan".into(),
+        uid: Some("u-cron".into()),
+        applied_by_controller: true,
+    });
+    let off = plan(&pg(MANIFEST), &config(), &live).expect("plan");
+    assert!(off.actions.contains(&Action::Delete(Orphan {
+        kind: Kind::CronJob,
+        name: "logical-backup-acid-plan".into(),
+        uid: Some("u-cron".into()),
+    })));
+}
+
+#[test]
 fn only_services_and_pdbs_are_prunable() {
     for kind in [
         Kind::Endpoints,

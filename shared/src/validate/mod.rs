@@ -74,6 +74,12 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Whether `schedule` is a five-field cron schedule of the form the reference accepts
+/// (numbers or `*`, each with an optional `/step`).
+pub fn is_cron_schedule(schedule: &str) -> bool {
+    CRON.is_match(schedule)
+}
+
 /// True when any problem is an error.
 pub fn has_errors(problems: &[Problem]) -> bool {
     problems.iter().any(|p| p.severity == Severity::Error)

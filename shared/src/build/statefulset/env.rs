@@ -330,7 +330,7 @@ pub(in crate::build) fn value(name: &str, value: &str) -> EnvVar {
     }
 }
 
-pub(super) fn field_ref(name: &str, path: &str) -> EnvVar {
+pub(in crate::build) fn field_ref(name: &str, path: &str) -> EnvVar {
     EnvVar {
         name: name.to_string(),
         value: None,

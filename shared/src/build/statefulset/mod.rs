@@ -46,13 +46,13 @@ use super::{
     RESTARTED_AT_ANNOTATION, TEMPLATE_HASH_ANNOTATION, resources,
 };
 pub(in crate::build) use env::value;
-use env::{env_from, field_ref, push_absent, secret_ref, tls_env};
+use env::{env_from, push_absent, secret_ref, tls_env};
 use scheduling::{affinity, topology_spread_constraints};
-pub(in crate::build) use scheduling::{affinity_among, tolerations};
+pub(in crate::build) use scheduling::{affinity_among, node_affinity, tolerations};
 use volumes::{add_additional_volumes, data_volume_mount, volume_claim_template};
 
 pub use env::env;
-pub(in crate::build) use env::{secret_key_ref, tls_files};
+pub(in crate::build) use env::{field_ref, secret_key_ref, tls_files};
 pub use hash::{
     MAX_EQUIVALENT_HASHES, carry_equivalent_hashes, equivalent_hashes, hash_with_image,
     inputs_hash, restart_hash, template_hash,

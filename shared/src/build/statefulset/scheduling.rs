@@ -70,7 +70,7 @@ pub(in crate::build) fn affinity_among(
     })
 }
 
-fn node_affinity(ctx: &ClusterContext<'_>) -> Option<NodeAffinity> {
+pub(in crate::build) fn node_affinity(ctx: &ClusterContext<'_>) -> Option<NodeAffinity> {
     let readiness = &ctx.config.node_readiness_label;
     let manifest = ctx.pg.spec.node_affinity.clone();
     if readiness.is_empty() {

@@ -7,8 +7,7 @@
 //! |---|---|---|
 //! | Spilo | `spilo`, `spilo-NN` | no `command`/`args`: Patroni as `postgres` (Spilo's `launch.sh`); otherwise `command` + `args` (or `args`) as root |
 //! | PgBouncer | `pgbouncer` | the reference pooler image's entrypoint ([`PGBOUNCER_ENTRYPOINT`]): `pgbouncer.ini` from the `PG*` and `CONNECTION_POOLER_*` environment, then the machine's PgBouncer, as the pod's user |
-//!
-//! The family of the reference's logical-backup image comes with the backup feature.
+//! | logical backup | `logical-backup` | the reference's `dump.sh` contract ([`super::logical_backup`]): `pg_dumpall` of a replica, compressed, to the bucket, as the pod's user |
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,6 +23,8 @@ pub enum Family {
     Spilo,
     /// The reference operator's pooler image (PgBouncer).
     PgBouncer,
+    /// The reference operator's logical backup image (`dump.sh`).
+    LogicalBackup,
 }
 
 /// The repository's last path component, without tag or digest:
@@ -44,7 +45,11 @@ pub fn family(image: &str) -> Option<Family> {
     if spilo {
         return Some(Family::Spilo);
     }
-    (name == "pgbouncer").then_some(Family::PgBouncer)
+    match name {
+        "pgbouncer" => Some(Family::PgBouncer),
+        "logical-backup" => Some(Family::LogicalBackup),
+        _ => None,
+    }
 }
 
 /// The pooler image's start, as its `entrypoint.sh` does it: a certificate for clients (the
@@ -132,7 +137,14 @@ pub fn entrypoint(
             "-c".to_string(),
             PGBOUNCER_ENTRYPOINT.to_string(),
         ]),
-        (Family::PgBouncer, Some(command), args) => {
+        // The image's CMD is `/dump.sh`.
+        (Family::LogicalBackup, None, None) => Entrypoint::Command(vec![
+            "/bin/bash".to_string(),
+            "-c".to_string(),
+            super::logical_backup::ENTRYPOINT.to_string(),
+        ]),
+        (Family::LogicalBackup, None, Some(args)) => Entrypoint::Command(expand(args)),
+        (Family::PgBouncer | Family::LogicalBackup, Some(command), args) => {
             let mut all = expand(command);
             if let Some(args) = args {
                 all.extend(expand(args));
@@ -153,7 +165,12 @@ pub fn entrypoint(
 
 /// The environment the image sets (its `ENV` lines), under the container's own: PostgreSQL's
 /// and Patroni's programs (`patronictl`) on the `PATH`, as in Spilo.
-pub fn image_env(family: Family, pg_bin_dir: &Path, patroni: &Path) -> BTreeMap<String, String> {
+pub fn image_env(
+    family: Family,
+    pg_bin_dir: &Path,
+    patroni: &Path,
+    backup_tools: Option<&Path>,
+) -> BTreeMap<String, String> {
     match family {
         Family::Spilo => {
             let home = "/home/postgres";
@@ -206,6 +223,28 @@ pub fn image_env(family: Family, pg_bin_dir: &Path, patroni: &Path) -> BTreeMap<
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect(),
+        // The image's PostgreSQL clients under PG_DIR, its `aws` (here boto3 of the Barman
+        // tools' environment, first on the PATH) and the dump script's S3 helper.
+        Family::LogicalBackup => [
+            (
+                "PATH",
+                format!(
+                    "{}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                    backup_tools
+                        .map(|t| format!("{}:", t.display()))
+                        .unwrap_or_default()
+                ),
+            ),
+            ("PG_DIR", "/usr/lib/postgresql".to_string()),
+            (
+                "LOGICAL_BACKUP_S3",
+                super::logical_backup::S3_HELPER.to_string(),
+            ),
+            ("HOME", "/root".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
     }
 }
 
@@ -214,6 +253,7 @@ pub fn working_dir(family: Family) -> &'static str {
     match family {
         Family::Spilo => "/home/postgres",
         Family::PgBouncer => "/etc/pgbouncer",
+        Family::LogicalBackup => "/",
     }
 }
 
@@ -247,6 +287,10 @@ mod tests {
         assert_eq!(
             family("ghcr.io/zalando/postgres-operator/pgbouncer:v2.0.1"),
             Some(Family::PgBouncer)
+        );
+        assert_eq!(
+            family("ghcr.io/zalando/postgres-operator/logical-backup:v2.0.1"),
+            Some(Family::LogicalBackup)
         );
         assert_eq!(repository_name("localhost:5000/team/spilo-15"), "spilo-15");
     }

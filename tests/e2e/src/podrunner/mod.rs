@@ -22,6 +22,7 @@ pub mod env;
 pub mod forward;
 pub mod image;
 pub mod ipam;
+pub mod logical_backup;
 pub mod logs;
 pub mod net;
 pub mod patroni;

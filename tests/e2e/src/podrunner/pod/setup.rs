@@ -351,10 +351,27 @@ impl RealPod {
             .newest()
             .ok_or_else(|| anyhow!("no PostgreSQL binaries on this machine"))?
             .to_path_buf();
-        let mut env = image::image_env(family, &newest, &self.shared.patroni);
+        let mut env = image::image_env(
+            family,
+            &newest,
+            &self.shared.patroni,
+            self.shared.backup_tools.as_deref(),
+        );
         env.extend(resolved.clone());
         let mut mounts = self.mounts(c, &env)?;
-        if family == Family::Spilo {
+        // The kubelet's variables of the API server, for the programs that call it without
+        // a kubeconfig (the logical backup's dump script; Spilo's Patroni gets a kubeconfig).
+        if family == Family::LogicalBackup
+            && let Some((host, port)) = self
+                .shared
+                .api_server_for_pods
+                .strip_prefix("https://")
+                .and_then(|a| a.rsplit_once(':'))
+        {
+            env.insert("KUBERNETES_SERVICE_HOST".to_string(), host.to_string());
+            env.insert("KUBERNETES_SERVICE_PORT".to_string(), port.to_string());
+        }
+        if matches!(family, Family::Spilo | Family::LogicalBackup) {
             mounts.extend(
                 self.shared
                     .pg_bins
@@ -397,7 +414,12 @@ impl RealPod {
             _ => newest.clone(),
         };
         if bin_dir != newest {
-            env = image::image_env(family, &bin_dir, &self.shared.patroni);
+            env = image::image_env(
+                family,
+                &bin_dir,
+                &self.shared.patroni,
+                self.shared.backup_tools.as_deref(),
+            );
             env.extend(resolved.clone());
         }
         let dir = self.dir.join("containers").join(&c.name);
@@ -847,6 +869,7 @@ fn image_dirs(family: Family) -> Result<Vec<Dir>> {
             ])
         }
         // The image's `pgbouncer` user and group (100/101) own its directories.
+        Family::LogicalBackup => Ok(Vec::new()),
         Family::PgBouncer => Ok(
             ["/etc/pgbouncer", "/var/run/pgbouncer", "/var/log/pgbouncer"]
                 .into_iter()
