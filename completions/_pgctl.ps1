@@ -170,6 +170,38 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the base backups, the archived WAL and the restorable time of the cluster''s archive')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pgctl;backup;list' {
+            [CompletionResult]::new('--uid', '--uid', [CompletionResultType]::ParameterName, 'Only this incarnation''s archive (the `metadata.uid` the cluster had); default: the existing cluster''s, or every incarnation''s when it is gone')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The object store''s endpoint as this machine reaches it (the pods'' `AWS_ENDPOINT` may be an in-cluster address), e.g. `http://127.0.0.1:27070`; requests to it are path-style')
+            [CompletionResult]::new('--bucket', '--bucket', [CompletionResultType]::ParameterName, 'The bucket, when `wal_s3_bucket` is empty (a cluster that archives through its own env)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: table, or json / yaml (the whole catalog as data)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: table, or json / yaml (the whole catalog as data)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kubeconfig context to use (default: its current context)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the namespace of the kubeconfig context, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output; `NO_COLOR` turns `auto` off')
+            [CompletionResult]::new('--controller-namespace', '--controller-namespace', [CompletionResultType]::ParameterName, 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'pgctl;backup;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the base backups, the archived WAL and the restorable time of the cluster''s archive')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pgctl;backup;help;list' {
+            break
+        }
+        'pgctl;backup;help;help' {
             break
         }
         'pgctl;restore' {
@@ -177,6 +209,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'The moment to restore to: RFC 3339 with an offset, e.g. 2026-12-04T10:15:00+00:00. The archive must hold a commit after it (a quiet cluster archives every 30 minutes)')
             [CompletionResult]::new('--uid', '--uid', [CompletionResultType]::ParameterName, 'The uid (`metadata.uid`) of the incarnation of SOURCE whose archive is read; default: the existing SOURCE''s. Required when SOURCE no longer exists')
             [CompletionResult]::new('--s3-wal-path', '--s3-wal-path', [CompletionResultType]::ParameterName, 'Where SOURCE''s archive is, when not in the controller''s `wal_s3_bucket` (`spec.clone.s3_wal_path`, e.g. s3://bucket/spilo/acid-src/UID/wal/17)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'The object store''s endpoint as this machine reaches it (the pods'' `AWS_ENDPOINT` may be an in-cluster address), e.g. `http://127.0.0.1:27070`; requests to it are path-style')
+            [CompletionResult]::new('--bucket', '--bucket', [CompletionResultType]::ParameterName, 'The bucket, when `wal_s3_bucket` is empty (a cluster that archives through its own env)')
             [CompletionResult]::new('--team', '--team', [CompletionResultType]::ParameterName, 'Team that owns the cluster (`spec.teamId`)')
             [CompletionResult]::new('--instances', '--instances', [CompletionResultType]::ParameterName, 'Number of instances (pods) (`spec.numberOfInstances`)')
             [CompletionResult]::new('--pg-version', '--pg-version', [CompletionResultType]::ParameterName, 'PostgreSQL major version (`spec.postgresql.version`)')
@@ -1159,6 +1193,10 @@ Register-ArgumentCompleter -Native -CommandName 'pgctl' -ScriptBlock {
             break
         }
         'pgctl;help;backup' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the base backups, the archived WAL and the restorable time of the cluster''s archive')
+            break
+        }
+        'pgctl;help;backup;list' {
             break
         }
         'pgctl;help;restore' {

@@ -139,6 +139,18 @@ _pgctl() {
             pgctl,version)
                 cmd="pgctl__subcmd__version"
                 ;;
+            pgctl__subcmd__backup,help)
+                cmd="pgctl__subcmd__backup__subcmd__help"
+                ;;
+            pgctl__subcmd__backup,list)
+                cmd="pgctl__subcmd__backup__subcmd__list"
+                ;;
+            pgctl__subcmd__backup__subcmd__help,help)
+                cmd="pgctl__subcmd__backup__subcmd__help__subcmd__help"
+                ;;
+            pgctl__subcmd__backup__subcmd__help,list)
+                cmd="pgctl__subcmd__backup__subcmd__help__subcmd__list"
+                ;;
             pgctl__subcmd__help,apply)
                 cmd="pgctl__subcmd__help__subcmd__apply"
                 ;;
@@ -255,6 +267,9 @@ _pgctl() {
                 ;;
             pgctl__subcmd__help,version)
                 cmd="pgctl__subcmd__help__subcmd__version"
+                ;;
+            pgctl__subcmd__help__subcmd__backup,list)
+                cmd="pgctl__subcmd__help__subcmd__backup__subcmd__list"
                 ;;
             pgctl__subcmd__help__subcmd__policy,apply)
                 cmd="pgctl__subcmd__help__subcmd__policy__subcmd__apply"
@@ -457,7 +472,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__backup)
-            opts="-n -h -V --wait --logical --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-n -h -V --wait --logical --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,6 +484,110 @@ _pgctl() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --controller-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__backup__subcmd__help)
+            opts="list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__backup__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__backup__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__backup__subcmd__list)
+            opts="-o -n -h -V --uid --endpoint --bucket --output --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --uid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bucket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)
@@ -1091,8 +1210,22 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__help__subcmd__backup)
-            opts=""
+            opts="list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgctl__subcmd__help__subcmd__backup__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2819,7 +2952,7 @@ _pgctl() {
             return 0
             ;;
         pgctl__subcmd__restore)
-            opts="-o -n -h -V --from --time --uid --s3-wal-path --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --pooler --replica-pooler --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
+            opts="-o -n -h -V --from --time --uid --s3-wal-path --endpoint --bucket --team --instances --pg-version --size --storage-class --cpu --memory --cpu-limit --memory-limit --user --database --param --label --annotation --image --load-balancer --pooler --replica-pooler --dry-run --output --wait --timeout --kubeconfig --context --namespace --request-timeout --color --controller-namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2838,6 +2971,14 @@ _pgctl() {
                     return 0
                     ;;
                 --s3-wal-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bucket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

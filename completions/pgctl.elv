@@ -164,12 +164,42 @@ set edit:completion:arg-completer[pgctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand list 'List the base backups, the archived WAL and the restorable time of the cluster''s archive'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgctl;backup;list'= {
+            cand --uid 'Only this incarnation''s archive (the `metadata.uid` the cluster had); default: the existing cluster''s, or every incarnation''s when it is gone'
+            cand --endpoint 'The object store''s endpoint as this machine reaches it (the pods'' `AWS_ENDPOINT` may be an in-cluster address), e.g. `http://127.0.0.1:27070`; requests to it are path-style'
+            cand --bucket 'The bucket, when `wal_s3_bucket` is empty (a cluster that archives through its own env)'
+            cand -o 'Output format: table, or json / yaml (the whole catalog as data)'
+            cand --output 'Output format: table, or json / yaml (the whole catalog as data)'
+            cand --kubeconfig 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)'
+            cand --context 'Kubeconfig context to use (default: its current context)'
+            cand -n 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --namespace 'Namespace (default: the namespace of the kubeconfig context, else `default`)'
+            cand --request-timeout 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever'
+            cand --color 'When to colour the output; `NO_COLOR` turns `auto` off'
+            cand --controller-namespace 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'pgctl;backup;help'= {
+            cand list 'List the base backups, the archived WAL and the restorable time of the cluster''s archive'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgctl;backup;help;list'= {
+        }
+        &'pgctl;backup;help;help'= {
         }
         &'pgctl;restore'= {
             cand --from 'The cluster whose archive is restored (same namespace); it may have been deleted'
             cand --time 'The moment to restore to: RFC 3339 with an offset, e.g. 2026-12-04T10:15:00+00:00. The archive must hold a commit after it (a quiet cluster archives every 30 minutes)'
             cand --uid 'The uid (`metadata.uid`) of the incarnation of SOURCE whose archive is read; default: the existing SOURCE''s. Required when SOURCE no longer exists'
             cand --s3-wal-path 'Where SOURCE''s archive is, when not in the controller''s `wal_s3_bucket` (`spec.clone.s3_wal_path`, e.g. s3://bucket/spilo/acid-src/UID/wal/17)'
+            cand --endpoint 'The object store''s endpoint as this machine reaches it (the pods'' `AWS_ENDPOINT` may be an in-cluster address), e.g. `http://127.0.0.1:27070`; requests to it are path-style'
+            cand --bucket 'The bucket, when `wal_s3_bucket` is empty (a cluster that archives through its own env)'
             cand --team 'Team that owns the cluster (`spec.teamId`)'
             cand --instances 'Number of instances (pods) (`spec.numberOfInstances`)'
             cand --pg-version 'PostgreSQL major version (`spec.postgresql.version`)'
@@ -1090,6 +1120,9 @@ set edit:completion:arg-completer[pgctl] = {|@words|
         &'pgctl;help;clone'= {
         }
         &'pgctl;help;backup'= {
+            cand list 'List the base backups, the archived WAL and the restorable time of the cluster''s archive'
+        }
+        &'pgctl;help;backup;list'= {
         }
         &'pgctl;help;restore'= {
         }

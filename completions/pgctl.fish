@@ -170,24 +170,48 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l controller-namespa
 complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -l wait -d 'Wait until the change is done (the cluster Running, or gone for delete)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pgctl -n "__fish_pgctl_using_subcommand clone" -s V -l version -d 'Print version'
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l wait -d 'Wait for the base backup to end (`--wait=false`: start it and return; its output goes to the master\'s log)' -r -f -a "true\t''
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -l wait -d 'Wait for the base backup to end (`--wait=false`: start it and return; its output goes to the master\'s log)' -r -f -a "true\t''
 false\t''"
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l timeout -d 'With --logical: how long to wait for the Job before giving up with exit code 3' -r
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l context -d 'Kubeconfig context to use (default: its current context)' -r
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -l timeout -d 'With --logical: how long to wait for the Job before giving up with exit code 3' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
 always\t''
 never\t''"
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -l logical -d 'A logical backup (`pg_dumpall` to the bucket) instead: a Job from the cluster\'s logical backup CronJob, which `spec.enableLogicalBackup: true` makes'
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pgctl -n "__fish_pgctl_using_subcommand backup" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -l logical -d 'A logical backup (`pg_dumpall` to the bucket) instead: a Job from the cluster\'s logical backup CronJob, which `spec.enableLogicalBackup: true` makes'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -a "list" -d 'List the base backups, the archived WAL and the restorable time of the cluster\'s archive'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and not __fish_seen_subcommand_from list help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l uid -d 'Only this incarnation\'s archive (the `metadata.uid` the cluster had); default: the existing cluster\'s, or every incarnation\'s when it is gone' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l endpoint -d 'The object store\'s endpoint as this machine reaches it (the pods\' `AWS_ENDPOINT` may be an in-cluster address), e.g. `http://127.0.0.1:27070`; requests to it are path-style' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l bucket -d 'The bucket, when `wal_s3_bucket` is empty (a cluster that archives through its own env)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: table, or json / yaml (the whole catalog as data)' -r -f -a "table\t'A table (or a screen of sections) for people'
+wide\t'The table with more columns'
+json\t'JSON'
+yaml\t'YAML'
+name\t'`postgresql.acid.zalan.do/NAME`, one a line'"
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Kubeconfig file (default: as kubectl finds it, $KUBECONFIG or ~/.kube/config)' -r -F
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l context -d 'Kubeconfig context to use (default: its current context)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace (default: the namespace of the kubeconfig context, else `default`)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l request-timeout -d 'Longest wait for one API request, e.g. `10s`, `1m`; `0` waits forever' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output; `NO_COLOR` turns `auto` off' -r -f -a "auto\t'Colour when stdout is a terminal and `NO_COLOR` is not set'
+always\t''
+never\t''"
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l controller-namespace -d 'Namespace of the controller, whose ConfigMap `postgres-operator` holds the operator configuration (min/max_instances, delete protection, secret names)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the base backups, the archived WAL and the restorable time of the cluster\'s archive'
+complete -c pgctl -n "__fish_pgctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l from -d 'The cluster whose archive is restored (same namespace); it may have been deleted' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l time -d 'The moment to restore to: RFC 3339 with an offset, e.g. 2026-12-04T10:15:00+00:00. The archive must hold a commit after it (a quiet cluster archives every 30 minutes)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l uid -d 'The uid (`metadata.uid`) of the incarnation of SOURCE whose archive is read; default: the existing SOURCE\'s. Required when SOURCE no longer exists' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l s3-wal-path -d 'Where SOURCE\'s archive is, when not in the controller\'s `wal_s3_bucket` (`spec.clone.s3_wal_path`, e.g. s3://bucket/spilo/acid-src/UID/wal/17)' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l endpoint -d 'The object store\'s endpoint as this machine reaches it (the pods\' `AWS_ENDPOINT` may be an in-cluster address), e.g. `http://127.0.0.1:27070`; requests to it are path-style' -r
+complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l bucket -d 'The bucket, when `wal_s3_bucket` is empty (a cluster that archives through its own env)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l team -d 'Team that owns the cluster (`spec.teamId`)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l instances -d 'Number of instances (pods) (`spec.numberOfInstances`)' -r
 complete -c pgctl -n "__fish_pgctl_using_subcommand restore" -l pg-version -d 'PostgreSQL major version (`spec.postgresql.version`)' -r -f -a "14\t''
@@ -965,6 +989,7 @@ complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_su
 complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone backup restore promote upgrade apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish, powershell, elvish)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone backup restore promote upgrade apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "reference-markdown" -d 'Print the command reference as Markdown (for docs/cli.md)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand help; and not __fish_seen_subcommand_from create clone backup restore promote upgrade apply list status scale update edit delete rollout switchover failover restart reinit history reload test policy label show logs report resync pause resume plan connect install uninstall validate crd version completions reference-markdown help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'List the base backups, the archived WAL and the restorable time of the cluster\'s archive'
 complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Follow a rolling update until it is done (exit 0), fails (1) or --timeout passes (3)'
 complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "restart" -d 'Ask the controller for a rolling restart of a cluster\'s pods'
 complete -c pgctl -n "__fish_pgctl_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "create" -d 'Store a policy: SQL from a file (`-` for stdin), run in one transaction unless --no-transaction'

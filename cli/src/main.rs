@@ -3,6 +3,7 @@
 //! Parsing comes first and builds nothing: `pgctl --version` and `pgctl --help` never start a
 //! runtime or read a kubeconfig. Commands that talk to the API build a tokio runtime then.
 
+mod archive;
 mod args;
 mod cluster;
 mod commands;
@@ -15,6 +16,7 @@ mod output;
 mod patroni;
 mod pg;
 mod pgbouncer;
+mod s3;
 mod spec;
 mod ui;
 mod wait;

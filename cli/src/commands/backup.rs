@@ -3,6 +3,9 @@
 //! lands where the scheduled ones do and counts for `BACKUP_NUM_TO_RETAIN`. Waits for the backup
 //! to end unless `--wait=false`.
 //!
+//! `pgctl backup list NAME`: the base backups, WAL and restorable windows of the cluster's
+//! archive, read from the object store ([`crate::archive`]).
+//!
 //! `pgctl backup NAME --logical`: a logical backup now — a Job made from the cluster's logical
 //! backup CronJob (`enableLogicalBackup`), as `kubectl create job --from=cronjob/…` makes one,
 //! so that the dump lands where the scheduled ones do.
@@ -24,10 +27,13 @@ use crate::patroni;
 use crate::ui::{Tone, Ui};
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BackupArgs {
+    #[command(subcommand)]
+    pub command: Option<BackupCommand>,
     /// Name of the cluster.
-    #[arg(add = ArgValueCompleter::new(cluster_names))]
-    pub name: String,
+    #[arg(add = ArgValueCompleter::new(cluster_names), required = true)]
+    pub name: Option<String>,
     /// Wait for the base backup to end (`--wait=false`: start it and return; its output goes
     /// to the master's log).
     #[arg(long, value_name = "BOOL", action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_value_t = true, default_missing_value = "true")]
@@ -41,14 +47,44 @@ pub struct BackupArgs {
     pub timeout: std::time::Duration,
 }
 
+#[derive(Debug, clap::Subcommand)]
+pub enum BackupCommand {
+    /// List the base backups, the archived WAL and the restorable time of the cluster's archive.
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Name of the cluster (it may have been deleted: its archive stays).
+    #[arg(add = ArgValueCompleter::new(cluster_names))]
+    pub name: String,
+    /// Only this incarnation's archive (the `metadata.uid` the cluster had); default: the
+    /// existing cluster's, or every incarnation's when it is gone.
+    #[arg(long, value_name = "UID")]
+    pub uid: Option<String>,
+    #[command(flatten)]
+    pub store: crate::archive::StoreArgs,
+    /// Output format: table, or json / yaml (the whole catalog as data).
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub output: crate::args::OutputFormat,
+}
+
 pub const EXAMPLES: &str = "Examples:
   pgctl backup acid-foo                 # a base backup now, into the cluster's archive
   pgctl backup acid-foo --wait=false    # start it and return
-  pgctl backup acid-foo --logical       # a pg_dumpall to the bucket now (enableLogicalBackup)";
+  pgctl backup acid-foo --logical       # a pg_dumpall to the bucket now (enableLogicalBackup)
+  pgctl backup list acid-foo            # base backups, WAL and the restorable window
+  pgctl backup list acid-foo -o json --endpoint http://127.0.0.1:27070";
 
 pub async fn run(args: BackupArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+    if let Some(BackupCommand::List(list_args)) = args.command {
+        return list(list_args, global, ui).await;
+    }
     let kube = k8s::connect(global).await?;
-    let name = args.name.as_str();
+    let name = args
+        .name
+        .as_deref()
+        .ok_or_else(|| crate::exit::usage("the cluster's name is required"))?;
     kube.get_cluster(name).await?;
     let config = kube.operator_config().await;
     if args.logical {
@@ -109,6 +145,156 @@ pub async fn run(args: BackupArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Resu
         println!("{name}: base backup started in {master} (its output goes to the pod's log)");
     }
     Ok(Code::Success)
+}
+
+/// `pgctl backup list`.
+async fn list(args: ListArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+    use crate::args::OutputFormat;
+    let kube = k8s::connect(global).await?;
+    let config = kube.operator_config().await;
+    let cluster = kube.find_cluster(&args.name).await?;
+    let uid = args
+        .uid
+        .clone()
+        .or_else(|| cluster.as_ref().and_then(|c| c.metadata.uid.clone()));
+    let store = crate::archive::open(&kube, &config, cluster.as_ref(), &args.store).await?;
+    let place = store.place(&args.name, uid.as_deref());
+    let catalog = store
+        .catalog(&args.name, uid.as_deref())
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the archive at {place}: {e:#}"))?;
+    match args.output {
+        OutputFormat::Json => print!("{}", crate::output::json(&catalog)?),
+        OutputFormat::Yaml => print!("{}", crate::output::yaml(&catalog)?),
+        _ => print!("{}", render_catalog(&catalog, &place, ui)),
+    }
+    Ok(Code::Success)
+}
+
+/// The catalog for people: per archive a table of base backups, the WAL, gaps and windows.
+fn render_catalog(
+    catalog: &pgctl_shared::backup::catalog::Catalog,
+    place: &str,
+    ui: &Ui,
+) -> String {
+    use crate::output::{Styled, table};
+    use std::fmt::Write as _;
+    let time = |t: &Option<k8s_openapi::jiff::Timestamp>| {
+        t.map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_else(|| "-".to_string())
+    };
+    let mut out = String::new();
+    if catalog.archives.is_empty() {
+        let _ = writeln!(out, "no archive at {place}");
+        return out;
+    }
+    let majors: std::collections::BTreeSet<&str> =
+        catalog.archives.iter().map(|a| a.major.as_str()).collect();
+    for (i, archive) in catalog.archives.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "{} PostgreSQL {} ({} layout){}",
+            ui.paint(&format!("ARCHIVE {}", archive.prefix), Tone::Bold),
+            archive.major,
+            archive.layout,
+            archive
+                .uid
+                .as_deref()
+                .map(|u| format!(", uid {u}"))
+                .unwrap_or_default()
+        );
+        if archive.backups.is_empty() {
+            out.push_str("no base backup\n");
+        } else {
+            let rows: Vec<Vec<Styled>> = archive
+                .backups
+                .iter()
+                .map(|b| {
+                    let tone = if b.restorable { Tone::Good } else { Tone::Warn };
+                    vec![
+                        b.name.clone().into(),
+                        time(&b.start_time).into(),
+                        time(&b.end_time).into(),
+                        crate::archive::bytes(b.data_bytes.unwrap_or(b.stored_bytes)).into(),
+                        format!(
+                            "{}..{}",
+                            b.start_segment
+                                .map(|s| s.to_string())
+                                .unwrap_or_else(|| "-".into()),
+                            b.end_segment
+                                .map(|s| s.to_string())
+                                .unwrap_or_else(|| "-".into())
+                        )
+                        .into(),
+                        Styled::new(
+                            if b.restorable {
+                                b.status.to_string()
+                            } else {
+                                format!("{} (not restorable)", b.status)
+                            },
+                            tone,
+                        ),
+                    ]
+                })
+                .collect();
+            out.push_str(&table(
+                ui,
+                &["BACKUP", "STARTED", "FINISHED", "SIZE", "WAL", "STATUS"],
+                &rows,
+            ));
+        }
+        match &archive.wal {
+            Some(wal) => {
+                let _ = writeln!(
+                    out,
+                    "WAL: {}..{} ({} segments), last stored {}",
+                    wal.first,
+                    wal.last,
+                    wal.segments,
+                    time(&Some(wal.last_time))
+                );
+            }
+            None => out.push_str("WAL: none archived\n"),
+        }
+        for gap in &archive.gaps {
+            let _ = writeln!(
+                out,
+                "{} {}..{} ({} segments missing, after {})",
+                ui.paint("gap:", Tone::Bad),
+                gap.first_missing,
+                gap.last_missing,
+                gap.missing,
+                time(&Some(gap.after_time))
+            );
+        }
+        if archive.windows.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} nothing (no finished base backup with all its WAL)",
+                ui.paint("restorable:", Tone::Warn)
+            );
+        }
+        for window in &archive.windows {
+            let _ = writeln!(
+                out,
+                "{} {} .. {} (from {})",
+                ui.paint("restorable:", Tone::Good),
+                time(&Some(window.start)),
+                time(&Some(window.end)),
+                window.backups.join(", ")
+            );
+        }
+    }
+    if majors.len() > 1 {
+        let _ = writeln!(
+            out,
+            "\nA major upgrade starts a new archive (one per major above): a restore to a time uses the archive of the major that ran then, and pgctl restore picks it."
+        );
+    }
+    out
 }
 
 /// A Job from the cluster's logical backup CronJob, followed to its end unless `--wait=false`.

@@ -4,6 +4,12 @@
 //! archived WAL up to it). SOURCE need not exist any more: its archive is enough, found by its
 //! name and uid. Credentials of another store go by Secret (`pod_environment_secret`), never
 //! into the manifest.
+//!
+//! Before it writes anything, it reads SOURCE's archive ([`crate::archive`]) when it can: a
+//! time outside the restorable window is refused with the window's bounds, and the major is
+//! the one whose archive holds the time (after a major upgrade the archive's path changes, and a
+//! restore to a time before it runs the old major). When the store cannot be read from here
+//! (an in-cluster endpoint without `--endpoint`, no credentials), it says so and goes on.
 
 use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
@@ -38,6 +44,8 @@ pub struct RestoreArgs {
     /// (`spec.clone.s3_wal_path`, e.g. s3://bucket/spilo/acid-src/UID/wal/17).
     #[arg(long, value_name = "URL")]
     pub s3_wal_path: Option<String>,
+    #[command(flatten)]
+    pub store: crate::archive::StoreArgs,
     #[command(flatten)]
     pub spec: SpecArgs,
     /// `client` prints the new cluster's manifest (nothing is created); `server` has the API
@@ -104,7 +112,7 @@ pub fn manifest(
     Ok(pg)
 }
 
-pub async fn run(args: RestoreArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
+pub async fn run(mut args: RestoreArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code> {
     let time = pgctl_shared::backup::target_time(&args.time, k8s_openapi::jiff::Timestamp::now())
         .map_err(|e| exit::usage(format!("--time {e}")))?;
     let kube = k8s::connect(global).await?;
@@ -123,8 +131,81 @@ pub async fn run(args: RestoreArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Res
         )));
     }
     let source = kube.find_cluster(&args.from).await?;
+    let uid = args
+        .uid
+        .clone()
+        .or_else(|| source.as_ref().and_then(|s| s.metadata.uid.clone()));
+    if let Some(uid) = uid.as_deref()
+        && args.s3_wal_path.is_none()
+    {
+        check_window(&kube, &mut args, source.as_ref(), uid, &time, ui).await?;
+    }
     let pg = manifest(&args, &namespace, source.as_ref(), time)?;
     create::submit_built(kube, pg, args.output, args.dry_run, &args.wait, ui).await
+}
+
+/// Refuses a time the archive of SOURCE (incarnation `uid`) cannot restore, and sets the major
+/// to the one whose archive holds it; warns and goes on when the archive cannot be read.
+async fn check_window(
+    kube: &k8s::Kube,
+    args: &mut RestoreArgs,
+    source: Option<&Postgresql>,
+    uid: &str,
+    time: &str,
+    ui: &Ui,
+) -> anyhow::Result<()> {
+    let warn = |what: String| {
+        eprintln!(
+            "{} cannot check the restorable window: {what}",
+            ui.paint("warning:", crate::ui::Tone::Warn)
+        );
+    };
+    let moment: k8s_openapi::jiff::Timestamp = time
+        .parse()
+        .map_err(|e| exit::usage(format!("--time {time}: {e}")))?;
+    let config = kube.operator_config().await;
+    let store = match crate::archive::open(kube, &config, source, &args.store).await {
+        Ok(store) => store,
+        Err(error) => {
+            warn(format!("{error:#}"));
+            return Ok(());
+        }
+    };
+    let place = store.place(&args.from, Some(uid));
+    let catalog = match store.catalog(&args.from, Some(uid)).await {
+        Ok(catalog) => catalog,
+        Err(error) => {
+            warn(format!(
+                "reading {place}: {error:#} (--endpoint names the store as this machine reaches it)"
+            ));
+            return Ok(());
+        }
+    };
+    let covered = catalog.covering(moment).map_err(|outside| {
+        exit::usage(format!(
+            "--time {time}: {outside} (archive {place}; pgctl backup list {} shows it)",
+            args.from
+        ))
+    })?;
+    let major = covered.archive.major.clone();
+    match &args.spec.pg_version {
+        Some(version) if *version != major => {
+            return Err(exit::usage(format!(
+                "--pg-version {version}: {time} is in PostgreSQL {major}'s archive ({}); a restore runs that major (upgrade it afterwards with pgctl upgrade)",
+                covered.archive.prefix
+            )));
+        }
+        Some(_) => {}
+        None => {
+            if source.is_some_and(|s| s.spec.postgresql.version != major) {
+                eprintln!(
+                    "note: {time} is in PostgreSQL {major}'s archive: the restored cluster runs {major} (upgrade it afterwards with pgctl upgrade)"
+                );
+            }
+            args.spec.pg_version = Some(major);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

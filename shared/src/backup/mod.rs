@@ -3,6 +3,8 @@
 //! (WAL-G in a Spilo image, Barman's cloud tools in the local data plane). The controller
 //! reads them when it connects to the master and writes the condition [`CONDITION`].
 
+pub mod catalog;
+
 /// The condition: `True` while WAL reaches the archive, `False` while the archiver fails,
 /// `Unknown` until the first segment is archived. Absent when `archive_mode` is off.
 pub const CONDITION: &str = "BackupsHealthy";

@@ -221,6 +221,8 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
     let env = CliEnv::start_real("pitr", CONFIG).await?;
     object_store(&env).await?;
     let (source, master_pod, master, password) = archiving_cluster(&env, "acid-src").await?;
+    // Before any base backup: no restore can reach it.
+    let before_backup = now(&master, &password)?;
     // A base backup now, with pgctl (Spilo's script in the master pod).
     let taken = env.pgctl(&["backup", &source.name]).expect_code(0)?;
     ensure!(
@@ -303,6 +305,97 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
         ])
         .expect_code(2)?;
     ensure!(taken.stderr.contains("already exists"), "{}", taken.all());
+    // The archive as pgctl lists it, from this machine (the pods' endpoint is in-cluster).
+    let endpoint = kubectl_ok(&[
+        "get",
+        "configmap",
+        "-n",
+        "object-store",
+        "s3",
+        "-o",
+        "jsonpath={.data.HOST_ENDPOINT}",
+    ])?;
+    let listed = env
+        .pgctl(&[
+            "backup",
+            "list",
+            &source.name,
+            "--uid",
+            &uid,
+            "--endpoint",
+            &endpoint,
+            "-o",
+            "json",
+        ])
+        .expect_code(0)?
+        .stdout;
+    let catalog: Value = serde_json::from_str(&listed).context("backup list -o json")?;
+    let archives = catalog["archives"].as_array().context("archives")?;
+    ensure!(archives.len() == 1, "one archive expected: {listed}");
+    let archive = &archives[0];
+    ensure!(
+        archive["major"] == "17" && archive["prefix"].as_str().is_some_and(|p| p.contains(&uid)),
+        "{listed}"
+    );
+    let restorable: Vec<&Value> = archive["backups"]
+        .as_array()
+        .context("backups")?
+        .iter()
+        .filter(|b| b["restorable"] == true)
+        .collect();
+    ensure!(
+        restorable.len() == 1,
+        "one restorable base backup: {listed}"
+    );
+    let window = &archive["windows"][0];
+    let moment = |t: &str| t.parse::<k8s_openapi::jiff::Timestamp>();
+    let (start, end) = (
+        moment(window["start"].as_str().context("window start")?)?,
+        moment(window["end"].as_str().context("window end")?)?,
+    );
+    ensure!(
+        start > moment(&before_backup)? && start <= moment(&between)? && end >= moment(&after)?,
+        "the window {start}..{end} must hold {between} and {after}, not {before_backup}"
+    );
+    let table = env
+        .pgctl(&[
+            "backup",
+            "list",
+            &source.name,
+            "--uid",
+            &uid,
+            "--endpoint",
+            &endpoint,
+        ])
+        .expect_code(0)?
+        .stdout;
+    ensure!(
+        table.contains("restorable:") && table.contains("BACKUP"),
+        "{table}"
+    );
+    // A time before the first base backup is refused, naming the window's start.
+    let early = env
+        .pgctl(&[
+            "restore",
+            &late.name,
+            "--from",
+            &source.name,
+            "--uid",
+            &uid,
+            "--time",
+            &before_backup,
+            "--team",
+            "acid",
+            "--endpoint",
+            &endpoint,
+        ])
+        .expect_code(2)?;
+    ensure!(
+        early.stderr.contains("before the earliest moment"),
+        "{}",
+        early.all()
+    );
+    // No --pg-version: the archive that holds the time says the major.
     let restore = [
         "restore",
         &late.name,
@@ -314,8 +407,8 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
         &after,
         "--team",
         "acid",
-        "--pg-version",
-        "17",
+        "--endpoint",
+        &endpoint,
         "--instances",
         "1",
         "--size",
@@ -331,10 +424,13 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
         .find_map(|l| l.trim().strip_prefix("timestamp:"))
         .map(|t| t.trim().trim_matches(|c| c == '\'' || c == '"').to_string())
         .with_context(|| format!("no timestamp in the manifest:\n{manifest}"))?;
-    let moment = |t: &str| t.parse::<k8s_openapi::jiff::Timestamp>();
     ensure!(
         written.ends_with("+00:00") && moment(&written)? == moment(&after)?,
         "the manifest restores to {written}, not {after}"
+    );
+    ensure!(
+        manifest.contains("version: '17'") || manifest.contains("version: \"17\""),
+        "the manifest's major is not the archive's 17:\n{manifest}"
     );
     env.pgctl(&[&restore[..], &["--wait", "--timeout", "5m"]].concat())
         .expect_code(0)?;
