@@ -38,6 +38,8 @@ pub struct Store {
     bucket: String,
     /// `WAL_BUCKET_SCOPE_PREFIX`.
     scope_prefix: String,
+    /// The endpoint's URL (AWS's of the region without one), for messages.
+    endpoint: String,
 }
 
 /// The store of `cluster`'s archive (its pods' settings when it exists, else the operator's).
@@ -66,8 +68,13 @@ pub async fn open(
         settings.path_style = true;
     }
     let client = s3::Client::new(&settings)?;
+    let endpoint = settings
+        .endpoint
+        .clone()
+        .unwrap_or_else(|| format!("AWS S3 in {}", settings.region));
     Ok(Store {
         client,
+        endpoint,
         bucket,
         scope_prefix: vars
             .get("WAL_BUCKET_SCOPE_PREFIX")
@@ -77,12 +84,13 @@ pub async fn open(
 }
 
 impl Store {
-    /// `s3://BUCKET/spilo/…SCOPE/`.
+    /// `s3://BUCKET/spilo/…SCOPE/ (at ENDPOINT)`, for messages.
     pub fn place(&self, scope: &str, uid: Option<&str>) -> String {
         format!(
-            "s3://{}/{}",
+            "s3://{}/{} (at {})",
             self.bucket,
-            catalog::cluster_prefix(&self.scope_prefix, scope, uid)
+            catalog::cluster_prefix(&self.scope_prefix, scope, uid),
+            self.endpoint
         )
     }
 

@@ -752,6 +752,7 @@ async fn a_logical_backup_loads_into_a_fresh_cluster() -> Result<()> {
         ("logical_backup_cronjob_environment_secret", ENV_SECRET),
     ]);
     let env = CliEnv::start_real("logical", &config).await?;
+    store_failures_are_named_without_credentials(&env)?;
     object_store(&env).await?;
     let source = Cluster {
         env: &env,
@@ -903,6 +904,88 @@ async fn a_logical_backup_loads_into_a_fresh_cluster() -> Result<()> {
         },
     )
     .await?;
+    Ok(())
+}
+
+/// `pgctl backup list` against the real store with wrong credentials (from the shell, as the
+/// namespace has no pods' Secret yet), and against no store at all: exit 1, an error naming
+/// the store's answer or address, the secret nowhere in the output.
+fn store_failures_are_named_without_credentials(env: &CliEnv) -> Result<()> {
+    const SECRET: &str = "pgctl-e2e-not-the-secret";
+    let host = kubectl_ok(&[
+        "get",
+        "configmap",
+        "-n",
+        "object-store",
+        "s3",
+        "-o",
+        "jsonpath={.data.HOST_ENDPOINT}",
+    ])?;
+    // The right key id with a wrong secret: the signature does not match (403).
+    let key_id = kubectl_ok(&[
+        "get",
+        "secret",
+        "-n",
+        "object-store",
+        "s3-credentials",
+        "-o",
+        "jsonpath={.data.AWS_ACCESS_KEY_ID}",
+    ])?;
+    let key_id = String::from_utf8(
+        std::process::Command::new("base64")
+            .arg("-d")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                if let Some(mut stdin) = child.stdin.take() {
+                    stdin.write_all(key_id.as_bytes())?;
+                }
+                child.wait_with_output()
+            })?
+            .stdout,
+    )?;
+    let list = |endpoint: &str| {
+        env.command(&[
+            "backup",
+            "list",
+            "acid-none",
+            "--bucket",
+            BUCKET,
+            "--endpoint",
+            endpoint,
+        ])
+        .env("AWS_ACCESS_KEY_ID", &key_id)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .output()
+    };
+    let wrong = list(&host)?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&wrong.stdout),
+        String::from_utf8_lossy(&wrong.stderr)
+    );
+    ensure!(
+        wrong.status.code() == Some(1) && text.contains("the store answered 403"),
+        "wrong credentials: {:?} {text}",
+        wrong.status
+    );
+    ensure!(
+        !text.contains(SECRET),
+        "the secret is in the output: {text}"
+    );
+    let nowhere = list("http://127.0.0.1:9")?;
+    let text = String::from_utf8_lossy(&nowhere.stderr).to_string();
+    ensure!(
+        nowhere.status.code() == Some(1) && text.contains("127.0.0.1:9"),
+        "no store: {:?} {text}",
+        nowhere.status
+    );
+    ensure!(
+        !text.contains(SECRET),
+        "the secret is in the output: {text}"
+    );
     Ok(())
 }
 
