@@ -116,6 +116,22 @@ pub fn age(since: Option<&Timestamp>, now: Timestamp) -> String {
 }
 
 /// A duration in seconds in kubectl's short form.
+/// Bytes in binary units, one decimal: `512B`, `50.0MiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes}B")
+    } else {
+        format!("{value:.1}{}", UNITS[unit])
+    }
+}
+
 pub fn short_duration(seconds: u64) -> String {
     match seconds {
         s if s < 120 => format!("{s}s"),

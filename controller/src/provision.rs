@@ -193,7 +193,7 @@ pub async fn provision<P: Borrow<Pod>>(
         }
     }
 
-    let archive = read_archive(&connector).await;
+    let archive = read_archive(ctx, pg, config, &connector).await;
     let now = Timestamp::now();
     let mut events = Vec::new();
     for update in provision::secret_updates(pg, config, &secrets, now) {
@@ -274,11 +274,17 @@ pub async fn provision<P: Borrow<Pod>>(
     }
 }
 
-/// The WAL archive's health from the master's `pg_stat_archiver`
-/// ([`pgctl_shared::backup::assess`]); not observed when the query fails (the previous
-/// condition stays).
-async fn read_archive(connector: &Connector) -> pgctl_shared::status::ArchiveOutcome {
-    use pgctl_shared::backup::{ArchiverStats, QUERY, assess};
+/// The WAL archive's health from the master's `pg_stat_archiver` and, while it archives, the
+/// base backups its `pg_wal` records against `BACKUP_SCHEDULE`
+/// ([`pgctl_shared::backup::judge`]); not observed when the archiver's query fails (the
+/// previous condition stays).
+async fn read_archive(
+    ctx: &Context,
+    pg: &Postgresql,
+    config: &OperatorConfig,
+    connector: &Connector,
+) -> pgctl_shared::status::ArchiveOutcome {
+    use pgctl_shared::backup::{ArchiverStats, BASE_BACKUP_QUERY, BaseBackupStats, QUERY, judge};
     use pgctl_shared::status::ArchiveOutcome;
     let row = match connector.client().query_one(QUERY, &[]).await {
         Ok(row) => row,
@@ -287,7 +293,7 @@ async fn read_archive(connector: &Connector) -> pgctl_shared::status::ArchiveOut
             return ArchiveOutcome::NotObserved;
         }
     };
-    let time = |epoch: usize, text: usize| -> Option<(f64, String)> {
+    let time = |row: &tokio_postgres::Row, epoch: usize, text: usize| -> Option<(f64, String)> {
         Some((
             row.try_get::<_, Option<f64>>(epoch).ok()??,
             row.try_get::<_, Option<String>>(text).ok()??,
@@ -297,12 +303,61 @@ async fn read_archive(connector: &Connector) -> pgctl_shared::status::ArchiveOut
         archive_mode: row.try_get(0).unwrap_or_default(),
         archived_count: row.try_get(1).unwrap_or_default(),
         last_archived_wal: row.try_get(2).ok().flatten(),
-        last_archived: time(3, 4),
+        last_archived: time(&row, 3, 4),
         failed_count: row.try_get(5).unwrap_or_default(),
         last_failed_wal: row.try_get(6).ok().flatten(),
-        last_failed: time(7, 8),
+        last_failed: time(&row, 7, 8),
     };
-    ArchiveOutcome::Observed(assess(&stats))
+    if stats.archive_mode.is_empty() || stats.archive_mode == "off" {
+        return ArchiveOutcome::Observed(None);
+    }
+    let base = match connector.client().query_one(BASE_BACKUP_QUERY, &[]).await {
+        Ok(row) => Some(BaseBackupStats {
+            last_backup_end: time(&row, 0, 1),
+            master_since: time(&row, 2, 3),
+        }),
+        Err(e) => {
+            tracing::debug!(error = %e, "the base backups in pg_wal not read");
+            None
+        }
+    };
+    let schedule = backup_schedule(ctx, pg, config).await;
+    let now = Timestamp::now().as_millisecond() as f64 / 1000.0;
+    ArchiveOutcome::Observed(judge(&stats, base.as_ref(), &schedule, now))
+}
+
+/// The pods' `BACKUP_SCHEDULE`: the manifest's `env`, else `pod_environment_configmap`'s
+/// (`pod_environment_secret` is not read for it), else Spilo's default.
+async fn backup_schedule(ctx: &Context, pg: &Postgresql, config: &OperatorConfig) -> String {
+    use pgctl_shared::backup::schedule::SPILO_DEFAULT;
+    const KEY: &str = "BACKUP_SCHEDULE";
+    if let Some(value) = pg
+        .spec
+        .env
+        .iter()
+        .flatten()
+        .rev()
+        .find(|v| v.name == KEY)
+        .and_then(|v| v.value.clone())
+    {
+        return value;
+    }
+    if let Some(reference) = config.pod_environment_configmap.as_deref() {
+        let namespace = pg.metadata.namespace.as_deref().unwrap_or_default();
+        let (namespace, name) = reference.split_once('/').unwrap_or((namespace, reference));
+        let api: kube::Api<k8s_openapi::api::core::v1::ConfigMap> =
+            kube::Api::namespaced(ctx.applier.client().clone(), namespace);
+        match api.get_opt(name).await {
+            Ok(Some(map)) => {
+                if let Some(value) = map.data.and_then(|mut d| d.remove(KEY)) {
+                    return value;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::debug!(error = %e, "pod_environment_configmap not read"),
+        }
+    }
+    SPILO_DEFAULT.to_string()
 }
 
 /// The merge patch of one rotation step: only the keys it changes, and the `resourceVersion`

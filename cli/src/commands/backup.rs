@@ -218,7 +218,7 @@ fn render_catalog(
                         b.name.clone().into(),
                         time(&b.start_time).into(),
                         time(&b.end_time).into(),
-                        crate::archive::bytes(b.data_bytes.unwrap_or(b.stored_bytes)).into(),
+                        crate::output::human_bytes(b.data_bytes.unwrap_or(b.stored_bytes)).into(),
                         format!(
                             "{}..{}",
                             b.start_segment

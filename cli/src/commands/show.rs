@@ -106,8 +106,8 @@ async fn pvc(args: PvcArgs, global: &GlobalArgs, ui: &Ui) -> anyhow::Result<Code
                     let used = match (c.used_bytes, c.size_bytes) {
                         (Some(used), Some(size)) if size > 0 => format!(
                             "{} of {} ({}%)",
-                            human(used),
-                            human(size),
+                            crate::output::human_bytes(used),
+                            crate::output::human_bytes(size),
                             used * 100 / size
                         ),
                         _ => c.problem.clone().unwrap_or_else(|| "-".into()),
@@ -238,22 +238,6 @@ fn parse_df(out: &str) -> Option<(u64, u64)> {
     Some((size, used))
 }
 
-/// Bytes in binary units, one decimal.
-fn human(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes}B")
-    } else {
-        format!("{value:.1}{}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,7 +248,7 @@ mod tests {
                    /dev/sda1    1073741824 52428800 1021313024       5% /home/postgres/pgdata\n";
         assert_eq!(parse_df(out), Some((1_073_741_824, 52_428_800)));
         assert_eq!(parse_df("garbage"), None);
-        assert_eq!(human(512), "512B");
-        assert_eq!(human(52_428_800), "50.0MiB");
+        assert_eq!(crate::output::human_bytes(512), "512B");
+        assert_eq!(crate::output::human_bytes(52_428_800), "50.0MiB");
     }
 }

@@ -218,6 +218,31 @@ pub struct BaseBackup {
     pub restorable: bool,
 }
 
+impl BaseBackup {
+    /// A backup named `name` with `status` and nothing else known yet.
+    fn named(name: &str, status: BackupStatus) -> BaseBackup {
+        BaseBackup {
+            name: name.to_string(),
+            label: None,
+            status,
+            metadata_key: None,
+            start_time: None,
+            end_time: None,
+            timeline: None,
+            start_segment: None,
+            end_segment: None,
+            stored_bytes: 0,
+            data_bytes: None,
+            pg_version: None,
+            system_identifier: None,
+            permanent: false,
+            hostname: None,
+            delta_from: None,
+            restorable: false,
+        }
+    }
+}
+
 /// The WAL segments archived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WalRange {
@@ -655,23 +680,9 @@ fn parse_sentinel(
         .and_then(|n| n.get(..24))
         .and_then(Segment::parse);
     let mut backup = BaseBackup {
-        name: name.to_string(),
-        label: None,
-        status: BackupStatus::Done,
         metadata_key: Some(key.to_string()),
-        start_time: None,
         end_time: Some(object.last_modified),
-        timeline: None,
-        start_segment: None,
-        end_segment: None,
-        stored_bytes: 0,
-        data_bytes: None,
-        pg_version: None,
-        system_identifier: None,
-        permanent: false,
-        hostname: None,
-        delta_from: None,
-        restorable: false,
+        ..BaseBackup::named(name, BackupStatus::Done)
     };
     if let Some(lsn) = sentinel.lsn {
         let timeline = sentinel
@@ -801,7 +812,6 @@ fn parse_barman(
         ));
     }
     let backup = BaseBackup {
-        name: id.to_string(),
         label: get("backup_name").map(str::to_string),
         metadata_key: Some(key.to_string()),
         start_time: time("begin_time")?,
@@ -809,18 +819,13 @@ fn parse_barman(
         timeline: number(key, "timeline", get("timeline"))?,
         start_segment: segment("begin_wal")?,
         end_segment: segment("end_wal")?,
-        stored_bytes: 0,
         data_bytes: match number(key, "size", get("size"))? {
             Some(size) => Some(size),
             None => number(key, "cluster_size", get("cluster_size"))?,
         },
         pg_version: number(key, "version", get("version"))?,
         system_identifier: number(key, "systemid", get("systemid"))?,
-        permanent: false,
-        hostname: None,
-        delta_from: None,
-        restorable: false,
-        status,
+        ..BaseBackup::named(id, status)
     };
     if backup.status == BackupStatus::Done {
         for (field, missing) in [
@@ -1099,23 +1104,9 @@ fn incomplete(name: &str, layout: Layout) -> BaseBackup {
         Layout::Barman => None,
     };
     BaseBackup {
-        name: name.to_string(),
-        label: None,
-        status: BackupStatus::Incomplete,
-        metadata_key: None,
-        start_time: None,
-        end_time: None,
         timeline: start.map(|s| s.timeline),
         start_segment: start,
-        end_segment: None,
-        stored_bytes: 0,
-        data_bytes: None,
-        pg_version: None,
-        system_identifier: None,
-        permanent: false,
-        hostname: None,
-        delta_from: None,
-        restorable: false,
+        ..BaseBackup::named(name, BackupStatus::Incomplete)
     }
 }
 

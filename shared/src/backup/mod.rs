@@ -4,6 +4,7 @@
 //! reads them when it connects to the master and writes the condition [`CONDITION`].
 
 pub mod catalog;
+pub mod schedule;
 
 /// The condition: `True` while WAL reaches the archive, `False` while the archiver fails,
 /// `Unknown` until the first segment is archived. Absent when `archive_mode` is off.
@@ -14,6 +15,8 @@ pub mod reason {
     pub const ARCHIVING: &str = "Archiving";
     pub const ARCHIVE_FAILING: &str = "ArchiveFailing";
     pub const WAITING_FOR_ARCHIVE: &str = "WaitingForFirstSegment";
+    pub const BASE_BACKUP_TOO_OLD: &str = "BaseBackupTooOld";
+    pub const NO_BASE_BACKUP: &str = "NoBaseBackup";
 }
 
 /// `pg_stat_archiver` and `archive_mode` of the master. Times are seconds since the epoch
@@ -89,6 +92,95 @@ pub fn assess(stats: &ArchiverStats) -> Option<(&'static str, &'static str, Stri
     }
 }
 
+/// What the master's `pg_wal` says of base backups: the newest backup history file
+/// (`…​.backup`, which PostgreSQL writes when a base backup ends — WAL-G's, Barman's,
+/// `pg_basebackup`'s — and keeps until the next one) and since when this server is the
+/// master (its start, or its promotion: the newest timeline history file). Epoch seconds with
+/// their UTC text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BaseBackupStats {
+    pub last_backup_end: Option<(f64, String)>,
+    pub master_since: Option<(f64, String)>,
+}
+
+/// The query that reads [`BaseBackupStats`] on the master (superuser or `pg_monitor`).
+pub const BASE_BACKUP_QUERY: &str = "select \
+     extract(epoch from b)::float8, to_char(b at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
+     extract(epoch from m)::float8, to_char(m at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
+     from (select \
+     (select max(modification) from pg_ls_waldir() where name ~ '^[0-9A-F]{24}\\.[0-9A-F]{8}\\.backup$') b, \
+     greatest(pg_postmaster_start_time(), \
+     (select max(modification) from pg_ls_waldir() where name ~ '^[0-9A-F]{8}\\.history$')) m) t";
+
+/// [`assess`], then the base backups against the schedule: with archiving healthy, the
+/// condition turns `False` when the last base backup ended more than twice the schedule's
+/// longest interval ago (`schedule`: `BACKUP_SCHEDULE`), or when none was taken since this
+/// master started or was promoted that long ago. `now` in epoch seconds.
+pub fn judge(
+    stats: &ArchiverStats,
+    base: Option<&BaseBackupStats>,
+    schedule: &str,
+    now: f64,
+) -> Option<(&'static str, &'static str, String)> {
+    let archive = assess(stats)?;
+    if archive.0 != "True" {
+        return Some(archive);
+    }
+    let Some(base) = base else {
+        return Some(archive);
+    };
+    let interval = match schedule::longest_interval(schedule) {
+        Ok(Some(interval)) => interval,
+        // A schedule that never runs, or one cron refuses (the pods' cron says so): the age is
+        // not judged.
+        Ok(None) | Err(_) => return Some(archive),
+    };
+    let allowed = 2.0 * interval.as_secs_f64();
+    let ago = |at: f64| span((now - at).max(0.0));
+    match (&base.last_backup_end, &base.master_since) {
+        (Some((at, text)), _) if now - at > allowed => Some((
+            "False",
+            reason::BASE_BACKUP_TOO_OLD,
+            format!(
+                "the last base backup ended at {text} ({} ago), more than twice BACKUP_SCHEDULE {schedule:?}'s longest interval ({}); WAL is archived, but a restore replays all of it since then: see the backup job's output in the master's log",
+                ago(*at),
+                span(interval.as_secs_f64())
+            ),
+        )),
+        (Some((_, text)), _) => Some((
+            archive.0,
+            archive.1,
+            format!("{}; last base backup ended at {text}", archive.2),
+        )),
+        (None, Some((since, text))) if now - since > allowed => Some((
+            "False",
+            reason::NO_BASE_BACKUP,
+            format!(
+                "no base backup since this master started or was promoted at {text} ({} ago), more than twice BACKUP_SCHEDULE {schedule:?}'s longest interval ({}): see the backup job's output in the master's log",
+                ago(*since),
+                span(interval.as_secs_f64())
+            ),
+        )),
+        (None, _) => Some((
+            archive.0,
+            archive.1,
+            format!("{}; no base backup yet", archive.2),
+        )),
+    }
+}
+
+/// `2d3h`, `5h7m`, `12m`, `40s`: a span for people.
+fn span(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    let (d, h, m) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h{m}m"),
+        (d, h, _) => format!("{d}d{h}h"),
+    }
+}
+
 /// The command, run in the master's `postgres` container, that takes a base backup now: Spilo's
 /// `/scripts/postgres_backup.sh PGDATA` as `postgres`, through `envdir /run/etc/wal-e.d/env`
 /// where Spilo keeps its WAL-G settings there (a real Spilo image), directly otherwise (the local
@@ -158,6 +250,81 @@ mod tests {
             last_failed_wal: None,
             last_failed: None,
         }
+    }
+
+    fn base(last: Option<f64>, since: f64) -> BaseBackupStats {
+        BaseBackupStats {
+            last_backup_end: last.map(|t| (t, format!("T{t}"))),
+            master_since: Some((since, format!("S{since}"))),
+        }
+    }
+
+    #[test]
+    fn base_backups_older_than_twice_the_schedule_make_the_condition_false() {
+        let day = 86_400.0;
+        let now = 100.0 * day;
+        let daily = schedule::SPILO_DEFAULT;
+        // A backup a day ago: healthy, and the message says when.
+        let (status, reason, message) =
+            judge(&stats(), Some(&base(Some(now - day), 0.0)), daily, now).expect("condition");
+        assert_eq!((status, reason), ("True", reason::ARCHIVING));
+        assert!(message.contains("last base backup ended at T"), "{message}");
+        // Three days ago with a daily schedule: too old.
+        let (status, reason, message) = judge(
+            &stats(),
+            Some(&base(Some(now - 3.0 * day), 0.0)),
+            daily,
+            now,
+        )
+        .expect("condition");
+        assert_eq!((status, reason), ("False", reason::BASE_BACKUP_TOO_OLD));
+        assert!(
+            message.contains("3d0h ago") && message.contains("1d0h"),
+            "{message}"
+        );
+        // Weekly: three days is fine.
+        assert_eq!(
+            judge(
+                &stats(),
+                Some(&base(Some(now - 3.0 * day), 0.0)),
+                "0 2 * * 0",
+                now
+            )
+            .map(|c| c.0),
+            Some("True")
+        );
+        // None yet: fine for a master of an hour, not for one of three days.
+        assert_eq!(
+            judge(&stats(), Some(&base(None, now - 3600.0)), daily, now).map(|c| (c.0, c.1)),
+            Some(("True", reason::ARCHIVING))
+        );
+        assert_eq!(
+            judge(&stats(), Some(&base(None, now - 3.0 * day)), daily, now).map(|c| (c.0, c.1)),
+            Some(("False", reason::NO_BASE_BACKUP))
+        );
+        // A failing archive says so first; no archive, no condition; no base stats, as before.
+        let mut failing = stats();
+        failing.last_failed = Some((now, "F".into()));
+        failing.last_failed_wal = Some("000000010000000000000009".into());
+        assert_eq!(
+            judge(
+                &failing,
+                Some(&base(Some(now - 9.0 * day), 0.0)),
+                daily,
+                now
+            )
+            .map(|c| c.1),
+            Some(reason::ARCHIVE_FAILING)
+        );
+        let mut off = stats();
+        off.archive_mode = "off".into();
+        assert_eq!(judge(&off, Some(&base(None, 0.0)), daily, now), None);
+        assert_eq!(judge(&stats(), None, daily, now), assess(&stats()));
+        // A schedule cron refuses is not judged here (the pods' cron says so).
+        assert_eq!(
+            judge(&stats(), Some(&base(Some(0.0), 0.0)), "@daily", now).map(|c| c.0),
+            Some("True")
+        );
     }
 
     #[test]

@@ -649,6 +649,21 @@ async fn scheduled_base_backups_are_taken_and_pruned_to_the_retention() -> Resul
     )
     .await?;
     println!("base backups: {by_hand:?} by hand, then {kept:?} by the schedule");
+    // The condition knows the last base backup (its history file in the master's pg_wal).
+    let condition = wait_until(
+        "BackupsHealthy to name the last base backup",
+        Duration::from_secs(60),
+        || async {
+            let c = backups_condition(&cluster).await?;
+            let named = c["status"] == "True"
+                && c["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("last base backup ended at"));
+            Ok(named.then_some(c))
+        },
+    )
+    .await?;
+    println!("{}", condition["message"]);
     Ok(())
 }
 
@@ -850,7 +865,8 @@ async fn a_logical_backup_loads_into_a_fresh_cluster() -> Result<()> {
         sql.contains("PostgreSQL database cluster dump"),
         "not a pg_dumpall dump"
     );
-    let loaded = std::process::Command::new("psql")
+    let mut loaded = std::process::Command::new("psql");
+    loaded
         .env("PGPASSWORD", &fresh_password)
         .args([
             "-X",
@@ -860,17 +876,8 @@ async fn a_logical_backup_loads_into_a_fresh_cluster() -> Result<()> {
             "-d",
             &format!("host={fresh_master} user=postgres dbname=postgres sslmode=require"),
         ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            if let Some(mut stdin) = child.stdin.take() {
-                stdin.write_all(sql.as_bytes())?;
-            }
-            child.wait_with_output()
-        })?;
+        .stdout(std::process::Stdio::null());
+    let loaded = with_stdin(&mut loaded, sql.as_bytes())?;
     ensure!(
         loaded.status.success(),
         "psql failed loading the dump ({}): {}",
@@ -931,21 +938,9 @@ fn store_failures_are_named_without_credentials(env: &CliEnv) -> Result<()> {
         "-o",
         "jsonpath={.data.AWS_ACCESS_KEY_ID}",
     ])?;
-    let key_id = String::from_utf8(
-        std::process::Command::new("base64")
-            .arg("-d")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                use std::io::Write;
-                if let Some(mut stdin) = child.stdin.take() {
-                    stdin.write_all(key_id.as_bytes())?;
-                }
-                child.wait_with_output()
-            })?
-            .stdout,
-    )?;
+    let mut decode = std::process::Command::new("base64");
+    decode.arg("-d").stdout(std::process::Stdio::piped());
+    let key_id = String::from_utf8(with_stdin(&mut decode, key_id.as_bytes())?.stdout)?;
     let list = |endpoint: &str| {
         env.command(&[
             "backup",
@@ -987,6 +982,20 @@ fn store_failures_are_named_without_credentials(env: &CliEnv) -> Result<()> {
         "the secret is in the output: {text}"
     );
     Ok(())
+}
+
+/// Runs `command` with `input` on its standard input and its standard error captured (its
+/// standard output as the caller set it).
+fn with_stdin(command: &mut std::process::Command, input: &[u8]) -> Result<std::process::Output> {
+    use std::io::Write;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input)?;
+    }
+    Ok(child.wait_with_output()?)
 }
 
 /// The first non-empty output of `read` (retried until [`BOOT`]).
