@@ -308,7 +308,12 @@ async fn read_archive(
         last_failed_wal: row.try_get(6).ok().flatten(),
         last_failed: time(&row, 7, 8),
     };
-    if stats.archive_mode.is_empty() || stats.archive_mode == "off" {
+    let vars = pod_variables(ctx, pg, config).await;
+    // Spilo keeps archive_mode on with archive_command /bin/true when nothing archives.
+    if stats.archive_mode.is_empty()
+        || stats.archive_mode == "off"
+        || !pgctl_shared::backup::archives(config, &vars)
+    {
         return ArchiveOutcome::Observed(None);
     }
     let base = match connector.client().query_one(BASE_BACKUP_QUERY, &[]).await {
@@ -321,43 +326,39 @@ async fn read_archive(
             None
         }
     };
-    let schedule = backup_schedule(ctx, pg, config).await;
+    let schedule = vars
+        .get("BACKUP_SCHEDULE")
+        .cloned()
+        .unwrap_or_else(|| pgctl_shared::backup::schedule::SPILO_DEFAULT.to_string());
     let now = Timestamp::now().as_millisecond() as f64 / 1000.0;
     ArchiveOutcome::Observed(judge(&stats, base.as_ref(), &schedule, now))
 }
 
-/// The pods' `BACKUP_SCHEDULE`: the manifest's `env`, else `pod_environment_configmap`'s
-/// (`pod_environment_secret` is not read for it), else Spilo's default.
-async fn backup_schedule(ctx: &Context, pg: &Postgresql, config: &OperatorConfig) -> String {
-    use pgctl_shared::backup::schedule::SPILO_DEFAULT;
-    const KEY: &str = "BACKUP_SCHEDULE";
-    if let Some(value) = pg
-        .spec
-        .env
-        .iter()
-        .flatten()
-        .rev()
-        .find(|v| v.name == KEY)
-        .and_then(|v| v.value.clone())
-    {
-        return value;
-    }
+/// The variables the pods get from `pod_environment_configmap` and, over them, the manifest's
+/// literal `env` (`pod_environment_secret` is not read: credentials are not needed here).
+async fn pod_variables(
+    ctx: &Context,
+    pg: &Postgresql,
+    config: &OperatorConfig,
+) -> std::collections::BTreeMap<String, String> {
+    let mut vars = std::collections::BTreeMap::new();
     if let Some(reference) = config.pod_environment_configmap.as_deref() {
         let namespace = pg.metadata.namespace.as_deref().unwrap_or_default();
         let (namespace, name) = reference.split_once('/').unwrap_or((namespace, reference));
         let api: kube::Api<k8s_openapi::api::core::v1::ConfigMap> =
             kube::Api::namespaced(ctx.applier.client().clone(), namespace);
         match api.get_opt(name).await {
-            Ok(Some(map)) => {
-                if let Some(value) = map.data.and_then(|mut d| d.remove(KEY)) {
-                    return value;
-                }
-            }
+            Ok(Some(map)) => vars.extend(map.data.unwrap_or_default()),
             Ok(None) => {}
             Err(e) => tracing::debug!(error = %e, "pod_environment_configmap not read"),
         }
     }
-    SPILO_DEFAULT.to_string()
+    for var in pg.spec.env.iter().flatten() {
+        if let Some(value) = &var.value {
+            vars.insert(var.name.clone(), value.clone());
+        }
+    }
+    vars
 }
 
 /// The merge patch of one rotation step: only the keys it changes, and the `resourceVersion`

@@ -169,6 +169,37 @@ pub fn judge(
     }
 }
 
+/// The pods' variables that give Spilo a WAL archive (any of them): without one, Spilo keeps
+/// `archive_mode` on with `archive_command` `/bin/true`, and `pg_stat_archiver` counts
+/// segments that go nowhere.
+pub const ARCHIVE_VARIABLES: &[&str] = &[
+    "WAL_S3_BUCKET",
+    "WAL_GS_BUCKET",
+    "WALE_S3_PREFIX",
+    "WALG_S3_PREFIX",
+    "WALE_GS_PREFIX",
+    "WALG_GS_PREFIX",
+    "WALE_SWIFT_PREFIX",
+    "WALG_AZ_PREFIX",
+    "AZURE_STORAGE_ACCOUNT",
+];
+
+/// Whether the cluster's pods archive WAL somewhere: a bucket of the configuration
+/// (`wal_s3_bucket`, `wal_gs_bucket`, `wal_az_storage_account`) or one of
+/// [`ARCHIVE_VARIABLES`] non-empty in `vars` (the pods' literal env and
+/// `pod_environment_configmap`).
+pub fn archives(
+    config: &crate::config::OperatorConfig,
+    vars: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    !config.wal_s3_bucket.is_empty()
+        || !config.wal_gs_bucket.is_empty()
+        || !config.wal_az_storage_account.is_empty()
+        || ARCHIVE_VARIABLES
+            .iter()
+            .any(|name| vars.get(*name).is_some_and(|v| !v.is_empty()))
+}
+
 /// `2d3h`, `5h7m`, `12m`, `40s`: a span for people.
 fn span(seconds: f64) -> String {
     let s = seconds.max(0.0).round() as u64;
@@ -325,6 +356,22 @@ mod tests {
             judge(&stats(), Some(&base(Some(0.0), 0.0)), "@daily", now).map(|c| c.0),
             Some("True")
         );
+    }
+
+    #[test]
+    fn only_a_configured_archive_counts() {
+        let mut vars = std::collections::BTreeMap::new();
+        let config = crate::config::OperatorConfig::default();
+        assert!(!archives(&config, &vars));
+        vars.insert("WAL_S3_BUCKET".to_string(), String::new());
+        assert!(!archives(&config, &vars));
+        vars.insert("WALG_S3_PREFIX".to_string(), "s3://b/p".to_string());
+        assert!(archives(&config, &vars));
+        let config = crate::config::OperatorConfig {
+            wal_s3_bucket: "b".into(),
+            ..crate::config::OperatorConfig::default()
+        };
+        assert!(archives(&config, &std::collections::BTreeMap::new()));
     }
 
     #[test]
