@@ -27,6 +27,8 @@
 #   PGCTL_BENCH_RESULT (/tmp/pgctl-bench-backup-restore-DATE.md)   the table, also written here
 #   PGCTL_BENCH_WAL_RESTORE_PARALLEL (0)   barman-cloud-wal-restore --parallel (0: off, as the
 #                                     pods run it)
+#   PGCTL_BENCH_BACKUP_OPTIONS ()     more options of barman-cloud-backup (e.g. "-J 4
+#                                     --min-chunk-size 64MiB"), to compare with the pods' none
 #   PGCTL_BENCH_KEEP (unset)          1: keep the scratch directory (servers stopped)
 #
 # Runs as root (the servers and the tools then run as the `postgres` user, as in the pods) or
@@ -212,8 +214,9 @@ wait_archived
 msg "barman-cloud-backup"
 sync
 start="$(now)"
+# shellcheck disable=SC2086 # the extra options are words
 pg "$tools/barman-cloud-backup" "${cloud[@]}" --host "$work/sock" --port "$pg_port" --user postgres \
-    --immediate-checkpoint "$s3_url" "$server"
+    --immediate-checkpoint ${PGCTL_BENCH_BACKUP_OPTIONS:-} "$s3_url" "$server"
 barman_backup="$(since "$start")"
 wait_archived
 msg "pg_basebackup (2)"
