@@ -38,11 +38,13 @@ pub fn is_subset_except(desired: &Value, live: &Value, skip: &[&str]) -> bool {
     }
 }
 
-/// Empty maps and lists are omitted by the server; treat them as equal to a missing field.
+/// Empty maps, lists and strings are omitted by the server (`omitempty`: an env variable's
+/// `value: ""` comes back without `value`); treat them as equal to a missing field.
 fn is_empty(value: &Value) -> bool {
     match value {
         Value::Object(map) => map.is_empty(),
         Value::Array(items) => items.is_empty(),
+        Value::String(text) => text.is_empty(),
         _ => false,
     }
 }
@@ -85,6 +87,19 @@ fn walk(desired: &Value, live: &Value, path: String, out: &mut Vec<String>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_empty_env_value_the_server_omits_is_no_change() {
+        // Spilo's WAL_BUCKET_SCOPE_PREFIX is "": the API server returns the variable without
+        // `value`, and the StatefulSet must not be applied again at every resync for it.
+        let desired = json!({"env": [{"name": "WAL_BUCKET_SCOPE_PREFIX", "value": ""}]});
+        let live = json!({"env": [{"name": "WAL_BUCKET_SCOPE_PREFIX"}]});
+        assert!(is_subset(&desired, &live));
+        assert!(changed_paths(&desired, &live).is_empty());
+        // A value that is really there still counts.
+        let live = json!({"env": [{"name": "WAL_BUCKET_SCOPE_PREFIX", "value": "x"}]});
+        assert!(!is_subset(&desired, &live));
+    }
 
     #[test]
     fn server_added_fields_do_not_count() {
