@@ -161,7 +161,7 @@ pub async fn run(
                     .map(|t| (now.as_second() - t.as_second()).max(0) as u64)
                     .unwrap_or(u64::MAX);
                 if !upgrade::may_retry(blocked, object.metadata.generation, elapsed) {
-                    let wait = upgrade::BLOCKED_RETRY_SECONDS
+                    let wait = upgrade::retry_seconds(blocked)
                         .saturating_sub(elapsed)
                         .max(1);
                     return settled(

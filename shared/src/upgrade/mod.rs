@@ -487,12 +487,12 @@ pub fn condition(status: &UpgradeStatus) -> (&'static str, &'static str, String)
 }
 
 /// Whether a finished attempt may be followed by a new one: a blocked preflight once the
-/// manifest changed (or after `retry_after_seconds`); a rollback never while the failure
+/// manifest changed (or after [`retry_seconds`]); a rollback never while the failure
 /// annotation is there ([`decide`] refuses it).
 pub fn may_retry(status: &UpgradeStatus, generation: Option<i64>, elapsed_seconds: u64) -> bool {
     match status.phase.as_str() {
         phase::BLOCKED => {
-            status.generation != generation || elapsed_seconds >= BLOCKED_RETRY_SECONDS
+            status.generation != generation || elapsed_seconds >= retry_seconds(status)
         }
         _ => !in_progress(&status.phase),
     }
@@ -500,3 +500,24 @@ pub fn may_retry(status: &UpgradeStatus, generation: Option<i64>, elapsed_second
 
 /// How long a blocked preflight waits before it is run again without a manifest change.
 pub const BLOCKED_RETRY_SECONDS: u64 = 600;
+
+/// How long it waits when only the server's state failed the preflight, and only in a way that
+/// passes by itself: PostgreSQL not running yet, or still in recovery (a master that Patroni
+/// has just restarted, before it promotes it).
+pub const TRANSIENT_RETRY_SECONDS: u64 = 20;
+
+/// [`BLOCKED_RETRY_SECONDS`], or [`TRANSIENT_RETRY_SECONDS`] when every failed check of
+/// `status` is a transient one.
+pub fn retry_seconds(status: &UpgradeStatus) -> u64 {
+    let mut failed = status.checks.iter().filter(|c| !c.passed).peekable();
+    let transient = failed.peek().is_some()
+        && failed.all(|c| {
+            c.name == "server"
+                && (c.message.contains("in recovery") || c.message.contains("is not running"))
+        });
+    if transient {
+        TRANSIENT_RETRY_SECONDS
+    } else {
+        BLOCKED_RETRY_SECONDS
+    }
+}

@@ -236,6 +236,42 @@ fn a_blocked_preflight_runs_again_after_a_manifest_change_or_ten_minutes() {
 }
 
 #[test]
+fn a_preflight_blocked_by_a_master_still_in_recovery_runs_again_soon() {
+    let check = |name: &str, passed: bool, message: &str| UpgradeCheck {
+        name: name.into(),
+        passed,
+        message: message.into(),
+    };
+    let mut status = UpgradeStatus {
+        phase: phase::BLOCKED.into(),
+        generation: Some(3),
+        checks: vec![
+            check(
+                "binaries",
+                true,
+                "PostgreSQL 17 in /usr/lib/postgresql/17/bin",
+            ),
+            check(
+                "server",
+                false,
+                "PostgreSQL here is in recovery: not the master",
+            ),
+        ],
+        ..UpgradeStatus::default()
+    };
+    assert_eq!(retry_seconds(&status), TRANSIENT_RETRY_SECONDS);
+    assert!(may_retry(&status, Some(3), TRANSIENT_RETRY_SECONDS));
+    assert!(!may_retry(&status, Some(3), TRANSIENT_RETRY_SECONDS - 1));
+    // Anything else failing as well: the long wait.
+    status
+        .checks
+        .push(check("extensions", false, "postgis has no 17 build"));
+    assert_eq!(retry_seconds(&status), BLOCKED_RETRY_SECONDS);
+    status.checks = vec![check("binaries", false, "PostgreSQL 17 is not installed")];
+    assert_eq!(retry_seconds(&status), BLOCKED_RETRY_SECONDS);
+}
+
+#[test]
 fn maintenance_windows_are_read_in_utc_by_day_and_time() {
     // 2026-12-05 was a Saturday; 05:30 UTC.
     let saturday_0530 = 1_796_448_600;

@@ -16,6 +16,8 @@ pub mod db;
 pub mod load;
 
 pub mod nodes;
+/// The local cluster's object store for a test namespace.
+pub mod object_store;
 
 pub mod podrunner;
 

@@ -4,28 +4,23 @@
 //! and point-in-time restores with `spec.clone.timestamp`, run by the pods with Barman's cloud
 //! tools where a Spilo image runs WAL-G (docs/backups.md).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
-use k8s_openapi::api::core::v1::{ConfigMap, Secret};
-use kube::api::{Api, PostParams};
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, kubectl_ok, psql};
 use pgctl_e2e::db::{BOOT, Cluster, apply_one_instance};
+use pgctl_e2e::object_store::{
+    BUCKET, ENV_CONFIGMAP, ENV_SECRET, archive_now, host_endpoint, now, object_store,
+};
 use pgctl_e2e::{is_harness, wait_for, wait_until};
 use serde_json::Value;
 use tokio::sync::RwLock;
 
 /// Held for reading by tests that need the object store, for writing by the one that stops it.
 static STORE: RwLock<()> = RwLock::const_new(());
-
-/// The bucket `tests/cluster/up` makes.
-const BUCKET: &str = "pgctl-backups";
-/// The Secret and ConfigMap of the pods' environment in each test namespace.
-const ENV_SECRET: &str = "s3-credentials";
-const ENV_CONFIGMAP: &str = "s3";
 
 /// A short resync: the archive's health is read at each sync, and the failure test waits for it.
 const CONFIG: &[(&str, &str)] = &[
@@ -38,94 +33,6 @@ const CONFIG: &[(&str, &str)] = &[
 
 fn skip() -> bool {
     data_plane::skip_without_real_pods()
-}
-
-/// The object store's credentials (`object-store/s3-credentials`) and settings
-/// (`object-store/s3`), copied into the test namespace as a user would: the same credentials
-/// for this cluster's archive (`AWS_*`) and for reading another's (`CLONE_AWS_*`, which Spilo
-/// reads for a clone from an archive).
-async fn object_store(env: &CliEnv) -> Result<()> {
-    let client = env.client.clone();
-    let ns = env.namespace.name();
-    let secret = Api::<Secret>::namespaced(client.clone(), "object-store")
-        .get("s3-credentials")
-        .await
-        .context("the object store's Secret object-store/s3-credentials (tests/cluster/up)")?;
-    let settings = Api::<ConfigMap>::namespaced(client.clone(), "object-store")
-        .get("s3")
-        .await
-        .context("the object store's ConfigMap object-store/s3 (tests/cluster/up)")?;
-    // Spilo reads a clone's source with the CLONE_ variables, a standby's with the STANDBY_
-    // ones, its own archive with the plain ones.
-    const PREFIXES: [&str; 3] = ["", "CLONE_", "STANDBY_"];
-    let mut data = BTreeMap::new();
-    for (key, value) in secret.data.unwrap_or_default() {
-        for prefix in PREFIXES {
-            data.insert(format!("{prefix}{key}"), value.clone());
-        }
-    }
-    let mut secret = Secret::default();
-    secret.metadata.name = Some(ENV_SECRET.into());
-    secret.data = Some(data);
-    Api::<Secret>::namespaced(client.clone(), ns)
-        .create(&PostParams::default(), &secret)
-        .await?;
-    let mut values = BTreeMap::new();
-    for key in ["AWS_ENDPOINT", "AWS_S3_FORCE_PATH_STYLE", "AWS_REGION"] {
-        let value = settings
-            .data
-            .as_ref()
-            .and_then(|d| d.get(key))
-            .with_context(|| format!("{key} in object-store/s3"))?
-            .clone();
-        for prefix in PREFIXES {
-            values.insert(format!("{prefix}{key}"), value.clone());
-        }
-    }
-    let mut config = ConfigMap::default();
-    config.metadata.name = Some(ENV_CONFIGMAP.into());
-    config.data = Some(values);
-    Api::<ConfigMap>::namespaced(client, ns)
-        .create(&PostParams::default(), &config)
-        .await?;
-    Ok(())
-}
-
-/// The database's clock now, as `spec.clone.timestamp` wants it (an explicit offset).
-fn now(ip: &str, password: &str) -> Result<String> {
-    psql(
-        ip,
-        "postgres",
-        password,
-        "postgres",
-        "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
-    )
-}
-
-/// Closes the current WAL segment and waits until the archiver has pushed it to the store.
-async fn archive_now(ip: &str, password: &str) -> Result<()> {
-    let segment = psql(
-        ip,
-        "postgres",
-        password,
-        "postgres",
-        "select pg_walfile_name(pg_switch_wal())",
-    )?;
-    wait_for(
-        &format!("WAL segment {segment} to be archived"),
-        BOOT,
-        || async {
-            let last = psql(
-                ip,
-                "postgres",
-                password,
-                "postgres",
-                "select coalesce(last_archived_wal, '') from pg_stat_archiver",
-            )?;
-            Ok(last.as_str() >= segment.as_str())
-        },
-    )
-    .await
 }
 
 fn batch(ip: &str, password: &str, n: u32) -> Result<()> {
@@ -306,15 +213,7 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
         .expect_code(2)?;
     ensure!(taken.stderr.contains("already exists"), "{}", taken.all());
     // The archive as pgctl lists it, from this machine (the pods' endpoint is in-cluster).
-    let endpoint = kubectl_ok(&[
-        "get",
-        "configmap",
-        "-n",
-        "object-store",
-        "s3",
-        "-o",
-        "jsonpath={.data.HOST_ENDPOINT}",
-    ])?;
+    let endpoint = host_endpoint()?;
     let listed = env
         .pgctl(&[
             "backup",
@@ -919,15 +818,7 @@ async fn a_logical_backup_loads_into_a_fresh_cluster() -> Result<()> {
 /// the store's answer or address, the secret nowhere in the output.
 fn store_failures_are_named_without_credentials(env: &CliEnv) -> Result<()> {
     const SECRET: &str = "pgctl-e2e-not-the-secret";
-    let host = kubectl_ok(&[
-        "get",
-        "configmap",
-        "-n",
-        "object-store",
-        "s3",
-        "-o",
-        "jsonpath={.data.HOST_ENDPOINT}",
-    ])?;
+    let host = host_endpoint()?;
     // The right key id with a wrong secret: the signature does not match (403).
     let key_id = kubectl_ok(&[
         "get",

@@ -14,6 +14,7 @@ use nix::unistd::Pid;
 use pgctl_e2e::cli::CliEnv;
 use pgctl_e2e::data_plane::{self, pod_processes, psql};
 use pgctl_e2e::db::{BOOT, Cluster, WriteLoop, apply_manifest};
+use pgctl_e2e::object_store;
 use pgctl_e2e::{wait_for, wait_until};
 use serde_json::Value;
 
@@ -380,7 +381,15 @@ async fn mode_full_upgrades_a_cluster_below_the_minimal_major() -> Result<()> {
     if skip() {
         return Ok(());
     }
-    let env = CliEnv::start_real("upgfull", CONFIG).await?;
+    // The cluster archives to the local store: an upgrade changes the archive's path
+    // (wal/16 to wal/17), which `pgctl backup list` shows and `pgctl restore` follows.
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .chain(object_store::ARCHIVING)
+        .copied()
+        .collect();
+    let env = CliEnv::start_real("upgfull", &config).await?;
+    object_store::object_store(&env).await?;
     let cluster = Cluster {
         env: &env,
         name: "acid-upgfull".to_string(),
@@ -399,6 +408,18 @@ async fn mode_full_upgrades_a_cluster_below_the_minimal_major() -> Result<()> {
         "postgres",
         "create table kept as select 42 as answer",
     )?;
+    // A base backup and a moment in 16's archive, with a later commit archived after it.
+    env.pgctl(&["backup", &cluster.name]).expect_code(0)?;
+    object_store::archive_now(&master, &superuser).await?;
+    let on_16 = object_store::now(&master, &superuser)?;
+    psql(
+        &master,
+        "postgres",
+        &superuser,
+        "postgres",
+        "create table later as select 1 as x",
+    )?;
+    object_store::archive_now(&master, &superuser).await?;
     let cms: Api<ConfigMap> = Api::namespaced(env.client.clone(), env.controller_namespace.name());
     cms.patch(
         "postgres-operator",
@@ -438,6 +459,76 @@ async fn mode_full_upgrades_a_cluster_below_the_minimal_major() -> Result<()> {
         spec_version == "16",
         "the manifest was changed: {spec_version}"
     );
+
+    // 17 archives to a new path: a base backup and a moment there too.
+    env.pgctl(&["backup", &cluster.name]).expect_code(0)?;
+    object_store::archive_now(&master, &superuser).await?;
+    let on_17 = object_store::now(&master, &superuser)?;
+    psql(
+        &master,
+        "postgres",
+        &superuser,
+        "postgres",
+        "create table latest as select 1 as x",
+    )?;
+    object_store::archive_now(&master, &superuser).await?;
+    let endpoint = object_store::host_endpoint()?;
+    let listed = env
+        .pgctl(&[
+            "backup",
+            "list",
+            &cluster.name,
+            "--endpoint",
+            &endpoint,
+            "-o",
+            "json",
+        ])
+        .expect_code(0)?
+        .stdout;
+    let catalog: Value = serde_json::from_str(&listed).context("backup list -o json")?;
+    let majors: Vec<&str> = catalog["archives"]
+        .as_array()
+        .context("archives")?
+        .iter()
+        .filter(|a| a["windows"].as_array().is_some_and(|w| !w.is_empty()))
+        .filter_map(|a| a["major"].as_str())
+        .collect();
+    ensure!(
+        majors == ["16", "17"],
+        "restorable archives {majors:?}: {listed}"
+    );
+    let table = env
+        .pgctl(&["backup", "list", &cluster.name, "--endpoint", &endpoint])
+        .expect_code(0)?
+        .stdout;
+    ensure!(
+        table.contains("A major upgrade starts a new archive"),
+        "{table}"
+    );
+    // A restore to each moment runs the major whose archive holds it (the manifest still says 16).
+    for (time, major) in [(&on_16, "16"), (&on_17, "17")] {
+        let manifest = env
+            .pgctl(&[
+                "restore",
+                "acid-upgfull-pitr",
+                "--from",
+                &cluster.name,
+                "--time",
+                time,
+                "--endpoint",
+                &endpoint,
+                "--dry-run=client",
+                "-o",
+                "yaml",
+            ])
+            .expect_code(0)?
+            .stdout;
+        ensure!(
+            manifest.contains(&format!("version: '{major}'"))
+                || manifest.contains(&format!("version: \"{major}\"")),
+            "a restore to {time} must run {major}:\n{manifest}"
+        );
+    }
     Ok(())
 }
 
