@@ -56,6 +56,10 @@ pub fn cluster_labels(config: &OperatorConfig, cluster: &str) -> BTreeMap<String
     labels
 }
 
+/// The label the reference puts on pods during critical operations (a major version upgrade);
+/// the critical-operation PodDisruptionBudget selects it.
+pub const CRITICAL_OPERATION_LABEL: &str = "critical-operation";
+
 /// `application` label value of the connection pooler's objects (so the database's selectors
 /// skip them), as the reference operator sets it.
 pub const POOLER_APPLICATION: &str = "db-connection-pooler";

@@ -495,6 +495,45 @@ fn pod_annotations_and_dcs_parameters_keep_the_template_hash_local_parameters_do
 // Metadata, labels and owner references
 
 #[test]
+fn the_critical_operation_budget_keeps_every_pod_labelled_for_it() {
+    let pg = complete();
+    let defaults = config();
+    let ctx = ClusterContext::new(&pg, &defaults).expect("context");
+    let budget = pdb::critical_op_pod_disruption_budget(&ctx);
+    let name = pg.metadata.name.clone().expect("name");
+    assert_eq!(
+        budget.metadata.name,
+        Some(format!("postgres-{name}-critical-op-pdb"))
+    );
+    let spec = budget.spec.expect("spec");
+    assert_eq!(
+        spec.min_available,
+        Some(
+            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(
+                pg.spec.number_of_instances
+            )
+        )
+    );
+    let selector = spec.selector.and_then(|s| s.match_labels).expect("labels");
+    assert_eq!(selector["critical-operation"], "true");
+    assert_eq!(selector["cluster-name"], name);
+    assert!(!selector.contains_key("spilo-role"));
+    // Off, or no instances: it blocks nothing.
+    let off = OperatorConfig {
+        enable_pod_disruption_budget: false,
+        ..config()
+    };
+    let ctx = ClusterContext::new(&pg, &off).expect("context");
+    let spec = pdb::critical_op_pod_disruption_budget(&ctx)
+        .spec
+        .expect("spec");
+    assert_eq!(
+        spec.min_available,
+        Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(0))
+    );
+}
+
+#[test]
 fn every_child_has_labels_and_an_owner_reference() {
     let mut pg = complete();
     pg.metadata

@@ -262,6 +262,8 @@ pub struct DesiredObjects {
     pub master_endpoints: Option<Endpoints>,
     /// PodDisruptionBudget `postgres-NAME-pdb`.
     pub pod_disruption_budget: PodDisruptionBudget,
+    /// PodDisruptionBudget `postgres-NAME-critical-op-pdb`.
+    pub critical_op_pod_disruption_budget: PodDisruptionBudget,
     /// StatefulSet `NAME`, applied last.
     pub statefulset: StatefulSet,
     /// Deployment and Service of each connection pooler the manifest asks for
@@ -273,7 +275,7 @@ pub struct DesiredObjects {
 
 impl DesiredObjects {
     /// The objects (without Secrets) as JSON in apply order: ServiceAccount, RoleBinding,
-    /// Services, Endpoints, PodDisruptionBudget, StatefulSet, then each pooler's Deployment and
+    /// Services, Endpoints, PodDisruptionBudgets, StatefulSet, then each pooler's Deployment and
     /// Service, and the logical backup CronJob. Each carries `apiVersion` and `kind`.
     pub fn to_json(&self) -> Result<Vec<Value>, serde_json::Error> {
         let mut out = vec![
@@ -286,6 +288,9 @@ impl DesiredObjects {
             out.push(serde_json::to_value(endpoints)?);
         }
         out.push(serde_json::to_value(&self.pod_disruption_budget)?);
+        out.push(serde_json::to_value(
+            &self.critical_op_pod_disruption_budget,
+        )?);
         out.push(serde_json::to_value(&self.statefulset)?);
         for (deployment, service) in &self.poolers {
             out.push(serde_json::to_value(deployment)?);
@@ -309,6 +314,7 @@ pub fn desired(pg: &Postgresql, config: &OperatorConfig) -> Result<DesiredObject
         replica_service: service::replica_service(&ctx),
         master_endpoints: endpoints::master_endpoints(&ctx),
         pod_disruption_budget: pdb::pod_disruption_budget(&ctx),
+        critical_op_pod_disruption_budget: pdb::critical_op_pod_disruption_budget(&ctx),
         statefulset: statefulset::statefulset(&ctx)?,
         poolers: pooler::objects(&ctx)?,
         logical_backup: logical_backup::cron_job(&ctx)?,

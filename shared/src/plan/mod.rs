@@ -359,6 +359,7 @@ pub fn plan_desired(
         replica_service,
         master_endpoints,
         pod_disruption_budget,
+        critical_op_pod_disruption_budget,
         mut statefulset,
         poolers,
         logical_backup,
@@ -396,9 +397,11 @@ pub fn plan_desired(
             exists,
         });
     }
-    let pdb = Object::PodDisruptionBudget(pod_disruption_budget);
-    wanted.insert((pdb.kind(), pdb.name().to_string()));
-    actions.push(apply(pdb, live));
+    for budget in [pod_disruption_budget, critical_op_pod_disruption_budget] {
+        let pdb = Object::PodDisruptionBudget(budget);
+        wanted.insert((pdb.kind(), pdb.name().to_string()));
+        actions.push(apply(pdb, live));
+    }
 
     // The StatefulSet last. Kubernetes forbids changing volume claim templates, so the live
     // ones are kept; a larger volume is applied to the claims themselves.

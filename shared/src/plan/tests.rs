@@ -84,6 +84,7 @@ fn a_new_cluster_creates_everything_in_order() {
             Kind::Service,
             Kind::Endpoints,
             Kind::PodDisruptionBudget,
+            Kind::PodDisruptionBudget,
             Kind::StatefulSet,
         ]
     );

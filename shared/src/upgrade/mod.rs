@@ -30,9 +30,7 @@ pub const CONDITION: &str = "MajorUpgrade";
 /// The reference's annotation on the `postgresql` resource after a failed upgrade: no new
 /// attempt while it is there.
 pub const FAILURE_ANNOTATION: &str = "last-major-upgrade-failure";
-/// The label the reference puts on pods during critical operations (its critical-operation
-/// PodDisruptionBudget selects it).
-pub const CRITICAL_OPERATION_LABEL: &str = "critical-operation";
+pub use crate::naming::CRITICAL_OPERATION_LABEL;
 /// The script the pods run (through `pods/exec`), see its header.
 pub const SCRIPT: &str = include_str!("pod.sh");
 /// Where the script and its files live, under `PGROOT`.
