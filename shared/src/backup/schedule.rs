@@ -101,14 +101,19 @@ impl Schedule {
 
     /// Whether it runs at that minute (`weekday` 0 = Sunday).
     fn runs(&self, minute: u32, hour: u32, day: u32, month: u32, weekday: u32) -> bool {
-        let at = |f: &Field, n: u32| f.allowed.get(n as usize).copied().unwrap_or(false);
-        let day_matches = match (self.day.any, self.weekday.any) {
-            (true, true) => true,
-            (false, true) => at(&self.day, day),
-            (true, false) => at(&self.weekday, weekday),
-            (false, false) => at(&self.day, day) || at(&self.weekday, weekday),
-        };
-        at(&self.minute, minute) && at(&self.hour, hour) && at(&self.month, month) && day_matches
+        at(&self.minute, minute) && at(&self.hour, hour) && self.runs_on(day, month, weekday)
+    }
+
+    /// Whether it runs on that day at all (cron's rule for the two day fields: either one
+    /// when both are restricted).
+    fn runs_on(&self, day: u32, month: u32, weekday: u32) -> bool {
+        at(&self.month, month)
+            && match (self.day.any, self.weekday.any) {
+                (true, true) => true,
+                (false, true) => at(&self.day, day),
+                (true, false) => at(&self.weekday, weekday),
+                (false, false) => at(&self.day, day) || at(&self.weekday, weekday),
+            }
     }
 
     /// The longest time between two consecutive runs over the five years from 2024-01-01 (two
@@ -123,7 +128,7 @@ impl Schedule {
             for month in 1..=12u32 {
                 for day in 1..=days_in_month(year, month) {
                     let weekday = ((day_index + 1) % 7) as u32;
-                    if at_any_hour(self, day, month, weekday) {
+                    if self.runs_on(day, month, weekday) {
                         for hour in 0..24u32 {
                             for minute in 0..60u32 {
                                 if self.runs(minute, hour, day, month, weekday) {
@@ -164,18 +169,9 @@ pub fn longest_interval(text: &str) -> Result<Option<Duration>, String> {
     Ok(interval)
 }
 
-/// Whether the day itself can run (a quick skip of days that cannot).
-fn at_any_hour(s: &Schedule, day: u32, month: u32, weekday: u32) -> bool {
-    let at = |f: &Field, n: u32| f.allowed.get(n as usize).copied().unwrap_or(false);
-    if !at(&s.month, month) {
-        return false;
-    }
-    match (s.day.any, s.weekday.any) {
-        (true, true) => true,
-        (false, true) => at(&s.day, day),
-        (true, false) => at(&s.weekday, weekday),
-        (false, false) => at(&s.day, day) || at(&s.weekday, weekday),
-    }
+/// Whether field `f` matches `n`.
+fn at(f: &Field, n: u32) -> bool {
+    f.allowed.get(n as usize).copied().unwrap_or(false)
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
