@@ -76,8 +76,8 @@ pub const ARCHIVING: &[(&str, &str)] = &[
     ("pod_environment_configmap", ENV_CONFIGMAP),
 ];
 
-/// The store's address for processes on this machine (`HOST_ENDPOINT` of `object-store/s3`).
-pub fn host_endpoint() -> Result<String> {
+/// A setting of the store's ConfigMap `object-store/s3` (`AWS_ENDPOINT`, `HOST_ENDPOINT`, …).
+pub fn setting(key: &str) -> Result<String> {
     crate::data_plane::kubectl_ok(&[
         "get",
         "configmap",
@@ -85,8 +85,13 @@ pub fn host_endpoint() -> Result<String> {
         "object-store",
         "s3",
         "-o",
-        "jsonpath={.data.HOST_ENDPOINT}",
+        &format!("jsonpath={{.data.{key}}}"),
     ])
+}
+
+/// The store's address for processes on this machine (`HOST_ENDPOINT`).
+pub fn host_endpoint() -> Result<String> {
+    setting("HOST_ENDPOINT")
 }
 
 /// The database's clock now, as `spec.clone.timestamp` wants it (an explicit offset).

@@ -650,15 +650,8 @@ async fn a_logical_backup_loads_into_a_fresh_cluster() -> Result<()> {
         return Ok(());
     }
     let _store = STORE.read().await;
-    let endpoint = kubectl_ok(&[
-        "get",
-        "configmap",
-        "-n",
-        "object-store",
-        "s3",
-        "-o",
-        "jsonpath={.data.AWS_ENDPOINT}",
-    ])?;
+    // The pods' address of the store.
+    let endpoint = pgctl_e2e::object_store::setting("AWS_ENDPOINT")?;
     let mut config: Vec<(&str, &str)> = CONFIG.to_vec();
     config.extend([
         ("logical_backup_s3_bucket", BUCKET),
