@@ -425,7 +425,8 @@ pub fn rollout_state(
     };
     let done = failed.is_none()
         && observed
-        && status.postgres_cluster_status == cluster_status::RUNNING
+        && (status.postgres_cluster_status == cluster_status::RUNNING
+            || (desired == 0 && status.postgres_cluster_status == cluster_status::STOPPED))
         && live.len() as i32 == desired
         && updated == desired
         && ready == desired

@@ -149,7 +149,7 @@ pub fn status_tone(status: &str) -> Tone {
     match status {
         "Running" => Tone::Good,
         "Creating" | "Updating" => Tone::Warn,
-        "" | "-" | "Unknown" => Tone::Dim,
+        "" | "-" | "Unknown" | "Stopped" => Tone::Dim,
         _ => Tone::Bad,
     }
 }

@@ -541,13 +541,15 @@ pub mod cluster_status {
     pub const CREATE_FAILED: &str = "CreateFailed";
     pub const RUNNING: &str = "Running";
     pub const INVALID: &str = "Invalid";
+    /// pgctl's own: `numberOfInstances` is 0 and no pod is left (the reference says `Running`).
+    pub const STOPPED: &str = "Stopped";
 }
 
 /// Status of a cluster: the reference operator's string plus conditions and details.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PostgresStatus {
-    /// Creating, Updating, UpdateFailed, SyncFailed, CreateFailed, Running or Invalid.
+    /// Creating, Updating, UpdateFailed, SyncFailed, CreateFailed, Running, Invalid or Stopped.
     #[serde(rename = "PostgresClusterStatus")]
     pub postgres_cluster_status: String,
     /// The `metadata.generation` this status was computed for.

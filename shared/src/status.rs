@@ -15,6 +15,9 @@ pub const ROLES_SYNCED: &str = "RolesSynced";
 /// Condition present (True) only while the cluster is paused
 /// ([`crate::requests::PAUSE_ANNOTATION`]).
 pub const PAUSED: &str = "Paused";
+/// Condition present (True) only while the cluster is stopped: `numberOfInstances` is 0 and no
+/// pod is left.
+pub const STOPPED: &str = "Stopped";
 
 /// One pod of the cluster as the status needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +164,7 @@ pub fn compute(
         .map(|p| p.name.clone());
     let outdated = pods.iter().filter(|p| p.outdated).count() as i32;
     let desired = observed.desired_instances;
+    let stopped = desired == 0 && instances == 0;
     let all_ready = ready == desired && instances == desired && (desired == 0 || primary.is_some());
     let previous_string = previous.map(|s| s.postgres_cluster_status.as_str());
     let was_running = matches!(
@@ -170,6 +174,7 @@ pub fn compute(
                 | cluster_status::UPDATING
                 | cluster_status::UPDATE_FAILED
                 | cluster_status::SYNC_FAILED
+                | cluster_status::STOPPED
         )
     );
     let new_generation = previous.and_then(|s| s.observed_generation) != observed.generation;
@@ -207,7 +212,13 @@ pub fn compute(
             if let RolesOutcome::Synced { warnings, .. } = &observed.roles {
                 messages.extend(warnings.iter().cloned());
             }
-            if all_ready && outdated == 0 && observed.rollout.is_none() && upgrading.is_none() {
+            if stopped {
+                cluster_status::STOPPED
+            } else if all_ready
+                && outdated == 0
+                && observed.rollout.is_none()
+                && upgrading.is_none()
+            {
                 cluster_status::RUNNING
             } else if was_running
                 && (outdated > 0
@@ -232,10 +243,15 @@ pub fn compute(
             "Invalid",
             "the manifest is invalid; see status.messages".to_string(),
         ),
+        _ if stopped => (
+            "False",
+            "Stopped",
+            "numberOfInstances is 0: no instance runs; scale up to start the cluster".to_string(),
+        ),
         _ if desired == 0 => (
             "False",
-            "ScaledToZero",
-            "numberOfInstances is 0".to_string(),
+            "Stopping",
+            format!("numberOfInstances is 0: {instances} pods still to stop"),
         ),
         _ if all_ready => (
             "True",
@@ -353,6 +369,14 @@ pub fn compute(
         }
     };
     conditions.extend(roles);
+    if string == cluster_status::STOPPED {
+        conditions.push(condition(
+            STOPPED,
+            "True",
+            "ScaledToZero",
+            "numberOfInstances is 0 and no pod is left".to_string(),
+        ));
+    }
     let origin = match &observed.origin {
         OriginOutcome::NotObserved => {
             conditions.extend(
@@ -565,6 +589,62 @@ mod tests {
             &later,
         );
         assert!(condition(&resumed, PAUSED).is_none());
+    }
+
+    #[test]
+    fn scaled_to_zero_is_stopping_then_stopped_and_starts_again() {
+        let now = time("2026-12-01T00:00:00Z");
+        let pods = [pod("a-0", true, Some("master"))];
+        let running = compute(&observe(&pods, 1, SyncOutcome::Synced), None, &now);
+        assert_eq!(running.postgres_cluster_status, "Running");
+
+        // The pod is still there: stopping, not yet stopped.
+        let stopping = compute(
+            &observe(&pods, 0, SyncOutcome::Synced),
+            Some(&running),
+            &now,
+        );
+        assert_eq!(stopping.postgres_cluster_status, "Updating");
+        assert_eq!(
+            condition(&stopping, READY).map(|c| c.reason.as_str()),
+            Some("Stopping")
+        );
+        assert!(condition(&stopping, STOPPED).is_none());
+
+        let stopped = compute(&observe(&[], 0, SyncOutcome::Synced), Some(&stopping), &now);
+        assert_eq!(stopped.postgres_cluster_status, "Stopped");
+        assert_eq!(
+            condition(&stopped, READY).map(|c| (c.status.as_str(), c.reason.as_str())),
+            Some(("False", "Stopped"))
+        );
+        assert_eq!(
+            condition(&stopped, STOPPED).map(|c| c.status.as_str()),
+            Some("True")
+        );
+        assert_eq!(
+            condition(&stopped, DEGRADED).map(|c| c.status.as_str()),
+            Some("False")
+        );
+        // Nothing changed: the same status, nothing to write.
+        let again = compute(
+            &observe(&[], 0, SyncOutcome::Synced),
+            Some(&stopped),
+            &time("2026-12-01T01:00:00Z"),
+        );
+        assert_eq!(again, stopped);
+
+        // Scaled up again: updating (not creating), and the condition goes.
+        let starting = compute(&observe(&[], 1, SyncOutcome::Synced), Some(&stopped), &now);
+        assert_eq!(starting.postgres_cluster_status, "Updating");
+        assert!(condition(&starting, STOPPED).is_none());
+        // A failed sync of a stopped cluster is a failure, not Stopped.
+        let failed = compute(
+            &observe(&[], 0, SyncOutcome::Failed("boom".into())),
+            Some(&stopped),
+            &now,
+        );
+        assert_eq!(failed.postgres_cluster_status, "SyncFailed");
+        assert!(condition(&failed, STOPPED).is_none());
     }
 
     #[test]

@@ -212,6 +212,23 @@ async fn create_list_status_scale_update_delete() -> Result<()> {
         clusters(&env).get("acid-b").await?.spec.number_of_instances,
         0
     );
+    // Without pods it is reported stopped, not Running.
+    env.wait_status("acid-b", "Stopped").await?;
+    let out = env.pgctl(&["status", "acid-b"]).expect_code(0)?;
+    assert!(out.stdout.contains("Stopped"), "{}", out.stdout);
+    let stopped = clusters(&env)
+        .get("acid-b")
+        .await?
+        .status
+        .unwrap_or_default();
+    assert!(
+        stopped
+            .conditions
+            .iter()
+            .any(|c| c.type_ == "Stopped" && c.status == "True"),
+        "{:?}",
+        stopped.conditions
+    );
 
     // update: a patch of the named fields
     let out = env
