@@ -770,13 +770,38 @@ fn spilo_env_has_the_operator_variables_first() {
             "PGPASSWORD_SUPERUSER",
             "PGUSER_STANDBY",
             "PGPASSWORD_STANDBY",
+            "PAM_OAUTH2",
+            "HUMAN_ROLE",
             "ENABLE_WAL_PATH_COMPAT",
             "PGVERSION",
             "KUBERNETES_LABELS",
             "SPILO_CONFIGURATION",
             "DCS_ENABLE_KUBERNETES_API",
+            "KUBERNETES_BOOTSTRAP_LABELS",
             "WAL_S3_BUCKET",
         ]
+    );
+    assert_eq!(
+        env_value(postgres, "HUMAN_ROLE").as_deref(),
+        Some("zalandos")
+    );
+    assert_eq!(
+        env_value(postgres, "PAM_OAUTH2").as_deref(),
+        Some("https://info.example.com/oauth2/tokeninfo?access_token= uid realm=/employees")
+    );
+    assert_eq!(
+        env_value(postgres, "KUBERNETES_BOOTSTRAP_LABELS").as_deref(),
+        Some(r#"{"critical-operation":"true"}"#)
+    );
+    // Without a PodDisruptionBudget, no bootstrap labels.
+    let mut no_pdb = config();
+    no_pdb.enable_pod_disruption_budget = false;
+    assert_eq!(
+        env_value(
+            container(&sts(&pg, &no_pdb), "postgres"),
+            "KUBERNETES_BOOTSTRAP_LABELS"
+        ),
+        None
     );
     assert_eq!(
         env_value(postgres, "SCOPE").as_deref(),

@@ -377,6 +377,9 @@ fn custom_config() -> OperatorConfig {
         password_rotation_interval: 30,
         password_rotation_user_retention: 90,
         enable_cross_namespace_secret: true,
+        pam_role_name: "humans".to_string(),
+        pam_configuration: "https://auth.example.com/tokeninfo?access_token= uid realm=/staff"
+            .to_string(),
         cluster_domain: "k8s.example.com".to_string(),
         cluster_labels: map(&[("application", "spilo"), ("team", "acid")]),
         cluster_name_label: "example.com/cluster".to_string(),

@@ -11,27 +11,29 @@ use common::{load, reference_dir, root};
 use pgctl_shared::build::{ClusterContext, TEMPLATE_HASH_ANNOTATION, statefulset};
 use pgctl_shared::config::OperatorConfig;
 
-// These pin what the pod-template hash covers. A change here rolls every running cluster on
-// controller upgrade (every pod whose hash differs is replaced), so changing a value must be a
-// deliberate decision, noted in the commit message, never a side effect of a refactor.
+// These pin what the pod-template hash covers. A change here gives every cluster a new
+// template: on controller upgrade the running pods count as current (the equivalent-hashes
+// rule, `carry_equivalent_hashes`), but the next change to a cluster's manifest or to the
+// operator configuration replaces them. So changing a value must be a deliberate decision,
+// noted in the commit message, never a side effect of a refactor.
 
 /// `tests/fixtures/<name>` → its golden template hash.
 const FIXTURES: &[(&str, &str)] = &[
     (
         "minimal.yaml",
-        "129ec07066a1cb4d2675f3bc75d98fb0f46566a7859af081dbda1e6172423cb8",
+        "9db0f96a5851f7d1841fca3de147e53d28bbe6bf1fbf176d9cf50d8202d972f1",
     ),
     (
         "complete.yaml",
-        "36531d8876b09dd34e1a30bf16f21fbec2e13398af07b3924f357f71aad5ed37",
+        "e7fa2347f0764a449b61ca65ac8e900a1f78303a00972b7a9923a4774af9f3d2",
     ),
     (
         "standby.yaml",
-        "6638bc16d08aa403cf6f94ba860d3643d74e6b4892895d260261ce44292d3ece",
+        "9f0f6543b9b4d4bf8e96c7611933d7db800896ff87873bf94575ed5ef1e767bb",
     ),
     (
         "lowest-version.yaml",
-        "b718e06610d59bf83d79e5c4edb17cdede0cdc4a84e2565b4ff6568cdec4a731",
+        "477639747fbb1a81efee97b52c56ceb1e12ab24ca089eebcd82ad509267399ba",
     ),
 ];
 
@@ -40,19 +42,19 @@ const FIXTURES: &[(&str, &str)] = &[
 const REFERENCE: &[(&str, &str)] = &[
     (
         "minimal-postgres-manifest.yaml",
-        "9917e9366c8465a3fdc3afbf30a52df5c02d1f3edb99525336d4049549d97ffc",
+        "147a8facecbbb72d29115fff860362c924aa2d7384b83cfbf01432055f676564",
     ),
     (
         "minimal-postgres-lowest-version-manifest.yaml",
-        "b718e06610d59bf83d79e5c4edb17cdede0cdc4a84e2565b4ff6568cdec4a731",
+        "477639747fbb1a81efee97b52c56ceb1e12ab24ca089eebcd82ad509267399ba",
     ),
     (
         "complete-postgres-manifest.yaml",
-        "c0fd7a488cfb31276eaeb25e6d31136659e73a2f8bbeb727cde1460af45f3615",
+        "c3211c92b14531394a270b4c037f5b556fab422d97b06d39c6f011224e4949e4",
     ),
     (
         "standby-manifest.yaml",
-        "6638bc16d08aa403cf6f94ba860d3643d74e6b4892895d260261ce44292d3ece",
+        "9f0f6543b9b4d4bf8e96c7611933d7db800896ff87873bf94575ed5ef1e767bb",
     ),
 ];
 

@@ -105,6 +105,8 @@ registry! {
         enable_password_rotation: Bool => "Whether the passwords of manifest users are rotated.";
         password_rotation_interval: Int::<u32> { min: 1 } => "Days between password rotations.";
         password_rotation_user_retention: Int::<u32> { min: 0 } => "Days after which the users created by rotation are dropped; raised to twice `password_rotation_interval` (with a warning) when lower.";
+        pam_role_name: Text => "Role whose members Spilo lets in through PAM (`HUMAN_ROLE`); the role itself comes from the Teams API, which pgctl does not implement.";
+        pam_configuration: Text => "Spilo's PAM OAuth2 configuration (`PAM_OAUTH2`): the token info URL and its options.";
         enable_cross_namespace_secret: Bool => "Whether a user named `namespace.user` gets its credentials Secret in namespace `namespace` (the role keeps the full name); with `enable_secrets_deletion` the controller deletes those Secrets when the cluster is deleted.";
     }
     "Kubernetes objects" {
@@ -252,8 +254,6 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
             "enable_team_superuser",
             "enable_teams_api",
             "oauth_token_secret_name",
-            "pam_configuration",
-            "pam_role_name",
             "postgres_superuser_teams",
             "role_deletion_suffix",
             "team_admin_role",

@@ -120,6 +120,10 @@ pub struct OperatorConfig {
     pub password_rotation_user_retention: u32,
     /// Whether a user named `namespace.user` gets its credential Secret in `namespace`.
     pub enable_cross_namespace_secret: bool,
+    /// Role whose members Spilo lets in through PAM (`HUMAN_ROLE`).
+    pub pam_role_name: String,
+    /// Spilo's PAM OAuth2 configuration (`PAM_OAUTH2`).
+    pub pam_configuration: String,
 
     // Kubernetes objects
     /// DNS domain of the Kubernetes cluster.
@@ -396,6 +400,10 @@ impl Default for OperatorConfig {
             password_rotation_interval: 90,
             password_rotation_user_retention: 180,
             enable_cross_namespace_secret: false,
+            pam_role_name: "zalandos".to_string(),
+            pam_configuration:
+                "https://info.example.com/oauth2/tokeninfo?access_token= uid realm=/employees"
+                    .to_string(),
 
             cluster_domain: "cluster.local".to_string(),
             cluster_labels: labels(&[("application", "spilo")]),

@@ -3,11 +3,13 @@
 
 use std::collections::BTreeSet;
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 use k8s_openapi::api::core::v1::{Pod, Secret};
 use k8s_openapi::api::rbac::v1::ClusterRole;
 use kube::api::{Api, ListParams, Patch, PatchParams};
+use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, ResourceExt};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -422,4 +424,33 @@ pub fn kubectl_ok(args: &[&str]) -> Result<String> {
         .expect_code(0)
         .with_context(|| format!("kubectl {}", args.join(" ")))?;
     Ok(out.stdout)
+}
+
+/// The names of the pods of `cluster` seen carrying the label `critical-operation: "true"`
+/// (Patroni's bootstrap labels, the major upgrade), collected by a watch in the background
+/// from now on.
+pub fn pods_seen_critical(
+    client: &Client,
+    ns: &str,
+    cluster: &str,
+) -> Arc<Mutex<BTreeSet<String>>> {
+    use futures::StreamExt;
+    let seen = Arc::new(Mutex::new(BTreeSet::new()));
+    let api: Api<Pod> = Api::namespaced(client.clone(), ns);
+    let config = watcher::Config::default().labels(&format!("cluster-name={cluster}"));
+    let shared = seen.clone();
+    tokio::spawn(async move {
+        let mut stream = watcher(api, config)
+            .default_backoff()
+            .touched_objects()
+            .boxed();
+        while let Some(event) = stream.next().await {
+            let Ok(pod) = event else { continue };
+            if pod.labels().get("critical-operation").map(String::as_str) == Some("true") {
+                let mut seen = shared.lock().unwrap_or_else(|e| e.into_inner());
+                seen.insert(pod.name_any());
+            }
+        }
+    });
+    seen
 }

@@ -153,15 +153,39 @@ async fn a_point_in_time_restore_has_exactly_the_rows_before_the_time() -> Resul
         env: &env,
         name: "acid-pitr".to_string(),
     };
+    // Patroni labels a pod from one loop to the next while it bootstraps: a loop of 1 s sees
+    // the restore running.
+    let critical = data_plane::pods_seen_critical(restored.client(), restored.ns(), &restored.name);
     apply_one_instance(
         &env,
         &restored.name,
         &format!(
-            "  clone:\n    cluster: {}\n    uid: {uid}\n    timestamp: \"{between}\"\n",
+            "  clone:\n    cluster: {}\n    uid: {uid}\n    timestamp: \"{between}\"\n  patroni:\n    loop_wait: 1\n",
             source.name
         ),
     )?;
     let rows = batches(&restored).await?;
+    // Patroni labelled the pod while it restored (KUBERNETES_BOOTSTRAP_LABELS), so that the
+    // critical-operation PodDisruptionBudget covered it, and took the label off afterwards.
+    let first = format!("{}-0", restored.name);
+    let seen = critical.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    ensure!(
+        seen.contains(&first),
+        "{first} was never seen with critical-operation=true while it restored"
+    );
+    let labels = kube::Api::<k8s_openapi::api::core::v1::Pod>::namespaced(
+        restored.client().clone(),
+        restored.ns(),
+    )
+    .get(&first)
+    .await?
+    .metadata
+    .labels
+    .unwrap_or_default();
+    ensure!(
+        !labels.contains_key("critical-operation"),
+        "{first} still carries the critical-operation label"
+    );
     ensure!(
         rows == "1:1000,2:1000",
         "restored to {between}: batches {rows}, expected 1 and 2 only"

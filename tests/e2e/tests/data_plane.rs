@@ -104,6 +104,16 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
         cluster.master_endpoints().await? == vec![master_ip.clone()],
         "the master Endpoints should hold {master_ip} only"
     );
+    // Patroni 4 took off the labels it puts on a pod while it bootstraps
+    // (KUBERNETES_BOOTSTRAP_LABELS; seen on in the point-in-time restore test, whose bootstrap
+    // lasts long enough for Patroni's loop to label the pod).
+    for pod in data_plane::pods(cluster.client(), cluster.ns(), &cluster.name).await? {
+        ensure!(
+            !pod.labels().contains_key("critical-operation"),
+            "{} still carries the critical-operation label",
+            pod.name_any()
+        );
+    }
     wait_for(
         "the status to be Running with the primary",
         BOOT,

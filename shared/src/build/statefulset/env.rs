@@ -37,6 +37,10 @@ pub fn env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
             "PGPASSWORD_STANDBY",
             config.secret_name(&config.replication_username, name),
         ),
+        // Spilo's PAM authentication of human users (a `pg_hba` rule for members of
+        // `HUMAN_ROLE`); set even when empty, as the reference does.
+        value("PAM_OAUTH2", &config.pam_configuration),
+        value("HUMAN_ROLE", &config.pam_role_name),
     ];
     if config.enable_spilo_wal_path_compat {
         env.push(value("ENABLE_WAL_PATH_COMPAT", "true"));
@@ -61,6 +65,15 @@ pub fn env(ctx: &ClusterContext<'_>) -> Vec<EnvVar> {
     ));
     if config.etcd_host.is_empty() {
         env.push(value("DCS_ENABLE_KUBERNETES_API", "true"));
+        if config.enable_pod_disruption_budget {
+            // Patroni 4 labels a pod with these while it bootstraps (initdb, a clone, a
+            // replica's copy), so that the critical-operation PodDisruptionBudget protects it.
+            let labels = serde_json::json!({ crate::naming::CRITICAL_OPERATION_LABEL: "true" });
+            env.push(value(
+                "KUBERNETES_BOOTSTRAP_LABELS",
+                &canonical_json(&labels),
+            ));
+        }
     } else {
         env.push(value("ETCD_HOST", &config.etcd_host));
     }

@@ -369,6 +369,10 @@ pub fn config(
     if !use_configmaps {
         kubernetes["use_endpoints"] = json!(true);
     }
+    // Spilo hands these to Patroni 4, which puts them on the pod while it bootstraps.
+    if env.contains_key("KUBERNETES_BOOTSTRAP_LABELS") {
+        kubernetes["bootstrap_labels"] = parse_object(env, "KUBERNETES_BOOTSTRAP_LABELS")?;
+    }
 
     let mut bootstrap = json!({
         "dcs": dcs,
@@ -539,6 +543,16 @@ mod tests {
         assert_eq!(c["kubernetes"]["namespace"], "team");
         assert_eq!(c["kubernetes"]["labels"]["application"], "spilo");
         assert_eq!(c["kubernetes"]["use_endpoints"], true);
+        assert!(c["kubernetes"].get("bootstrap_labels").is_none());
+        e.insert(
+            "KUBERNETES_BOOTSTRAP_LABELS".into(),
+            r#"{"critical-operation":"true"}"#.into(),
+        );
+        let c = build(&e)?;
+        assert_eq!(
+            c["kubernetes"]["bootstrap_labels"]["critical-operation"],
+            "true"
+        );
         e.insert("KUBERNETES_USE_CONFIGMAPS".into(), "true".into());
         e.insert("KUBERNETES_LEADER_LABEL_VALUE".into(), "primary".into());
         let c = build(&e)?;
