@@ -1515,6 +1515,10 @@ fn pod_labels_always_match_the_selector() {
     // inherited label of the same key must not break the selector.
     let mut config = custom_config();
     config.inherited_labels.push("team".to_string());
+    // The complete manifest has sidecars and init containers, which the custom configuration
+    // turns off.
+    config.enable_sidecars = true;
+    config.enable_init_containers = true;
     let mut pg = complete();
     pg.spec.team_id = "other".to_string();
     pg.metadata
@@ -1625,4 +1629,278 @@ fn wal_archive_env_comes_from_the_configuration_as_in_the_reference() {
         env_value(postgres, "CLONE_WAL_BUCKET_SCOPE_SUFFIX").as_deref(),
         Some("/0000-source")
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sidecars, init containers and the pod-template keys of the configuration
+
+fn names(containers: &[Container]) -> Vec<&str> {
+    containers.iter().map(|c| c.name.as_str()).collect()
+}
+
+fn mount_paths(c: &Container) -> Vec<(&str, &str)> {
+    c.volume_mounts
+        .iter()
+        .flatten()
+        .map(|m| (m.name.as_str(), m.mount_path.as_str()))
+        .collect()
+}
+
+#[test]
+fn global_sidecars_follow_the_manifests_which_win_a_name() {
+    let mut config = config();
+    config.sidecar_docker_images = BTreeMap::from([
+        (
+            "telegraf-sidecar".to_string(),
+            "registry.example/telegraf:9".to_string(),
+        ),
+        ("audit".to_string(), "registry.example/audit:2".to_string()),
+        (
+            "exporter".to_string(),
+            "registry.example/exporter:1".to_string(),
+        ),
+    ]);
+    let s = sts(&complete(), &config);
+    assert_eq!(
+        names(&pod_spec(&s).containers),
+        vec!["postgres", "telegraf-sidecar", "audit", "exporter"]
+    );
+    // The manifest's sidecar of the same name, not the configuration's.
+    assert_eq!(
+        container(&s, "telegraf-sidecar").image.as_deref(),
+        Some("telegraf:latest")
+    );
+    let audit = container(&s, "audit");
+    assert_eq!(audit.image.as_deref(), Some("registry.example/audit:2"));
+    let env_names: Vec<&str> = audit
+        .env
+        .iter()
+        .flatten()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(
+        env_names,
+        vec![
+            "POD_NAME",
+            "POD_NAMESPACE",
+            "POSTGRES_USER",
+            "POSTGRES_PASSWORD"
+        ]
+    );
+    // The data directory, and the manifest's volume mounted into every container.
+    assert_eq!(
+        mount_paths(audit),
+        vec![("pgdata", "/home/postgres/pgdata"), ("empty", "/opt/empty")]
+    );
+    assert_eq!(requests(audit).get("cpu").map(String::as_str), Some("100m"));
+
+    // A manifest without sidecars gets the configuration's alone, sorted by name.
+    let s = sts(&minimal(), &config);
+    assert_eq!(
+        names(&pod_spec(&s).containers),
+        vec!["postgres", "audit", "exporter", "telegraf-sidecar"]
+    );
+}
+
+#[test]
+fn sidecars_and_init_containers_can_be_turned_off() {
+    let mut config = config();
+    config.enable_sidecars = false;
+    let err = build::desired(&complete(), &config).expect_err("sidecars are off");
+    assert!(
+        err.to_string().contains("spec.sidecars") && err.to_string().contains("enable_sidecars"),
+        "{err}"
+    );
+    // The configuration's own sidecars are not held back.
+    config.sidecar_docker_images = BTreeMap::from([(
+        "exporter".to_string(),
+        "registry.example/exporter:1".to_string(),
+    )]);
+    let s = sts(&minimal(), &config);
+    assert_eq!(
+        names(&pod_spec(&s).containers),
+        vec!["postgres", "exporter"]
+    );
+
+    let mut config = self::config();
+    config.enable_init_containers = false;
+    let mut pg = complete();
+    pg.spec.sidecars = None;
+    let err = build::desired(&pg, &config).expect_err("init containers are off");
+    assert!(
+        err.to_string().contains("spec.initContainers")
+            && err.to_string().contains("enable_init_containers"),
+        "{err}"
+    );
+    pg.spec.init_containers = None;
+    build::desired(&pg, &config).expect("without init containers");
+}
+
+#[test]
+fn the_socket_directory_is_shared_with_the_sidecars_only_when_asked() {
+    let s = sts(&complete(), &config());
+    assert!(
+        !pod_spec(&s)
+            .volumes
+            .iter()
+            .flatten()
+            .any(|v| v.name == "postgresql-run")
+    );
+    let mut config = config();
+    config.share_pgsocket_with_sidecars = true;
+    let s = sts(&complete(), &config);
+    let volume = pod_spec(&s)
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == "postgresql-run")
+        .expect("the socket volume");
+    assert_eq!(
+        volume.empty_dir.as_ref().and_then(|e| e.medium.as_deref()),
+        Some("Memory")
+    );
+    for c in &pod_spec(&s).containers {
+        assert!(
+            mount_paths(c).contains(&("postgresql-run", "/var/run/postgresql")),
+            "{}: {:?}",
+            c.name,
+            mount_paths(c)
+        );
+    }
+    for c in pod_spec(&s).init_containers.iter().flatten() {
+        assert!(
+            !mount_paths(c).iter().any(|(n, _)| *n == "postgresql-run"),
+            "init container {}",
+            c.name
+        );
+    }
+}
+
+#[test]
+fn additional_capabilities_go_to_the_postgres_container_only() {
+    let s = sts(&complete(), &config());
+    let context = container(&s, "postgres").security_context.clone();
+    assert!(context.and_then(|c| c.capabilities).is_none());
+    let config = OperatorConfig::from_config_map_data(&BTreeMap::from([(
+        "additional_pod_capabilities".to_string(),
+        "sys_nice, CAP_CHOWN".to_string(),
+    )]))
+    .expect("valid")
+    .config;
+    let s = sts(&complete(), &config);
+    let added = container(&s, "postgres")
+        .security_context
+        .as_ref()
+        .and_then(|c| c.capabilities.as_ref())
+        .and_then(|c| c.add.clone());
+    assert_eq!(
+        added,
+        Some(vec!["SYS_NICE".to_string(), "CHOWN".to_string()])
+    );
+    assert!(
+        container(&s, "telegraf-sidecar")
+            .security_context
+            .as_ref()
+            .and_then(|c| c.capabilities.as_ref())
+            .is_none()
+    );
+}
+
+#[test]
+fn downscaler_annotations_reach_the_statefulset_and_the_pooler_not_the_pods() {
+    let mut pg = minimal();
+    pg.metadata.annotations = Some(BTreeMap::from([
+        (
+            "downscaler/downtime".to_string(),
+            "Sat-Sun 00:00-24:00 UTC".to_string(),
+        ),
+        ("deployment-time".to_string(), "2026-12-05".to_string()),
+        ("unrelated".to_string(), "x".to_string()),
+    ]));
+    pg.spec.enable_connection_pooler = Some(true);
+    let mut config = config();
+    config.downscaler_annotations = vec!["deployment-time".to_string(), "downscaler/*".to_string()];
+    let s = sts(&pg, &config);
+    let annotations = s.metadata.annotations.clone().unwrap_or_default();
+    assert_eq!(
+        annotations.get("downscaler/downtime").map(String::as_str),
+        Some("Sat-Sun 00:00-24:00 UTC")
+    );
+    assert!(annotations.contains_key("deployment-time"));
+    assert!(!annotations.contains_key("unrelated"));
+    let pod_annotations = s
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.clone())
+        .unwrap_or_default();
+    assert!(!pod_annotations.contains_key("deployment-time"));
+
+    let ctx = ClusterContext::new(&pg, &config).expect("context");
+    let pooler =
+        build::pooler::deployment(&ctx, pgctl_shared::pooler::Role::Master).expect("pooler");
+    let pooler_annotations = pooler.metadata.annotations.unwrap_or_default();
+    assert!(pooler_annotations.contains_key("downscaler/downtime"));
+    assert!(!pooler_annotations.contains_key("unrelated"));
+
+    // An invalid pattern is refused with the configuration.
+    let err = OperatorConfig::from_config_map_data(&BTreeMap::from([(
+        "downscaler_annotations".to_string(),
+        "downscaler/(".to_string(),
+    )]))
+    .expect_err("invalid pattern");
+    assert!(err.to_string().contains("downscaler_annotations"), "{err}");
+}
+
+#[test]
+fn an_annotation_lifts_the_instance_and_resource_limits_of_one_cluster() {
+    let mut config = config();
+    config.max_instances = 2;
+    config.min_memory_limit = Some("1Gi".to_string());
+    config.ignore_instance_limits_annotation_key = Some("example.com/no-instance-limits".into());
+    config.ignore_resources_limits_annotation_key = Some("example.com/no-resource-limits".into());
+    let mut pg = minimal();
+    pg.spec.number_of_instances = 5;
+    pg.spec.resources = Some(pgctl_shared::crd::Resources {
+        limits: Some(pgctl_shared::crd::ResourceDescription {
+            memory: Some("256Mi".to_string()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    let replicas = |pg: &Postgresql| sts(pg, &config).spec.and_then(|s| s.replicas);
+    let memory_limit = |pg: &Postgresql| {
+        limits(container(&sts(pg, &config), "postgres"))
+            .get("memory")
+            .cloned()
+    };
+    assert_eq!(replicas(&pg), Some(2));
+    assert_eq!(memory_limit(&pg).as_deref(), Some("1Gi"));
+
+    // Only the value `true` lifts them.
+    pg.metadata.annotations = Some(BTreeMap::from([
+        (
+            "example.com/no-instance-limits".to_string(),
+            "yes".to_string(),
+        ),
+        (
+            "example.com/no-resource-limits".to_string(),
+            "1".to_string(),
+        ),
+    ]));
+    assert_eq!(replicas(&pg), Some(2));
+    assert_eq!(memory_limit(&pg).as_deref(), Some("1Gi"));
+
+    pg.metadata.annotations = Some(BTreeMap::from([
+        (
+            "example.com/no-instance-limits".to_string(),
+            "true".to_string(),
+        ),
+        (
+            "example.com/no-resource-limits".to_string(),
+            "true".to_string(),
+        ),
+    ]));
+    assert_eq!(replicas(&pg), Some(5));
+    assert_eq!(memory_limit(&pg).as_deref(), Some("256Mi"));
 }

@@ -413,6 +413,21 @@ fn custom_config() -> OperatorConfig {
         spilo_runasgroup: Some(103),
         spilo_fsgroup: Some(103),
         enable_readiness_probe: true,
+        additional_pod_capabilities: strings(&["SYS_NICE", "CHOWN"]),
+        downscaler_annotations: strings(&["deployment-time", "downscaler/*"]),
+        ignore_instance_limits_annotation_key: Some(
+            "example.com/ignore-instance-limits".to_string(),
+        ),
+        ignore_resources_limits_annotation_key: Some(
+            "example.com/ignore-resources-limits".to_string(),
+        ),
+        enable_sidecars: false,
+        sidecar_docker_images: map(&[
+            ("exporter", "registry.example/exporter:1.0"),
+            ("audit", "registry.example/audit:2"),
+        ]),
+        share_pgsocket_with_sidecars: true,
+        enable_init_containers: false,
         toleration: Some(Toleration {
             key: some("db-only"),
             operator: some("Exists"),

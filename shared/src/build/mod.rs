@@ -192,6 +192,39 @@ impl<'a> ClusterContext<'a> {
             .collect()
     }
 
+    /// The resource's annotations whose keys match one of `downscaler_annotations` (regular
+    /// expressions matched anywhere in the key), for the StatefulSet and the pooler
+    /// Deployments, on top of the inherited ones.
+    pub fn downscaler_annotations(&self) -> BTreeMap<String, String> {
+        let mut out = self.inherited_annotations();
+        let Some(annotations) = self.pg.metadata.annotations.as_ref() else {
+            return out;
+        };
+        // The configuration checked every pattern; one that does not compile matches nothing.
+        let patterns: Vec<regex::Regex> = self
+            .config
+            .downscaler_annotations
+            .iter()
+            .filter_map(|p| regex::Regex::new(p).ok())
+            .collect();
+        if patterns.is_empty() {
+            return out;
+        }
+        for (key, value) in annotations {
+            if patterns.iter().any(|p| p.is_match(key)) {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+        out
+    }
+
+    /// Whether the resource carries annotation `key` with the value `true` (the reference's
+    /// `ignore_*_limits_annotation_key`); `None` (the key not configured) is false.
+    pub fn annotation_is_true(&self, key: Option<&str>) -> bool {
+        key.and_then(|k| self.pg.metadata.annotations.as_ref()?.get(k))
+            .is_some_and(|v| v == "true")
+    }
+
     /// The owner reference to the `postgresql` resource, when `enable_owner_references` is on.
     pub fn owner_references(&self) -> Option<Vec<OwnerReference>> {
         if !self.config.enable_owner_references {

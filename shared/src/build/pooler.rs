@@ -214,8 +214,10 @@ pub fn deployment(ctx: &ClusterContext<'_>, role: Role) -> Result<Deployment, Bu
             ..PodSpec::default()
         }),
     };
+    let mut deployment_metadata = metadata(ctx, role, true);
+    deployment_metadata.annotations = super::non_empty_map(ctx.downscaler_annotations());
     Ok(Deployment {
-        metadata: metadata(ctx, role, true),
+        metadata: deployment_metadata,
         spec: Some(DeploymentSpec {
             replicas: Some(settings.instances),
             selector: LabelSelector {

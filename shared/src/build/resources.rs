@@ -31,12 +31,15 @@ pub fn postgres(
     ctx: &ClusterContext<'_>,
     object: &str,
 ) -> Result<ResourceRequirements, super::BuildError> {
+    // The thresholds hold unless the cluster carries the lifting annotation set to `true`.
+    let thresholds =
+        !ctx.annotation_is_true(ctx.config.ignore_resources_limits_annotation_key.as_deref());
     requirements(
         ctx,
         object,
         ctx.pg.spec.resources.as_ref(),
         "spec.resources",
-        true,
+        thresholds,
     )
 }
 
@@ -78,7 +81,7 @@ fn requirements(
     object: &str,
     resources: Option<&Resources>,
     field: &str,
-    postgres_container: bool,
+    thresholds: bool,
 ) -> Result<ResourceRequirements, super::BuildError> {
     let config = ctx.config;
     let amount = |kind: Kind, text: &str, field: String| -> Result<Amount, super::BuildError> {
@@ -142,7 +145,7 @@ fn requirements(
         "default_memory_limit",
     )?;
 
-    if postgres_container {
+    if thresholds {
         if let Some(min) = config.min_cpu_limit.as_ref().filter(|t| is_set(t)) {
             let min = amount(Kind::Cpu, min, "min_cpu_limit".to_string())?;
             raise_to(&mut cpu_limit, &min);
@@ -171,7 +174,7 @@ fn requirements(
         raise_to(&mut memory_request, limit);
     }
 
-    if postgres_container {
+    if thresholds {
         if let Some(max) = config.max_cpu_request.as_ref().filter(|t| is_set(t)) {
             let max = amount(Kind::Cpu, max, "max_cpu_request".to_string())?;
             lower_to(&mut cpu_request, &max);

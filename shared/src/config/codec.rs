@@ -432,6 +432,94 @@ impl Codec for Map {
     }
 }
 
+/// A `name:image,name2:image2` map of containers (the reference's `sidecar_docker_images`): each
+/// name a DNS-1123 label (a container name), each image not empty.
+pub(crate) struct Images;
+
+impl Codec for Images {
+    type Value = BTreeMap<String, String>;
+    fn parse(&self, raw: &str) -> Result<Self::Value, Invalid> {
+        let invalid = || {
+            Invalid::new(
+                "container image map",
+                r#"comma-separated name:image pairs, e.g. "exporter:quay.io/prometheuscommunity/postgres-exporter:v0.15.0""#,
+            )
+        };
+        let mut out = BTreeMap::new();
+        for (name, image) in pairs(raw).map_err(|reason| invalid().because(reason))? {
+            if !is_dns_label(name) {
+                return Err(invalid().because(format!(
+                    "{name:?} is not a valid container name (a lowercase DNS label)"
+                )));
+            }
+            if image.is_empty() || image.chars().any(char::is_whitespace) {
+                return Err(invalid().because(format!("the image of {name:?} is {image:?}")));
+            }
+            out.insert(name.to_string(), image.to_string());
+        }
+        Ok(out)
+    }
+    fn render(&self, value: &Self::Value) -> String {
+        render_pairs(value.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+}
+
+/// A comma-separated list of Linux capabilities (`SYS_NICE`, `chown`), kept upper-cased as
+/// Kubernetes writes them.
+pub(crate) struct Capabilities;
+
+impl Codec for Capabilities {
+    type Value = Vec<String>;
+    fn parse(&self, raw: &str) -> Result<Vec<String>, Invalid> {
+        let mut out: Vec<String> = Vec::new();
+        for item in items(raw) {
+            let name = item.to_ascii_uppercase();
+            let name = name.strip_prefix("CAP_").unwrap_or(&name).to_string();
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(Invalid::new(
+                    "capability list",
+                    r#"comma-separated Linux capabilities, e.g. "SYS_NICE,CHOWN""#,
+                )
+                .because(format!("{item:?} is not a capability name")));
+            }
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        Ok(out)
+    }
+    fn render(&self, value: &Vec<String>) -> String {
+        value.join(",")
+    }
+}
+
+/// A comma-separated list of regular expressions, each matched anywhere in the text (as the
+/// reference's `downscaler_annotations`, e.g. `downscaler/*`).
+pub(crate) struct Patterns;
+
+impl Codec for Patterns {
+    type Value = Vec<String>;
+    fn parse(&self, raw: &str) -> Result<Vec<String>, Invalid> {
+        let mut out: Vec<String> = Vec::new();
+        for item in items(raw) {
+            if let Err(e) = Regex::new(item) {
+                return Err(Invalid::new(
+                    "pattern list",
+                    r#"comma-separated regular expressions, e.g. "deployment-time,downscaler/*""#,
+                )
+                .because(format!("{item:?} is not a regular expression: {e}")));
+            }
+            if !out.iter().any(|seen| seen == item) {
+                out.push(item.to_string());
+            }
+        }
+        Ok(out)
+    }
+    fn render(&self, value: &Vec<String>) -> String {
+        value.join(",")
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Structured values
 

@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use super::OperatorConfig;
 use super::codec::{
-    Bool, Choice, Codec, Dur, Int, List, Map, Name, NameRule, Namespaces, Opt, Quantity, Required,
-    Retention, Template, Text, TolerationCodec,
+    Bool, Capabilities, Choice, Codec, Dur, Images, Int, List, Map, Name, NameRule, Namespaces,
+    Opt, Patterns, Quantity, Required, Retention, Template, Text, TolerationCodec,
 };
 use super::error::Invalid;
 
@@ -140,6 +140,14 @@ registry! {
         spilo_runasgroup: Opt(Int::<i64> { min: 0 }) => "`runAsGroup` of the Postgres pods; empty for the image default.";
         spilo_fsgroup: Opt(Int::<i64> { min: 0 }) => "`fsGroup` of the Postgres pods; empty for none.";
         enable_readiness_probe: Bool => "Whether the Spilo container gets a readiness probe.";
+        additional_pod_capabilities: Capabilities => "Linux capabilities added to the Spilo container (`securityContext.capabilities.add`), e.g. `SYS_NICE`.";
+        downscaler_annotations: Patterns => "Regular expressions (matched anywhere in the key, e.g. `downscaler/*`) of the `postgresql` resource's annotations copied to its StatefulSet and pooler Deployments.";
+        ignore_instance_limits_annotation_key: Opt(Name(NameRule::AnnotationKey)) => "Annotation that, set to `true` on a `postgresql`, lifts `min_instances`/`max_instances` (and the one-instance rule of standbys) for that cluster; empty: none.";
+        ignore_resources_limits_annotation_key: Opt(Name(NameRule::AnnotationKey)) => "Annotation that, set to `true` on a `postgresql`, lifts `min_cpu_limit`/`min_memory_limit` and `max_cpu_request`/`max_memory_request` for that cluster; empty: none.";
+        enable_sidecars: Bool => "Whether a manifest may have `sidecars`; when off, such a manifest is invalid. The global `sidecar_docker_images` are always added.";
+        sidecar_docker_images: Images => "Sidecars of every Postgres pod, `name:image,…`, after the manifest's (a manifest sidecar of the same name wins).";
+        share_pgsocket_with_sidecars: Bool => "Whether the Spilo container and the sidecars share `/var/run/postgresql` (memory-backed), so sidecars reach Postgres by its Unix socket.";
+        enable_init_containers: Bool => "Whether a manifest may have `initContainers`; when off, such a manifest is invalid.";
     }
     "Pod scheduling" {
         toleration: Opt(TolerationCodec) => "Toleration of every Postgres pod, e.g. `key:db-only,operator:Exists,effect:NoSchedule`; a manifest's tolerations replace it.";
@@ -276,15 +284,6 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
         &["enable_maintenance_windows", "maintenance_windows"],
     ),
     (
-        "Sidecars and init containers",
-        &[
-            "enable_init_containers",
-            "enable_sidecars",
-            "share_pgsocket_with_sidecars",
-            "sidecar_docker_images",
-        ],
-    ),
-    (
         "Infrastructure and extra roles",
         &[
             "additional_owner_roles",
@@ -304,15 +303,14 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
     (
         "Other",
         &[
-            "additional_pod_capabilities",
-            "downscaler_annotations",
             "enable_finalizers",
-            "ignore_instance_limits_annotation_key",
-            "ignore_resources_limits_annotation_key",
-            "ignored_annotations",
             "pod_service_account_definition",
             "pod_service_account_role_binding_definition",
         ],
+    ),
+    (
+        "Not needed: pgctl applies its objects server-side and compares only the fields it owns, so annotations other controllers write never cause an update or a rolling update",
+        &["ignored_annotations"],
     ),
 ];
 

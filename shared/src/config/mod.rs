@@ -180,6 +180,22 @@ pub struct OperatorConfig {
     pub spilo_fsgroup: Option<i64>,
     /// Whether the Spilo container gets a readiness probe.
     pub enable_readiness_probe: bool,
+    /// Linux capabilities added to the Spilo container.
+    pub additional_pod_capabilities: Vec<String>,
+    /// Patterns of the annotations copied to the StatefulSet and pooler Deployments.
+    pub downscaler_annotations: Vec<String>,
+    /// Annotation lifting the instance limits of a cluster.
+    pub ignore_instance_limits_annotation_key: Option<String>,
+    /// Annotation lifting the resource limits of a cluster.
+    pub ignore_resources_limits_annotation_key: Option<String>,
+    /// Whether a manifest may have sidecars.
+    pub enable_sidecars: bool,
+    /// Sidecars of every Postgres pod, by name.
+    pub sidecar_docker_images: BTreeMap<String, String>,
+    /// Whether the sidecars share the Unix socket directory.
+    pub share_pgsocket_with_sidecars: bool,
+    /// Whether a manifest may have init containers.
+    pub enable_init_containers: bool,
     /// Toleration of every Postgres pod (the manifest's tolerations replace it).
     pub toleration: Option<Toleration>,
     /// Labels a node must have to run Postgres pods (node affinity).
@@ -433,6 +449,14 @@ impl Default for OperatorConfig {
             spilo_runasgroup: None,
             spilo_fsgroup: None,
             enable_readiness_probe: false,
+            additional_pod_capabilities: Vec::new(),
+            downscaler_annotations: Vec::new(),
+            ignore_instance_limits_annotation_key: None,
+            ignore_resources_limits_annotation_key: None,
+            enable_sidecars: true,
+            sidecar_docker_images: BTreeMap::new(),
+            share_pgsocket_with_sidecars: false,
+            enable_init_containers: true,
             toleration: None,
             node_readiness_label: BTreeMap::new(),
             node_readiness_label_merge: NodeReadinessLabelMerge::Or,

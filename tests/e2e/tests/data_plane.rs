@@ -410,7 +410,15 @@ async fn three_clusters_run_at_once() -> Result<()> {
     let config: Vec<(&str, &str)> = CONFIG
         .iter()
         .copied()
-        .chain([("pod_terminate_grace_period", "60s")])
+        .chain([
+            ("pod_terminate_grace_period", "60s"),
+            // A global sidecar: every pod of every cluster gets it (the runner does not know
+            // its image, so it plays the container as running without a process).
+            (
+                "sidecar_docker_images",
+                "exporter:registry.example/postgres-exporter:1.0",
+            ),
+        ])
         .collect();
     let env = CliEnv::start_real("dp3", &config).await?;
     let names = ["acid-one", "acid-two", "acid-three"];
@@ -426,6 +434,26 @@ async fn three_clusters_run_at_once() -> Result<()> {
         let (_, ip, _) = cluster.topology(2).await?;
         cluster.wait_streaming(&ip, 1).await?;
         all.extend(cluster_processes(&cluster).await?);
+        for pod in data_plane::pods(cluster.client(), cluster.ns(), name).await? {
+            let spec = pod.spec.clone().unwrap_or_default();
+            let containers: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+            ensure!(
+                containers == ["postgres", "exporter"],
+                "{}: containers {containers:?}",
+                pod.name_any()
+            );
+            let exporter = &spec.containers[1];
+            ensure!(
+                exporter.image.as_deref() == Some("registry.example/postgres-exporter:1.0")
+                    && exporter
+                        .env
+                        .iter()
+                        .flatten()
+                        .any(|e| e.name == "POSTGRES_PASSWORD"),
+                "{}: the exporter sidecar {exporter:?}",
+                pod.name_any()
+            );
+        }
     }
     let before = data_plane::cpu_ticks(&all);
     tokio::time::sleep(Duration::from_secs(10)).await;

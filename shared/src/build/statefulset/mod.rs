@@ -33,8 +33,8 @@ use k8s_openapi::api::apps::v1::{
     StatefulSetUpdateStrategy,
 };
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EmptyDirVolumeSource, HTTPGetAction, PodSecurityContext, PodSpec,
-    PodTemplateSpec, Probe, SecurityContext, Volume, VolumeMount,
+    Capabilities, Container, ContainerPort, EmptyDirVolumeSource, HTTPGetAction,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -71,6 +71,9 @@ pub const PGROOT: &str = "/home/postgres/pgdata/pgroot";
 pub const SHM_VOLUME_NAME: &str = "dshm";
 /// Mount path of the shm volume.
 pub const SHM_MOUNT_PATH: &str = "/dev/shm";
+/// The Unix socket directory shared with the sidecars (`share_pgsocket_with_sidecars`).
+pub const RUN_VOLUME_NAME: &str = "postgresql-run";
+pub const RUN_MOUNT_PATH: &str = "/var/run/postgresql";
 /// Mount path of the TLS Secret.
 pub const TLS_MOUNT_PATH: &str = "/tls";
 /// Mount path of the CA Secret (`spec.tls.caSecretName`).
@@ -83,10 +86,10 @@ pub fn statefulset(ctx: &ClusterContext<'_>) -> Result<StatefulSet, BuildError> 
     let config = ctx.config;
     let retention = config.persistent_volume_claim_retention_policy;
     let mut metadata = ctx.metadata(name);
-    metadata
-        .annotations
-        .get_or_insert_with(Default::default)
-        .insert(INPUTS_HASH_ANNOTATION.to_string(), inputs_hash(ctx));
+    // The inherited annotations and those of `downscaler_annotations` (not on the pods).
+    let mut annotations = ctx.downscaler_annotations();
+    annotations.insert(INPUTS_HASH_ANNOTATION.to_string(), inputs_hash(ctx));
+    metadata.annotations = Some(annotations);
     Ok(StatefulSet {
         metadata,
         spec: Some(StatefulSetSpec {
@@ -119,6 +122,9 @@ pub fn statefulset(ctx: &ClusterContext<'_>) -> Result<StatefulSet, BuildError> 
 /// one instance stays at one (as in the reference operator).
 pub fn instances(ctx: &ClusterContext<'_>) -> i32 {
     let spec = &ctx.pg.spec;
+    if ctx.annotation_is_true(ctx.config.ignore_instance_limits_annotation_key.as_deref()) {
+        return spec.number_of_instances;
+    }
     if spec.standby.is_some() && spec.number_of_instances == 1 {
         return 1;
     }
@@ -181,16 +187,58 @@ fn pod_spec(ctx: &ClusterContext<'_>, object: &str) -> Result<PodSpec, BuildErro
     let mut postgres = postgres_container(ctx, object, &data_mount)?;
     let mut containers = vec![];
     let mut names = BTreeSet::from([CONTAINER_NAME.to_string()]);
-    for (i, sidecar) in spec.sidecars.iter().flatten().enumerate() {
-        let container = sidecar_container(ctx, object, i, sidecar, &data_mount)?;
+    let sidecars = spec.sidecars.as_deref().unwrap_or_default();
+    if !sidecars.is_empty() && !config.enable_sidecars {
+        return Err(ctx.invalid(
+            object,
+            "spec.sidecars",
+            "sidecars are turned off in the operator configuration (enable_sidecars: false)",
+        ));
+    }
+    if spec.init_containers.as_ref().is_some_and(|c| !c.is_empty())
+        && !config.enable_init_containers
+    {
+        return Err(ctx.invalid(
+            object,
+            "spec.initContainers",
+            "init containers are turned off in the operator configuration (enable_init_containers: false)",
+        ));
+    }
+    for (i, sidecar) in sidecars.iter().enumerate() {
+        let field = format!("spec.sidecars[{i}]");
+        let default_name = format!("sidecar-{i}");
+        let container =
+            sidecar_container(ctx, object, &field, &default_name, sidecar, &data_mount)?;
         if !names.insert(container.name.clone()) {
             return Err(ctx.invalid(
                 object,
-                format!("spec.sidecars[{i}].name"),
+                format!("{field}.name"),
                 format!("container name {:?} is used twice", container.name),
             ));
         }
         containers.push(container);
+    }
+    // The configuration's sidecars, by name, after the manifest's; a manifest sidecar of the
+    // same name wins, as in the reference.
+    for (name, image) in &config.sidecar_docker_images {
+        if names.contains(name) {
+            continue;
+        }
+        let sidecar = crate::crd::Sidecar {
+            name: Some(name.clone()),
+            image: Some(image.clone()),
+            ..crate::crd::Sidecar::default()
+        };
+        let field = format!("sidecar_docker_images[{name}]");
+        containers.push(sidecar_container(
+            ctx,
+            object,
+            &field,
+            name,
+            &sidecar,
+            &data_mount,
+        )?);
+        names.insert(name.clone());
     }
 
     let mut volumes = Vec::new();
@@ -213,6 +261,28 @@ fn pod_spec(ctx: &ClusterContext<'_>, object: &str) -> Result<PodSpec, BuildErro
             });
     }
     containers.insert(0, postgres);
+    if config.share_pgsocket_with_sidecars {
+        // The Unix socket directory, in memory, shared by every container (not the init
+        // containers), so that sidecars reach Postgres without the network.
+        volumes.push(Volume {
+            name: RUN_VOLUME_NAME.to_string(),
+            empty_dir: Some(EmptyDirVolumeSource {
+                medium: Some("Memory".to_string()),
+                ..EmptyDirVolumeSource::default()
+            }),
+            ..Volume::default()
+        });
+        for container in &mut containers {
+            container
+                .volume_mounts
+                .get_or_insert_with(Vec::new)
+                .push(VolumeMount {
+                    name: RUN_VOLUME_NAME.to_string(),
+                    mount_path: RUN_MOUNT_PATH.to_string(),
+                    ..VolumeMount::default()
+                });
+        }
+    }
     add_additional_volumes(ctx, object, &mut volumes, &mut containers)?;
 
     let security_context = PodSecurityContext {
@@ -281,6 +351,10 @@ fn postgres_container(
             allow_privilege_escalation: Some(config.spilo_allow_privilege_escalation),
             privileged: Some(config.spilo_privileged),
             read_only_root_filesystem: Some(false),
+            capabilities: (!config.additional_pod_capabilities.is_empty()).then(|| Capabilities {
+                add: Some(config.additional_pod_capabilities.clone()),
+                ..Capabilities::default()
+            }),
             ..SecurityContext::default()
         }),
         readiness_probe: config.enable_readiness_probe.then(readiness_probe),
@@ -308,20 +382,21 @@ fn readiness_probe() -> Probe {
     }
 }
 
+/// A sidecar container: a manifest's (`field` is its path) or one of `sidecar_docker_images`.
 fn sidecar_container(
     ctx: &ClusterContext<'_>,
     object: &str,
-    index: usize,
+    field: &str,
+    default_name: &str,
     sidecar: &crate::crd::Sidecar,
     data_mount: &VolumeMount,
 ) -> Result<Container, BuildError> {
     let config = ctx.config;
-    let field = format!("spec.sidecars[{index}]");
     let name = sidecar
         .name
         .clone()
         .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| format!("sidecar-{index}"));
+        .unwrap_or_else(|| default_name.to_string());
     let image = sidecar
         .image
         .clone()
