@@ -129,6 +129,8 @@ pub struct Context {
     /// their cluster: not checked again until the controller restarts (as the reference
     /// operator's flag), so that a resync opens no connection per database.
     pub pooler_lookups: Mutex<std::collections::HashSet<String>>,
+    /// The infrastructure roles, read from their Secrets; shared by the namespace loops.
+    pub infrastructure: Arc<crate::infrastructure::InfraRoles>,
 }
 
 impl Context {
@@ -152,7 +154,14 @@ impl Context {
             max_concurrent_rollouts: 1,
             background_failures: Arc::default(),
             pooler_lookups: Mutex::default(),
+            infrastructure: Arc::new(crate::infrastructure::InfraRoles::new("")),
         }
+    }
+
+    /// The infrastructure roles' reader of the controller (one for every namespace loop).
+    pub fn with_infrastructure(mut self, roles: Arc<crate::infrastructure::InfraRoles>) -> Self {
+        self.infrastructure = roles;
+        self
     }
 
     /// The configuration in force now.

@@ -9,6 +9,7 @@ pub mod events;
 pub mod exec;
 pub mod finalize;
 pub mod http;
+pub mod infrastructure;
 pub mod leader;
 pub mod metrics;
 pub mod objects;

@@ -83,11 +83,13 @@ pub async fn sync_roles<S: Borrow<Secret>>(
     connector: &Connector,
     pg: &Postgresql,
     config: &OperatorConfig,
+    infrastructure: &roles::infrastructure::Loaded,
     secrets: &[S],
     now: Timestamp,
     previous: Option<&PostgresStatus>,
 ) -> Result<RolesRun, SqlError> {
-    let settings = provision::role_settings(config);
+    let mut settings = provision::role_settings(config);
+    settings.infrastructure = infrastructure.clone();
     let credentials = provision::credentials(pg, config, secrets);
     let desired = roles::from_manifest(pg, &settings, &credentials, now);
     let report = sql::sync(connector, &desired, &settings).await?;
@@ -217,7 +219,18 @@ pub async fn provision<P: Borrow<Pod>>(
         }
     }
 
-    match sync_roles(&connector, pg, config, &secrets, now, previous).await {
+    let infrastructure = ctx.infrastructure.get(ctx.applier.client(), config).await;
+    match sync_roles(
+        &connector,
+        pg,
+        config,
+        &infrastructure,
+        &secrets,
+        now,
+        previous,
+    )
+    .await
+    {
         Ok(run) => {
             // PgBouncer's auth_query needs the lookup function once its role exists.
             if !pgctl_shared::pooler::wanted(&pg.spec).is_empty() {

@@ -315,6 +315,9 @@ async fn serve_clusters(
     let (config_tx, _) = tokio::sync::broadcast::channel::<OperatorConfig>(4);
     let rollout_slots: Arc<std::sync::Mutex<pgctl_shared::rollout_slots::RolloutSlots>> =
         Arc::default();
+    let infrastructure = Arc::new(crate::infrastructure::InfraRoles::new(
+        args.namespace.clone(),
+    ));
     let mut loops = Vec::new();
     for namespace in namespaces {
         let ctx_config = config.clone();
@@ -326,7 +329,11 @@ async fn serve_clusters(
                 metrics.clone(),
                 recorder.clone(),
                 config_tx.subscribe(),
-                (rollout_slots.clone(), args.max_concurrent_rollouts),
+                Shared {
+                    rollout_slots: rollout_slots.clone(),
+                    max_concurrent_rollouts: args.max_concurrent_rollouts,
+                    infrastructure: infrastructure.clone(),
+                },
             )
             .map(|result| result.map(|()| None))
             .boxed(),
@@ -405,6 +412,14 @@ fn watch_config(
     })
 }
 
+/// What the namespace loops of one controller share.
+struct Shared {
+    /// The clusters replacing pods now, and at most how many may.
+    rollout_slots: Arc<std::sync::Mutex<pgctl_shared::rollout_slots::RolloutSlots>>,
+    max_concurrent_rollouts: u32,
+    infrastructure: Arc<crate::infrastructure::InfraRoles>,
+}
+
 async fn run_namespace(
     client: Client,
     namespace: Option<String>,
@@ -412,11 +427,13 @@ async fn run_namespace(
     metrics: Arc<Metrics>,
     recorder: Recorder,
     mut config_updates: tokio::sync::broadcast::Receiver<OperatorConfig>,
-    (rollout_slots, max_concurrent_rollouts): (
-        Arc<std::sync::Mutex<pgctl_shared::rollout_slots::RolloutSlots>>,
-        u32,
-    ),
+    shared: Shared,
 ) -> anyhow::Result<()> {
+    let Shared {
+        rollout_slots,
+        max_concurrent_rollouts,
+        infrastructure,
+    } = shared;
     let ns = namespace.as_deref();
     let selector = pgctl_shared::naming::selector(&config.cluster_labels);
     let name_label = config.cluster_name_label.clone();
@@ -544,7 +561,8 @@ async fn run_namespace(
     let workers = u16::try_from(config.workers.max(1)).unwrap_or(u16::MAX);
     let ctx = Arc::new(
         Context::new(applier, config, stores, metrics, recorder, resource.clone())
-            .with_rollout_slots(rollout_slots, max_concurrent_rollouts),
+            .with_rollout_slots(rollout_slots, max_concurrent_rollouts)
+            .with_infrastructure(infrastructure),
     );
     let (resync_tx, resync_rx) = futures::channel::mpsc::unbounded::<()>();
     let ctx_for_updates = ctx.clone();

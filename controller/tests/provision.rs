@@ -85,9 +85,17 @@ async fn run(
     previous: Option<&PostgresStatus>,
 ) -> RolesRun {
     let connector = connect(server, config).await;
-    sync_roles(&connector, pg, config, secrets, Timestamp::now(), previous)
-        .await
-        .unwrap_or_else(|e| panic!("sync failed: {e}"))
+    sync_roles(
+        &connector,
+        pg,
+        config,
+        &Default::default(),
+        secrets,
+        Timestamp::now(),
+        previous,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("sync failed: {e}"))
 }
 
 /// The status the reconciler would write for this outcome (one ready master).

@@ -5,10 +5,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use pgctl_shared::config::{
-    ConfigError, ConfigWarning, DEFAULT_DEVIATIONS, ExternalTrafficPolicy, KeyInfo,
-    LogicalBackupProvider, NodeReadinessLabelMerge, OperatorConfig, PodManagementPolicy,
-    PvcRetention, PvcRetentionPolicy, StorageResizeMode, Toleration, WatchedNamespaces,
-    implemented_keys, key_docs_markdown, not_implemented_keys, reference_keys,
+    ConfigError, ConfigWarning, DEFAULT_DEVIATIONS, ExternalTrafficPolicy,
+    InfrastructureRolesSecret, KeyInfo, LogicalBackupProvider, NodeReadinessLabelMerge,
+    OperatorConfig, PodManagementPolicy, PvcRetention, PvcRetentionPolicy, StorageResizeMode,
+    Toleration, WatchedNamespaces, implemented_keys, key_docs_markdown, not_implemented_keys,
+    reference_keys,
 };
 
 const REFERENCE_CONFIGMAP: &str = concat!(
@@ -377,6 +378,17 @@ fn custom_config() -> OperatorConfig {
         password_rotation_interval: 30,
         password_rotation_user_retention: 90,
         enable_cross_namespace_secret: true,
+        infrastructure_roles_secret_name: Some(
+            "operators/postgresql-infrastructure-roles".to_string(),
+        ),
+        infrastructure_roles_secrets: Some(InfrastructureRolesSecret {
+            secret: "monitoring/monitoring-roles".to_string(),
+            user_key: "user".to_string(),
+            password_key: "password".to_string(),
+            role_key: "inrole".to_string(),
+            ..InfrastructureRolesSecret::default()
+        }),
+        additional_owner_roles: strings(&["cron_admin"]),
         pam_role_name: "humans".to_string(),
         pam_configuration: "https://auth.example.com/tokeninfo?access_token= uid realm=/staff"
             .to_string(),
@@ -1128,4 +1140,48 @@ fn only_keys_that_shape_the_watches_restart_them() {
         assert!(!base.changes_watches(&new), "{key}: {value}");
     }
     assert!(!base.changes_watches(&base.clone()));
+}
+
+#[test]
+fn an_infrastructure_roles_definition_is_checked_field_by_field() {
+    let c = parse(&[(
+        "infrastructure_roles_secrets",
+        "secretname:monitoring-roles, userkey:user, passwordkey:password, rolekey:inrole",
+    )])
+    .expect("valid");
+    let def = c.infrastructure_roles_secrets.expect("a definition");
+    // A bare name is in namespace `default`, as the reference reads this key.
+    assert_eq!(def.namespace_and_name(), ("default", "monitoring-roles"));
+    assert_eq!(
+        (
+            def.user_key.as_str(),
+            def.password_key.as_str(),
+            def.role_key.as_str()
+        ),
+        ("user", "password", "inrole")
+    );
+    for (value, problem) in [
+        ("userkey:user,passwordkey:password", "secretname is missing"),
+        ("secretname:r,userkey:user", "passwordkey is missing"),
+        ("secretname:r,passwordkey:p", "userkey or defaultuservalue"),
+        (
+            "secretname:r,userkey:u,passwordkey:p,details:x",
+            "unknown field \"details\"",
+        ),
+        (
+            "secretname:Bad_Name,userkey:u,passwordkey:p",
+            "is not a Secret name",
+        ),
+    ] {
+        let message = error_message(&[("infrastructure_roles_secrets", value)]);
+        assert!(
+            message.contains("infrastructure_roles_secrets") && message.contains(problem),
+            "{value}: {message}"
+        );
+    }
+    let message = error_message(&[("infrastructure_roles_secret_name", "a/b/c")]);
+    assert!(
+        message.contains("infrastructure_roles_secret_name"),
+        "{message}"
+    );
 }

@@ -860,3 +860,120 @@ fn the_verifier_cache_gives_the_same_plans() {
         vec![r#"ALTER ROLE "svc" PASSWORD '<redacted>'"#.to_string()]
     );
 }
+
+fn infra(name: &str, password: &str, groups: &[&str]) -> roles::infrastructure::InfraRole {
+    roles::infrastructure::InfraRole {
+        name: name.to_string(),
+        password: Password::new(password),
+        member_of: groups.iter().map(|g| g.to_string()).collect(),
+        flags: Vec::new(),
+        parameters: BTreeMap::new(),
+    }
+}
+
+#[test]
+fn infrastructure_roles_log_in_with_their_own_password_and_win_a_manifest_name() {
+    let spec = spec_with(&[("monitor", &["createdb"]), ("app", &[])], &[]);
+    let settings = RoleSettings {
+        infrastructure: roles::infrastructure::Loaded {
+            roles: vec![
+                infra("monitor", "from-the-infrastructure-secret", &["pg_monitor"]),
+                infra("postgres", "never", &[]),
+                infra("admin", "never", &[]),
+            ],
+            problems: Vec::new(),
+        },
+        ..RoleSettings::default()
+    };
+    // The manifest's `app` has its Secret; `monitor` needs none.
+    let desired = roles::from_spec("acid-test", &spec, &settings, &creds(&["app"]), now());
+    let monitor = desired.roles.get("monitor").expect("monitor");
+    assert_eq!(monitor.origin, RoleOrigin::Infrastructure);
+    assert_eq!(
+        monitor.attributes,
+        RoleAttributes::LOGIN,
+        "not the manifest's createdb"
+    );
+    assert_eq!(
+        monitor.password.as_ref().map(|p| p.expose()),
+        Some("from-the-infrastructure-secret")
+    );
+    // The superuser and a protected role are left out, with their reasons.
+    let skipped: Vec<(String, SkipReason)> = desired
+        .skipped
+        .iter()
+        .filter_map(|s| match &s.object {
+            roles::ObjectRef::Role(r) => Some((r.clone(), s.reason.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        skipped.contains(&("postgres".into(), SkipReason::SystemRole)),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.contains(&("admin".into(), SkipReason::ProtectedRole)),
+        "{skipped:?}"
+    );
+    assert!(!desired.roles.contains_key("postgres") && !desired.roles.contains_key("admin"));
+
+    // An empty server: the role is created with its password and joins pg_monitor, a
+    // predefined role the observation leaves out.
+    let plan = run(&desired, &Observed::default());
+    let sql = sqls(&plan);
+    assert!(
+        sql.iter()
+            .any(|s| s.starts_with(r#"CREATE ROLE "monitor""#)),
+        "{sql:?}"
+    );
+    assert!(
+        sql.contains(&r#"GRANT "pg_monitor" TO "monitor""#.to_string()),
+        "{sql:?}"
+    );
+    assert!(
+        !sql.iter()
+            .any(|s| s.contains("from-the-infrastructure-secret"))
+    );
+    // Converged: nothing more.
+    let mut observed = converged(&desired);
+    observed
+        .memberships
+        .insert(("pg_monitor".into(), "monitor".into()), false);
+    assert!(run(&desired, &observed).is_empty());
+
+    // No credential Secret is made for it.
+    let secrets = roles::login_secrets("acid-test", &spec, &settings).expect("secrets");
+    assert!(!secrets.iter().any(|s| s.role == "monitor"), "{secrets:?}");
+}
+
+#[test]
+fn additional_owner_roles_take_in_every_database_owner() {
+    let pg = fixture("minimal.yaml");
+    let settings = RoleSettings {
+        additional_owner_roles: vec!["cron_admin".to_string()],
+        ..RoleSettings::default()
+    };
+    let desired = roles::from_manifest(&pg, &settings, &Credentials::new(), now());
+    let members: BTreeSet<String> = desired
+        .memberships
+        .iter()
+        .filter(|m| m.group == "cron_admin")
+        .map(|m| m.member.clone())
+        .collect();
+    assert!(members.contains("zalando"), "{members:?}");
+    assert!(members.contains("bar_owner"), "{members:?}");
+    assert!(!members.contains("foo_user"), "{members:?}");
+    // Granted only once the group exists on the server.
+    let observed = converged(&desired);
+    assert!(run(&desired, &observed).is_empty());
+    let mut observed = observed;
+    observed.roles.insert(
+        "cron_admin".into(),
+        ObservedRole::with_attributes(RoleAttributes::NOLOGIN),
+    );
+    let sql = sqls(&run(&desired, &observed));
+    assert!(
+        sql.contains(&r#"GRANT "cron_admin" TO "zalando""#.to_string()),
+        "{sql:?}"
+    );
+}

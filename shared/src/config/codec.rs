@@ -520,6 +520,79 @@ impl Codec for Patterns {
     }
 }
 
+/// One `infrastructure_roles_secrets` definition: comma-separated `name:value` fields
+/// `secretname` (required, `namespace/name` or a name in namespace `default`), `userkey` or
+/// `defaultuservalue`, `passwordkey` (required), `rolekey`, `defaultrolevalue`. Stricter than
+/// the reference, which drops a definition it cannot use without a word: an unknown field or a
+/// missing one is an error naming it.
+pub(crate) struct InfraRoles;
+
+const INFRA_EXPECTED: &str = r#"comma-separated fields such as "secretname:monitoring-roles,userkey:user,passwordkey:password,rolekey:inrole""#;
+
+impl Codec for InfraRoles {
+    type Value = Option<super::types::InfrastructureRolesSecret>;
+    fn parse(&self, raw: &str) -> Result<Self::Value, Invalid> {
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        let invalid = || Invalid::new("infrastructure roles definition", INFRA_EXPECTED);
+        let mut def = super::types::InfrastructureRolesSecret::default();
+        for (field, value) in pairs(raw).map_err(|reason| invalid().because(reason))? {
+            let slot = match field.to_ascii_lowercase().as_str() {
+                "secretname" => &mut def.secret,
+                "userkey" => &mut def.user_key,
+                "passwordkey" => &mut def.password_key,
+                "rolekey" => &mut def.role_key,
+                "defaultuservalue" => &mut def.default_user,
+                "defaultrolevalue" => &mut def.default_role,
+                other => {
+                    return Err(invalid().because(format!(
+                        "unknown field {other:?} (known: secretname, userkey, passwordkey, rolekey, defaultuservalue, defaultrolevalue)"
+                    )));
+                }
+            };
+            *slot = value.to_string();
+        }
+        if def.secret.is_empty() {
+            return Err(invalid().because("secretname is missing"));
+        }
+        if !def.secret.contains('/') {
+            def.secret = format!("default/{}", def.secret);
+        }
+        if !NameRule::NamespacedName.is_valid(&def.secret) {
+            return Err(invalid().because(format!(
+                "secretname {:?} is not a Secret name or namespace/name",
+                def.secret
+            )));
+        }
+        if def.password_key.is_empty() {
+            return Err(invalid().because("passwordkey is missing"));
+        }
+        if def.user_key.is_empty() && def.default_user.is_empty() {
+            return Err(invalid().because("userkey or defaultuservalue is needed"));
+        }
+        Ok(Some(def))
+    }
+    fn render(&self, value: &Self::Value) -> String {
+        let Some(def) = value else {
+            return String::new();
+        };
+        [
+            ("secretname", &def.secret),
+            ("userkey", &def.user_key),
+            ("passwordkey", &def.password_key),
+            ("rolekey", &def.role_key),
+            ("defaultuservalue", &def.default_user),
+            ("defaultrolevalue", &def.default_role),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}:{v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Structured values
 

@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use super::OperatorConfig;
 use super::codec::{
-    Bool, Capabilities, Choice, Codec, Dur, Images, Int, List, Map, Name, NameRule, Namespaces,
-    Opt, Patterns, Quantity, Required, Retention, Template, Text, TolerationCodec,
+    Bool, Capabilities, Choice, Codec, Dur, Images, InfraRoles, Int, List, Map, Name, NameRule,
+    Namespaces, Opt, Patterns, Quantity, Required, Retention, Template, Text, TolerationCodec,
 };
 use super::error::Invalid;
 
@@ -105,6 +105,9 @@ registry! {
         enable_password_rotation: Bool => "Whether the passwords of manifest users are rotated.";
         password_rotation_interval: Int::<u32> { min: 1 } => "Days between password rotations.";
         password_rotation_user_retention: Int::<u32> { min: 0 } => "Days after which the users created by rotation are dropped; raised to twice `password_rotation_interval` (with a warning) when lower.";
+        infrastructure_roles_secret_name: Opt(Name(NameRule::NamespacedName)) => "Secret (`name` in the operator's namespace, or `namespace/name`) of infrastructure roles in the reference's legacy layout: `user1`, `password1`, `inrole1`, `user2`, …; created in every cluster (see docs/roles.md).";
+        infrastructure_roles_secrets: InfraRoles => "One Secret of infrastructure roles and its keys, e.g. `secretname:monitoring-roles,userkey:user,passwordkey:password,rolekey:inrole` (a bare Secret name is in namespace `default`, as in the reference).";
+        additional_owner_roles: List(NameRule::RoleName) => "Existing roles every database owner becomes a member of (e.g. `cron_admin`); a role missing on the server is left out.";
         pam_role_name: Text => "Role whose members Spilo lets in through PAM (`HUMAN_ROLE`); the role itself comes from the Teams API, which pgctl does not implement.";
         pam_configuration: Text => "Spilo's PAM OAuth2 configuration (`PAM_OAUTH2`): the token info URL and its options.";
         enable_cross_namespace_secret: Bool => "Whether a user named `namespace.user` gets its credentials Secret in namespace `namespace` (the role keeps the full name); with `enable_secrets_deletion` the controller deletes those Secrets when the cluster is deleted.";
@@ -282,14 +285,6 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
     (
         "Maintenance windows",
         &["enable_maintenance_windows", "maintenance_windows"],
-    ),
-    (
-        "Infrastructure and extra roles",
-        &[
-            "additional_owner_roles",
-            "infrastructure_roles_secret_name",
-            "infrastructure_roles_secrets",
-        ],
     ),
     (
         "REST API and logging of the reference operator",

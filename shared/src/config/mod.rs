@@ -26,9 +26,9 @@ pub use keys::{
     KeyInfo, implemented_keys, key_docs_markdown, not_implemented_keys, reference_keys,
 };
 pub use types::{
-    ExternalTrafficPolicy, LogicalBackupProvider, MajorUpgradeMode, NodeReadinessLabelMerge,
-    PodManagementPolicy, PoolerMode, PvcRetention, PvcRetentionPolicy, StorageResizeMode,
-    Toleration, WatchedNamespaces,
+    ExternalTrafficPolicy, InfrastructureRolesSecret, LogicalBackupProvider, MajorUpgradeMode,
+    NodeReadinessLabelMerge, PodManagementPolicy, PoolerMode, PvcRetention, PvcRetentionPolicy,
+    StorageResizeMode, Toleration, WatchedNamespaces,
 };
 
 use codec::Codec;
@@ -120,6 +120,12 @@ pub struct OperatorConfig {
     pub password_rotation_user_retention: u32,
     /// Whether a user named `namespace.user` gets its credential Secret in `namespace`.
     pub enable_cross_namespace_secret: bool,
+    /// Secret of infrastructure roles in the legacy layout (`name` or `namespace/name`).
+    pub infrastructure_roles_secret_name: Option<String>,
+    /// One Secret of infrastructure roles and its keys.
+    pub infrastructure_roles_secrets: Option<InfrastructureRolesSecret>,
+    /// Roles every database owner becomes a member of.
+    pub additional_owner_roles: Vec<String>,
     /// Role whose members Spilo lets in through PAM (`HUMAN_ROLE`).
     pub pam_role_name: String,
     /// Spilo's PAM OAuth2 configuration (`PAM_OAUTH2`).
@@ -416,6 +422,9 @@ impl Default for OperatorConfig {
             password_rotation_interval: 90,
             password_rotation_user_retention: 180,
             enable_cross_namespace_secret: false,
+            infrastructure_roles_secret_name: None,
+            infrastructure_roles_secrets: None,
+            additional_owner_roles: Vec::new(),
             pam_role_name: "zalandos".to_string(),
             pam_configuration:
                 "https://info.example.com/oauth2/tokeninfo?access_token= uid realm=/employees"

@@ -245,3 +245,32 @@ impl Toleration {
         }
     }
 }
+
+/// `infrastructure_roles_secrets`: the Secret that holds infrastructure roles, and its keys
+/// (the reference's ConfigMap syntax, one definition:
+/// `secretname:monitoring-roles,userkey:user,passwordkey:password,rolekey:inrole`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InfrastructureRolesSecret {
+    /// `namespace/name` of the Secret; a bare name is in namespace `default`, as the reference
+    /// reads this key.
+    pub secret: String,
+    /// Key of the role's name (else `default_user`).
+    pub user_key: String,
+    /// Key of the role's password.
+    pub password_key: String,
+    /// Key of the group role the role becomes a member of (else `default_role`).
+    pub role_key: String,
+    /// The role's name when the Secret has no `user_key`.
+    pub default_user: String,
+    /// The group role when the Secret has no `role_key`.
+    pub default_role: String,
+}
+
+impl InfrastructureRolesSecret {
+    /// The Secret's namespace and name.
+    pub fn namespace_and_name(&self) -> (&str, &str) {
+        self.secret
+            .split_once('/')
+            .unwrap_or(("default", &self.secret))
+    }
+}

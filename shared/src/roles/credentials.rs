@@ -109,6 +109,10 @@ pub fn login_secrets(
         });
     }
     for (role, r) in layout.login_roles() {
+        // Their password lives in their own Secret, which is not copied (docs/roles.md).
+        if r.origin == RoleOrigin::Infrastructure {
+            continue;
+        }
         out.push(LoginSecret {
             role: role.to_string(),
             secret_name: secret_name(&settings.secret_name_template, role, cluster_name),

@@ -85,6 +85,9 @@ pub enum RoleOrigin {
     Rotation { base: String },
     /// The connection pooler's role (while a pooler runs; [`crate::pooler`]).
     Pooler,
+    /// An infrastructure role ([`super::infrastructure`]): its password comes from its own
+    /// Secret, never rotated.
+    Infrastructure,
 }
 
 /// One database.
@@ -177,7 +180,12 @@ pub fn from_spec(
     let retention = SignedDuration::from_hours(24 * i64::from(settings.rotation.retention_days));
     let expire_before = now.checked_sub(retention).unwrap_or(Timestamp::MIN);
 
-    let login: Vec<String> = desired.login_roles().map(|(n, _)| n.to_string()).collect();
+    // Infrastructure roles have their password already, from their own Secret.
+    let login: Vec<String> = desired
+        .login_roles()
+        .filter(|(_, r)| r.origin != RoleOrigin::Infrastructure)
+        .map(|(n, _)| n.to_string())
+        .collect();
     for role in login {
         let mode = desired
             .roles
@@ -302,14 +310,18 @@ pub fn layout(cluster_name: &str, spec: &PostgresSpec, settings: &RoleSettings) 
         }
     }
 
-    // The pooler's role: login only. A manifest user of the same name keeps its flags.
-    if !crate::pooler::wanted(spec).is_empty() {
-        let user = crate::pooler::user_of(
+    let pooler_user = (!crate::pooler::wanted(spec).is_empty()).then(|| {
+        crate::pooler::user_of(
             spec,
             &settings.super_username,
             &settings.replication_username,
             &settings.pooler_user,
-        );
+        )
+    });
+    add_infrastructure_roles(&mut desired, settings, &owners, pooler_user.as_deref());
+
+    // The pooler's role: login only. A manifest user of the same name keeps its flags.
+    if let Some(user) = pooler_user {
         desired.roles.entry(user).or_insert_with(|| DesiredRole {
             attributes: RoleAttributes::LOGIN,
             password: None,
@@ -349,7 +361,103 @@ pub fn layout(cluster_name: &str, spec: &PostgresSpec, settings: &RoleSettings) 
             }
         }
     }
+    add_owner_memberships(&mut desired, settings);
     desired
+}
+
+/// The infrastructure roles: each replaces a manifest user of the same name (as in the
+/// reference); the system users, protected roles and the pooler's role are left out.
+fn add_infrastructure_roles(
+    desired: &mut Desired,
+    settings: &RoleSettings,
+    owners: &BTreeSet<&str>,
+    pooler_user: Option<&str>,
+) {
+    desired
+        .skipped
+        .extend(settings.infrastructure.problems.iter().cloned());
+    for role in &settings.infrastructure.roles {
+        let name = &role.name;
+        let problem = if pooler_user == Some(name.as_str()) {
+            Some(SkipReason::SystemRole)
+        } else {
+            role_name_problem(name, settings)
+        };
+        if let Some(reason) = problem {
+            desired.skipped.push(Skip {
+                object: ObjectRef::Role(name.clone()),
+                reason,
+            });
+            continue;
+        }
+        let attributes = match attributes_from_flags(&role.flags) {
+            Ok(a) => a,
+            Err(flag) => {
+                desired.skipped.push(Skip {
+                    object: ObjectRef::Role(name.clone()),
+                    reason: SkipReason::UnknownFlag(flag),
+                });
+                continue;
+            }
+        };
+        if !role.parameters.is_empty() {
+            desired.skipped.push(Skip {
+                object: ObjectRef::Role(name.clone()),
+                reason: SkipReason::Other(
+                    "has db_parameters in its infrastructure roles ConfigMap, which pgctl does not apply"
+                        .to_string(),
+                ),
+            });
+        }
+        let owns_database = owners.contains(name.as_str());
+        desired.roles.insert(
+            name.clone(),
+            DesiredRole {
+                attributes,
+                password: Some(role.password.clone()),
+                search_path: None,
+                origin: RoleOrigin::Infrastructure,
+                owns_database,
+                secret_namespace: None,
+            },
+        );
+        for group in &role.member_of {
+            desired.memberships.insert(Membership {
+                group: group.clone(),
+                member: name.clone(),
+                admin: false,
+            });
+        }
+    }
+}
+
+/// `additional_owner_roles`: every database owner (of `spec.databases`, and the owner roles of
+/// prepared databases) becomes a member of each; the plan grants it once the group exists.
+fn add_owner_memberships(desired: &mut Desired, settings: &RoleSettings) {
+    if settings.additional_owner_roles.is_empty() {
+        return;
+    }
+    let owners: Vec<String> = desired
+        .roles
+        .iter()
+        .filter(|(name, role)| {
+            role.owns_database
+                || (matches!(role.origin, RoleOrigin::Prepared { .. })
+                    && (name.ends_with("_owner") || name.ends_with("_owner_user")))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for owner in owners {
+        for group in &settings.additional_owner_roles {
+            if *group != owner {
+                desired.memberships.insert(Membership {
+                    group: group.clone(),
+                    member: owner.clone(),
+                    admin: false,
+                });
+            }
+        }
+    }
 }
 
 /// Why a manifest user cannot be planned, if it cannot.

@@ -19,6 +19,7 @@
 
 pub mod credentials;
 pub mod desired;
+pub mod infrastructure;
 pub mod model;
 pub mod observed;
 pub mod plan;

@@ -264,12 +264,15 @@ pub fn plan_with_cache<R: CryptoRng + ?Sized>(
         observed.roles.contains_key(r)
             || (desired.roles.contains_key(r) && !settings.is_reserved(r))
     };
+    // PostgreSQL's predefined roles (`pg_monitor`, …), which the observation leaves out, as
+    // groups of infrastructure roles.
+    let group_exists = |r: &str| role_exists(r) || r.starts_with("pg_");
     let mut wanted: BTreeMap<(&str, &str), bool> = BTreeMap::new();
     for m in &desired.memberships {
         *wanted.entry((&m.group, &m.member)).or_insert(false) |= m.admin;
     }
     for ((group, member), admin) in wanted {
-        if !role_exists(group) || !role_exists(member) || group == member {
+        if !group_exists(group) || !role_exists(member) || group == member {
             continue;
         }
         let have = observed

@@ -26,6 +26,11 @@ pub struct RoleSettings {
     /// `connection_pooler_user`: the pooler's role while the manifest asks for a pooler
     /// ([`crate::pooler::user_of`]).
     pub pooler_user: String,
+    /// Infrastructure roles ([`super::infrastructure`]), which the controller reads from their
+    /// Secrets; empty where nobody read them (the Secret builder, `pgctl plan`).
+    pub infrastructure: super::infrastructure::Loaded,
+    /// `additional_owner_roles`: groups every database owner becomes a member of.
+    pub additional_owner_roles: Vec<String>,
 }
 
 /// `enable_password_rotation`, `password_rotation_interval`, `password_rotation_user_retention`.
@@ -66,6 +71,8 @@ impl Default for RoleSettings {
             enable_cross_namespace_secret: false,
             rotation: RotationSettings::default(),
             pooler_user: "pooler".into(),
+            infrastructure: super::infrastructure::Loaded::default(),
+            additional_owner_roles: Vec::new(),
         }
     }
 }
@@ -93,6 +100,7 @@ pub fn role_settings(config: &OperatorConfig) -> RoleSettings {
         secret_name_template: config.secret_name_template.clone(),
         enable_cross_namespace_secret: config.enable_cross_namespace_secret,
         pooler_user: config.connection_pooler_user.clone(),
+        additional_owner_roles: config.additional_owner_roles.clone(),
         rotation: RotationSettings {
             enabled: config.enable_password_rotation,
             interval_days: config.password_rotation_interval,

@@ -9,8 +9,16 @@ use super::sql::IdentifierError;
 pub enum ObjectRef {
     Role(String),
     Database(String),
-    Schema { database: String, schema: String },
-    Extension { database: String, extension: String },
+    Schema {
+        database: String,
+        schema: String,
+    },
+    Extension {
+        database: String,
+        extension: String,
+    },
+    /// A Secret of infrastructure roles (`namespace/name`).
+    InfrastructureSecret(String),
 }
 
 impl fmt::Display for ObjectRef {
@@ -25,6 +33,7 @@ impl fmt::Display for ObjectRef {
                 database,
                 extension,
             } => write!(f, "extension {extension:?} in database {database:?}"),
+            ObjectRef::InfrastructureSecret(s) => write!(f, "infrastructure roles Secret {s:?}"),
         }
     }
 }

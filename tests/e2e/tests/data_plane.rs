@@ -1036,3 +1036,129 @@ async fn a_database_pod_is_exec_d_into_logged_and_forwarded_to() -> Result<()> {
     env.pgctl(&["delete", "acid-kx", "--yes"]).expect_code(0)?;
     Ok(())
 }
+
+/// Infrastructure roles: the legacy Secret (`user1`, `password1`, `inrole1`) in the operator's
+/// namespace, with a ConfigMap of the same name adding a role with flags; a second definition
+/// names a Secret that does not exist, which the status reports while the first one's roles
+/// still log in.
+#[tokio::test]
+async fn infrastructure_roles_from_a_secret_log_in() -> Result<()> {
+    use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+    use kube::api::PostParams;
+
+    if skip() {
+        return Ok(());
+    }
+    let missing = pgctl_e2e::unique_name("e2e-missing-roles");
+    let definition = format!("secretname:default/{missing},userkey:user,passwordkey:password");
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .copied()
+        .chain([
+            (
+                "infrastructure_roles_secret_name",
+                "postgresql-infrastructure-roles",
+            ),
+            ("infrastructure_roles_secrets", definition.as_str()),
+        ])
+        .collect();
+    let env = CliEnv::start_real("infra", &config).await?;
+    let monitor_password = pgctl_e2e::unique_name("monitor-pw");
+    let reporter_password = pgctl_e2e::unique_name("reporter-pw");
+    let secret: Secret = serde_json::from_value(serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "postgresql-infrastructure-roles"},
+        "stringData": {
+            "user1": "monitor",
+            "password1": monitor_password,
+            "inrole1": "pg_monitor",
+            "reporter": reporter_password,
+        },
+    }))?;
+    let options: ConfigMap = serde_json::from_value(serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "postgresql-infrastructure-roles"},
+        "data": {"reporter": "user_flags: [createdb]\ninrole: [pg_read_all_data]"},
+    }))?;
+    let operator_ns = env.controller_namespace.name().to_string();
+    Api::<Secret>::namespaced(env.client.clone(), &operator_ns)
+        .create(&PostParams::default(), &secret)
+        .await?;
+    Api::<ConfigMap>::namespaced(env.client.clone(), &operator_ns)
+        .create(&PostParams::default(), &options)
+        .await?;
+
+    env.pgctl(&[
+        "create",
+        "acid-infra",
+        "--team",
+        "acid",
+        "--instances",
+        "1",
+        "--size",
+        "1Gi",
+    ])
+    .expect_code(0)?;
+    let cluster = Cluster {
+        env: &env,
+        name: "acid-infra".to_string(),
+    };
+    let (_, ip, _) = cluster.topology(1).await?;
+    wait_for(
+        "the monitoring role to log in, a member of pg_monitor",
+        BOOT,
+        || async {
+            Ok(psql(
+                &ip,
+                "monitor",
+                &monitor_password,
+                "postgres",
+                "select pg_has_role('monitor', 'pg_monitor', 'member')",
+            )
+            .is_ok_and(|r| r == "t"))
+        },
+    )
+    .await?;
+    let reporter = psql(
+        &ip,
+        "reporter",
+        &reporter_password,
+        "postgres",
+        "select rolcreatedb::text || ',' || pg_has_role('reporter', 'pg_read_all_data', 'member')::text from pg_roles where rolname = 'reporter'",
+    )?;
+    ensure!(reporter == "true,true", "reporter: {reporter}");
+
+    // The missing Secret is reported; its name, not a password.
+    let messages = wait_until("the missing Secret in the status", SQL, || async {
+        let status = cluster.status().await?;
+        let messages = status["messages"].to_string();
+        Ok(messages.contains(&missing).then_some(messages))
+    })
+    .await?;
+    ensure!(messages.contains("does not exist"), "{messages}");
+    // No copy of the infrastructure passwords in the cluster's namespace, none in the log.
+    let copies = Api::<Secret>::namespaced(env.client.clone(), cluster.ns())
+        .list(&Default::default())
+        .await?;
+    for s in &copies.items {
+        let values: Vec<String> = s
+            .data
+            .iter()
+            .flatten()
+            .map(|(_, v)| String::from_utf8_lossy(&v.0).into_owned())
+            .collect();
+        ensure!(
+            !values.contains(&monitor_password),
+            "{} holds the monitoring role's password",
+            s.name_any()
+        );
+    }
+    let log = std::fs::read_to_string(env.controller_log())?;
+    ensure!(
+        !log.contains(&monitor_password) && !log.contains(&reporter_password),
+        "the controller's log holds an infrastructure password"
+    );
+    Ok(())
+}
