@@ -18,6 +18,8 @@ pub enum Reason {
     Invalid,
     /// The cluster's credential Secrets in other namespaces were deleted with it.
     SecretsDeleted,
+    /// The cluster's objects were deleted before its finalizer was removed (`enable_finalizers`).
+    ObjectsDeleted,
     /// `PostgresClusterStatus` changed.
     StatusChanged,
     /// Reconciliation of the cluster is paused, or resumed.
@@ -34,6 +36,8 @@ pub enum Reason {
     RolloutDone,
     PatroniConfigChanged,
     RestartedPostgres,
+    /// A master waits on a drained node for the next maintenance window.
+    MaintenanceWindow,
     /// A failure, by the bounded label of its error type.
     Failed(&'static str),
     /// Role and database provisioning, by the reason the shared planner gives.
@@ -51,6 +55,7 @@ impl Reason {
             Reason::Deleted => "Deleted",
             Reason::Invalid => "Invalid",
             Reason::SecretsDeleted => "SecretsDeleted",
+            Reason::ObjectsDeleted => "ObjectsDeleted",
             Reason::StatusChanged => "StatusChanged",
             Reason::Paused => "Paused",
             Reason::Resumed => "Resumed",
@@ -63,6 +68,7 @@ impl Reason {
             Reason::RolloutDone => "RolloutDone",
             Reason::PatroniConfigChanged => "PatroniConfigChanged",
             Reason::RestartedPostgres => "RestartedPostgres",
+            Reason::MaintenanceWindow => "MaintenanceWindow",
             Reason::Failed(label)
             | Reason::Provisioning(label)
             | Reason::Origin(label)

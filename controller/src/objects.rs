@@ -13,7 +13,7 @@ use kube::{Api, Resource};
 use pgctl_shared::build;
 use pgctl_shared::config::OperatorConfig;
 use pgctl_shared::crd::Postgresql;
-use pgctl_shared::naming::{self, ROLLING_UPDATE_FLAG};
+use pgctl_shared::naming::ROLLING_UPDATE_FLAG;
 use pgctl_shared::plan::{self, Action, Kind, Live, LiveObject, Orphan};
 use serde_json::{Value, json};
 
@@ -223,19 +223,18 @@ async fn execute(
             let applied = applier.create_object(object, *exists).await?;
             report.note(applied, format!("{} {}", object.kind(), object.name()));
         }
-        Action::AddFinalizer { patch } => {
+        Action::SetFinalizers { patch } => {
             let api: Api<DynamicObject> =
                 Api::namespaced_with(applier.client().clone(), namespace, &ctx.resource);
             api.patch(name, &PatchParams::default(), &Patch::Merge(patch))
                 .await
                 .map_err(kube_error(
-                    "add the finalizer to",
+                    "set the finalizers of",
                     format!("postgresql {namespace}/{name}"),
                 ))?;
             ctx.metrics.mutation("patch", "postgresql");
-            report
-                .written
-                .push(format!("finalizer {}", naming::SECRETS_FINALIZER));
+            let list = patch["metadata"]["finalizers"].to_string();
+            report.written.push(format!("finalizers {list}"));
         }
         Action::EnsureSecret {
             secret: required, ..

@@ -209,7 +209,16 @@ async fn reconcile_cluster(
                 crate::origin::observe(ctx, &pg, object, &config, target.previous.as_ref());
             let (provisioned, configured, origin) =
                 tokio::join!(provision, configure, observe_origin);
-            if let Some(configured) = configured {
+            if let Some(mut configured) = configured {
+                // A master waiting to leave a drained node (its pods current) keeps its report
+                // and its time to look again, unless the configuration stage has its own.
+                if configured.report.is_none() {
+                    configured.report = rollout.report.take();
+                }
+                configured.requeue = match (configured.requeue, rollout.requeue) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
                 rollout = configured;
             }
             crate::rollout::note_done(ctx, &cluster, &rollout).await;

@@ -106,6 +106,29 @@ pub struct Cluster<'a> {
     pub previous: Option<&'a PostgresStatus>,
 }
 
+/// The maintenance windows of the cluster: its `spec.maintenanceWindows`, else the
+/// configuration's.
+pub fn maintenance_windows(
+    object: &DynamicObject,
+    config: &OperatorConfig,
+) -> pgctl_shared::window::Effective {
+    let spec: Vec<String> = object
+        .data
+        .pointer("/spec/maintenanceWindows")
+        .and_then(|v| v.as_array())
+        .map(|list| {
+            list.iter()
+                .filter_map(|w| w.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    pgctl_shared::window::effective(
+        Some(&spec),
+        &config.maintenance_windows,
+        config.enable_maintenance_windows,
+    )
+}
+
 /// Runs one step of the rolling update of `cluster`.
 pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) -> Pass {
     let pods: Vec<Arc<Pod>> = ctx
@@ -169,6 +192,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
         ))
         .is_some_and(|sts| observed_current(&sts));
     let (patroni, patroni_error) = patroni_view(config, &pods).await;
+    let window = maintenance_windows(cluster.object, config).state(now);
     let input = Input {
         desired_instances: cluster.instances,
         pods: &states,
@@ -176,6 +200,7 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
         statefulset_current,
         master_role: build::MASTER_ROLE,
         spare_node: spare_node(ctx, config, master_node),
+        window,
     };
     // A drain does not wait for a rollout, nor for a slot: pods are replaced in
     // max_concurrent_rollouts clusters at a time.
@@ -248,6 +273,19 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                 )
                 .await;
             }
+            if matches!(wait, Wait::OutsideMaintenanceWindow { .. })
+                && previous_step != Some(text.as_str())
+            {
+                tracing::info!("{text}");
+                crate::events::publish(
+                    ctx,
+                    cluster.object,
+                    EventType::Normal,
+                    Reason::MaintenanceWindow,
+                    &text,
+                )
+                .await;
+            }
             if let Some(error) = &error
                 && previous_error != Some(error.as_str())
                 && wait != Wait::PatroniUnavailable
@@ -271,7 +309,13 @@ pub async fn run(ctx: &Context, config: &OperatorConfig, cluster: &Cluster<'_>) 
                     master_move,
                 }),
                 acted: false,
-                requeue: Some(if matches!(wait, Wait::Queued { .. }) {
+                requeue: Some(if let Wait::OutsideMaintenanceWindow { next, .. } = &wait {
+                    // Look again when the window opens (a resync comes earlier anyway).
+                    let until = next.map_or(config.resync_period, |t| {
+                        Duration::from_secs(t.saturating_sub(now).max(0).unsigned_abs() + 1)
+                    });
+                    until.min(config.resync_period)
+                } else if matches!(wait, Wait::Queued { .. }) {
                     // Hundreds of clusters may queue: look again now and then.
                     config.ready_wait_interval.max(Duration::from_secs(5))
                 } else if wait.degraded() || wait == Wait::PatroniUnavailable {
@@ -748,6 +792,7 @@ pub async fn sync_config(ctx: &Context, config: &OperatorConfig, cluster: &Clust
         statefulset_current: true,
         master_role: build::MASTER_ROLE,
         spare_node: false,
+        window: Default::default(),
     };
     match rollout::plan_restart(&input) {
         RestartStep::Done => Pass {

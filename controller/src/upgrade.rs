@@ -108,7 +108,11 @@ pub async fn run(
         .as_ref()
         .and_then(|a| a.get(upgrade::FAILURE_ANNOTATION))
         .map(String::as_str);
-    let windows = pg.spec.maintenance_windows.clone().unwrap_or_default();
+    let windows = pgctl_shared::window::effective(
+        pg.spec.maintenance_windows.as_deref(),
+        &config.maintenance_windows,
+        config.enable_maintenance_windows,
+    );
     let now = k8s_openapi::jiff::Timestamp::now();
     let request = Request {
         mode: config.major_version_upgrade_mode,
@@ -119,7 +123,8 @@ pub async fn run(
         standby: pg.spec.standby.is_some(),
         failure,
         pods_current,
-        window_open: upgrade::in_window(&windows, now.as_second()),
+        window: windows.state(now.as_second()),
+        window_field: windows.source.field(),
     };
     let verdict = upgrade::decide(&request);
     let settled = |condition, requeue| Observed {

@@ -34,6 +34,7 @@ pub mod status;
 pub mod trim;
 pub mod upgrade;
 pub mod validate;
+pub mod window;
 
 #[cfg(test)]
 mod test_rng;

@@ -21,6 +21,10 @@ pub const CLUSTER_NAMESPACE_LABEL: &str = "pgctl.acid.zalan.do/cluster-namespace
 /// Finalizer the controller puts on a `postgresql` whose credential Secrets live in other
 /// namespaces: it deletes them when the cluster is deleted, then removes the finalizer.
 pub const SECRETS_FINALIZER: &str = "pgctl.acid.zalan.do/cross-namespace-secrets";
+/// The reference operator's finalizer (`enable_finalizers`): the controller deletes the
+/// cluster's objects, then removes it. Removed from live clusters while the option is off, so
+/// that a cluster adopted from the reference can still be deleted.
+pub const REFERENCE_FINALIZER: &str = "postgres-operator.acid.zalan.do";
 /// Length of the hash the StatefulSet controller appends in `controller-revision-hash`.
 const REVISION_HASH_LEN: usize = 10;
 

@@ -405,6 +405,7 @@ fn custom_config() -> OperatorConfig {
         delete_annotation_date_key: some("delete-date"),
         delete_annotation_name_key: some("delete-clustername"),
         enable_owner_references: false,
+        enable_finalizers: true,
         enable_secrets_deletion: false,
         enable_persistent_volume_claim_deletion: false,
         persistent_volume_claim_retention_policy: PvcRetentionPolicy {
@@ -414,6 +415,8 @@ fn custom_config() -> OperatorConfig {
         storage_resize_mode: StorageResizeMode::Off,
         secret_name_template: "{username}.{cluster}.credentials".to_string(),
         pod_service_account_name: "postgres-sa".to_string(),
+        pod_service_account_definition: "{\"apiVersion\": \"v1\", \"kind\": \"ServiceAccount\", \"metadata\": {\"name\": \"postgres-pod\"}, \"imagePullSecrets\": [{\"name\": \"registry\"}]}".to_string(),
+        pod_service_account_role_binding_definition: "{\"apiVersion\": \"rbac.authorization.k8s.io/v1\", \"kind\": \"RoleBinding\", \"metadata\": {\"name\": \"postgres-pod-binding\"}, \"roleRef\": {\"apiGroup\": \"rbac.authorization.k8s.io\", \"kind\": \"ClusterRole\", \"name\": \"postgres-pod\"}, \"subjects\": [{\"kind\": \"ServiceAccount\", \"name\": \"postgres-pod\"}]}".to_string(),
         pod_management_policy: PodManagementPolicy::Parallel,
         pod_terminate_grace_period: Duration::ZERO,
         pod_priority_class_name: some("postgres-pod-priority"),
@@ -475,6 +478,8 @@ fn custom_config() -> OperatorConfig {
         connection_pooler_mode: pgctl_shared::config::PoolerMode::Session,
         major_version_upgrade_mode: pgctl_shared::config::MajorUpgradeMode::Full,
         major_version_upgrade_team_allow_list: strings(&["acid", "data"]),
+        enable_maintenance_windows: false,
+        maintenance_windows: strings(&["Sat:22:00-23:59", "Sun:00:00-01:00"]),
         minimal_major_version: 15,
         target_major_version: 17,
         connection_pooler_number_of_instances: 3,
@@ -1184,4 +1189,40 @@ fn an_infrastructure_roles_definition_is_checked_field_by_field() {
         message.contains("infrastructure_roles_secret_name"),
         "{message}"
     );
+}
+
+#[test]
+fn object_definitions_must_decode_as_their_kind() {
+    let c = parse(&[(
+        "pod_service_account_definition",
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: postgres-pod}\nimagePullSecrets: [{name: registry}]",
+    )])
+    .expect("valid");
+    assert!(
+        c.pod_service_account_definition
+            .contains("imagePullSecrets")
+    );
+    for (key, value, problem) in [
+        (
+            "pod_service_account_definition",
+            r#"{"apiVersion": "v1", "kind": "Secret"}"#,
+            "its kind is \"Secret\", not ServiceAccount",
+        ),
+        (
+            "pod_service_account_role_binding_definition",
+            "kind: RoleBinding\nroleRef: 3",
+            "RoleBinding definition",
+        ),
+        (
+            "pod_service_account_definition",
+            "{not yaml",
+            "ServiceAccount definition",
+        ),
+    ] {
+        let message = error_message(&[(key, value)]);
+        assert!(
+            message.contains(key) && message.contains(problem),
+            "{value}: {message}"
+        );
+    }
 }

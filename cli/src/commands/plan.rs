@@ -413,14 +413,14 @@ fn shown(action: &plan::Action, live: &Snapshot, namespace: &str, cluster: &str)
             };
             show(if *exists { "keep" } else { "create" }, shown_name, changes)
         }
-        plan::Action::AddFinalizer { .. } => Action {
+        plan::Action::SetFinalizers { patch } => Action {
             action: "update".into(),
             kind: "postgresql".into(),
             name: format!("{namespace}/{cluster}"),
             changes: vec![Change {
                 path: "metadata.finalizers".into(),
                 live: Value::Null,
-                desired: Value::String(pgctl_shared::naming::SECRETS_FINALIZER.to_string()),
+                desired: patch["metadata"]["finalizers"].clone(),
             }],
         },
         plan::Action::Delete(_) => show("delete", name, Vec::new()),

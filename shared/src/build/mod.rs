@@ -17,6 +17,7 @@
 //! (`SPILO_CONFIGURATION`) or hashed ([`TEMPLATE_HASH_ANNOTATION`]) is written with sorted keys.
 
 pub mod endpoints;
+pub mod finalizers;
 pub mod logical_backup;
 pub mod pdb;
 pub mod pooler;

@@ -20,13 +20,12 @@
 //! does. Owner references cannot cross namespaces, so such a Secret has none; instead it carries
 //! [`naming::CLUSTER_NAMESPACE_LABEL`] with the cluster's namespace, and the controller keeps
 //! [`naming::SECRETS_FINALIZER`] on the `postgresql` to delete it with the cluster
-//! ([`needs_finalizer`], [`deletable_secrets`]).
+//! ([`needs_finalizer`], [`deletable_secrets`], [`super::finalizers`]).
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
-use serde_json::{Value, json};
 
 use crate::config::OperatorConfig;
 use crate::crd::{GROUP, KIND, Postgresql};
@@ -292,52 +291,6 @@ pub fn deletable_secrets(
         .collect()
 }
 
-/// The merge patch that sets the finalizers of an object whose finalizers are `current` to
-/// `finalizers`, guarded by its `resourceVersion`: when the list changed in between, the API
-/// server refuses the patch (409) instead of losing the change, and the next reconcile decides
-/// again.
-fn finalizers_patch(finalizers: Vec<&str>, resource_version: Option<&str>) -> Value {
-    let mut metadata = serde_json::Map::new();
-    if let Some(rv) = resource_version {
-        metadata.insert("resourceVersion".into(), json!(rv));
-    }
-    metadata.insert("finalizers".into(), json!(finalizers));
-    json!({ "metadata": metadata })
-}
-
-/// The merge patch that adds [`naming::SECRETS_FINALIZER`] to an object whose finalizers are
-/// `current` (see [`finalizers_patch`]); `None` when it is already there.
-pub fn add_finalizer_patch(
-    current: Option<&[String]>,
-    resource_version: Option<&str>,
-) -> Option<Value> {
-    let current = current.unwrap_or_default();
-    if current.iter().any(|f| f == naming::SECRETS_FINALIZER) {
-        return None;
-    }
-    let mut list: Vec<&str> = current.iter().map(String::as_str).collect();
-    list.push(naming::SECRETS_FINALIZER);
-    Some(finalizers_patch(list, resource_version))
-}
-
-/// The merge patch that removes [`naming::SECRETS_FINALIZER`] from an object whose finalizers
-/// are `current`, keeping the others (see [`finalizers_patch`]); `None` when it is not there.
-pub fn remove_finalizer_patch(
-    current: Option<&[String]>,
-    resource_version: Option<&str>,
-) -> Option<Value> {
-    let current = current.unwrap_or_default();
-    if !current.iter().any(|f| f == naming::SECRETS_FINALIZER) {
-        return None;
-    }
-    let list = current
-        .iter()
-        .map(String::as_str)
-        .filter(|f| *f != naming::SECRETS_FINALIZER)
-        .collect();
-    Some(finalizers_patch(list, resource_version))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,33 +443,6 @@ mod tests {
         assert_eq!(deletable_secrets(cluster_ref, &keep, &all), vec![]);
         let required = required_secrets(&pg, &keep).expect("secrets");
         assert!(!needs_finalizer(&required, &keep));
-    }
-
-    #[test]
-    fn finalizer_patches_add_and_remove_only_ours() {
-        let f = naming::SECRETS_FINALIZER;
-        assert_eq!(
-            add_finalizer_patch(None, Some("7")),
-            Some(json!({"metadata": {"resourceVersion": "7", "finalizers": [f]}}))
-        );
-        let other = vec!["example.com/keep".to_string()];
-        assert_eq!(
-            add_finalizer_patch(Some(&other), None),
-            Some(json!({"metadata": {"finalizers": ["example.com/keep", f]}}))
-        );
-        let both = vec!["example.com/keep".to_string(), f.to_string()];
-        assert_eq!(add_finalizer_patch(Some(&both), Some("7")), None);
-        assert_eq!(
-            remove_finalizer_patch(Some(&both), Some("8")),
-            Some(json!({"metadata": {"resourceVersion": "8", "finalizers": ["example.com/keep"]}}))
-        );
-        let ours = vec![f.to_string()];
-        assert_eq!(
-            remove_finalizer_patch(Some(&ours), None),
-            Some(json!({"metadata": {"finalizers": []}}))
-        );
-        assert_eq!(remove_finalizer_patch(Some(&other), Some("8")), None);
-        assert_eq!(remove_finalizer_patch(None, None), None);
     }
 
     #[test]

@@ -593,6 +593,82 @@ impl Codec for InfraRoles {
     }
 }
 
+/// A Kubernetes object written out in YAML or JSON (the reference's
+/// `pod_service_account_definition` and `pod_service_account_role_binding_definition`): kept
+/// as written, after checking it decodes as an object of `kind`.
+pub(crate) struct Definition {
+    pub kind: &'static str,
+}
+
+impl Codec for Definition {
+    type Value = String;
+    fn parse(&self, raw: &str) -> Result<String, Invalid> {
+        let invalid = || {
+            Invalid::new(
+                format!("{} definition", self.kind),
+                format!(
+                    r#"a {} in YAML or JSON, e.g. {{"apiVersion": "v1", "kind": "{}", "metadata": {{"name": "postgres-pod"}}}}"#,
+                    self.kind, self.kind
+                ),
+            )
+        };
+        if raw.trim().is_empty() {
+            return Ok(String::new());
+        }
+        let value: serde_json::Value =
+            serde_yaml::from_str(raw).map_err(|e| invalid().because(e.to_string()))?;
+        let kind = value.get("kind").and_then(serde_json::Value::as_str);
+        if kind != Some(self.kind) {
+            return Err(invalid().because(format!(
+                "its kind is {}, not {}",
+                kind.map_or("missing".to_string(), |k| format!("{k:?}")),
+                self.kind
+            )));
+        }
+        let decoded = match self.kind {
+            "ServiceAccount" => {
+                serde_json::from_value::<k8s_openapi::api::core::v1::ServiceAccount>(value)
+                    .map(|_| ())
+            }
+            _ => {
+                serde_json::from_value::<k8s_openapi::api::rbac::v1::RoleBinding>(value).map(|_| ())
+            }
+        };
+        decoded.map_err(|e| invalid().because(e.to_string()))?;
+        Ok(raw.trim().to_string())
+    }
+    fn render(&self, value: &String) -> String {
+        value.clone()
+    }
+}
+
+/// A comma-separated list of maintenance windows (`Sat:22:00-23:59,Sun:00:00-01:00`), each
+/// checked as `spec.maintenanceWindows` entries are ([`crate::window::parse_window`]).
+pub(crate) struct Windows;
+
+impl Codec for Windows {
+    type Value = Vec<String>;
+    fn parse(&self, raw: &str) -> Result<Vec<String>, Invalid> {
+        let mut out: Vec<String> = Vec::new();
+        for item in items(raw) {
+            if let Err(e) = crate::window::parse_window(item) {
+                return Err(Invalid::new(
+                    "maintenance window list",
+                    r#"comma-separated windows in UTC, e.g. "Sat:22:00-23:59,Sun:00:00-01:00" or "01:00-05:00""#,
+                )
+                .because(e.to_string()));
+            }
+            if !out.iter().any(|seen| seen == item) {
+                out.push(item.to_string());
+            }
+        }
+        Ok(out)
+    }
+    fn render(&self, value: &Vec<String>) -> String {
+        value.join(",")
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Structured values
 

@@ -6,8 +6,9 @@ use std::sync::LazyLock;
 
 use super::OperatorConfig;
 use super::codec::{
-    Bool, Capabilities, Choice, Codec, Dur, Images, InfraRoles, Int, List, Map, Name, NameRule,
-    Namespaces, Opt, Patterns, Quantity, Required, Retention, Template, Text, TolerationCodec,
+    Bool, Capabilities, Choice, Codec, Definition, Dur, Images, InfraRoles, Int, List, Map, Name,
+    NameRule, Namespaces, Opt, Patterns, Quantity, Required, Retention, Template, Text,
+    TolerationCodec, Windows,
 };
 use super::error::Invalid;
 
@@ -125,6 +126,7 @@ registry! {
         custom_pod_annotations: Map { labels: false } => "Annotations set on every Postgres pod (`key:value,key2:value2`).";
         delete_annotation_date_key: Opt(Name(NameRule::AnnotationKey)) => "Annotation that must hold today's date (`YYYY-MM-DD`) before a cluster may be deleted; empty disables the check.";
         delete_annotation_name_key: Opt(Name(NameRule::AnnotationKey)) => "Annotation that must hold the cluster name before a cluster may be deleted; empty disables the check.";
+        enable_finalizers: Bool => "Whether each `postgresql` carries the reference's finalizer `postgres-operator.acid.zalan.do`: on deletion the controller deletes the cluster's objects, then removes it. When off, the controller removes that finalizer from live clusters (one adopted from the reference can still be deleted).";
         enable_owner_references: Bool => "Whether children carry an owner reference to their `postgresql`, so that the garbage collector deletes them (pgctl default: `true`).";
         enable_secrets_deletion: Bool => "Whether the user Secrets are deleted with the cluster.";
         enable_persistent_volume_claim_deletion: Bool => "Whether the PersistentVolumeClaims are deleted with the cluster.";
@@ -132,6 +134,8 @@ registry! {
         storage_resize_mode: choice::<super::StorageResizeMode>() => "How volume size changes are carried out: `pvc`, `ebs`, `mixed` or `off`.";
         secret_name_template: SECRET_NAME => "Name of user Secrets, from `{username}`, `{cluster}`, `{tprkind}` (`postgresql`) and `{tprgroup}` (`acid.zalan.do`).";
         pod_service_account_name: Name(NameRule::ResourceName) => "ServiceAccount of the Postgres pods.";
+        pod_service_account_definition: Definition { kind: "ServiceAccount" } => "The pods' ServiceAccount in YAML or JSON (e.g. with `imagePullSecrets`); its name is always `pod_service_account_name`. Empty: a bare ServiceAccount.";
+        pod_service_account_role_binding_definition: Definition { kind: "RoleBinding" } => "The RoleBinding of the pods' ServiceAccount in YAML or JSON; subjects without a namespace get the cluster's. Empty: a binding named like the ServiceAccount to the ClusterRole of that name.";
         pod_management_policy: choice::<super::PodManagementPolicy>() => "StatefulSet pod management policy: `ordered_ready` or `parallel`.";
         pod_terminate_grace_period: Dur { allow_zero: true } => "Grace period of a Postgres pod before it is killed.";
         pod_priority_class_name: Opt(Name(NameRule::ResourceName)) => "PriorityClass of the Postgres pods; empty for none.";
@@ -202,6 +206,8 @@ registry! {
     "Major version upgrades" {
         major_version_upgrade_mode: choice::<super::MajorUpgradeMode>() => "`off`: a raised `spec.postgresql.version` is not acted on (condition `MajorUpgrade` says so); `manual`: it is upgraded in place with `pg_upgrade`; `full`: also clusters below `minimal_major_version` are upgraded to `target_major_version`.";
         major_version_upgrade_team_allow_list: List(NameRule::RoleName) => "Teams (`spec.teamId`) whose clusters are upgraded in place; empty: every team.";
+        enable_maintenance_windows: Bool => "Whether maintenance windows hold back major version upgrades and the move of a master off a drained node; off: always open.";
+        maintenance_windows: Windows => "Maintenance windows (UTC) of the clusters without `spec.maintenanceWindows`, e.g. `Sat:22:00-23:59,Sun:00:00-01:00`; empty: always open.";
         minimal_major_version: Int::<u32> { min: 9 } => "In mode `full`, clusters on a lower major are upgraded to `target_major_version`.";
         target_major_version: Int::<u32> { min: 9 } => "The major version clusters below `minimal_major_version` are upgraded to in mode `full`.";
     }
@@ -283,24 +289,12 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "Maintenance windows",
-        &["enable_maintenance_windows", "maintenance_windows"],
-    ),
-    (
         "REST API and logging of the reference operator",
         &[
             "api_port",
             "cluster_history_entries",
             "debug_logging",
             "ring_log_lines",
-        ],
-    ),
-    (
-        "Other",
-        &[
-            "enable_finalizers",
-            "pod_service_account_definition",
-            "pod_service_account_role_binding_definition",
         ],
     ),
     (

@@ -152,6 +152,8 @@ pub struct OperatorConfig {
     pub delete_annotation_name_key: Option<String>,
     /// Whether children carry an owner reference to their `postgresql` (pgctl default `true`).
     pub enable_owner_references: bool,
+    /// Whether each cluster carries the reference's finalizer.
+    pub enable_finalizers: bool,
     /// Whether user Secrets are deleted with the cluster.
     pub enable_secrets_deletion: bool,
     /// Whether PersistentVolumeClaims are deleted with the cluster.
@@ -164,6 +166,10 @@ pub struct OperatorConfig {
     pub secret_name_template: String,
     /// ServiceAccount of the Postgres pods.
     pub pod_service_account_name: String,
+    /// The pods' ServiceAccount in YAML or JSON; empty: a bare one.
+    pub pod_service_account_definition: String,
+    /// The RoleBinding of the pods' ServiceAccount in YAML or JSON; empty: the default one.
+    pub pod_service_account_role_binding_definition: String,
     /// StatefulSet `podManagementPolicy`.
     pub pod_management_policy: PodManagementPolicy,
     /// Pod `terminationGracePeriodSeconds`.
@@ -352,6 +358,10 @@ pub struct OperatorConfig {
     pub major_version_upgrade_mode: MajorUpgradeMode,
     /// Teams whose clusters are upgraded; empty: every team.
     pub major_version_upgrade_team_allow_list: Vec<String>,
+    /// Whether maintenance windows hold anything back.
+    pub enable_maintenance_windows: bool,
+    /// Maintenance windows of clusters without their own.
+    pub maintenance_windows: Vec<String>,
     /// In mode `full`, clusters below this major are upgraded to `target_major_version`.
     pub minimal_major_version: u32,
     /// The major clusters below `minimal_major_version` go to in mode `full`.
@@ -440,6 +450,7 @@ impl Default for OperatorConfig {
             delete_annotation_date_key: None,
             delete_annotation_name_key: None,
             enable_owner_references: true,
+            enable_finalizers: false,
             enable_secrets_deletion: true,
             enable_persistent_volume_claim_deletion: true,
             persistent_volume_claim_retention_policy: PvcRetentionPolicy::default(),
@@ -447,6 +458,8 @@ impl Default for OperatorConfig {
             secret_name_template: "{username}.{cluster}.credentials.{tprkind}.{tprgroup}"
                 .to_string(),
             pod_service_account_name: "postgres-pod".to_string(),
+            pod_service_account_definition: String::new(),
+            pod_service_account_role_binding_definition: String::new(),
             pod_management_policy: PodManagementPolicy::OrderedReady,
             pod_terminate_grace_period: minutes(5),
             pod_priority_class_name: None,
@@ -500,6 +513,8 @@ impl Default for OperatorConfig {
             connection_pooler_mode: PoolerMode::Transaction,
             major_version_upgrade_mode: MajorUpgradeMode::Manual,
             major_version_upgrade_team_allow_list: Vec::new(),
+            enable_maintenance_windows: true,
+            maintenance_windows: Vec::new(),
             minimal_major_version: 14,
             target_major_version: 18,
             connection_pooler_number_of_instances: 2,

@@ -239,9 +239,10 @@ pub enum Change {
 /// One action of the plan, in the order of execution.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Add the finalizer that deletes the cluster's credential Secrets in other namespaces
-    /// (a merge patch of the resource), before the first of them is created.
-    AddFinalizer { patch: Value },
+    /// Set the resource's finalizers ([`build::finalizers::live_patch`], a merge patch): the
+    /// one that deletes the credential Secrets in other namespaces before the first of them
+    /// is created, the reference's with `enable_finalizers` (removed without it).
+    SetFinalizers { patch: Value },
     /// Server-side apply of `object` (which carries [`APPLIED_HASH_ANNOTATION`]); nothing is
     /// sent when `change` is [`Change::Unchanged`].
     Apply { object: Box<Object>, change: Change },
@@ -264,7 +265,7 @@ impl Action {
     /// The kind and name of the object the action is about.
     pub fn target(&self) -> (Kind, String) {
         match self {
-            Action::AddFinalizer { .. } => (Kind::Secret, String::new()),
+            Action::SetFinalizers { .. } => (Kind::Secret, String::new()),
             Action::Apply { object, .. } | Action::CreateIfAbsent { object, .. } => {
                 (object.kind(), object.name().to_string())
             }
@@ -370,13 +371,13 @@ pub fn plan_desired(
     actions.push(apply(Object::ServiceAccount(service_account), live));
     actions.push(apply(Object::RoleBinding(role_binding), live));
 
-    if build::secret::needs_finalizer(&secrets, config)
-        && let Some(patch) = build::secret::add_finalizer_patch(
-            pg.metadata.finalizers.as_deref(),
-            pg.metadata.resource_version.as_deref(),
-        )
-    {
-        actions.push(Action::AddFinalizer { patch });
+    if let Some(patch) = build::finalizers::live_patch(
+        pg.metadata.finalizers.as_deref(),
+        pg.metadata.resource_version.as_deref(),
+        build::secret::needs_finalizer(&secrets, config),
+        config.enable_finalizers,
+    ) {
+        actions.push(Action::SetFinalizers { patch });
     }
     for secret in secrets {
         let exists = live.secret_exists(&secret.namespace, &secret.name);

@@ -28,7 +28,9 @@ pub fn node_unschedulable(node: &Node, readiness_labels: &BTreeMap<String, Strin
 /// `node_readiness_label`) before its pods are evicted — the PodDisruptionBudget holds the
 /// master's eviction until then. `None` when the master's node is fine or no master is known.
 ///
-/// - With other instances: a switchover to the healthiest replica on a schedulable node
+/// - With other instances: while a maintenance window is open ([`Wait::OutsideMaintenanceWindow`]
+///   otherwise: the master stays until the next one, as in the reference, whose drains
+///   schedule the switchover then), a switchover to the healthiest replica on a schedulable node
 ///   ([`switchover_candidate`]; one that still runs an older template will do, a drain does
 ///   not wait for a rollout). With none, wait ([`Wait::MasterStranded`], degraded): replicas
 ///   on the drained node are left to the eviction, and their replacements on other nodes
@@ -74,6 +76,11 @@ pub fn evacuate(input: &Input<'_>) -> Option<Step> {
     }
     Some(
         match switchover_candidate(input, patroni, &master.name, true) {
+            Some(_) if !input.window.open => wait(Wait::OutsideMaintenanceWindow {
+                master: master.name.clone(),
+                node,
+                next: input.window.next,
+            }),
             Some(candidate) => Step::Switchover {
                 from: master.name.clone(),
                 to: candidate.to_string(),
@@ -120,6 +127,7 @@ mod tests {
             statefulset_current: true,
             master_role: "master",
             spare_node,
+            window: Default::default(),
         })
     }
 
@@ -162,6 +170,53 @@ mod tests {
                 to: "a-1".into()
             })
         );
+    }
+
+    #[test]
+    fn outside_a_maintenance_window_the_master_waits_for_the_next_one() {
+        let p = patroni();
+        let mut pods = cluster([false; 3]);
+        pods[0] = cordoned(pods[0].clone(), "n0");
+        let closed = crate::window::State {
+            open: false,
+            next: Some(1_796_457_600),
+        };
+        let step = evacuate(&Input {
+            desired_instances: 3,
+            pods: &pods,
+            patroni: Some(&p),
+            statefulset_current: true,
+            master_role: "master",
+            spare_node: true,
+            window: closed,
+        })
+        .expect("a step");
+        let Step::Wait(wait) = step else {
+            panic!("expected a wait, got {step:?}")
+        };
+        assert!(!wait.degraded(), "waiting for a window is no fault");
+        assert!(
+            wait.to_string()
+                .contains("until the next maintenance window opens at 2026-12-05T08:00:00Z"),
+            "{wait}"
+        );
+        // The move timeout does not run while the master waits for a window.
+        assert_eq!(
+            move_overdue(&wait, Duration::from_secs(86_400), Duration::from_secs(60)),
+            None
+        );
+        // A single instance is replaced at once, as in the reference.
+        let single = [cordoned(pods[0].clone(), "n0")];
+        let step = evacuate(&Input {
+            desired_instances: 1,
+            pods: &single,
+            patroni: Some(&p),
+            statefulset_current: true,
+            master_role: "master",
+            spare_node: true,
+            window: closed,
+        });
+        assert_eq!(step, Some(Step::ReplaceMaster { pod: "a-0".into() }));
     }
 
     #[test]

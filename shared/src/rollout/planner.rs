@@ -32,6 +32,9 @@ pub struct Input<'a> {
     /// A node other than the master's accepts Postgres pods (it is not cordoned and carries
     /// `node_readiness_label`): where a single instance can go when its node is drained.
     pub spare_node: bool,
+    /// The cluster's maintenance windows now ([`crate::window`]): a master leaves a drained
+    /// node only while one is open.
+    pub window: crate::window::State,
 }
 
 /// The next step of a rolling update.
@@ -84,6 +87,14 @@ pub enum Wait {
     MasterStranded { master: String, node: String },
     /// The only instance sits on such a node and no other node would take its pod.
     NoSpareNode { master: String, node: String },
+    /// The master sits on such a node and a replica could take over, but no maintenance window
+    /// is open: the switchover waits for the next one (as the reference schedules it then).
+    OutsideMaintenanceWindow {
+        master: String,
+        node: String,
+        /// When the next window opens (seconds since the epoch).
+        next: Option<i64>,
+    },
     /// `max_concurrent_rollouts` clusters are rolling already
     /// ([`crate::rollout_slots`]).
     Queued { rolling: usize, limit: u32 },
@@ -165,6 +176,12 @@ impl fmt::Display for Wait {
             Wait::MasterStranded { master, node } => write!(
                 f,
                 "waiting: master {master} must leave node {node} (cordoned or not ready) but no healthy replica on another node can take over"
+            ),
+            Wait::OutsideMaintenanceWindow { master, node, next } => write!(
+                f,
+                "master {master} stays on node {node}, which is being drained, until the next maintenance window opens{}",
+                next.map(|t| format!(" at {}", crate::window::utc(t)))
+                    .unwrap_or_default()
             ),
             Wait::NoSpareNode { master, node } => write!(
                 f,
@@ -494,6 +511,7 @@ mod tests {
             statefulset_current: true,
             master_role: "master",
             spare_node: true,
+            window: Default::default(),
         })
     }
 
@@ -684,6 +702,7 @@ mod tests {
             statefulset_current: true,
             master_role: "master",
             spare_node: true,
+            window: Default::default(),
         });
         assert_eq!(
             step,
@@ -699,6 +718,7 @@ mod tests {
             statefulset_current: false,
             master_role: "master",
             spare_node: true,
+            window: Default::default(),
         });
         assert_eq!(step, Step::Wait(Wait::StatefulSetPending));
     }
@@ -840,6 +860,7 @@ mod tests {
                 statefulset_current: true,
                 master_role: "master",
                 spare_node: true,
+                window: Default::default(),
             })
         };
         let mut p = patroni();
@@ -900,6 +921,7 @@ mod tests {
                 statefulset_current: true,
                 master_role: "master",
                 spare_node: true,
+                window: Default::default(),
             }),
             RestartStep::Wait(Wait::PatroniUnavailable)
         );

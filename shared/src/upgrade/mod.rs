@@ -15,10 +15,9 @@
 
 #[cfg(test)]
 mod tests;
-mod window;
 
 pub use crate::major::{desired_major, pgversion, server_major, spec_major};
-pub use window::{WindowError, in_window, parse_window};
+pub use crate::window::{WindowError, in_window, parse_window};
 
 use crate::config::MajorUpgradeMode;
 use crate::crd::{UpgradeCheck, UpgradeStatus};
@@ -98,8 +97,10 @@ pub struct Request<'a> {
     pub failure: Option<&'a str>,
     /// Every pod runs the current pod template (with the new `PGVERSION`).
     pub pods_current: bool,
-    /// `spec.maintenanceWindows` is empty or one is open now.
-    pub window_open: bool,
+    /// The maintenance windows ([`crate::window`]): whether one is open, when the next opens.
+    pub window: crate::window::State,
+    /// Where the windows come from (`spec.maintenanceWindows`, `maintenance_windows`).
+    pub window_field: &'a str,
 }
 
 /// The decision.
@@ -174,11 +175,17 @@ pub fn decide(r: &Request<'_>) -> Verdict {
             message: format!("upgrade {from} → {to} waits for the rolling update to finish"),
         };
     }
-    if !r.window_open {
+    if !r.window.open {
+        let next = r
+            .window
+            .next
+            .map(|t| format!("; the next opens at {}", crate::window::utc(t)))
+            .unwrap_or_default();
         return Verdict::Waiting {
             reason: reason::OUTSIDE_WINDOW,
             message: format!(
-                "upgrade {from} → {to} waits for a maintenance window (spec.maintenanceWindows)"
+                "upgrade {from} → {to} waits for a maintenance window ({}){next}",
+                r.window_field
             ),
         };
     }

@@ -14,7 +14,8 @@ fn request(desired: u32, running: u32) -> Request<'static> {
         standby: false,
         failure: None,
         pods_current: true,
-        window_open: true,
+        window: Default::default(),
+        window_field: "spec.maintenanceWindows",
     }
 }
 
@@ -67,10 +68,21 @@ fn each_refusal_names_its_reason() {
     };
     assert_eq!(reason_of(&rolling), reason::WAITING_FOR_ROLLOUT);
     let closed = Request {
-        window_open: false,
+        window: crate::window::State {
+            open: false,
+            next: Some(1_796_457_600),
+        },
+        window_field: "maintenance_windows",
         ..request(17, 16)
     };
     assert_eq!(reason_of(&closed), reason::OUTSIDE_WINDOW);
+    let Verdict::Waiting { message, .. } = decide(&closed) else {
+        panic!("waiting expected")
+    };
+    assert!(
+        message.contains("(maintenance_windows); the next opens at 2026-12-05T08:00:00Z"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -795,7 +795,7 @@ async fn pause_and_resume() -> Result<()> {
     let env = CliEnv::start("cli-pause", &[], true).await?;
     env.pgctl_with_stdin(&["apply", "-f", "-"], &manifest("acid-pz", 0, ""))
         .expect_code(0)?;
-    env.wait_status("acid-pz", "Running").await?;
+    env.wait_status("acid-pz", "Stopped").await?;
     let paused = || async {
         let pg = clusters(&env).get("acid-pz").await?;
         Ok::<_, anyhow::Error>(pg.status.is_some_and(|s| {

@@ -426,6 +426,85 @@ async fn deleting_the_cluster_removes_its_children() -> Result<()> {
     Ok(())
 }
 
+/// `enable_finalizers` without owner references (the reference's defaults for both): the
+/// controller puts the reference's finalizer on the cluster, and on deletion deletes its
+/// objects before it lets the resource go. A cluster adopted with that finalizer while the
+/// option is off loses it, so that it can still be deleted.
+#[tokio::test]
+async fn the_references_finalizer_deletes_the_objects_or_is_taken_off() -> Result<()> {
+    const FINALIZER: &str = "postgres-operator.acid.zalan.do";
+    let f = fixture(
+        "finalize",
+        config(&[
+            ("enable_finalizers", "true"),
+            ("enable_owner_references", "false"),
+        ]),
+    )
+    .await?;
+    f.create(manifest("acid-final", 1)).await?;
+    let sts: Api<StatefulSet> = f.api();
+    let services: Api<Service> = f.api();
+    let secrets: Api<Secret> = f.api();
+    wait_until("the StatefulSet", SHORT, || async {
+        Ok(sts.get_opt("acid-final").await?)
+    })
+    .await?;
+    let finalizers = |pg: &DynamicObject| pg.metadata.finalizers.clone().unwrap_or_default();
+    wait_for("the reference's finalizer", SHORT, || async {
+        Ok(finalizers(&f.pgs.get("acid-final").await?).contains(&FINALIZER.to_string()))
+    })
+    .await?;
+    let owned = sts.get("acid-final").await?.metadata.owner_references;
+    anyhow::ensure!(owned.is_none(), "owner references are off: {owned:?}");
+    f.pgs.delete("acid-final", &DeleteParams::default()).await?;
+    // No owner reference: only the controller can have deleted them, before the resource went.
+    wait_for(
+        "the resource and its objects to be gone",
+        Duration::from_secs(60),
+        || async {
+            Ok(f.pgs.get_opt("acid-final").await?.is_none()
+                && sts.get_opt("acid-final").await?.is_none()
+                && services
+                    .list(&ListParams::default().labels("cluster-name=acid-final"))
+                    .await?
+                    .items
+                    .is_empty()
+                && secrets
+                    .list(&ListParams::default().labels("cluster-name=acid-final"))
+                    .await?
+                    .items
+                    .is_empty())
+        },
+    )
+    .await
+    .with_context(|| format!("controller log:\n{}", f.controller.log_text()))?;
+
+    // Adopted from the reference with its finalizer, the option off: it is taken off the live
+    // cluster, and a delete goes through.
+    let mut adopted = manifest("acid-adopted", 1);
+    adopted["metadata"]["finalizers"] = json!([FINALIZER, "example.com/keep"]);
+    let g = fixture("adopt", config(&[])).await?;
+    g.create(adopted).await?;
+    wait_for(
+        "the reference's finalizer to be taken off",
+        SHORT,
+        || async {
+            Ok(finalizers(&g.pgs.get("acid-adopted").await?)
+                == vec!["example.com/keep".to_string()])
+        },
+    )
+    .await
+    .with_context(|| format!("controller log:\n{}", g.controller.log_text()))?;
+    g.pgs
+        .patch(
+            "acid-adopted",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"finalizers": []}})),
+        )
+        .await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_resync_of_unchanged_clusters_sends_no_mutating_request() -> Result<()> {
     let f = fixture("quiet", config(&[("resync_period", "3s")])).await?;
@@ -1006,7 +1085,7 @@ async fn removed_entries_are_removed_from_the_objects_and_a_resync_writes_nothin
     body["spec"]["env"] =
         json!([{"name": "KEEP_ENV", "value": "1"}, {"name": "DROP_ENV", "value": "2"}]);
     f.create(body).await?;
-    f.wait_status("acid-prune", "Running", SHORT).await?;
+    f.wait_status("acid-prune", "Stopped", SHORT).await?;
     let services: Api<Service> = f.api();
     let sets: Api<StatefulSet> = f.api();
     let service = services.get("acid-prune").await?;
@@ -1080,7 +1159,7 @@ async fn removed_entries_are_removed_from_the_objects_and_a_resync_writes_nothin
     })
     .await?;
     wait_observed(&f, "acid-prune").await?;
-    f.wait_status("acid-prune", "Running", SHORT).await?;
+    f.wait_status("acid-prune", "Stopped", SHORT).await?;
 
     // Then resyncs write nothing: anchored on reconciles that did run.
     let reconciles = || f.controller.counter("pgctl_reconciles_total", |_| true);
@@ -1108,7 +1187,7 @@ async fn an_object_the_plan_no_longer_contains_is_deleted_but_claims_and_others_
 -> Result<()> {
     let f = fixture("orphans", config(&[])).await?;
     f.create(manifest("acid-orph", 0)).await?;
-    f.wait_status("acid-orph", "Running", SHORT).await?;
+    f.wait_status("acid-orph", "Stopped", SHORT).await?;
     let labels = json!({"application": "spilo", "cluster-name": "acid-orph", "team": "acid"});
     // A claim and a Service of someone else, with the cluster's labels, first.
     let claim = json!({
@@ -1182,7 +1261,7 @@ async fn an_object_the_plan_no_longer_contains_is_deleted_but_claims_and_others_
 async fn a_paused_cluster_is_left_alone_until_the_annotation_goes() -> Result<()> {
     let f = fixture("pause", config(&[])).await?;
     f.create(manifest("acid-pause", 0)).await?;
-    f.wait_status("acid-pause", "Running", SHORT).await?;
+    f.wait_status("acid-pause", "Stopped", SHORT).await?;
     let pgs = &f.pgs;
     let annotate = |value: Value| async move {
         pgs.patch(
@@ -1338,7 +1417,7 @@ async fn pgctl_plan_lists_exactly_the_writes_the_controller_then_sends() -> Resu
     let (planned, actions) = plan_writes(&f, &body)?;
     let before = controller_writes(&f).await?;
     f.create(body.clone()).await?;
-    f.wait_status("acid-planned", "Running", SHORT).await?;
+    f.wait_status("acid-planned", "Stopped", SHORT).await?;
     wait_observed(&f, "acid-planned").await?;
     let sent = delta(&controller_writes(&f).await?, &before);
     assert_eq!(sent, planned, "a new cluster: {actions:#}");

@@ -1081,6 +1081,127 @@ async fn cordoning_the_masters_node_moves_the_master_before_its_eviction() -> Re
     Ok(())
 }
 
+/// `HH:MM` of `unix` seconds, UTC.
+fn hh_mm(unix: i64) -> String {
+    let minutes = unix.div_euclid(60).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// A maintenance window that opens two minutes from now: a pod roll is not held back by it,
+/// and a master on a cordoned node stays there, the status saying until when, and switches
+/// over once the window opens.
+#[tokio::test]
+async fn a_drained_master_waits_for_the_maintenance_window_and_a_roll_does_not() -> Result<()> {
+    if data_plane::skip_without_real_pods() {
+        return Ok(());
+    }
+    let config: Vec<(&str, &str)> = CONFIG
+        .iter()
+        .copied()
+        .chain([("enable_pod_antiaffinity", "true")])
+        .collect();
+    let env = CliEnv::start_real("window", &config).await?;
+    let ns = env.namespace.name().to_string();
+    let pool = pgctl_e2e::nodes::TestNodes::create(&env.client, &ns, 3).await?;
+    let name = "acid-window";
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    };
+    // The next whole minute, plus two: room to create the cluster and roll it first.
+    let opens = (now() / 60 + 3) * 60;
+    let window = format!("{}-{}", hh_mm(opens), hh_mm(opens + 30 * 60));
+    let manifest = format!(
+        "apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: {name}\nspec:\n  teamId: acid\n  numberOfInstances: 2\n  maintenanceWindows: [\"{window}\"]\n  volume:\n    size: 1Gi\n  postgresql:\n    version: \"17\"\n{}",
+        pool.placement_yaml()
+    );
+    env.pgctl_with_stdin(&["create", "-f", "-"], &manifest)
+        .expect_code(0)?;
+    running_cluster(&env, name, 2).await?;
+
+    // A roll is not held back by the closed window.
+    ensure!(
+        now() < opens,
+        "the cluster took too long to start: the window is open"
+    );
+    env.pgctl(&["rollout", "restart", name]).expect_code(0)?;
+    let follow = env
+        .command(&["rollout", "status", name, "--timeout", "5m"])
+        .stdin(Stdio::null())
+        .spawn()?;
+    let followed = tokio::task::spawn_blocking(move || follow.wait_with_output()).await??;
+    ensure!(
+        followed.status.success(),
+        "rollout status: {}\n{}",
+        String::from_utf8_lossy(&followed.stdout),
+        String::from_utf8_lossy(&followed.stderr)
+    );
+    all_current(&env.client, &ns, name).await?;
+    let (master, _) = running_cluster(&env, name, 2).await?;
+    ensure!(
+        now() < opens - 10,
+        "the roll ended after the window opened; the wait below would prove nothing"
+    );
+
+    // The master's node is drained: it stays until the window opens, and says so.
+    let pods = data_plane::pods(&env.client, &ns, name).await?;
+    let drained = pods
+        .iter()
+        .find(|p| p.name_any() == master)
+        .and_then(node_of)
+        .context("the master's node")?;
+    cordon(&env.client, &drained, true).await?;
+    let pgs = Api::<pgctl_shared::crd::Postgresql>::namespaced(env.client.clone(), &ns);
+    let step = wait_until("the status to say the master waits", SQL, || async {
+        Ok(pgs
+            .get(name)
+            .await?
+            .status
+            .and_then(|s| s.rollout?.current_step)
+            .filter(|s| s.contains("maintenance window")))
+    })
+    .await?;
+    let opens_text = pgctl_shared::window::utc(opens);
+    ensure!(
+        step.contains(&master) && step.contains(&drained) && step.contains(&opens_text),
+        "step {step:?} should name {master}, {drained} and {opens_text}"
+    );
+    let noted = events(&env.client, &ns, name, "MaintenanceWindow").await?;
+    ensure!(!noted.is_empty(), "no MaintenanceWindow event");
+    let degraded = degraded(&env, name).await?;
+    ensure!(
+        degraded
+            .as_ref()
+            .is_none_or(|(status, _, _)| status == "False"),
+        "waiting for a window is not degraded: {degraded:?}"
+    );
+
+    // It moves once the window opens, not before.
+    let moved = wait_until(
+        "the master to leave the drained node",
+        Duration::from_secs(300),
+        || async {
+            let pods = data_plane::pods(&env.client, &ns, name).await?;
+            let master_now = pods
+                .iter()
+                .find(|p| role(p) == Some("master"))
+                .map(ResourceExt::name_any);
+            Ok(master_now.filter(|m| *m != master).map(|m| (m, now())))
+        },
+    )
+    .await?;
+    ensure!(
+        moved.1 >= opens,
+        "the master moved to {} at {}, before the window opened at {opens_text}",
+        moved.0,
+        pgctl_shared::window::utc(moved.1)
+    );
+    cordon(&env.client, &drained, false).await?;
+    drop(pool);
+    Ok(())
+}
+
 /// The `Degraded` condition of the cluster: its status, reason and message.
 async fn degraded(env: &CliEnv, name: &str) -> Result<Option<(String, String, String)>> {
     let cluster =
