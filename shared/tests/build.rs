@@ -1931,3 +1931,58 @@ fn an_annotation_lifts_the_instance_and_resource_limits_of_one_cluster() {
     assert_eq!(replicas(&pg), Some(5));
     assert_eq!(memory_limit(&pg).as_deref(), Some("256Mi"));
 }
+
+#[test]
+fn cloud_credentials_are_mounted_in_every_container_and_the_role_annotated() {
+    let mut config = config();
+    config.additional_secret_mount = Some("aws-credentials".to_string());
+    config.additional_secret_mount_path = "/var/secrets/cloud".to_string();
+    config.kube_iam_role = "arn:aws:iam::123456789012:role/postgres".to_string();
+    let s = sts(&complete(), &config);
+    assert!(
+        pod_spec(&s)
+            .volumes
+            .iter()
+            .flatten()
+            .any(|v| v.name == "aws-credentials"
+                && v.secret.as_ref().and_then(|s| s.secret_name.as_deref())
+                    == Some("aws-credentials"))
+    );
+    for c in &pod_spec(&s).containers {
+        assert!(
+            mount_paths(c).contains(&("aws-credentials", "/var/secrets/cloud")),
+            "{}: {:?}",
+            c.name,
+            mount_paths(c)
+        );
+    }
+    for c in pod_spec(&s).init_containers.iter().flatten() {
+        assert!(!mount_paths(c).iter().any(|(n, _)| *n == "aws-credentials"));
+    }
+    let annotations = s
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.metadata.as_ref())
+        .and_then(|m| m.annotations.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        annotations
+            .get("iam.amazonaws.com/role")
+            .map(String::as_str),
+        Some("arn:aws:iam::123456789012:role/postgres")
+    );
+    // A relative path is refused, naming the key.
+    config.additional_secret_mount_path = "meta/credentials".to_string();
+    let err = build::desired(&complete(), &config).expect_err("relative path");
+    assert!(
+        err.to_string().contains("additional_secret_mount_path"),
+        "{err}"
+    );
+    // A Secret name with a dot cannot name a volume: refused with the configuration.
+    let err = OperatorConfig::from_config_map_data(&BTreeMap::from([(
+        "additional_secret_mount".to_string(),
+        "aws.credentials".to_string(),
+    )]))
+    .expect_err("dotted name");
+    assert!(err.to_string().contains("additional_secret_mount"), "{err}");
+}

@@ -428,6 +428,9 @@ fn custom_config() -> OperatorConfig {
         spilo_runasgroup: Some(103),
         spilo_fsgroup: Some(103),
         enable_readiness_probe: true,
+        additional_secret_mount: Some("aws-credentials".to_string()),
+        additional_secret_mount_path: "/var/secrets/cloud".to_string(),
+        kube_iam_role: "arn:aws:iam::123456789012:role/postgres".to_string(),
         additional_pod_capabilities: strings(&["SYS_NICE", "CHOWN"]),
         downscaler_annotations: strings(&["deployment-time", "downscaler/*"]),
         ignore_instance_limits_annotation_key: Some(

@@ -296,3 +296,41 @@ fn the_jobs_pods_are_not_the_databases() {
             .collect::<BTreeMap<_, _>>()
     );
 }
+
+#[test]
+fn cloud_credentials_reach_the_backup_pod() {
+    let config = config(&[
+        ("additional_secret_mount", "aws-credentials"),
+        ("kube_iam_role", "postgres-backups"),
+    ]);
+    let job = built(&enabled(), &config);
+    let template = job
+        .spec
+        .and_then(|s| s.job_template.spec)
+        .map(|s| s.template)
+        .expect("pod template");
+    let annotations = template
+        .metadata
+        .and_then(|m| m.annotations)
+        .unwrap_or_default();
+    assert_eq!(
+        annotations
+            .get("iam.amazonaws.com/role")
+            .map(String::as_str),
+        Some("postgres-backups")
+    );
+    let pod = template.spec.expect("pod spec");
+    let volume = pod.volumes.unwrap_or_default().remove(0);
+    assert_eq!(volume.name, "aws-credentials");
+    assert_eq!(
+        volume.secret.and_then(|s| s.secret_name).as_deref(),
+        Some("aws-credentials")
+    );
+    let mounts = pod.containers[0].volume_mounts.clone().unwrap_or_default();
+    assert!(
+        mounts
+            .iter()
+            .any(|m| m.name == "aws-credentials" && m.mount_path == "/meta/credentials"),
+        "{mounts:?}"
+    );
+}

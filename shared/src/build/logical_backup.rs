@@ -127,8 +127,21 @@ pub fn cron_job(ctx: &ClusterContext<'_>) -> Result<Option<CronJob>, BuildError>
     let mut annotations = config.custom_pod_annotations.clone();
     annotations.extend(ctx.pg.spec.pod_annotations.clone().unwrap_or_default());
     annotations.extend(ctx.inherited_annotations());
+    if !config.kube_iam_role.is_empty() {
+        annotations.insert(
+            super::statefulset::KUBE_IAM_ANNOTATION.to_string(),
+            config.kube_iam_role.clone(),
+        );
+    }
 
-    let container = container(ctx, &object)?;
+    let mut container = container(ctx, &object)?;
+    let secret_mount = super::statefulset::secret_mount(ctx, &object)?;
+    if let Some((_, mount)) = &secret_mount {
+        container
+            .volume_mounts
+            .get_or_insert_with(Vec::new)
+            .push(mount.clone());
+    }
     let affinity = Affinity {
         node_affinity: node_affinity(ctx),
         pod_affinity: Some(PodAffinity {
@@ -159,6 +172,7 @@ pub fn cron_job(ctx: &ClusterContext<'_>) -> Result<Option<CronJob>, BuildError>
         security_context: Some(PodSecurityContext::default()),
         affinity: Some(affinity),
         restart_policy: Some("Never".to_string()),
+        volumes: secret_mount.map(|(volume, _)| vec![volume]),
         ..PodSpec::default()
     };
 

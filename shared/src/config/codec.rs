@@ -36,6 +36,8 @@ pub(crate) enum NameRule {
     Category,
     /// A PostgreSQL role name: not empty, no whitespace or commas.
     RoleName,
+    /// A Secret whose name is also a pod volume's: a DNS-1123 label.
+    SecretVolume,
 }
 
 impl NameRule {
@@ -47,6 +49,7 @@ impl NameRule {
             NameRule::NamespacedName => "object reference",
             NameRule::Category => "category",
             NameRule::RoleName => "role name",
+            NameRule::SecretVolume => "Secret name usable as a volume name",
         }
     }
 
@@ -64,6 +67,9 @@ impl NameRule {
             NameRule::NamespacedName => r#"a name such as "pod-env" or "namespace/name""#,
             NameRule::Category => r#"a lowercase word such as "all""#,
             NameRule::RoleName => r#"a role name without spaces or commas such as "admin""#,
+            NameRule::SecretVolume => {
+                r#"a Secret name of lowercase letters, digits and "-" (no "."), such as "aws-credentials""#
+            }
         }
     }
 
@@ -75,7 +81,7 @@ impl NameRule {
             }
             NameRule::Category => r#"comma-separated lowercase words, e.g. "all""#,
             NameRule::RoleName => r#"comma-separated role names, e.g. "admin,cron_admin""#,
-            NameRule::ResourceName | NameRule::NamespacedName => {
+            NameRule::ResourceName | NameRule::NamespacedName | NameRule::SecretVolume => {
                 r#"comma-separated names, e.g. "a,b""#
             }
         }
@@ -89,7 +95,7 @@ impl NameRule {
                 Some((namespace, name)) => is_dns_label(namespace) && is_dns_subdomain(name),
                 None => is_dns_subdomain(text),
             },
-            NameRule::Category => is_dns_label(text),
+            NameRule::Category | NameRule::SecretVolume => is_dns_label(text),
             NameRule::RoleName => {
                 !text.is_empty() && !text.chars().any(|c| c.is_whitespace() || c == ',')
             }

@@ -147,6 +147,9 @@ registry! {
         spilo_runasgroup: Opt(Int::<i64> { min: 0 }) => "`runAsGroup` of the Postgres pods; empty for the image default.";
         spilo_fsgroup: Opt(Int::<i64> { min: 0 }) => "`fsGroup` of the Postgres pods; empty for none.";
         enable_readiness_probe: Bool => "Whether the Spilo container gets a readiness probe.";
+        additional_secret_mount: Opt(Name(NameRule::SecretVolume)) => "Secret (cloud credentials) mounted into every container of the Postgres and logical backup pods, at `additional_secret_mount_path`; empty: none.";
+        additional_secret_mount_path: Required { what: "path", expected: r#"an absolute path such as "/meta/credentials""# } => "Where `additional_secret_mount` is mounted.";
+        kube_iam_role: Text => "AWS IAM role in the `iam.amazonaws.com/role` annotation of the Postgres and logical backup pods (kube2iam); empty: none.";
         additional_pod_capabilities: Capabilities => "Linux capabilities added to the Spilo container (`securityContext.capabilities.add`), e.g. `SYS_NICE`.";
         downscaler_annotations: Patterns => "Regular expressions (matched anywhere in the key, e.g. `downscaler/*`) of the `postgresql` resource's annotations copied to its StatefulSet and pooler Deployments.";
         ignore_instance_limits_annotation_key: Opt(Name(NameRule::AnnotationKey)) => "Annotation that, set to `true` on a `postgresql`, lifts `min_instances`/`max_instances` (and the one-instance rule of standbys) for that cluster; empty: none.";
@@ -260,9 +263,10 @@ registry! {
 }
 
 /// Reference keys pgctl accepts without effect, by area.
-static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
+static NOT_IMPLEMENTED: &[(&str, &str, &[&str])] = &[
     (
         "Teams API, PAM and team roles",
+        "They serve the reference's own company; the env the reference derives from them, `HUMAN_ROLE` and `PAM_OAUTH2`, is set from `pam_role_name` and `pam_configuration`.",
         &[
             "enable_admin_role_for_users",
             "enable_postgres_team_crd",
@@ -280,16 +284,12 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
     ),
     (
         "Cloud credentials",
-        &[
-            "additional_secret_mount",
-            "additional_secret_mount_path",
-            "aws_region",
-            "irsa_role_arn",
-            "kube_iam_role",
-        ],
+        "The reference uses `aws_region` only for its own EC2 calls (EBS resizing through the EC2 API, which pgctl does not do); `irsa_role_arn` is in no released reference configuration (give the ServiceAccount its `eks.amazonaws.com/role-arn` annotation through `pod_service_account_definition`).",
+        &["aws_region", "irsa_role_arn"],
     ),
     (
         "REST API and logging of the reference operator",
+        "They configure the reference operator's own REST API, in-memory log and log level; pgctl's controller has `--metrics-addr` and `RUST_LOG`.",
         &[
             "api_port",
             "cluster_history_entries",
@@ -298,7 +298,8 @@ static NOT_IMPLEMENTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "Not needed: pgctl applies its objects server-side and compares only the fields it owns, so annotations other controllers write never cause an update or a rolling update",
+        "Annotations others write",
+        "Not needed: pgctl applies its objects server-side and compares only the fields it owns, so annotations other controllers write never cause an update or a rolling update.",
         &["ignored_annotations"],
     ),
 ];
@@ -326,7 +327,7 @@ impl KeyInfo {
                 doc: field.doc,
             });
         }
-        NOT_IMPLEMENTED.iter().find_map(|(area, keys)| {
+        NOT_IMPLEMENTED.iter().find_map(|(area, _, keys)| {
             keys.iter().find(|k| **k == key).map(|k| KeyInfo {
                 key: k,
                 implemented: false,
@@ -352,7 +353,7 @@ pub(crate) fn lookup(key: &str) -> Option<Known> {
     }
     NOT_IMPLEMENTED
         .iter()
-        .any(|(_, keys)| keys.contains(&key))
+        .any(|(_, _, keys)| keys.contains(&key))
         .then_some(Known::NotImplemented)
 }
 
@@ -362,7 +363,7 @@ static IMPLEMENTED_KEYS: LazyLock<Vec<&'static str>> =
 static NOT_IMPLEMENTED_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     let mut keys: Vec<&'static str> = NOT_IMPLEMENTED
         .iter()
-        .flat_map(|(_, keys)| keys.iter().copied())
+        .flat_map(|(_, _, keys)| keys.iter().copied())
         .collect();
     keys.sort_unstable();
     keys
@@ -449,10 +450,16 @@ pub fn key_docs_markdown() -> String {
             table_cell(field.doc)
         ));
     }
-    out.push_str("\n#### Accepted but not implemented\n\n| Area | Keys |\n| --- | --- |\n");
-    for (area, keys) in NOT_IMPLEMENTED {
+    out.push_str(
+        "\n#### Accepted but not implemented\n\n| Area | Keys | Why |\n| --- | --- | --- |\n",
+    );
+    for (area, why, keys) in NOT_IMPLEMENTED {
         let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-        out.push_str(&format!("| {area} | {} |\n", keys.join(", ")));
+        out.push_str(&format!(
+            "| {area} | {} | {} |\n",
+            keys.join(", "),
+            table_cell(why)
+        ));
     }
     out.trim_start().to_string()
 }

@@ -192,6 +192,12 @@ pub struct OperatorConfig {
     pub spilo_fsgroup: Option<i64>,
     /// Whether the Spilo container gets a readiness probe.
     pub enable_readiness_probe: bool,
+    /// Secret mounted into every container of the Postgres pods.
+    pub additional_secret_mount: Option<String>,
+    /// Where additional_secret_mount is mounted.
+    pub additional_secret_mount_path: String,
+    /// kube2iam role of the Postgres pods.
+    pub kube_iam_role: String,
     /// Linux capabilities added to the Spilo container.
     pub additional_pod_capabilities: Vec<String>,
     /// Patterns of the annotations copied to the StatefulSet and pooler Deployments.
@@ -471,6 +477,9 @@ impl Default for OperatorConfig {
             spilo_runasgroup: None,
             spilo_fsgroup: None,
             enable_readiness_probe: false,
+            additional_secret_mount: None,
+            additional_secret_mount_path: "/meta/credentials".to_string(),
+            kube_iam_role: String::new(),
             additional_pod_capabilities: Vec::new(),
             downscaler_annotations: Vec::new(),
             ignore_instance_limits_annotation_key: None,

@@ -156,6 +156,12 @@ pub fn pod_template(ctx: &ClusterContext<'_>) -> Result<PodTemplateSpec, BuildEr
     let mut annotations = ctx.config.custom_pod_annotations.clone();
     annotations.extend(ctx.pg.spec.pod_annotations.clone().unwrap_or_default());
     annotations.extend(ctx.inherited_annotations());
+    if !ctx.config.kube_iam_role.is_empty() {
+        annotations.insert(
+            KUBE_IAM_ANNOTATION.to_string(),
+            ctx.config.kube_iam_role.clone(),
+        );
+    }
     let restarted_at = ctx
         .pg
         .metadata
@@ -283,6 +289,15 @@ fn pod_spec(ctx: &ClusterContext<'_>, object: &str) -> Result<PodSpec, BuildErro
                 });
         }
     }
+    if let Some((volume, mount)) = secret_mount(ctx, object)? {
+        volumes.push(volume);
+        for container in &mut containers {
+            container
+                .volume_mounts
+                .get_or_insert_with(Vec::new)
+                .push(mount.clone());
+        }
+    }
     add_additional_volumes(ctx, object, &mut volumes, &mut containers)?;
 
     let security_context = PodSecurityContext {
@@ -362,6 +377,44 @@ fn postgres_container(
         ..Container::default()
     })
 }
+
+/// `additional_secret_mount` (cloud credentials) as a volume named after the Secret, and its
+/// mount at `additional_secret_mount_path`, for every container of the pod (not the init
+/// containers), as the reference adds it.
+pub fn secret_mount(
+    ctx: &ClusterContext<'_>,
+    object: &str,
+) -> Result<Option<(Volume, VolumeMount)>, BuildError> {
+    let config = ctx.config;
+    let Some(secret) = config.additional_secret_mount.as_ref() else {
+        return Ok(None);
+    };
+    let path = &config.additional_secret_mount_path;
+    if !path.starts_with('/') {
+        return Err(ctx.invalid(
+            object,
+            "additional_secret_mount_path",
+            format!("{path:?} is not an absolute path"),
+        ));
+    }
+    let volume = Volume {
+        name: secret.clone(),
+        secret: Some(k8s_openapi::api::core::v1::SecretVolumeSource {
+            secret_name: Some(secret.clone()),
+            ..Default::default()
+        }),
+        ..Volume::default()
+    };
+    let mount = VolumeMount {
+        name: secret.clone(),
+        mount_path: path.clone(),
+        ..VolumeMount::default()
+    };
+    Ok(Some((volume, mount)))
+}
+
+/// The pod annotation kube2iam reads (`kube_iam_role`).
+pub const KUBE_IAM_ANNOTATION: &str = "iam.amazonaws.com/role";
 
 /// Patroni answers `/readiness` with 200 when it holds the leader lock or PostgreSQL runs and
 /// the DCS is reachable.
