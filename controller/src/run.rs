@@ -575,6 +575,29 @@ async fn run_namespace(
         }
     });
 
+    // The series of deleted clusters go (a deleted cluster without a finalizer is never
+    // reconciled again).
+    let sweep_reader = reader.clone();
+    let sweep_metrics = ctx.metrics.clone();
+    let sweep_namespace = namespace.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(METRICS_SWEEP);
+        loop {
+            tick.tick().await;
+            let known: std::collections::HashSet<String> = sweep_reader
+                .state()
+                .iter()
+                .filter_map(|o| {
+                    Some(format!(
+                        "{}/{}",
+                        o.metadata.namespace.as_deref()?,
+                        o.metadata.name.as_deref()?
+                    ))
+                })
+                .collect();
+            sweep_metrics.retain_clusters(sweep_namespace.as_deref(), |key| known.contains(key));
+        }
+    });
     let controller = Controller::for_stream_with(trigger, reader, resource.clone())
         .with_config(
             kube::runtime::controller::Config::default()
@@ -676,6 +699,8 @@ fn masters_on(
 /// Bursts of watch events for one cluster (a new cluster's pods, claims and Secrets appear
 /// within moments of each other) are folded into one reconcile after this quiet time.
 const RECONCILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(500);
+/// How often the series of deleted clusters are dropped from `/metrics`.
+const METRICS_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Maps a credential Secret to its cluster: the cluster-name label, in the namespace that
 /// [`pgctl_shared::naming::CLUSTER_NAMESPACE_LABEL`] names (a Secret in another namespace),

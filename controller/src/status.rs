@@ -246,6 +246,30 @@ pub(crate) async fn write_status(
         &format!("{namespace}/{name}"),
         Some(&new.postgres_cluster_status),
     );
+    let gauges = status::gauges(&new, desired_instances);
+    let pooler_ready = |role: pgctl_shared::pooler::Role| {
+        ctx.stores
+            .deployments
+            .get(&ObjectRef::new(&role.name(name)).within(namespace))
+            .map(|d| {
+                i64::from(
+                    d.status
+                        .as_ref()
+                        .and_then(|s| s.ready_replicas)
+                        .unwrap_or(0),
+                )
+            })
+    };
+    ctx.metrics.set_cluster(
+        namespace,
+        name,
+        &gauges,
+        [
+            pooler_ready(pgctl_shared::pooler::Role::Master),
+            pooler_ready(pgctl_shared::pooler::Role::Replica),
+        ],
+        (gauges.synced == 1).then(|| now.0.as_second()),
+    );
     if previous == Some(&new) {
         return Ok(new);
     }

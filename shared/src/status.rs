@@ -486,6 +486,46 @@ pub fn compute(
     }
 }
 
+/// The per-cluster gauges of the controller's `/metrics`, from a status it computed (one
+/// source for what `pgctl status` shows and what Prometheus scrapes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gauges {
+    /// `numberOfInstances` as the StatefulSet runs it.
+    pub instances: i64,
+    pub ready: i64,
+    /// 1 when a pod holds the master role.
+    pub primary: i64,
+    /// 1 while pods are replaced or the controller waits to (`status.rollout`).
+    pub rollout: i64,
+    /// 1 when condition `RolesSynced` is True.
+    pub roles_synced: i64,
+    /// 1 or 0 from condition `BackupsHealthy`; `None` for a cluster that does not archive.
+    pub backups_healthy: Option<i64>,
+    /// 1 when the manifest is valid and the last sync applied it.
+    pub synced: i64,
+}
+
+/// The gauges of `status` for a cluster of `desired` instances.
+pub fn gauges(status: &PostgresStatus, desired: i32) -> Gauges {
+    let is_true = |type_: &str| condition(status, type_).map(|c| i64::from(c.status == "True"));
+    let failed = matches!(
+        status.postgres_cluster_status.as_str(),
+        cluster_status::INVALID
+            | cluster_status::SYNC_FAILED
+            | cluster_status::CREATE_FAILED
+            | cluster_status::UPDATE_FAILED
+    );
+    Gauges {
+        instances: i64::from(desired),
+        ready: i64::from(status.ready_instances.unwrap_or(0)),
+        primary: i64::from(status.primary.is_some()),
+        rollout: i64::from(status.rollout.is_some()),
+        roles_synced: is_true(ROLES_SYNCED).unwrap_or(0),
+        backups_healthy: is_true(crate::backup::CONDITION),
+        synced: i64::from(!failed),
+    }
+}
+
 /// The status of a paused cluster ([`crate::requests::PAUSE_ANNOTATION`]): the previous status
 /// as it was (the controller observed nothing new, so `observedGeneration` stays), plus
 /// condition `Paused`.
@@ -645,6 +685,30 @@ mod tests {
         );
         assert_eq!(failed.postgres_cluster_status, "SyncFailed");
         assert!(condition(&failed, STOPPED).is_none());
+    }
+
+    #[test]
+    fn gauges_follow_the_status() {
+        let now = time("2026-12-01T00:00:00Z");
+        let pods = [
+            pod("a-0", true, Some("master")),
+            pod("a-1", false, Some("replica")),
+        ];
+        let s = compute(&observe(&pods, 2, SyncOutcome::Synced), None, &now);
+        let g = gauges(&s, 2);
+        assert_eq!((g.instances, g.ready, g.primary, g.synced), (2, 1, 1, 1));
+        assert_eq!(g.backups_healthy, None, "no archive, no gauge");
+        let invalid = compute(
+            &observe(
+                &[],
+                2,
+                SyncOutcome::Invalid(vec!["spec.teamId: missing".into()]),
+            ),
+            None,
+            &now,
+        );
+        let g = gauges(&invalid, 2);
+        assert_eq!((g.ready, g.primary, g.synced), (0, 0, 0));
     }
 
     #[test]

@@ -391,7 +391,19 @@ async fn deleting_the_cluster_removes_its_children() -> Result<()> {
         Duration::from_secs(60),
     )
     .await?;
+    let series = r#"cluster="acid-gone""#;
+    wait_for("the cluster's series on /metrics", SHORT, || async {
+        Ok(f.controller.metrics().await?.contains(series))
+    })
+    .await?;
     f.pgs.delete("acid-gone", &DeleteParams::default()).await?;
+    // Its series go within the controller's sweep (every minute).
+    wait_for(
+        "the deleted cluster's series to leave /metrics",
+        Duration::from_secs(90),
+        || async { Ok(!f.controller.metrics().await?.contains(series)) },
+    )
+    .await?;
     wait_for(
         "children to be garbage-collected",
         Duration::from_secs(60),

@@ -127,6 +127,30 @@ async fn a_real_cluster_from_create_to_delete() -> Result<()> {
     )
     .await?;
 
+    // The controller's per-cluster gauges say what the status says (both come from one
+    // computation).
+    let controller = env.controller().context("the controller")?;
+    let this = |l: &str| l.contains("cluster=\"acid-dp\"");
+    wait_for("the cluster's gauges on /metrics", SQL, || async {
+        Ok(
+            controller.counter("pgctl_cluster_instances{", this).await? == 3.0
+                && controller
+                    .counter("pgctl_cluster_instances_ready{", this)
+                    .await?
+                    == 3.0
+                && controller.counter("pgctl_cluster_primary{", this).await? == 1.0
+                && controller
+                    .counter("pgctl_cluster_roles_synced{", this)
+                    .await?
+                    == 1.0
+                && controller
+                    .counter("pgctl_cluster_last_sync_timestamp_seconds{", this)
+                    .await?
+                    > 0.0,
+        )
+    })
+    .await?;
+
     // Services by address and by name, from inside a pod (kube-proxy routes the ClusterIPs,
     // CoreDNS answers, the pod's resolv.conf has the cluster's search path): the master
     // Service by its short name reaches the master, the replica Service by its full name a
