@@ -700,7 +700,7 @@ fn masters_on(
 /// within moments of each other) are folded into one reconcile after this quiet time.
 const RECONCILE_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often the series of deleted clusters are dropped from `/metrics`.
-const METRICS_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
+const METRICS_SWEEP: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Maps a credential Secret to its cluster: the cluster-name label, in the namespace that
 /// [`pgctl_shared::naming::CLUSTER_NAMESPACE_LABEL`] names (a Secret in another namespace),

@@ -397,7 +397,7 @@ async fn deleting_the_cluster_removes_its_children() -> Result<()> {
     })
     .await?;
     f.pgs.delete("acid-gone", &DeleteParams::default()).await?;
-    // Its series go within the controller's sweep (every minute).
+    // Its series go within the controller's sweep (every 15 s).
     wait_for(
         "the deleted cluster's series to leave /metrics",
         Duration::from_secs(90),
