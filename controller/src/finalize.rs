@@ -124,18 +124,7 @@ async fn delete_objects(
             .filter(|s| build::secret::is_managed(s, cluster, config));
         delete_each(ctx, namespace, "Secret", secrets, &mut deleted).await?;
     }
-    if !deleted.is_empty() {
-        tracing::info!(objects = ?deleted, "deleted the cluster's objects (enable_finalizers)");
-        let note = format!("deleted {}", deleted.join(", "));
-        publish(
-            ctx,
-            object,
-            EventType::Normal,
-            Reason::ObjectsDeleted,
-            &note,
-        )
-        .await;
-    }
+    report_deleted(ctx, object, &deleted, Reason::ObjectsDeleted).await;
     Ok(())
 }
 
@@ -224,17 +213,16 @@ async fn delete_secrets_elsewhere(
             Err(error) => return Err(kube_error("delete", what)(error)),
         }
     }
-    if !deleted.is_empty() {
-        tracing::info!(secrets = ?deleted, "deleted the cluster's Secrets in other namespaces");
-        let note = format!("deleted {}", deleted.join(", "));
-        publish(
-            ctx,
-            object,
-            EventType::Normal,
-            Reason::SecretsDeleted,
-            &note,
-        )
-        .await;
-    }
+    report_deleted(ctx, object, &deleted, Reason::SecretsDeleted).await;
     Ok(())
+}
+
+/// The log line and Event of what the finalizer stage deleted, if anything.
+async fn report_deleted(ctx: &Context, object: &DynamicObject, deleted: &[String], reason: Reason) {
+    if deleted.is_empty() {
+        return;
+    }
+    tracing::info!(objects = ?deleted, "deleted objects of a deleted cluster");
+    let note = format!("deleted {}", deleted.join(", "));
+    publish(ctx, object, EventType::Normal, reason, &note).await;
 }

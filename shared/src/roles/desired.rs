@@ -262,22 +262,10 @@ pub fn layout(cluster_name: &str, spec: &PostgresSpec, settings: &RoleSettings) 
     }
 
     for (name, flags) in spec.users.iter().flatten() {
-        if let Some(reason) = role_name_problem(name, settings) {
-            desired.skipped.push(Skip {
-                object: ObjectRef::Role(name.clone()),
-                reason,
-            });
+        let Some(attributes) =
+            checked_attributes(&mut desired, name, flags, role_name_problem(name, settings))
+        else {
             continue;
-        }
-        let attributes = match attributes_from_flags(flags) {
-            Ok(a) => a,
-            Err(flag) => {
-                desired.skipped.push(Skip {
-                    object: ObjectRef::Role(name.clone()),
-                    reason: SkipReason::UnknownFlag(flag),
-                });
-                continue;
-            }
         };
         let secret_namespace = if settings.enable_cross_namespace_secret {
             name.split_once('.').map(|(ns, _)| ns.to_string())
@@ -383,22 +371,8 @@ fn add_infrastructure_roles(
         } else {
             role_name_problem(name, settings)
         };
-        if let Some(reason) = problem {
-            desired.skipped.push(Skip {
-                object: ObjectRef::Role(name.clone()),
-                reason,
-            });
+        let Some(attributes) = checked_attributes(desired, name, &role.flags, problem) else {
             continue;
-        }
-        let attributes = match attributes_from_flags(&role.flags) {
-            Ok(a) => a,
-            Err(flag) => {
-                desired.skipped.push(Skip {
-                    object: ObjectRef::Role(name.clone()),
-                    reason: SkipReason::UnknownFlag(flag),
-                });
-                continue;
-            }
         };
         if !role.parameters.is_empty() {
             desired.skipped.push(Skip {
@@ -457,6 +431,30 @@ fn add_owner_memberships(desired: &mut Desired, settings: &RoleSettings) {
                 });
             }
         }
+    }
+}
+
+/// The attributes of role `name` from its `flags`; `None` (and a [`Skip`] in `desired`) when
+/// `problem` says the role cannot be planned or a flag is unknown.
+fn checked_attributes(
+    desired: &mut Desired,
+    name: &str,
+    flags: &[String],
+    problem: Option<SkipReason>,
+) -> Option<RoleAttributes> {
+    let skip = |desired: &mut Desired, reason| {
+        desired.skipped.push(Skip {
+            object: ObjectRef::Role(name.to_string()),
+            reason,
+        });
+        None
+    };
+    if let Some(reason) = problem {
+        return skip(desired, reason);
+    }
+    match attributes_from_flags(flags) {
+        Ok(a) => Some(a),
+        Err(flag) => skip(desired, SkipReason::UnknownFlag(flag)),
     }
 }
 
