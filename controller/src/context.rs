@@ -141,6 +141,7 @@ impl Context {
         metrics: Arc<Metrics>,
         recorder: Recorder,
         resource: ApiResource,
+        infrastructure: Arc<crate::infrastructure::InfraRoles>,
     ) -> Self {
         Context {
             applier,
@@ -154,14 +155,8 @@ impl Context {
             max_concurrent_rollouts: 1,
             background_failures: Arc::default(),
             pooler_lookups: Mutex::default(),
-            infrastructure: Arc::new(crate::infrastructure::InfraRoles::new("")),
+            infrastructure,
         }
-    }
-
-    /// The infrastructure roles' reader of the controller (one for every namespace loop).
-    pub fn with_infrastructure(mut self, roles: Arc<crate::infrastructure::InfraRoles>) -> Self {
-        self.infrastructure = roles;
-        self
     }
 
     /// The configuration in force now.

@@ -75,8 +75,8 @@ async fn delete_objects(
     config: &OperatorConfig,
 ) -> Result<(), Error> {
     let stores = &ctx.stores;
+    let selector = naming::cluster_labels(config, name);
     let labelled = |labels: &std::collections::BTreeMap<String, String>| {
-        let selector = naming::cluster_labels(config, name);
         selector.iter().all(|(k, v)| labels.get(k) == Some(v))
     };
     let mut deleted = Vec::new();

@@ -122,11 +122,7 @@ pub fn maintenance_windows(
                 .collect()
         })
         .unwrap_or_default();
-    pgctl_shared::window::effective(
-        Some(&spec),
-        &config.maintenance_windows,
-        config.enable_maintenance_windows,
-    )
+    config.maintenance_windows_of(Some(&spec))
 }
 
 /// Runs one step of the rolling update of `cluster`.

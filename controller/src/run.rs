@@ -560,9 +560,16 @@ async fn run_namespace(
     let applier = Applier::new(client.clone(), metrics.clone());
     let workers = u16::try_from(config.workers.max(1)).unwrap_or(u16::MAX);
     let ctx = Arc::new(
-        Context::new(applier, config, stores, metrics, recorder, resource.clone())
-            .with_rollout_slots(rollout_slots, max_concurrent_rollouts)
-            .with_infrastructure(infrastructure),
+        Context::new(
+            applier,
+            config,
+            stores,
+            metrics,
+            recorder,
+            resource.clone(),
+            infrastructure,
+        )
+        .with_rollout_slots(rollout_slots, max_concurrent_rollouts),
     );
     let (resync_tx, resync_rx) = futures::channel::mpsc::unbounded::<()>();
     let ctx_for_updates = ctx.clone();

@@ -108,11 +108,7 @@ pub async fn run(
         .as_ref()
         .and_then(|a| a.get(upgrade::FAILURE_ANNOTATION))
         .map(String::as_str);
-    let windows = pgctl_shared::window::effective(
-        pg.spec.maintenance_windows.as_deref(),
-        &config.maintenance_windows,
-        config.enable_maintenance_windows,
-    );
+    let windows = config.maintenance_windows_of(pg.spec.maintenance_windows.as_deref());
     let now = k8s_openapi::jiff::Timestamp::now();
     let request = Request {
         mode: config.major_version_upgrade_mode,

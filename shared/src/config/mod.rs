@@ -579,6 +579,16 @@ impl Default for OperatorConfig {
 }
 
 impl OperatorConfig {
+    /// The maintenance windows of a cluster whose manifest has `spec` (its
+    /// `spec.maintenanceWindows`), under `maintenance_windows` and `enable_maintenance_windows`.
+    pub fn maintenance_windows_of(&self, spec: Option<&[String]>) -> crate::window::Effective {
+        crate::window::effective(
+            spec,
+            &self.maintenance_windows,
+            self.enable_maintenance_windows,
+        )
+    }
+
     /// Whether going from `self` to `new` changes what the controller's watches cover or how
     /// it runs them: the watched namespaces, the labels that select the operator's objects,
     /// the cluster-name label, the watch of Secrets in other namespaces, or `workers`. Such a

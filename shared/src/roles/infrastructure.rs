@@ -235,7 +235,6 @@ pub fn read(
     }
     for role in &mut roles {
         role.member_of.retain(|g| !g.is_empty());
-        role.member_of.dedup();
     }
     (roles, problems)
 }
